@@ -1,0 +1,166 @@
+package windows
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"time"
+)
+
+var certScript = loadScript("cert")
+
+// Certificates is the host's LocalMachine certificate stores (X509Store and
+// X509Certificate2 on the host).
+type Certificates struct{ host *Host }
+
+// Certificates returns the host's certificate store API.
+func (h *Host) Certificates() *Certificates { return &Certificates{host: h} }
+
+// Certificate is a certificate in a LocalMachine store, as the host reads it.
+type Certificate struct {
+	// Store is the store name upper-cased: MY, ROOT, CA, WEBHOSTING, ...
+	Store string `json:"store"`
+	// Thumbprint is the SHA-1 hash of the certificate, 40 upper-case hex digits.
+	Thumbprint string `json:"thumbprint"`
+	// Subject and Issuer are distinguished names as .NET's
+	// X500DistinguishedName.Name prints them ("CN=a, O=b").
+	Subject string `json:"subject"`
+	Issuer  string `json:"issuer"`
+	// DNSNames are the DNS names of the subject alternative name extension.
+	DNSNames  []string  `json:"dns_names"`
+	NotBefore time.Time `json:"not_before"`
+	NotAfter  time.Time `json:"not_after"`
+	// HasPrivateKey says the store links a private key to the certificate.
+	HasPrivateKey bool `json:"has_private_key"`
+	// EnhancedKeyUsages are the OIDs of the EKU extension, in order.
+	EnhancedKeyUsages []string `json:"enhanced_key_usages"`
+	// PEM is the certificate (public part only).
+	PEM string `json:"pem"`
+}
+
+// PFXImport is a PKCS#12 file to import into a LocalMachine store. Its
+// fields travel only in the op's arguments (stdin of the host's PowerShell);
+// String and GoString redact them so that a stray %v cannot log them.
+type PFXImport struct {
+	Store    string
+	PFX      []byte
+	Password string
+	// Exportable marks the private key exportable.
+	Exportable bool
+	// ImportChain also adds the PFX's other certificates: issuing CAs to CA,
+	// self-signed roots to ROOT.
+	ImportChain bool
+}
+
+// String describes the import without the PFX bytes or the password.
+func (p PFXImport) String() string {
+	return fmt.Sprintf("PFX import into %s (%d bytes, exportable=%t, import_chain=%t)", p.Store, len(p.PFX), p.Exportable, p.ImportChain)
+}
+
+// GoString is String, so %#v redacts too.
+func (p PFXImport) GoString() string { return p.String() }
+
+// PFXFileImport is a PKCS#12 file already on the host to import.
+type PFXFileImport struct {
+	Store       string
+	Path        string
+	Password    string
+	Exportable  bool
+	ImportChain bool
+}
+
+// String describes the import without the password.
+func (p PFXFileImport) String() string {
+	return fmt.Sprintf("PFX import of %s into %s (exportable=%t, import_chain=%t)", p.Path, p.Store, p.Exportable, p.ImportChain)
+}
+
+// GoString is String, so %#v redacts too.
+func (p PFXFileImport) GoString() string { return p.String() }
+
+// Imported is the outcome of a PFX import: the end-entity certificate (the
+// one with the private key) and the chain certificates added with it.
+type Imported struct {
+	Certificate Certificate   `json:"certificate"`
+	Chain       []Certificate `json:"chain"`
+}
+
+// pfxArgs are the arguments of cert.import_pfx and cert.import_pfx_file.
+type pfxArgs struct {
+	Store       string `json:"store"`
+	PFXBase64   string `json:"pfx_base64,omitempty"`
+	Path        string `json:"path,omitempty"`
+	Password    string `json:"password"`
+	Exportable  bool   `json:"exportable"`
+	ImportChain bool   `json:"import_chain"`
+}
+
+type certKey struct {
+	Store      string `json:"store"`
+	Thumbprint string `json:"thumbprint"`
+}
+
+// List returns the certificates of a store.
+func (c *Certificates) List(ctx context.Context, store string) ([]Certificate, error) {
+	var out struct {
+		Certificates []Certificate `json:"certificates"`
+	}
+	err := c.host.call(ctx, certScript, "cert.list", map[string]string{"store": store}, &out)
+	return out.Certificates, err
+}
+
+// Get returns the certificate with the thumbprint (40 hex digits) in store;
+// IsNotFound if it is not there.
+func (c *Certificates) Get(ctx context.Context, store, thumbprint string) (Certificate, error) {
+	var cert Certificate
+	err := c.host.call(ctx, certScript, "cert.get", certKey{Store: store, Thumbprint: thumbprint}, &cert)
+	return cert, err
+}
+
+// ImportPFX imports the certificate with a private key from a PFX, with the
+// key in the machine key store (MachineKeySet | PersistKeySet), and confirms
+// it is in the store. IsWrongPFXPassword if the password does not open the
+// PFX; IsInvalidParameter if it holds no certificate with a private key.
+func (c *Certificates) ImportPFX(ctx context.Context, p PFXImport) (Imported, error) {
+	args := pfxArgs{
+		Store: p.Store, PFXBase64: base64.StdEncoding.EncodeToString(p.PFX), Password: p.Password,
+		Exportable: p.Exportable, ImportChain: p.ImportChain,
+	}
+	var out Imported
+	err := c.host.call(ctx, certScript, "cert.import_pfx", args, &out)
+	return out, err
+}
+
+// ImportPFXFile is ImportPFX for a PFX file on the host; IsNotFound if there
+// is no such file.
+func (c *Certificates) ImportPFXFile(ctx context.Context, p PFXFileImport) (Imported, error) {
+	args := pfxArgs{
+		Store: p.Store, Path: p.Path, Password: p.Password,
+		Exportable: p.Exportable, ImportChain: p.ImportChain,
+	}
+	var out Imported
+	err := c.host.call(ctx, certScript, "cert.import_pfx_file", args, &out)
+	return out, err
+}
+
+// Add puts a public certificate (PEM) into a store; IsInvalidParameter if
+// the PEM is not one certificate.
+func (c *Certificates) Add(ctx context.Context, store, pem string) (Certificate, error) {
+	var cert Certificate
+	err := c.host.call(ctx, certScript, "cert.add", map[string]string{"store": store, "pem": pem}, &cert)
+	return cert, err
+}
+
+// Remove deletes a certificate from a store together with its private key;
+// IsNotFound if it is not there.
+func (c *Certificates) Remove(ctx context.Context, store, thumbprint string) error {
+	return c.host.call(ctx, certScript, "cert.remove", certKey{Store: store, Thumbprint: thumbprint}, nil)
+}
+
+// IsWrongPFXPassword reports whether err says the password does not open the
+// PFX. Windows before Server 2016 1709 says the same of a PFX encrypted with
+// AES-256, which it cannot read.
+func IsWrongPFXPassword(err error) bool { return ErrorCode(err) == CodeWrongPFXPassword }
+
+// IsInvalidParameter reports whether err says an argument was rejected (for
+// certificates: not a certificate, or no certificate with a private key).
+func IsInvalidParameter(err error) bool { return ErrorCode(err) == CodeInvalidParameter }

@@ -1,0 +1,30 @@
+package windows
+
+import (
+	"context"
+	"encoding/base64"
+)
+
+// Payload is what the debug ops return: data as base64 and the SHA-256 (hex)
+// of the decoded bytes, computed on the host.
+type Payload struct {
+	Data   string `json:"data"`
+	SHA256 string `json:"sha256"`
+}
+
+// DebugEcho sends data to the host and returns what the host received, so a
+// caller can prove a payload arrives byte-exact.
+func (h *Host) DebugEcho(ctx context.Context, data []byte) (Payload, error) {
+	var p Payload
+	args := map[string]string{"data": base64.StdEncoding.EncodeToString(data)}
+	err := h.call(ctx, debugScript, "debug.echo", args, &p)
+	return p, err
+}
+
+// DebugEmit asks the host for n deterministic bytes (see debug.ps1), so a
+// caller can prove large output comes back intact.
+func (h *Host) DebugEmit(ctx context.Context, n int) (Payload, error) {
+	var p Payload
+	err := h.call(ctx, debugScript, "debug.emit", map[string]int{"bytes": n}, &p)
+	return p, err
+}

@@ -1,0 +1,397 @@
+# Domain: certificates in LocalMachine stores (docs/protocol.md, "Certificates").
+#
+# .NET APIs used (all in .NET Framework 4.5, except where noted):
+#   X509Store(String storeName, StoreLocation.LocalMachine) with OpenFlags
+#     (ReadOnly/ReadWrite, OpenExistingOnly), Certificates.Find(FindByThumbprint),
+#     Add, Remove, Close.
+#   X509Certificate2Collection.Import(byte[], string, X509KeyStorageFlags)
+#     (PFXImportCertStore underneath) with MachineKeySet | PersistKeySet: over
+#     WinRM the logon has no loaded profile, so a user key set would vanish.
+#   X509EnhancedKeyUsageExtension for the EKU OIDs; the SAN extension's DER is
+#     decoded here, because X509Extension.Format() is in the host's language.
+#   Private key deletion: CngKey.Delete() through RSACng/ECDsaCng (.NET 4.6 /
+#     4.6.1 extension methods), or CspParameters + PersistKeyInCsp = $false +
+#     Clear() for CSP keys.
+# Windows PowerShell 4.0 and 5.1: no classes, no ::new().
+
+$X509 = 'System.Security.Cryptography.X509Certificates'
+# HRESULTs, compared as unsigned 32-bit values ("COM Error Codes", learn.microsoft.com).
+$HResultWrongPassword = 0x80070056L # HRESULT_FROM_WIN32(ERROR_INVALID_PASSWORD), PFXImportCertStore
+$HResultBadKeyset = 0x80090016L     # NTE_BAD_KEYSET: the key container does not exist
+$HResultFileNotFound = 0x80070002L  # HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND): X509Store.Open, no such store
+
+# Find-CryptographicException returns the CryptographicException in an
+# exception chain: PowerShell wraps .NET exceptions in MethodInvocationException.
+function Find-CryptographicException([System.Exception]$Exception) {
+    for ($e = $Exception; $null -ne $e; $e = $e.InnerException) {
+        if ($e -is [System.Security.Cryptography.CryptographicException]) { return $e }
+    }
+    return $null
+}
+
+function Test-HResult([System.Exception]$Exception, [long]$HResult) {
+    $ce = Find-CryptographicException $Exception
+    return ($null -ne $ce) -and (($ce.HResult -band 0xFFFFFFFFL) -eq $HResult)
+}
+
+function Get-InnermostMessage([System.Exception]$Exception) {
+    $e = $Exception
+    while ($null -ne $e.InnerException) { $e = $e.InnerException }
+    return $e.Message
+}
+
+# Open-CertStore opens a LocalMachine store. Reads and removals open only an
+# existing store (2 if there is none), so a mistyped name creates nothing;
+# -Create lets an import create a custom store, as certutil -addstore does.
+function Open-CertStore([string]$Name, [switch]$Write, [switch]$Create) {
+    if ([string]::IsNullOrWhiteSpace($Name)) { throw (New-OpError 87 'store: a certificate store name is required') }
+    $location = [System.Security.Cryptography.X509Certificates.StoreLocation]::LocalMachine
+    $store = New-Object "$X509.X509Store" -ArgumentList $Name, $location
+    $flags = [System.Security.Cryptography.X509Certificates.OpenFlags]::ReadOnly
+    if ($Write) { $flags = [System.Security.Cryptography.X509Certificates.OpenFlags]::ReadWrite }
+    if (-not $Create) { $flags = $flags -bor [System.Security.Cryptography.X509Certificates.OpenFlags]::OpenExistingOnly }
+    try {
+        $store.Open($flags)
+    } catch {
+        if (Test-HResult $_.Exception $HResultFileNotFound) {
+            throw (New-OpError 2 ("certificate store LocalMachine\{0} does not exist" -f $Name))
+        }
+        throw
+    }
+    return $store
+}
+
+function Get-ThumbprintArg([hashtable]$A) {
+    $t = [string]$A['thumbprint']
+    if ($t -notmatch '^[0-9A-Fa-f]{40}\z') { throw (New-OpError 87 'thumbprint: expected 40 hexadecimal digits') }
+    return $t.ToUpperInvariant()
+}
+
+function Find-StoreCertificate($Store, [string]$Thumbprint) {
+    $found = $Store.Certificates.Find([System.Security.Cryptography.X509Certificates.X509FindType]::FindByThumbprint, $Thumbprint, $false)
+    if ($found.Count -eq 0) { return $null }
+    return $found[0]
+}
+
+# Read-DerHeader returns where the value of the DER element at $Pos starts and
+# its length (X.690 8.1.3: short form, or long form with 1 to 4 length bytes).
+function Read-DerHeader([byte[]]$Der, [int]$Pos) {
+    if ($Pos + 2 -gt $Der.Length) { throw (New-OpError 13 'malformed DER in a certificate extension') }
+    $length = [long]$Der[$Pos + 1]
+    $start = $Pos + 2
+    if ($length -ge 0x80) {
+        $n = [int]($length -band 0x7F)
+        if ($n -lt 1 -or $n -gt 4 -or $start + $n -gt $Der.Length) { throw (New-OpError 13 'malformed DER in a certificate extension') }
+        $length = 0L
+        for ($i = 0; $i -lt $n; $i++) { $length = ($length * 256) + $Der[$start + $i] }
+        $start += $n
+    }
+    if ($start + $length -gt $Der.Length) { throw (New-OpError 13 'malformed DER in a certificate extension') }
+    return @{ Start = $start; Length = [int]$length }
+}
+
+# Get-SanDnsNames reads the dNSName entries of the subject alternative name
+# extension (2.5.29.17): GeneralNames ::= SEQUENCE OF GeneralName, where
+# dNSName is [2] IMPLICIT IA5String, tag 0x82 (RFC 5280 4.2.1.6).
+function Get-SanDnsNames($Cert) {
+    $names = New-Object System.Collections.Generic.List[string]
+    foreach ($ext in $Cert.Extensions) {
+        if ($ext.Oid.Value -ne '2.5.29.17') { continue }
+        $der = $ext.RawData
+        if ($der.Length -lt 2 -or $der[0] -ne 0x30) { throw (New-OpError 13 'malformed subject alternative name extension') }
+        $outer = Read-DerHeader $der 0
+        $pos = $outer.Start
+        $end = $outer.Start + $outer.Length
+        while ($pos -lt $end) {
+            $item = Read-DerHeader $der $pos
+            if ($der[$pos] -eq 0x82) {
+                $names.Add([System.Text.Encoding]::ASCII.GetString($der, $item.Start, $item.Length))
+            }
+            $pos = $item.Start + $item.Length
+        }
+    }
+    return , $names.ToArray()
+}
+
+# Get-EnhancedKeyUsages lists the EKU OIDs (2.5.29.37) in the certificate's order.
+function Get-EnhancedKeyUsages($Cert) {
+    $oids = New-Object System.Collections.Generic.List[string]
+    foreach ($ext in $Cert.Extensions) {
+        if ($ext.Oid.Value -ne '2.5.29.37') { continue }
+        $eku = New-Object "$X509.X509EnhancedKeyUsageExtension" -ArgumentList $ext, $ext.Critical
+        foreach ($oid in $eku.EnhancedKeyUsages) { $oids.Add($oid.Value) }
+    }
+    return , $oids.ToArray()
+}
+
+function Format-UtcTime([datetime]$Time) {
+    return $Time.ToUniversalTime().ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss'Z'", [System.Globalization.CultureInfo]::InvariantCulture)
+}
+
+# ConvertTo-Pem writes DER as PEM: 64-character base64 lines, LF line ends.
+function ConvertTo-Pem([byte[]]$Der) {
+    $b64 = [Convert]::ToBase64String($Der)
+    $sb = New-Object System.Text.StringBuilder
+    [void]$sb.Append("-----BEGIN CERTIFICATE-----`n")
+    for ($i = 0; $i -lt $b64.Length; $i += 64) {
+        [void]$sb.Append($b64.Substring($i, [Math]::Min(64, $b64.Length - $i)))
+        [void]$sb.Append("`n")
+    }
+    [void]$sb.Append("-----END CERTIFICATE-----`n")
+    return $sb.ToString()
+}
+
+# ConvertFrom-CertificatePem returns the DER of the one PEM certificate in $Pem.
+function ConvertFrom-CertificatePem([string]$Pem) {
+    $found = [regex]::Matches($Pem, '-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]*)-----END CERTIFICATE-----')
+    if ($found.Count -ne 1) {
+        throw (New-OpError 87 ('pem: expected exactly one PEM certificate (-----BEGIN CERTIFICATE-----), found {0}' -f $found.Count))
+    }
+    try {
+        $der = [Convert]::FromBase64String(($found[0].Groups[1].Value -replace '\s', ''))
+    } catch {
+        throw (New-OpError 87 'pem: the certificate block is not valid base64')
+    }
+    return , $der
+}
+
+function ConvertTo-CertificateResult($Cert, [string]$Store) {
+    return @{
+        store               = $Store.ToUpperInvariant()
+        thumbprint          = $Cert.Thumbprint.ToUpperInvariant()
+        subject             = $Cert.SubjectName.Name
+        issuer              = $Cert.IssuerName.Name
+        dns_names           = (Get-SanDnsNames $Cert)
+        not_before          = (Format-UtcTime $Cert.NotBefore)
+        not_after           = (Format-UtcTime $Cert.NotAfter)
+        has_private_key     = $Cert.HasPrivateKey
+        enhanced_key_usages = (Get-EnhancedKeyUsages $Cert)
+        pem                 = (ConvertTo-Pem $Cert.RawData)
+    }
+}
+
+# Confirm-StoreCertificate reads the certificate back from a freshly opened
+# store: an import that seemed to succeed must have put it there (and, for a
+# PFX, linked a private key: puppetlabs-sslcertificate #116).
+function Confirm-StoreCertificate([string]$StoreName, [string]$Thumbprint, [switch]$RequireKey) {
+    $store = Open-CertStore $StoreName
+    try {
+        $cert = Find-StoreCertificate $store $Thumbprint
+        if ($null -eq $cert) {
+            throw (New-OpError 1168 ("after the import, certificate {0} is not in LocalMachine\{1}" -f $Thumbprint, $StoreName))
+        }
+        if ($RequireKey -and -not $cert.HasPrivateKey) {
+            throw (New-OpError 1312 ("after the import, certificate {0} in LocalMachine\{1} has no private key" -f $Thumbprint, $StoreName))
+        }
+        return (ConvertTo-CertificateResult $cert $StoreName)
+    } finally {
+        $store.Close()
+    }
+}
+
+# Get-CertificatePrivateKey returns the certificate's private key object:
+# RSACng/ECDsaCng for CNG (KSP) keys, RSA/DSACryptoServiceProvider for CSP keys.
+function Get-CertificatePrivateKey($Cert) {
+    # RSACertificateExtensions.GetRSAPrivateKey: .NET 4.6 (System.Core).
+    $rsaExtensions = "$X509.RSACertificateExtensions" -as [type]
+    if ($null -ne $rsaExtensions) {
+        $key = $rsaExtensions::GetRSAPrivateKey($Cert)
+        if ($null -ne $key) { return $key }
+    }
+    # ECDsaCertificateExtensions.GetECDsaPrivateKey: .NET 4.6.1 (System.Core).
+    $ecdsaExtensions = "$X509.ECDsaCertificateExtensions" -as [type]
+    if ($null -ne $ecdsaExtensions) {
+        $key = $ecdsaExtensions::GetECDsaPrivateKey($Cert)
+        if ($null -ne $key) { return $key }
+    }
+    # DSA keys, and .NET 4.5: X509Certificate2.PrivateKey (CSP keys only).
+    return $Cert.PrivateKey
+}
+
+# Remove-KeyObjectContainer deletes the key container behind a key object.
+function Remove-KeyObjectContainer($Key) {
+    if ($Key -is [System.Security.Cryptography.ICspAsymmetricAlgorithm]) {
+        # CSP: reopen the container and let the CSP delete it on Clear()
+        # (CspParameters.Flags UseExistingKey, PersistKeyInCsp = $false), as in
+        # "How to: Store Asymmetric Keys in a Key Container" (.NET docs).
+        $info = $Key.CspKeyContainerInfo
+        $params = New-Object System.Security.Cryptography.CspParameters -ArgumentList $info.ProviderType, $info.ProviderName, $info.KeyContainerName
+        $params.Flags = [System.Security.Cryptography.CspProviderFlags]::UseExistingKey
+        if ($info.MachineKeyStore) {
+            $params.Flags = $params.Flags -bor [System.Security.Cryptography.CspProviderFlags]::UseMachineKeyStore
+        }
+        if ($Key -is [System.Security.Cryptography.DSA]) {
+            $csp = New-Object System.Security.Cryptography.DSACryptoServiceProvider -ArgumentList $params
+        } else {
+            $csp = New-Object System.Security.Cryptography.RSACryptoServiceProvider -ArgumentList $params
+        }
+        $csp.PersistKeyInCsp = $false
+        $csp.Clear()
+        return
+    }
+    # CNG: RSACng.Key / ECDsaCng.Key is the CngKey; Delete() removes it from the KSP.
+    $cngKey = $Key.PSObject.Properties['Key']
+    if ($null -ne $cngKey -and $cngKey.Value -is [System.Security.Cryptography.CngKey]) {
+        $cngKey.Value.Delete()
+        return
+    }
+    throw (New-OpError 1 ("cannot delete a private key of type {0}" -f $Key.GetType().FullName))
+}
+
+# Remove-CertificatePrivateKey deletes the key a certificate links to, so that
+# removing the certificate leaves no orphaned key under
+# %ProgramData%\Microsoft\Crypto. A key already gone (NTE_BAD_KEYSET) is fine.
+function Remove-CertificatePrivateKey($Cert) {
+    if (-not $Cert.HasPrivateKey) { return }
+    try {
+        $key = Get-CertificatePrivateKey $Cert
+        if ($null -eq $key) {
+            throw (New-OpError 1 'cannot open the private key to delete it: .NET Framework 4.6 or later is needed for CNG keys')
+        }
+        Remove-KeyObjectContainer $key
+    } catch {
+        if (Test-HResult $_.Exception $HResultBadKeyset) { return }
+        throw
+    }
+}
+
+# Test-SelfSigned: a certificate whose issuer is its own subject is a root.
+function Test-SelfSigned($Cert) {
+    return [Convert]::ToBase64String($Cert.SubjectName.RawData) -eq [Convert]::ToBase64String($Cert.IssuerName.RawData)
+}
+
+# Select-EndEntity returns the one certificate of the PFX that has a private key.
+function Select-EndEntity($Collection) {
+    $withKey = @($Collection | Where-Object { $_.HasPrivateKey })
+    if ($withKey.Count -eq 0) {
+        throw (New-OpError 87 'the PFX holds no certificate with a private key; export the certificate with its private key')
+    }
+    if ($withKey.Count -gt 1) {
+        throw (New-OpError 87 ('the PFX holds {0} certificates with private keys; it must hold one (the server certificate)' -f $withKey.Count))
+    }
+    return $withKey[0]
+}
+
+# Add-ChainCertificates puts the PFX's other certificates into CA (issuing
+# CAs) or ROOT (self-signed roots) and returns them as the stores read them.
+function Add-ChainCertificates($Collection, [string]$EndEntityThumbprint) {
+    $added = New-Object System.Collections.ArrayList
+    foreach ($cert in $Collection) {
+        if ($cert.Thumbprint -eq $EndEntityThumbprint) { continue }
+        $target = 'CA'
+        if (Test-SelfSigned $cert) { $target = 'ROOT' }
+        $store = Open-CertStore $target -Write
+        try { $store.Add($cert) } finally { $store.Close() }
+        [void]$added.Add((Confirm-StoreCertificate $target $cert.Thumbprint))
+    }
+    return , $added.ToArray()
+}
+
+# Import-PfxBytes imports the end-entity certificate of a PFX with its key in
+# the machine key store. PersistKeySet writes every key of the PFX to disk
+# during Import, so on any failure the keys not kept are deleted again.
+function Import-PfxBytes([byte[]]$Bytes, [hashtable]$A) {
+    $storeName = [string]$A['store']
+    $keyFlags = [System.Security.Cryptography.X509Certificates.X509KeyStorageFlags]
+    $flags = $keyFlags::MachineKeySet -bor $keyFlags::PersistKeySet
+    if ($A['exportable'] -eq $true) { $flags = $flags -bor $keyFlags::Exportable }
+    $collection = New-Object "$X509.X509Certificate2Collection"
+    try {
+        $collection.Import($Bytes, [string]$A['password'], $flags)
+    } catch {
+        if (Test-HResult $_.Exception $HResultWrongPassword) { throw (Find-CryptographicException $_.Exception) }
+        throw (New-OpError 87 ('the PFX cannot be read: {0}' -f (Get-InnermostMessage $_.Exception)))
+    }
+    $added = $false
+    $endEntity = $null
+    try {
+        $endEntity = Select-EndEntity $collection
+        $store = Open-CertStore $storeName -Write -Create
+        try { $store.Add($endEntity); $added = $true } finally { $store.Close() }
+        $certificate = Confirm-StoreCertificate $storeName $endEntity.Thumbprint -RequireKey
+        $chain = @()
+        if ($A['import_chain'] -eq $true) { $chain = Add-ChainCertificates $collection $endEntity.Thumbprint }
+        return @{ certificate = $certificate; chain = $chain }
+    } catch {
+        $failure = $_
+        if ($added) {
+            $store = Open-CertStore $storeName -Write
+            try { $store.Remove($endEntity) } finally { $store.Close() }
+        }
+        # Best effort: the first failure is what the caller needs to see.
+        foreach ($cert in $collection) { try { Remove-CertificatePrivateKey $cert } catch { } }
+        throw $failure
+    }
+}
+
+function Invoke-cert.list([hashtable]$A) {
+    $name = [string]$A['store']
+    $store = Open-CertStore $name
+    try {
+        $list = New-Object System.Collections.ArrayList
+        foreach ($cert in $store.Certificates) { [void]$list.Add((ConvertTo-CertificateResult $cert $name)) }
+        return @{ certificates = $list.ToArray() }
+    } finally {
+        $store.Close()
+    }
+}
+
+function Invoke-cert.get([hashtable]$A) {
+    $name = [string]$A['store']
+    $thumbprint = Get-ThumbprintArg $A
+    $store = Open-CertStore $name
+    try {
+        $cert = Find-StoreCertificate $store $thumbprint
+        if ($null -eq $cert) { throw (New-OpError 2 ("certificate {0} is not in LocalMachine\{1}" -f $thumbprint, $name)) }
+        return (ConvertTo-CertificateResult $cert $name)
+    } finally {
+        $store.Close()
+    }
+}
+
+function Invoke-cert.import_pfx([hashtable]$A) {
+    try {
+        $bytes = [Convert]::FromBase64String([string]$A['pfx_base64'])
+    } catch {
+        throw (New-OpError 87 'pfx_base64: not valid base64')
+    }
+    return (Import-PfxBytes $bytes $A)
+}
+
+function Invoke-cert.import_pfx_file([hashtable]$A) {
+    $path = [string]$A['path']
+    if ([string]::IsNullOrWhiteSpace($path)) { throw (New-OpError 87 'path: the path of a .pfx file on the host is required') }
+    if (-not (Test-Path -LiteralPath $path -PathType Leaf)) { throw (New-OpError 2 ("no such file: {0}" -f $path)) }
+    $bytes = [System.IO.File]::ReadAllBytes($path)
+    return (Import-PfxBytes $bytes $A)
+}
+
+function Invoke-cert.add([hashtable]$A) {
+    $name = [string]$A['store']
+    $der = ConvertFrom-CertificatePem ([string]$A['pem'])
+    try {
+        $cert = New-Object "$X509.X509Certificate2" -ArgumentList (, $der)
+    } catch {
+        throw (New-OpError 87 ('pem: not an X.509 certificate: {0}' -f (Get-InnermostMessage $_.Exception)))
+    }
+    $store = Open-CertStore $name -Write -Create
+    try { $store.Add($cert) } finally { $store.Close() }
+    return (Confirm-StoreCertificate $name $cert.Thumbprint)
+}
+
+# cert.remove deletes the private key first: if that fails, the certificate
+# is still there, intact, and the error says why.
+function Invoke-cert.remove([hashtable]$A) {
+    $name = [string]$A['store']
+    $thumbprint = Get-ThumbprintArg $A
+    $store = Open-CertStore $name -Write
+    try {
+        $cert = Find-StoreCertificate $store $thumbprint
+        if ($null -eq $cert) { throw (New-OpError 2 ("certificate {0} is not in LocalMachine\{1}" -f $thumbprint, $name)) }
+        Remove-CertificatePrivateKey $cert
+        $store.Remove($cert)
+    } finally {
+        $store.Close()
+    }
+    return @{}
+}

@@ -1,0 +1,22 @@
+# Domain: transport checks. Lets tests prove that large payloads cross the
+# wire intact, against the simulator and against a real host alike.
+
+function Get-Sha256Hex([byte[]]$Bytes) {
+    $sha = [System.Security.Cryptography.SHA256]::Create()
+    try { return (($sha.ComputeHash($Bytes) | ForEach-Object { $_.ToString('x2') }) -join '') }
+    finally { $sha.Dispose() }
+}
+
+function Invoke-debug.echo([hashtable]$A) {
+    $bytes = [Convert]::FromBase64String([string]$A['data'])
+    return @{ data = [string]$A['data']; sha256 = (Get-Sha256Hex $bytes) }
+}
+
+# Byte i is (i*7 + i/251) mod 256, as the simulator's DebugEmitData.
+function Invoke-debug.emit([hashtable]$A) {
+    $n = [int]$A['bytes']
+    if ($n -lt 0 -or $n -gt 64MB) { throw (New-OpError 87 'debug.emit: bytes must be 0..67108864') }
+    $bytes = New-Object byte[] $n
+    for ($i = 0; $i -lt $n; $i++) { $bytes[$i] = [byte](($i * 7 + [math]::Floor($i / 251)) % 256) }
+    return @{ data = [Convert]::ToBase64String($bytes); sha256 = (Get-Sha256Hex $bytes) }
+}

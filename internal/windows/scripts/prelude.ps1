@@ -1,0 +1,46 @@
+# Prelude of every request script (docs/protocol.md). The bootstrap invokes the
+# whole script as a script block with two parameters: the op name and the
+# base64 of its UTF-8 JSON arguments. User values arrive only as that data;
+# they are never part of this source text.
+#
+# Needs Windows PowerShell 3.0 or later (ConvertFrom-Json), i.e. Windows Server
+# 2012 and later; Server 2012 R2 ships 4.0.
+param([string]$Op, [string]$ArgsBase64)
+
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+Set-StrictMode -Version 3
+
+# Write-Envelope writes the one line the caller reads. Non-ASCII characters
+# are escaped as \uXXXX so the line survives any console code page.
+function Write-Envelope([hashtable]$Envelope) {
+    $json = ConvertTo-Json -InputObject $Envelope -Depth 20 -Compress
+    $json = [regex]::Replace($json, '[^\x00-\x7F]', { param($m) '\u{0:x4}' -f [int][char]$m.Value })
+    [Console]::Out.Write("##tfwin-envelope## " + $json + "`r`n")
+    [Console]::Out.Flush()
+}
+
+# New-OpError returns an exception that carries a Win32 code to the envelope.
+function New-OpError([int]$Code, [string]$Message) {
+    return New-Object System.ComponentModel.Win32Exception -ArgumentList $Code, $Message
+}
+
+# Get-ErrorCode finds the Win32 code or HRESULT in an exception chain.
+function Get-ErrorCode([System.Exception]$Exception) {
+    for ($e = $Exception; $null -ne $e; $e = $e.InnerException) {
+        if ($e -is [System.ComponentModel.Win32Exception]) { return $e.NativeErrorCode }
+        if ($e -is [System.Security.Cryptography.CryptographicException] -and $e.HResult -ne 0) {
+            return ($e.HResult -band 0xFFFFFFFFL)
+        }
+    }
+    return 1
+}
+
+# ConvertTo-Hashtable turns ConvertFrom-Json's PSCustomObject into a hashtable
+# so ops can test for optional fields without tripping strict mode.
+function ConvertTo-Hashtable($Object) {
+    $table = @{}
+    if ($null -eq $Object) { return $table }
+    foreach ($p in $Object.PSObject.Properties) { $table[$p.Name] = $p.Value }
+    return $table
+}

@@ -1,0 +1,55 @@
+package winrm
+
+import "testing"
+
+// notRecognizedCLIXML is stderr as powershell.exe writes it over WinRM for
+// an unknown command, with a progress record before it (first module load).
+const notRecognizedCLIXML = "#< CLIXML\r\n" +
+	`<Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04">` +
+	`<Obj S="progress" RefId="0"><TN RefId="0"><T>System.Management.Automation.PSCustomObject</T></TN>` +
+	`<MS><I64 N="SourceId">1</I64><PR N="Record"><AV>Preparing modules for first use.</AV></PR></MS></Obj>` +
+	`<S S="Error">Invoke-foo : The term 'Invoke-foo' is not recognized as the name of a cmdlet, function, script file, or operable _x000D__x000A_</S>` +
+	`<S S="Error">program. Check the spelling of the name, or if a path was included, verify that the path is correct and try again._x000D__x000A_</S>` +
+	`<S S="Error">At line:1 char:1_x000D__x000A_</S>` +
+	`<S S="Error">+ Invoke-foo_x000D__x000A_</S>` +
+	`<S S="Error">    + FullyQualifiedErrorId : CommandNotFoundException_x000D__x000A_</S>` +
+	`<S S="Error"> _x000D__x000A_</S></Objs>`
+
+func TestDecodeCLIXML(t *testing.T) {
+	tests := []struct {
+		name, stderr, want string
+	}{
+		{
+			name:   "unknown command",
+			stderr: notRecognizedCLIXML,
+			want: "Invoke-foo : The term 'Invoke-foo' is not recognized as the name of a cmdlet, function, script file, or operable \n" +
+				"program. Check the spelling of the name, or if a path was included, verify that the path is correct and try again.\n" +
+				"At line:1 char:1\n+ Invoke-foo\n    + FullyQualifiedErrorId : CommandNotFoundException",
+		},
+		{
+			name:   "escapes: underscore, XML entities, non-BMP surrogate pair, non-ASCII",
+			stderr: "#< CLIXML\r\n<Objs><S S=\"Error\">a_x005F_x000D_b &lt;&amp;&gt; _xD83D__xDE00_ Zertifikat für München_x000A_</S></Objs>",
+			want:   "a_x000D_b <&> \U0001F600 Zertifikat für München",
+		},
+		{
+			name:   "only the Error stream",
+			stderr: "#< CLIXML\r\n<Objs><S S=\"Warning\">careful_x000D__x000A_</S><S S=\"Error\">broken_x000D__x000A_</S><S S=\"Verbose\">v</S></Objs>",
+			want:   "broken",
+		},
+		{
+			name:   "several documents",
+			stderr: "#< CLIXML\r\n<Objs><S S=\"Error\">one_x000D__x000A_</S></Objs>#< CLIXML\r\n<Objs><S S=\"Error\">two_x000D__x000A_</S></Objs>",
+			want:   "one\ntwo",
+		},
+		{name: "plain text stays", stderr: "The system cannot find the file specified.\r\n", want: "The system cannot find the file specified.\r\n"},
+		{name: "broken XML stays", stderr: "#< CLIXML\r\n<Objs><S S=\"Error\">cut", want: "#< CLIXML\r\n<Objs><S S=\"Error\">cut"},
+		{name: "empty", stderr: "", want: ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := string(DecodeCLIXML([]byte(tt.stderr))); got != tt.want {
+				t.Errorf("DecodeCLIXML() =\n%q\nwant\n%q", got, tt.want)
+			}
+		})
+	}
+}

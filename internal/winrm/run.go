@@ -1,0 +1,105 @@
+package winrm
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"unicode/utf16"
+)
+
+// ErrInvalidRequest: Run refused the Request (bad op name or arguments)
+// before contacting the host.
+var ErrInvalidRequest = errors.New("invalid request")
+
+// Request is one op of docs/protocol.md: a domain's script library, the op
+// to run and its JSON arguments. Nothing of it enters PowerShell source or
+// a command line: it travels on stdin, base64-encoded.
+type Request struct {
+	Script []byte // PowerShell script text (UTF-8) defining the op
+	Op     string // e.g. "httpsys.urlacl.get"
+	Args   []byte // JSON object; nil means {}
+}
+
+// opPattern is the op name grammar of docs/protocol.md section 1.
+var opPattern = regexp.MustCompile(`^[a-z][a-z0-9]*(\.[a-z][a-z0-9_]*)*$`)
+
+// bootstrapScript is the fixed program powershell.exe runs: it reads the
+// request from stdin (three lines: base64 script, op, base64 args), turns
+// the script into a script block and invokes it with the op and the
+// arguments, still base64, as its two parameters.
+const bootstrapScript = `$ErrorActionPreference = 'Stop'
+$lines = [Console]::In.ReadToEnd().Split([char]10)
+$script = [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($lines[0].Trim()))
+& ([ScriptBlock]::Create($script)) $lines[1].Trim() $lines[2].Trim()
+`
+
+// powershellCommand and bootstrapArgs are the command line of every Run.
+const powershellCommand = "powershell.exe"
+
+var bootstrapArgs = []string{
+	"-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass",
+	"-EncodedCommand", encodeCommand(bootstrapScript),
+}
+
+// encodeCommand is what powershell.exe -EncodedCommand takes: base64 of the
+// script's UTF-16LE text.
+func encodeCommand(script string) string {
+	units := utf16.Encode([]rune(script))
+	raw := make([]byte, 0, 2*len(units))
+	for _, u := range units {
+		raw = binary.LittleEndian.AppendUint16(raw, u)
+	}
+	return base64.StdEncoding.EncodeToString(raw)
+}
+
+// Run executes one op on the host through the bootstrap and returns the
+// process's output; interpreting the envelope is the caller's job. A
+// non-zero exit code is not an error here.
+func (c *Client) Run(ctx context.Context, req Request) (*Result, error) {
+	stdin, err := req.stdin()
+	if err != nil {
+		return nil, err
+	}
+	return c.execute(ctx, powershellCommand, bootstrapArgs, bytes.NewReader(stdin))
+}
+
+// RunCommand runs any program with arguments (no cmd.exe: built-ins such
+// as echo need "cmd.exe", "/c") and stdin, which may be nil. stdin is read
+// on a goroutine that RunCommand waits for, so it must reach EOF or fail.
+func (c *Client) RunCommand(ctx context.Context, command string, args []string, stdin io.Reader) (*Result, error) {
+	if command == "" {
+		return nil, fmt.Errorf("%w: command is empty", ErrInvalidRequest)
+	}
+	return c.execute(ctx, command, args, stdin)
+}
+
+// stdin is the three LF-terminated lines of docs/protocol.md section 1.
+func (r Request) stdin() ([]byte, error) {
+	if !opPattern.MatchString(r.Op) {
+		return nil, fmt.Errorf("%w: op %q does not match %s", ErrInvalidRequest, r.Op, opPattern)
+	}
+	args := r.Args
+	if len(bytes.TrimSpace(args)) == 0 {
+		args = []byte("{}")
+	}
+	if !json.Valid(args) {
+		// Never quote the arguments: they may hold secrets.
+		return nil, fmt.Errorf("%w: arguments of op %s are not valid JSON", ErrInvalidRequest, r.Op)
+	}
+	enc := base64.StdEncoding
+	var b bytes.Buffer
+	b.Grow(enc.EncodedLen(len(r.Script)) + len(r.Op) + enc.EncodedLen(len(args)) + 3)
+	b.WriteString(enc.EncodeToString(r.Script))
+	b.WriteByte('\n')
+	b.WriteString(r.Op)
+	b.WriteByte('\n')
+	b.WriteString(enc.EncodeToString(args))
+	b.WriteByte('\n')
+	return b.Bytes(), nil
+}

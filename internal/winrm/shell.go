@@ -1,0 +1,173 @@
+package winrm
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"time"
+)
+
+// cleanupTimeout bounds signalling and deleting a shell after a failure or
+// cancellation, on a context of its own: the caller's may be gone already.
+const cleanupTimeout = 5 * time.Second
+
+// errCommandDone stops the stdin sender once the command has exited (a
+// program need not read all of its input).
+var errCommandDone = errors.New("command finished")
+
+// execute runs one command in a new shell and deletes the shell afterwards.
+// It holds a session slot from before the shell is created until after it
+// is deleted, so at most MaxSessions shells are ever open.
+func (c *Client) execute(ctx context.Context, command string, args []string, stdin io.Reader) (*Result, error) {
+	if c.transport.pool.isClosed() {
+		return nil, &Error{Step: "start", Endpoint: c.cfg.endpointURL(), Kind: ErrClosed}
+	}
+	if err := c.acquireSession(ctx); err != nil {
+		return nil, err
+	}
+	defer c.releaseSession()
+	shellID, err := c.openShell(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res, commandID, err := c.runInShell(ctx, shellID, command, args, stdin)
+	c.cleanup(ctx, shellID, commandID, err != nil)
+	if err != nil {
+		return nil, err
+	}
+	res.Stderr = DecodeCLIXML(res.Stderr)
+	return res, nil
+}
+
+func (c *Client) openShell(ctx context.Context) (string, error) {
+	const step = "create shell"
+	body, err := c.transport.post(ctx, step, c.messages.openShell())
+	if err != nil {
+		return "", err
+	}
+	shellID, err := parseShellID(body)
+	if err != nil {
+		return "", c.protocolError(step, err)
+	}
+	c.transport.logf("shell %s created", shellID)
+	return shellID, nil
+}
+
+// runInShell starts the command, then sends stdin and receives output
+// concurrently (on two connections): a program may write more output than
+// a pipe holds before it reads all its input. It returns the command id
+// once known, so cleanup can signal the command.
+func (c *Client) runInShell(ctx context.Context, shellID, command string, args []string, stdin io.Reader) (*Result, string, error) {
+	const step = "start command"
+	body, err := c.transport.post(ctx, step, c.messages.command(shellID, command, args))
+	if err != nil {
+		return nil, "", err
+	}
+	commandID, err := parseCommandID(body)
+	if err != nil {
+		return nil, "", c.protocolError(step, err)
+	}
+
+	ioCtx, stopIO := context.WithCancelCause(ctx)
+	defer stopIO(nil)
+	sent := make(chan error, 1)
+	go func() {
+		err := c.sendStdin(ioCtx, shellID, commandID, stdin)
+		if err != nil {
+			stopIO(err) // abort the Receive in flight with the reason
+		}
+		sent <- err
+	}()
+	res, err := c.receiveAll(ioCtx, shellID, commandID)
+	if err == nil {
+		stopIO(errCommandDone)
+	}
+	<-sent // the sender has stopped: no goroutine outlives the call
+	return res, commandID, err
+}
+
+// sendStdin sends stdin in chunks that keep each envelope under
+// MaxEnvelopeSize, the last one marked End="true" (an empty one when stdin
+// is nil or ends on a chunk boundary), so the program sees end of input.
+func (c *Client) sendStdin(ctx context.Context, shellID, commandID string, stdin io.Reader) error {
+	const step = "send stdin"
+	buf := make([]byte, stdinChunkSize)
+	for {
+		n, end, err := readChunk(stdin, buf)
+		if err != nil {
+			return &Error{Step: step, Endpoint: c.cfg.endpointURL(), Detail: "reading the input failed", Err: err}
+		}
+		if _, err := c.transport.post(ctx, step, c.messages.send(shellID, commandID, buf[:n], end)); err != nil {
+			return err
+		}
+		if end {
+			return nil
+		}
+	}
+}
+
+// readChunk fills buf from r and reports whether r is exhausted.
+func readChunk(r io.Reader, buf []byte) (n int, end bool, err error) {
+	if r == nil {
+		return 0, true, nil
+	}
+	n, err = io.ReadFull(r, buf)
+	switch {
+	case err == nil:
+		return n, false, nil
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		return n, true, nil
+	}
+	return n, false, err
+}
+
+// receiveAll receives stdout and stderr until the command is done. A
+// Receive that found no output within OperationTimeout answers with a fault
+// and is simply repeated; ctx bounds the whole wait.
+func (c *Client) receiveAll(ctx context.Context, shellID, commandID string) (*Result, error) {
+	const step = "receive output"
+	var stdout, stderr bytes.Buffer
+	for {
+		body, err := c.transport.post(ctx, step, c.messages.receive(shellID, commandID))
+		if IsOperationTimeout(err) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out, err := parseReceive(body)
+		if err != nil {
+			return nil, c.protocolError(step, err)
+		}
+		stdout.Write(out.Stdout)
+		stderr.Write(out.Stderr)
+		if out.Done {
+			return &Result{Stdout: stdout.Bytes(), Stderr: stderr.Bytes(), ExitCode: out.ExitCode}, nil
+		}
+	}
+}
+
+// cleanup terminates the command if it may still run, then deletes the
+// shell, on a fresh context bounded by cleanupTimeout. Failures are only
+// logged: the host reclaims idle shells itself (IdleTimeout).
+func (c *Client) cleanup(parent context.Context, shellID, commandID string, terminate bool) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(parent), cleanupTimeout)
+	defer cancel()
+	if terminate && commandID != "" {
+		if _, err := c.transport.post(ctx, "signal terminate", c.messages.signalTerminate(shellID, commandID)); err != nil {
+			c.transport.logf("shell %s: %v", shellID, err)
+		}
+	}
+	if _, err := c.transport.post(ctx, "delete shell", c.messages.deleteShell(shellID)); err != nil {
+		c.transport.logf("shell %s: %v", shellID, err)
+		return
+	}
+	c.transport.logf("shell %s deleted", shellID)
+}
+
+// protocolError reports an answer this package cannot read.
+func (c *Client) protocolError(step string, err error) error {
+	return &Error{Step: step, Endpoint: c.cfg.endpointURL(), Kind: ErrProtocol,
+		Detail: "the host's answer is not what WinRM sends", Err: err}
+}

@@ -1,0 +1,119 @@
+package winsim
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"sync/atomic"
+)
+
+// Counters are what the simulated host has done since it started.
+type Counters struct {
+	HTTPRequests     int64 `json:"http_requests"`
+	ShellsCreated    int64 `json:"shells_created"`
+	ShellsOpen       int64 `json:"shells_open"`
+	ProcessesStarted int64 `json:"processes_started"`
+}
+
+type counters struct {
+	httpRequests, shellsCreated, shellsOpen, processesStarted atomic.Int64
+}
+
+// Counters returns a snapshot of the counters.
+func (s *Server) Counters() Counters {
+	return Counters{
+		HTTPRequests:     s.counters.httpRequests.Load(),
+		ShellsCreated:    s.counters.shellsCreated.Load(),
+		ShellsOpen:       s.counters.shellsOpen.Load(),
+		ProcessesStarted: s.counters.processesStarted.Load(),
+	}
+}
+
+// Faults are failures the simulator injects, for testing clients.
+type Faults struct {
+	// DropOnRequest, if > 0, closes the TCP connection without a response
+	// on the Nth HTTP request from now (1 = the next one), once.
+	DropOnRequest int
+	// HTTP500 answers every WS-Management request with HTTP 500 and a
+	// plain-text body, as a broken proxy or service would.
+	HTTP500 bool
+}
+
+type faultState struct {
+	dropCountdown atomic.Int64
+	fail500       atomic.Bool
+}
+
+// SetFaults replaces the injected faults.
+func (s *Server) SetFaults(f Faults) {
+	s.faults.dropCountdown.Store(int64(f.DropOnRequest))
+	s.faults.fail500.Store(f.HTTP500)
+}
+
+// dropThisRequest counts a request down to the one to drop.
+func (f *faultState) dropThisRequest() bool {
+	for {
+		n := f.dropCountdown.Load()
+		if n <= 0 {
+			return false
+		}
+		if f.dropCountdown.CompareAndSwap(n, n-1) {
+			return n == 1
+		}
+	}
+}
+
+func (f *faultState) http500() bool { return f.fail500.Load() }
+
+// serveAdmin serves the admin API under /winsim/ with the same
+// credentials as WinRM: GET/PUT /winsim/state, GET /winsim/counters.
+func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes))
+	if err != nil {
+		return
+	}
+	if _, ok := s.authenticate(w, r); !ok {
+		return
+	}
+	switch {
+	case r.URL.Path == "/winsim/state" && r.Method == http.MethodGet:
+		state, err := s.host.StateJSON()
+		if err != nil {
+			writeJSONError(w, http.StatusInternalServerError, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, state)
+	case r.URL.Path == "/winsim/state" && r.Method == http.MethodPut:
+		if err := s.host.SetStateJSON(body); err != nil {
+			writeJSONError(w, http.StatusBadRequest, err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	case r.URL.Path == "/winsim/counters" && r.Method == http.MethodGet:
+		data, err := json.Marshal(s.Counters())
+		if err != nil {
+			writeJSONError(w, http.StatusInternalServerError, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, data)
+	case r.URL.Path == "/winsim/state" || r.URL.Path == "/winsim/counters":
+		writeJSONError(w, http.StatusMethodNotAllowed, errString("method "+r.Method+" not allowed on "+r.URL.Path))
+	default:
+		writeJSONError(w, http.StatusNotFound, errString("no admin resource "+r.URL.Path))
+	}
+}
+
+type errString string
+
+func (e errString) Error() string { return string(e) }
+
+func writeJSON(w http.ResponseWriter, status int, data []byte) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(data)
+}
+
+func writeJSONError(w http.ResponseWriter, status int, err error) {
+	data, _ := json.Marshal(map[string]string{"error": err.Error()})
+	writeJSON(w, status, data)
+}

@@ -1,0 +1,213 @@
+package model
+
+import (
+	"crypto"
+	"crypto/sha1"
+	"crypto/x509"
+	"encoding/hex"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// CertificateState is a certificate in one of the host's LocalMachine
+// stores, as the state document holds it.
+type CertificateState struct {
+	// Store is the system store name (MY, ROOT, CA, WEBHOSTING, ...),
+	// case-insensitive as CertOpenStore treats system store names.
+	Store string `json:"store"`
+	PEM   string `json:"pem"`
+	// Thumbprint is written by the host (SHA-1 of the DER, upper-case hex);
+	// if a document sets it, it must match.
+	Thumbprint    string `json:"thumbprint,omitempty"`
+	HasPrivateKey bool   `json:"has_private_key"`
+	// KeyPEM is the optional PKCS#8 private key; it implies HasPrivateKey.
+	KeyPEM     string `json:"key_pem,omitempty"`
+	Exportable bool   `json:"exportable"`
+}
+
+// Certificate is a certificate in a LocalMachine store.
+type Certificate struct {
+	Store      string // upper-case store name
+	Thumbprint string // upper-case hex SHA-1 of DER
+	DER        []byte
+	Cert       *x509.Certificate
+	// HasPrivateKey says a private key is associated (what X509Certificate2.
+	// HasPrivateKey reports); KeyPEM holds it when the model has its bytes.
+	HasPrivateKey bool
+	KeyPEM        []byte
+	Exportable    bool
+}
+
+// Thumbprint returns the certificate hash Windows shows for der: the SHA-1
+// of the encoded certificate in upper-case hex (X509Certificate.Thumbprint).
+func Thumbprint(der []byte) string {
+	sum := sha1.Sum(der)
+	return strings.ToUpper(hex.EncodeToString(sum[:]))
+}
+
+// normalizeStoreName upper-cases a store name; system store names are
+// case-insensitive ("System Store Locations",
+// https://learn.microsoft.com/en-us/windows/win32/seccrypto/system-store-locations).
+func normalizeStoreName(store string) (string, error) {
+	if store == "" || strings.ContainsAny(store, `\/`) {
+		return "", fmt.Errorf("store name %q must be a LocalMachine system store name such as MY or ROOT", store)
+	}
+	return strings.ToUpper(store), nil
+}
+
+// newCertificate parses der for the store.
+func newCertificate(store string, der []byte) (Certificate, error) {
+	store, err := normalizeStoreName(store)
+	if err != nil {
+		return Certificate{}, err
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		return Certificate{}, fmt.Errorf("parse certificate: %w", err)
+	}
+	return Certificate{Store: store, Thumbprint: Thumbprint(der), DER: der, Cert: cert}, nil
+}
+
+// addCertificate puts c into its store. A certificate already there is
+// replaced, keeping an associated key, as X509Store.Add does
+// (CertAddCertificateContextToStore with
+// CERT_STORE_ADD_REPLACE_EXISTING_INHERIT_PROPERTIES).
+func (h *Host) addCertificate(c Certificate) {
+	for i, old := range h.certs {
+		if old.Store == c.Store && old.Thumbprint == c.Thumbprint {
+			if !c.HasPrivateKey {
+				c.HasPrivateKey, c.KeyPEM, c.Exportable = old.HasPrivateKey, old.KeyPEM, old.Exportable
+			}
+			h.certs[i] = c
+			return
+		}
+	}
+	h.certs = append(h.certs, c)
+}
+
+// findCertificate returns the index of a certificate in a store, or -1.
+func (h *Host) findCertificate(store, thumbprint string) int {
+	store, thumbprint = strings.ToUpper(store), strings.ToUpper(thumbprint)
+	for i, c := range h.certs {
+		if c.Store == store && c.Thumbprint == thumbprint {
+			return i
+		}
+	}
+	return -1
+}
+
+// AddCertificate puts a DER certificate into a LocalMachine store, with
+// keyPresent saying whether a private key is associated, and returns its
+// thumbprint.
+func (h *Host) AddCertificate(store string, der []byte, keyPresent bool) (string, error) {
+	c, err := newCertificate(store, der)
+	if err != nil {
+		return "", fmt.Errorf("add certificate: %w", err)
+	}
+	c.HasPrivateKey = keyPresent
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.addCertificate(c)
+	return c.Thumbprint, nil
+}
+
+// FindCertificate returns the certificate with the thumbprint (any case) in
+// the store (any case). Its byte slices are shared: treat them as read-only.
+func (h *Host) FindCertificate(store, thumbprint string) (Certificate, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	i := h.findCertificate(store, thumbprint)
+	if i < 0 {
+		return Certificate{}, false
+	}
+	return h.certs[i], true
+}
+
+// RemoveCertificate deletes a certificate from a store; it reports whether
+// it was there. SSL bindings that use it stay, as on Windows.
+func (h *Host) RemoveCertificate(store, thumbprint string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	i := h.findCertificate(store, thumbprint)
+	if i < 0 {
+		return false
+	}
+	h.certs = append(h.certs[:i:i], h.certs[i+1:]...)
+	return true
+}
+
+// loadCertificates adds the state document's certificates.
+func (h *Host) loadCertificates(list []CertificateState) error {
+	for i, s := range list {
+		c, err := certificateFromState(s)
+		if err != nil {
+			return fmt.Errorf("certificates[%d]: %w", i, err)
+		}
+		if h.findCertificate(c.Store, c.Thumbprint) >= 0 {
+			return fmt.Errorf("certificates[%d]: %s is in store %s twice", i, c.Thumbprint, c.Store)
+		}
+		h.addCertificate(c)
+	}
+	return nil
+}
+
+// certificateFromState parses and checks one state document certificate.
+func certificateFromState(s CertificateState) (Certificate, error) {
+	block, rest := pem.Decode([]byte(s.PEM))
+	if block == nil || block.Type != "CERTIFICATE" || strings.TrimSpace(string(rest)) != "" {
+		return Certificate{}, errors.New(`pem must hold exactly one "-----BEGIN CERTIFICATE-----" block`)
+	}
+	c, err := newCertificate(s.Store, block.Bytes)
+	if err != nil {
+		return Certificate{}, err
+	}
+	if s.Thumbprint != "" && !strings.EqualFold(s.Thumbprint, c.Thumbprint) {
+		return Certificate{}, fmt.Errorf("thumbprint %s does not match the certificate (%s)", s.Thumbprint, c.Thumbprint)
+	}
+	c.HasPrivateKey, c.Exportable = s.HasPrivateKey, s.Exportable
+	if s.KeyPEM != "" {
+		if err := checkKeyPEM(c.Cert, s.KeyPEM); err != nil {
+			return Certificate{}, fmt.Errorf("certificate %s: %w", c.Thumbprint, err)
+		}
+		c.HasPrivateKey, c.KeyPEM = true, []byte(s.KeyPEM)
+	}
+	return c, nil
+}
+
+// checkKeyPEM checks that keyPEM is a PKCS#8 key for cert's public key. Its
+// errors never quote the key.
+func checkKeyPEM(cert *x509.Certificate, keyPEM string) error {
+	block, _ := pem.Decode([]byte(keyPEM))
+	if block == nil || block.Type != "PRIVATE KEY" {
+		return errors.New(`key_pem must be a "-----BEGIN PRIVATE KEY-----" (PKCS#8) block`)
+	}
+	key, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	if err != nil {
+		return errors.New("key_pem is not a valid PKCS#8 private key")
+	}
+	signer, ok := key.(crypto.Signer)
+	type publicKey interface{ Equal(crypto.PublicKey) bool }
+	pub, comparable := cert.PublicKey.(publicKey)
+	if !ok || !comparable || !pub.Equal(signer.Public()) {
+		return errors.New("key_pem does not belong to the certificate")
+	}
+	return nil
+}
+
+// certificateStates returns the stores for the state document.
+func (h *Host) certificateStates() []CertificateState {
+	out := make([]CertificateState, 0, len(h.certs))
+	for _, c := range h.certs {
+		out = append(out, CertificateState{
+			Store:         c.Store,
+			PEM:           string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.DER})),
+			Thumbprint:    c.Thumbprint,
+			HasPrivateKey: c.HasPrivateKey,
+			KeyPEM:        string(c.KeyPEM),
+			Exportable:    c.Exportable,
+		})
+	}
+	return out
+}

@@ -1,0 +1,130 @@
+package winsim
+
+import (
+	"context"
+	"sync"
+)
+
+// command is one process started in a shell by a Command request: its
+// stdin as received through Send, and the output and exit code it produced
+// that Receive has not yet delivered.
+type command struct {
+	id     string
+	cancel context.CancelFunc // terminates the process
+
+	mu       sync.Mutex
+	changed  chan struct{} // closed and replaced whenever the state changes
+	stdin    []byte
+	stdinEOF bool
+	stdout   []byte
+	stderr   []byte
+	done     bool
+	exitCode int
+}
+
+func newCommand(id string, cancel context.CancelFunc) *command {
+	return &command{id: id, cancel: cancel, changed: make(chan struct{})}
+}
+
+// notifyLocked wakes everyone waiting for a change; c.mu must be held.
+func (c *command) notifyLocked() {
+	close(c.changed)
+	c.changed = make(chan struct{})
+}
+
+// sendStdin appends stdin data; eof closes stdin. Input to a finished
+// process is discarded, as writes to a closed pipe are on Windows.
+func (c *command) sendStdin(data []byte, eof bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.done && !c.stdinEOF {
+		c.stdin = append(c.stdin, data...)
+	}
+	if eof {
+		c.stdinEOF = true
+	}
+	c.notifyLocked()
+}
+
+// process is the running program's view of its command: it reads stdin
+// and writes stdout and stderr.
+type process struct {
+	ctx context.Context
+	cmd *command
+}
+
+// readAllStdin waits until stdin is closed (a Send with End="true") and
+// returns everything sent; it fails when the process is terminated.
+func (p *process) readAllStdin() ([]byte, error) {
+	for {
+		p.cmd.mu.Lock()
+		if p.cmd.stdinEOF {
+			data := p.cmd.stdin
+			p.cmd.stdin = nil
+			p.cmd.mu.Unlock()
+			return data, nil
+		}
+		changed := p.cmd.changed
+		p.cmd.mu.Unlock()
+		select {
+		case <-changed:
+		case <-p.ctx.Done():
+			return nil, p.ctx.Err()
+		}
+	}
+}
+
+// stdout writes to the process's standard output.
+func (p *process) stdout(data []byte) {
+	p.cmd.mu.Lock()
+	defer p.cmd.mu.Unlock()
+	p.cmd.stdout = append(p.cmd.stdout, data...)
+	p.cmd.notifyLocked()
+}
+
+// stderr writes to the process's standard error.
+func (p *process) stderr(data []byte) {
+	p.cmd.mu.Lock()
+	defer p.cmd.mu.Unlock()
+	p.cmd.stderr = append(p.cmd.stderr, data...)
+	p.cmd.notifyLocked()
+}
+
+// exit records the exit code; the process has ended.
+func (c *command) exit(code int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.done {
+		c.done = true
+		c.exitCode = code
+	}
+	c.notifyLocked()
+}
+
+// program is what a command line runs: it returns the exit code.
+type program func(p *process) int
+
+// receiveChunk is what one Receive response delivers.
+type receiveChunk struct {
+	stdout, stderr []byte
+	done           bool // the process has exited and all output is delivered
+	exitCode       int
+}
+
+// takeOutput removes up to max bytes of pending output (stdout first) and
+// reports whether anything is ready to deliver; c.mu must be held.
+func (c *command) takeOutputLocked(max int) (receiveChunk, bool) {
+	if len(c.stdout) == 0 && len(c.stderr) == 0 && !c.done {
+		return receiveChunk{}, false
+	}
+	var chunk receiveChunk
+	n := min(max, len(c.stdout))
+	chunk.stdout, c.stdout = c.stdout[:n:n], c.stdout[n:]
+	m := min(max-n, len(c.stderr))
+	chunk.stderr, c.stderr = c.stderr[:m:m], c.stderr[m:]
+	if c.done && len(c.stdout) == 0 && len(c.stderr) == 0 {
+		chunk.done = true
+		chunk.exitCode = c.exitCode
+	}
+	return chunk, true
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The main job (README): terraform apply of the Sage 50 Accounts Connector
+# procedure, against the built-in simulated host unless WINRM_HOST names a
+# real one, then a plan that must be empty. Run through `make demo`, which
+# builds bin/terraform-provider-windows and bin/winsim first.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+run="$root/demo/.run"
+rm -rf "$run" && mkdir -p "$run"
+
+# Terraform uses the provider just built, never a downloaded one.
+cat > "$run/terraformrc" <<RC
+provider_installation {
+  dev_overrides { "registry.terraform.io/seed-1120c41c/windows" = "$root/bin" }
+  direct {}
+}
+RC
+export TF_CLI_CONFIG_FILE="$run/terraformrc" TF_IN_AUTOMATION=1
+
+if [ -z "${WINRM_HOST:-}" ]; then
+  # The certificate the reseller bought: made here, with its key, in the
+  # simulated host's LocalMachine\My store as certutil -importPFX leaves it.
+  openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj "/CN=sage50.example.local" \
+    -addext "subjectAltName=DNS:sage50.example.local" \
+    -addext "extendedKeyUsage=serverAuth,clientAuth" \
+    -keyout "$run/key.pem" -out "$run/cert.pem" 2>/dev/null
+  python3 - "$run" "$root/examples/scenarios/sage50.json" <<'PY'
+import json, sys
+run, base = sys.argv[1], sys.argv[2]
+scenario = json.load(open(base))
+scenario.setdefault("certificates", []).append({
+    "store": "MY", "pem": open(run + "/cert.pem").read(),
+    "key_pem": open(run + "/key.pem").read(), "has_private_key": True})
+json.dump(scenario, open(run + "/scenario.json", "w"), indent=2)
+PY
+  password=$(openssl rand -base64 18)
+  WINSIM_PASSWORD="$password" "$root/bin/winsim" -listen 127.0.0.1:0 -hostname SAGE50 \
+    -scenario "$run/scenario.json" -addr-out "$run/addr.json" >"$run/winsim.log" 2>&1 &
+  sim=$!
+  trap 'kill $sim 2>/dev/null || true' EXIT
+  for _ in $(seq 100); do [ -s "$run/addr.json" ] && break; sleep 0.1; done
+  [ -s "$run/addr.json" ] || { cat "$run/winsim.log"; echo "winsim did not start"; exit 1; }
+  addr=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["http"])' "$run/addr.json")
+  export WINRM_HOST=${addr%:*} WINRM_PORT=${addr##*:} WINRM_USERNAME=Administrator WINRM_PASSWORD="$password"
+  export TF_VAR_certificate_thumbprint
+  TF_VAR_certificate_thumbprint=$(openssl x509 -in "$run/cert.pem" -noout -fingerprint -sha1 | sed 's/.*=//; s/://g')
+  echo "simulated host SAGE50 on $addr (NTLM with message encryption)"
+fi
+
+cp "$root"/examples/sage50/*.tf "$run/"
+cd "$run"
+terraform apply -auto-approve -input=false
+echo "--- re-plan (must be empty) ---"
+terraform plan -detailed-exitcode -input=false
