@@ -59,13 +59,17 @@ func newNTLMServer(host *model.Host, opts Options) *ntlm.Server {
 		NetBIOSComputer: name,
 		NetBIOSDomain:   name,
 		DNSComputer:     strings.ToLower(host.Hostname()),
-		Password: func(user string) (string, bool) {
-			if strings.EqualFold(user, opts.User) {
-				return opts.Password, true
-			}
-			return "", false
-		},
+		Password:        func(user string) (string, bool) { return accountPassword(host, opts, user) },
 	}
+}
+
+// accountPassword returns the password of a local account that may log on:
+// the administrator of Options, or a scenario user with a password.
+func accountPassword(host *model.Host, opts Options, user string) (string, bool) {
+	if strings.EqualFold(user, opts.User) {
+		return opts.Password, true
+	}
+	return host.LocalPassword(user)
 }
 
 // authenticate returns the request's principal, or answers 401 and returns
@@ -94,7 +98,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (principal
 	return principal{}, false
 }
 
-// checkBasic verifies Basic credentials against the account. The user may
+// checkBasic verifies Basic credentials against the local accounts. The user may
 // be written "user", ".\user" or "HOST\user", as Windows accepts for local
 // accounts.
 func (s *Server) checkBasic(token string) (string, bool) {
@@ -112,9 +116,9 @@ func (s *Server) checkBasic(token string) (string, bool) {
 		}
 		user = name
 	}
-	userOK := strings.EqualFold(user, s.opts.User)
-	passwordOK := subtle.ConstantTimeCompare([]byte(password), []byte(s.opts.Password)) == 1
-	return s.opts.User, userOK && passwordOK
+	want, known := accountPassword(s.host, s.opts, user)
+	passwordOK := subtle.ConstantTimeCompare([]byte(password), []byte(want)) == 1
+	return user, known && passwordOK
 }
 
 // negotiate runs one leg of the NTLM handshake, carried raw in
