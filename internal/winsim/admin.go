@@ -9,14 +9,29 @@ import (
 
 // Counters are what the simulated host has done since it started.
 type Counters struct {
-	HTTPRequests     int64 `json:"http_requests"`
-	ShellsCreated    int64 `json:"shells_created"`
-	ShellsOpen       int64 `json:"shells_open"`
+	HTTPRequests  int64 `json:"http_requests"`
+	ShellsCreated int64 `json:"shells_created"`
+	ShellsOpen    int64 `json:"shells_open"`
+	// ShellsOpenMax is the most shells that were open at once, so a test
+	// can check a client's session limit exactly rather than by sampling.
+	ShellsOpenMax    int64 `json:"shells_open_max"`
 	ProcessesStarted int64 `json:"processes_started"`
 }
 
 type counters struct {
-	httpRequests, shellsCreated, shellsOpen, processesStarted atomic.Int64
+	httpRequests, shellsCreated, shellsOpen, shellsOpenMax, processesStarted atomic.Int64
+}
+
+// shellOpened counts a new shell and raises the high-water mark.
+func (c *counters) shellOpened() {
+	c.shellsCreated.Add(1)
+	open := c.shellsOpen.Add(1)
+	for {
+		high := c.shellsOpenMax.Load()
+		if open <= high || c.shellsOpenMax.CompareAndSwap(high, open) {
+			return
+		}
+	}
 }
 
 // Counters returns a snapshot of the counters.
@@ -25,6 +40,7 @@ func (s *Server) Counters() Counters {
 		HTTPRequests:     s.counters.httpRequests.Load(),
 		ShellsCreated:    s.counters.shellsCreated.Load(),
 		ShellsOpen:       s.counters.shellsOpen.Load(),
+		ShellsOpenMax:    s.counters.shellsOpenMax.Load(),
 		ProcessesStarted: s.counters.processesStarted.Load(),
 	}
 }

@@ -99,8 +99,7 @@ func (s *Server) handleCreate(op *operation) ([]byte, *wsmanFault) {
 		cancel()
 		return nil, f
 	}
-	s.counters.shellsCreated.Add(1)
-	s.counters.shellsOpen.Add(1)
+	s.counters.shellOpened()
 	var w xmlWriter
 	w.raw("<x:ResourceCreated>")
 	w.element("a:Address", op.address)
