@@ -135,10 +135,10 @@ func (a *AuthenticateMessage) decodeStrings(raw map[string][]byte) error {
 		return fmt.Errorf("DomainName: %w", err)
 	}
 	if a.User, err = decodeString(a.Flags, raw["UserName"]); err != nil {
-		return fmt.Errorf("UserName: %w", err)
+		return fmt.Errorf("user name field: %w", err)
 	}
 	if a.Workstation, err = decodeString(a.Flags, raw["Workstation"]); err != nil {
-		return fmt.Errorf("Workstation: %w", err)
+		return fmt.Errorf("workstation field: %w", err)
 	}
 	return nil
 }

@@ -85,7 +85,7 @@ func (a *ntlmAuth) leg(ctx context.Context, t *transport, c *conn, token []byte)
 func negotiateToken(h http.Header) ([]byte, bool) {
 	for _, v := range h.Values("WWW-Authenticate") {
 		f := strings.Fields(v)
-		if len(f) != 2 || !(strings.EqualFold(f[0], "Negotiate") || strings.EqualFold(f[0], "NTLM")) {
+		if len(f) != 2 || !strings.EqualFold(f[0], "Negotiate") && !strings.EqualFold(f[0], "NTLM") {
 			continue
 		}
 		token, err := base64.StdEncoding.DecodeString(f[1])

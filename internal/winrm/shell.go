@@ -71,13 +71,12 @@ func (c *Client) runInShell(ctx context.Context, shellID, command string, args [
 
 	ioCtx, stopIO := context.WithCancelCause(ctx)
 	defer stopIO(nil)
-	sent := make(chan error, 1)
+	sent := make(chan struct{})
 	go func() {
-		err := c.sendStdin(ioCtx, shellID, commandID, stdin)
-		if err != nil {
+		defer close(sent)
+		if err := c.sendStdin(ioCtx, shellID, commandID, stdin); err != nil {
 			stopIO(err) // abort the Receive in flight with the reason
 		}
-		sent <- err
 	}()
 	res, err := c.receiveAll(ioCtx, shellID, commandID)
 	if err == nil {

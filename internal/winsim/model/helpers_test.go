@@ -97,5 +97,3 @@ func wantCode(t *testing.T, what string, got *OpError, code int) {
 		t.Errorf("%s: error %v, want code %d", what, got, code)
 	}
 }
-
-func ptr(s string) *string { return &s }

@@ -110,7 +110,7 @@ func isDNSName(s string) bool {
 			return false
 		}
 		for _, c := range label {
-			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+			if !isLDHChar(c) {
 				return false
 			}
 		}
@@ -139,3 +139,9 @@ func checkPrefixPort(port string) string {
 // CurrentControlSet\Services\HTTP\Parameters\UrlAclInfo), whose names are
 // case-insensitive.
 func samePrefix(a, b string) bool { return strings.EqualFold(a, b) }
+
+// isLDHChar reports whether c may stand in a DNS label: a letter, a digit or
+// a hyphen (RFC 1123 section 2.1).
+func isLDHChar(c rune) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-'
+}
