@@ -1,0 +1,64 @@
+package provider
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/windows"
+)
+
+// hostErrorDetail describes a failed host call and what to do about it:
+// the host's own message first, then advice for the Win32 codes users meet.
+func hostErrorDetail(err error) string {
+	advice := ""
+	switch windows.ErrorCode(err) {
+	case 0:
+		advice = "The host could not be reached or did not answer as expected. Check the provider block (host, port, https, auth, username, password) and that WinRM is running on the host (winrm quickconfig)."
+	case windows.CodeAccessDenied:
+		advice = "The provider's account may not change this setting. Connect as a member of the host's Administrators group."
+	case windows.CodeInvalidParameter:
+		advice = "The host rejected a value. Correct it as the message above says and apply again."
+	case windows.CodeNoneMapped:
+		advice = "The account is not known on the host. Built-in account names are translated on non-English Windows (Everyone is Jeder in German): use the English name of a well-known account, the host's own name, or the SID (S-1-1-0 for Everyone)."
+	}
+	if advice == "" {
+		return err.Error()
+	}
+	return err.Error() + "\n\n" + advice
+}
+
+// addHostError adds an error diagnostic for a failed host call.
+func addHostError(diags *diag.Diagnostics, summary string, err error) {
+	diags.AddError(summary, hostErrorDetail(err))
+}
+
+// shellQuote quotes an import ID for a POSIX shell when it needs quoting,
+// so that the command in an error message can be pasted as it is.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		plain := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("+:/.-_=[]", r)
+		return !plain
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// alreadyExistsDetail tells the user to import an object that exists on the
+// host but not in the state, with the command and the import block.
+func alreadyExistsDetail(what, resourceType, id string, err error) string {
+	return fmt.Sprintf("%s already exists on the host (%v).\n\nTo manage it with Terraform, import it:\n\n"+
+		"  terraform import %s.<name> %s\n\nor add an import block:\n\n  import {\n    to = %s.<name>\n    id = %s\n  }\n\n"+
+		"Or remove it from the host and apply again.",
+		what, err, resourceType, shellQuote(id), resourceType, hclQuote(id))
+}
+
+// hclQuote writes s as an HCL string literal that evaluates to s.
+func hclQuote(s string) string {
+	q := strconv.Quote(s)
+	q = strings.ReplaceAll(q, "${", "$${")
+	return strings.ReplaceAll(q, "%{", "%%{")
+}

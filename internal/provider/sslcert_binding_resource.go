@@ -1,0 +1,345 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/windows"
+)
+
+func init() { resources = append(resources, newSSLCertBindingResource) }
+
+const sslCertBindingResourceType = "windows_http_sslcert_binding"
+
+// sslCertBindingResource is windows_http_sslcert_binding: an HTTP.sys SSL
+// certificate binding, what "netsh http add sslcert ipport=0.0.0.0:4106
+// certhash=... appid={...}" creates. A change of anything but the key is
+// one host call that swaps the binding and restores the old one if the new
+// one fails, so the port is never left without a certificate.
+type sslCertBindingResource struct{ host *windows.Host }
+
+func newSSLCertBindingResource() resource.Resource { return &sslCertBindingResource{} }
+
+var (
+	_ resource.ResourceWithConfigure        = (*sslCertBindingResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*sslCertBindingResource)(nil)
+	_ resource.ResourceWithImportState      = (*sslCertBindingResource)(nil)
+)
+
+// sslCertBindingModel is the resource's data, and one binding of the
+// windows_http_sslcert_bindings data source.
+type sslCertBindingModel struct {
+	ID                                       types.String `tfsdk:"id"`
+	IPPort                                   types.String `tfsdk:"ipport"`
+	HostnamePort                             types.String `tfsdk:"hostnameport"`
+	CertificateHash                          types.String `tfsdk:"certificate_hash"`
+	AppID                                    types.String `tfsdk:"app_id"`
+	CertificateStoreName                     types.String `tfsdk:"certificate_store_name"`
+	VerifyClientCertRevocation               types.Bool   `tfsdk:"verify_client_cert_revocation"`
+	VerifyRevocationWithCachedClientCertOnly types.Bool   `tfsdk:"verify_revocation_with_cached_client_cert_only"`
+	UsageCheck                               types.Bool   `tfsdk:"usage_check"`
+	RevocationFreshnessTime                  types.Int64  `tfsdk:"revocation_freshness_time"`
+	URLRetrievalTimeout                      types.Int64  `tfsdk:"url_retrieval_timeout"`
+	CTLIdentifier                            types.String `tfsdk:"ctl_identifier"`
+	CTLStoreName                             types.String `tfsdk:"ctl_store_name"`
+	DSMapperUsage                            types.Bool   `tfsdk:"ds_mapper_usage"`
+	NegotiateClientCert                      types.Bool   `tfsdk:"negotiate_client_cert"`
+}
+
+// maxCTLIdentifierRunes bounds ctl_identifier, the name of a certificate
+// trust list; real ones are short.
+const maxCTLIdentifierRunes = 256
+
+// Normalizers of the binding's attributes: each turns a user's spelling
+// into the host's, or says why the value is invalid.
+var (
+	ipportNormalizer       = normalizer(normalizeIPPort)
+	hostnamePortNormalizer = normalizer(normalizeHostnamePort)
+	thumbprintNormalizer   = normalizer(normalizeThumbprint)
+	guidNormalizer         = normalizer(normalizeGUID)
+	storeNameNormalizer    = normalizer(normalizeStoreName)
+	ctlStoreNameNormalizer = normalizer(normalizeCTLStoreName)
+)
+
+func (r *sslCertBindingResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_http_sslcert_binding"
+}
+
+func (r *sslCertBindingResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		Description: "An HTTP.sys SSL certificate binding (netsh http add sslcert): the certificate that " +
+			"HTTP.sys serves on an IP address and port (ipport) or, with SNI, a host name and port (hostnameport).",
+		Attributes: sslCertBindingAttributes(),
+	}
+}
+
+func sslCertBindingAttributes() map[string]schema.Attribute {
+	keyModifiers := func(n normalizer) []planmodifier.String {
+		return []planmodifier.String{keepStateWhenEquivalent{n}, stringplanmodifier.RequiresReplace()}
+	}
+	return map[string]schema.Attribute{
+		"id": schema.StringAttribute{Computed: true,
+			Description:   "The binding's key as netsh names it: ipport=0.0.0.0:4106 or hostnameport=sage.example.com:443.",
+			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+		"ipport": schema.StringAttribute{Optional: true,
+			Description: "IP address and port: a.b.c.d:port, [IPv6]:port, 0.0.0.0:port (every IPv4 address) " +
+				"or [::]:port (every IPv6 address). Exactly one of ipport and hostnameport. Changing it replaces the binding.",
+			Validators:    []validator.String{ipportNormalizer.validator("an IP address and port")},
+			PlanModifiers: keyModifiers(ipportNormalizer)},
+		"hostnameport": schema.StringAttribute{Optional: true,
+			Description: "Host name and port for an SNI binding, such as sage.example.com:443. " +
+				"Changing it replaces the binding.",
+			Validators:    []validator.String{hostnamePortNormalizer.validator("a host name and port")},
+			PlanModifiers: keyModifiers(hostnamePortNormalizer)},
+		"certificate_hash": schema.StringAttribute{Required: true,
+			Description: "SHA-1 thumbprint of the certificate: 40 hex digits. Spaces, colons and the invisible " +
+				"characters of a copy from the certificate MMC (U+200E) are ignored, and so is case.",
+			Validators:    []validator.String{thumbprintNormalizer.validator("a certificate thumbprint")},
+			PlanModifiers: []planmodifier.String{keepStateWhenEquivalent{thumbprintNormalizer}}},
+		"app_id": schema.StringAttribute{Required: true,
+			Description:   "GUID of the application that owns the binding, with or without braces, in any case.",
+			Validators:    []validator.String{guidNormalizer.validator("a GUID")},
+			PlanModifiers: []planmodifier.String{keepStateWhenEquivalent{guidNormalizer}}},
+		"certificate_store_name": schema.StringAttribute{Optional: true, Computed: true,
+			Default:       stringdefault.StaticString(defaultStoreName),
+			Description:   "LocalMachine store holding the certificate and its private key. Default MY (Personal). Case-insensitive.",
+			Validators:    []validator.String{storeNameNormalizer.validator("a certificate store name")},
+			PlanModifiers: []planmodifier.String{keepStateWhenEquivalent{storeNameNormalizer}}},
+		"verify_client_cert_revocation": boolOption(true,
+			"Whether HTTP.sys checks client certificates for revocation. Default true."),
+		"verify_revocation_with_cached_client_cert_only": boolOption(false,
+			"Whether the revocation check uses only cached CRLs. Default false."),
+		"usage_check": boolOption(true,
+			"Whether HTTP.sys checks the certificate's enhanced key usage. Default true."),
+		"revocation_freshness_time": int64Option(
+			"Seconds after which a cached CRL is refreshed; 0 (the default) uses the CRL's own validity."),
+		"url_retrieval_timeout": int64Option(
+			"Milliseconds to wait for a CRL download; 0 (the default) uses the system's timeout."),
+		"ctl_identifier": schema.StringAttribute{Optional: true, Computed: true,
+			Default:     stringdefault.StaticString(""),
+			Description: "Identifier of the certificate trust list that limits accepted client certificate issuers. Default none.",
+			Validators:  []validator.String{stringCheck{description: "a trust list identifier", check: checkCTLIdentifier}}},
+		"ctl_store_name": schema.StringAttribute{Optional: true, Computed: true,
+			Default:       stringdefault.StaticString(""),
+			Description:   "LocalMachine store holding the certificate trust list. Default none. Case-insensitive.",
+			Validators:    []validator.String{ctlStoreNameNormalizer.validator("a certificate store name")},
+			PlanModifiers: []planmodifier.String{keepStateWhenEquivalent{ctlStoreNameNormalizer}}},
+		"ds_mapper_usage": boolOption(false,
+			"Whether client certificates are mapped to Active Directory accounts (DS mapper). Default false."),
+		"negotiate_client_cert": boolOption(false,
+			"Whether HTTP.sys asks clients for a certificate during the handshake. Default false."),
+	}
+}
+
+func boolOption(def bool, description string) schema.BoolAttribute {
+	return schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(def), Description: description}
+}
+
+func int64Option(description string) schema.Int64Attribute {
+	return schema.Int64Attribute{Optional: true, Computed: true, Default: int64default.StaticInt64(0),
+		Description: description, Validators: []validator.Int64{int64validator.Between(0, math.MaxUint32)}}
+}
+
+// checkCTLIdentifier accepts up to 256 characters without control or
+// invisible characters; the text reaches the host as data.
+func checkCTLIdentifier(s string) error {
+	if len([]rune(s)) > maxCTLIdentifierRunes {
+		return fmt.Errorf("%s is longer than %d characters", quoteValue(s), maxCTLIdentifierRunes)
+	}
+	if i := indexControlOrFormat(s); i >= 0 {
+		return fmt.Errorf("%s contains the control or invisible character %q", quoteValue(s), []rune(s[i:])[0])
+	}
+	return nil
+}
+
+func (r *sslCertBindingResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{
+		resourcevalidator.ExactlyOneOf(path.MatchRoot("ipport"), path.MatchRoot("hostnameport")),
+	}
+}
+
+func (r *sslCertBindingResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.host = hostFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+// bindingKey returns the model's key in the host's form.
+func (m sslCertBindingModel) bindingKey() windows.BindingKey {
+	if !m.HostnamePort.IsNull() {
+		k, _ := normalizeHostnamePort(m.HostnamePort.ValueString())
+		return windows.BindingKey{HostnamePort: k}
+	}
+	k, _ := normalizeIPPort(m.IPPort.ValueString())
+	return windows.BindingKey{IPPort: k}
+}
+
+// binding returns the binding the model describes, normalised as the host
+// takes it. The values passed validation at plan time.
+func (m sslCertBindingModel) binding() windows.SSLBinding {
+	hash, _ := normalizeThumbprint(m.CertificateHash.ValueString())
+	appID, _ := normalizeGUID(m.AppID.ValueString())
+	store, _ := normalizeStoreName(m.CertificateStoreName.ValueString())
+	ctlStore, _ := normalizeCTLStoreName(m.CTLStoreName.ValueString())
+	return windows.SSLBinding{
+		BindingKey:                               m.bindingKey(),
+		CertificateHash:                          hash,
+		AppID:                                    appID,
+		CertificateStoreName:                     store,
+		VerifyClientCertRevocation:               m.VerifyClientCertRevocation.ValueBool(),
+		VerifyRevocationWithCachedClientCertOnly: m.VerifyRevocationWithCachedClientCertOnly.ValueBool(),
+		UsageCheck:                               m.UsageCheck.ValueBool(),
+		RevocationFreshnessTime:                  m.RevocationFreshnessTime.ValueInt64(),
+		URLRetrievalTimeout:                      m.URLRetrievalTimeout.ValueInt64(),
+		CTLIdentifier:                            m.CTLIdentifier.ValueString(),
+		CTLStoreName:                             ctlStore,
+		DSMapperUsage:                            m.DSMapperUsage.ValueBool(),
+		NegotiateClientCert:                      m.NegotiateClientCert.ValueBool(),
+	}
+}
+
+// mergeHost sets every attribute from the host's binding, keeping the
+// model's spelling of values that mean the same (a lower-case thumbprint,
+// a GUID without braces, "my" for MY).
+func (m *sslCertBindingModel) mergeHost(b windows.SSLBinding) {
+	m.ID = types.StringValue(b.BindingKey.String())
+	if b.IPPort != "" {
+		m.IPPort, m.HostnamePort = ipportNormalizer.keep(m.IPPort, b.IPPort), types.StringNull()
+	} else {
+		m.HostnamePort, m.IPPort = hostnamePortNormalizer.keep(m.HostnamePort, b.HostnamePort), types.StringNull()
+	}
+	m.CertificateHash = thumbprintNormalizer.keep(m.CertificateHash, b.CertificateHash)
+	m.AppID = guidNormalizer.keep(m.AppID, b.AppID)
+	m.CertificateStoreName = storeNameNormalizer.keep(m.CertificateStoreName, b.CertificateStoreName)
+	m.VerifyClientCertRevocation = types.BoolValue(b.VerifyClientCertRevocation)
+	m.VerifyRevocationWithCachedClientCertOnly = types.BoolValue(b.VerifyRevocationWithCachedClientCertOnly)
+	m.UsageCheck = types.BoolValue(b.UsageCheck)
+	m.RevocationFreshnessTime = types.Int64Value(b.RevocationFreshnessTime)
+	m.URLRetrievalTimeout = types.Int64Value(b.URLRetrievalTimeout)
+	m.CTLIdentifier = types.StringValue(b.CTLIdentifier)
+	m.CTLStoreName = ctlStoreNameNormalizer.keep(m.CTLStoreName, b.CTLStoreName)
+	m.DSMapperUsage = types.BoolValue(b.DSMapperUsage)
+	m.NegotiateClientCert = types.BoolValue(b.NegotiateClientCert)
+}
+
+func (r *sslCertBindingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan sslCertBindingModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !ensureHost(r.host, &resp.Diagnostics) {
+		return
+	}
+	b := plan.binding()
+	if _, err := r.host.HTTPSys().AddSSLBinding(ctx, b); err != nil {
+		addBindingError(&resp.Diagnostics, "Cannot create the SSL binding "+b.BindingKey.String(), b, err)
+		return
+	}
+	plan.ID = types.StringValue(b.BindingKey.String())
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// addBindingError explains a failed add or replace: an existing binding is
+// to be imported, and 1312 means the certificate cannot serve TLS.
+func addBindingError(diags *diag.Diagnostics, summary string, b windows.SSLBinding, err error) {
+	switch {
+	case windows.IsAlreadyExists(err):
+		key := b.IPPort
+		if b.HostnamePort != "" {
+			key = b.BindingKey.String()
+		}
+		diags.AddError("SSL binding already exists",
+			alreadyExistsDetail("An SSL binding for "+b.BindingKey.String(), sslCertBindingResourceType, key, err))
+	case windows.IsNoUsablePrivateKey(err):
+		diags.AddAttributeError(path.Root("certificate_hash"), "Certificate not usable for the binding",
+			noUsablePrivateKeyMessage(b.CertificateHash, b.CertificateStoreName)+"\n\nHost error: "+err.Error())
+	default:
+		addHostError(diags, summary, err)
+	}
+}
+
+// noUsablePrivateKeyMessage is what Windows error 1312 ("A specified logon
+// session does not exist") means for a binding, and what to do about it.
+func noUsablePrivateKeyMessage(thumbprint, store string) string {
+	return fmt.Sprintf(`the certificate %s is not in LocalMachine\%s or has no private key there; import it with its key (windows_pfx_certificate) and bind again.`, thumbprint, store)
+}
+
+func (r *sslCertBindingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state sslCertBindingModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !ensureHost(r.host, &resp.Diagnostics) {
+		return
+	}
+	key := state.bindingKey()
+	b, err := r.host.HTTPSys().GetSSLBinding(ctx, key)
+	if windows.IsNotFound(err) {
+		resp.State.RemoveResource(ctx) // deleted outside Terraform: plan a create
+		return
+	}
+	if err != nil {
+		addHostError(&resp.Diagnostics, "Cannot read the SSL binding "+key.String(), err)
+		return
+	}
+	state.mergeHost(b)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update swaps the binding in one host call; if the new binding cannot be
+// added the host puts the old one back before answering.
+func (r *sslCertBindingResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan sslCertBindingModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !ensureHost(r.host, &resp.Diagnostics) {
+		return
+	}
+	b := plan.binding()
+	if _, err := r.host.HTTPSys().ReplaceSSLBinding(ctx, b); err != nil {
+		summary := "Cannot change the SSL binding " + b.BindingKey.String() + " (the old binding is still in place)"
+		if windows.IsNotFound(err) {
+			summary = "The SSL binding " + b.BindingKey.String() + " was removed outside Terraform; run terraform apply again to create it"
+		}
+		addBindingError(&resp.Diagnostics, summary, b, err)
+		return
+	}
+	plan.ID = types.StringValue(b.BindingKey.String())
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *sslCertBindingResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state sslCertBindingModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !ensureHost(r.host, &resp.Diagnostics) {
+		return
+	}
+	key := state.bindingKey()
+	if err := r.host.HTTPSys().DeleteSSLBinding(ctx, key); err != nil && !windows.IsNotFound(err) {
+		addHostError(&resp.Diagnostics, "Cannot delete the SSL binding "+key.String(), err)
+	}
+}
+
+// ImportState takes ipport or hostnameport: "0.0.0.0:4106", "[::]:443",
+// "sage.example.com:443", or with the prefix "ipport=" / "hostnameport=".
+func (r *sslCertBindingResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	key, err := bindingKeyFromImportID(req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+		return
+	}
+	if key.HostnamePort != "" {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("hostnameport"), key.HostnamePort)...)
+	} else {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("ipport"), key.IPPort)...)
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), key.String())...)
+}

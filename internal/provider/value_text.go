@@ -1,0 +1,29 @@
+package provider
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// maxQuotedRunes bounds how much of a rejected value an error message
+// repeats: enough to recognise it, never a 10 KB paste.
+const maxQuotedRunes = 60
+
+// quoteValue quotes s for an error message, Go-escaped so that control and
+// invisible characters are visible, and shortened when long.
+func quoteValue(s string) string {
+	if utf8.RuneCountInString(s) <= maxQuotedRunes {
+		return fmt.Sprintf("%q", s)
+	}
+	runes := []rune(s)
+	return fmt.Sprintf("%q… (%d characters)", string(runes[:maxQuotedRunes]), len(runes))
+}
+
+// indexControlOrFormat returns the byte index of the first control
+// character (C0, DEL, C1: newline, NUL, ...) or invisible format character
+// (Unicode Cf: U+200B-U+200F, U+FEFF, ...) in s, or -1.
+func indexControlOrFormat(s string) int {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) })
+}
