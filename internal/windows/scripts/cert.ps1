@@ -56,6 +56,12 @@ function Open-CertStore([string]$Name, [switch]$Write, [switch]$Create) {
         if (Test-HResult $_.Exception $HResultFileNotFound) {
             throw (New-OpError 2 ("certificate store LocalMachine\{0} does not exist" -f $Name))
         }
+        # An HRESULT_FROM_WIN32 (0x8007xxxx), such as access denied, becomes
+        # its Win32 code (5), which the provider explains.
+        $ce = Find-CryptographicException $_.Exception
+        if ($null -ne $ce -and (($ce.HResult -band 0xFFFF0000L) -eq 0x80070000L)) {
+            throw (New-OpError ($ce.HResult -band 0xFFFF) ("cannot open certificate store LocalMachine\{0}: {1}" -f $Name, $ce.Message))
+        }
         throw
     }
     return $store
@@ -307,26 +313,43 @@ function Import-PfxBytes([byte[]]$Bytes, [hashtable]$A) {
     try {
         $endEntity = Select-EndEntity $collection
         $store = Open-CertStore $storeName -Write -Create
-        try { $store.Add($endEntity); $added = $true } finally { $store.Close() }
+        try {
+            # Only a certificate this import added is taken out again on failure.
+            $existed = $null -ne (Find-StoreCertificate $store $endEntity.Thumbprint)
+            $store.Add($endEntity)
+            $added = -not $existed
+        } finally {
+            $store.Close()
+        }
         $certificate = Confirm-StoreCertificate $storeName $endEntity.Thumbprint -RequireKey
         $chain = @()
         if ($A['import_chain'] -eq $true) { $chain = Add-ChainCertificates $collection $endEntity.Thumbprint }
         return @{ certificate = $certificate; chain = $chain }
     } catch {
         $failure = $_
-        if ($added) {
-            $store = Open-CertStore $storeName -Write
-            try { $store.Remove($endEntity) } finally { $store.Close() }
-        }
         # Best effort: the first failure is what the caller needs to see.
-        foreach ($cert in $collection) { try { Remove-CertificatePrivateKey $cert } catch { } }
+        if ($added) {
+            try {
+                $store = Open-CertStore $storeName -Write
+                try { $store.Remove($endEntity) } finally { $store.Close() }
+            } catch { }
+        }
+        if ($added -or $null -eq $endEntity) {
+            foreach ($cert in $collection) { try { Remove-CertificatePrivateKey $cert } catch { } }
+        }
         throw $failure
     }
 }
 
+# cert.list of a store that does not exist is empty (and creates nothing).
 function Invoke-cert.list([hashtable]$A) {
     $name = [string]$A['store']
-    $store = Open-CertStore $name
+    try {
+        $store = Open-CertStore $name
+    } catch {
+        if ((Get-ErrorCode $_.Exception) -eq 2) { return @{ certificates = @() } }
+        throw
+    }
     try {
         $list = New-Object System.Collections.ArrayList
         foreach ($cert in $store.Certificates) { [void]$list.Add((ConvertTo-CertificateResult $cert $name)) }

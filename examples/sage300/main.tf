@@ -1,0 +1,157 @@
+# Sage 300 Connector over HTTPS (seed: "Using HTTPS Connections with the Sage
+# 300 Connector"), across its two machines:
+#   step 1  import the server's PFX into LocalMachine\My on the Sage 300 server
+#   step 2  reserve https://+:4207/ for Everyone
+#   step 3  bind the certificate to 0.0.0.0:4207 for the Agent's app id
+#   step 4  export the public certificate (the data source's pem: no .CER file)
+#   step 6  trust it in LocalMachine\Root on the BPA Platform machine
+# Step 5 (ServiceUri in Sage300IntegrationService.exe.config and a restart of
+# the Agent) and step 7 (the connection's "Use HTTPS" in BPA Platform) are
+# not part of this configuration.
+#
+# terraform plan shows the certificate's thumbprint, subject and expiry
+# before anything changes, and fails if the PFX password is wrong, the PFX
+# has no private key, the certificate has expired or lacks Client
+# Authentication.
+
+terraform {
+  required_version = ">= 1.11"
+  required_providers {
+    windows = { source = "seed-1120c41c/windows" }
+  }
+}
+
+variable "sage300_host" {
+  description = "Host name or address of the Sage 300 server (WinRM)."
+  type        = string
+}
+
+variable "sage300_port" {
+  description = "WinRM port of the Sage 300 server."
+  type        = number
+  default     = 5985
+}
+
+variable "bpa_host" {
+  description = "Host name or address of the machine running BPA Platform and the Sage 300 Connector tool (WinRM)."
+  type        = string
+}
+
+variable "bpa_port" {
+  description = "WinRM port of the BPA Platform machine."
+  type        = number
+  default     = 5985
+}
+
+variable "winrm_username" {
+  description = "An administrator of both machines (DOMAIN\\user or user@domain)."
+  type        = string
+}
+
+variable "winrm_password" {
+  description = "Its password (TF_VAR_winrm_password)."
+  type        = string
+  sensitive   = true
+  ephemeral   = true
+}
+
+variable "pfx_path" {
+  description = "Path, on the machine running Terraform, of the Sage 300 server's .pfx (ComputerName.pfx in the seed)."
+  type        = string
+}
+
+variable "pfx_password" {
+  description = "The PFX password (TF_VAR_pfx_password). Never stored in the state or plan."
+  type        = string
+  sensitive   = true
+  ephemeral   = true
+}
+
+variable "agent_port" {
+  description = "TCP port of the Sage 300 Connector Agent."
+  type        = number
+  default     = 4207
+}
+
+# NTLM over HTTP with message encryption: WinRM's defaults on Windows Server.
+provider "windows" {
+  alias    = "sage300"
+  host     = var.sage300_host
+  port     = var.sage300_port
+  username = var.winrm_username
+  password = var.winrm_password
+}
+
+provider "windows" {
+  alias    = "bpa"
+  host     = var.bpa_host
+  port     = var.bpa_port
+  username = var.winrm_username
+  password = var.winrm_password
+}
+
+# Step 1: certutil -p PFXPassword -importPFX ComputerName.pfx
+resource "windows_pfx_certificate" "sage300" {
+  provider            = windows.sage300
+  content_base64      = filebase64(var.pfx_path)
+  password_wo         = var.pfx_password
+  password_wo_version = 1
+  store_name          = "My"
+  # The issuing CA into Intermediate Certification Authorities, the root into
+  # Trusted Root Certification Authorities: the server trusts its own chain.
+  import_chain = true
+
+  lifecycle {
+    # Checked at plan time: the facts of a PFX are known before apply.
+    postcondition {
+      condition     = contains(self.enhanced_key_usages, "1.3.6.1.5.5.7.3.2")
+      error_message = "The Sage 300 certificate must include the intended purpose Client Authentication (1.3.6.1.5.5.7.3.2)."
+    }
+  }
+}
+
+# Step 2: netsh http add urlacl url=https://+:4207/ user=EVERYONE
+resource "windows_http_urlacl" "agent" {
+  provider = windows.sage300
+  url      = "https://+:${var.agent_port}/"
+  user     = "Everyone"
+}
+
+# Step 3: netsh http add sslcert ipport=0.0.0.0:4207 certhash=THUMBPRINT
+#         appid={A86AD080-2EC6-44FB-82E4-BB1E409AB93C}
+resource "windows_http_sslcert_binding" "agent" {
+  provider         = windows.sage300
+  ipport           = "0.0.0.0:${var.agent_port}"
+  certificate_hash = windows_pfx_certificate.sage300.thumbprint
+  app_id           = "{A86AD080-2EC6-44FB-82E4-BB1E409AB93C}"
+}
+
+# Step 4: export the certificate (public part) from the Sage 300 server.
+data "windows_certificate" "sage300" {
+  provider   = windows.sage300
+  store_name = "My"
+  thumbprint = windows_pfx_certificate.sage300.thumbprint
+}
+
+# Step 6: install it into Local Machine, Trusted Root Certification
+# Authorities on the BPA Platform machine.
+resource "windows_certificate" "bpa_trusts_sage300" {
+  provider   = windows.bpa
+  pem        = data.windows_certificate.sage300.pem
+  store_name = "Root"
+}
+
+output "thumbprint" {
+  description = "Thumbprint of the Sage 300 server certificate."
+  value       = windows_pfx_certificate.sage300.thumbprint
+}
+
+output "agent_url" {
+  description = "What the Agent's ServiceUri becomes (step 5): the FQDN must match the certificate."
+  value       = "https://${windows_pfx_certificate.sage300.dns_names[0]}:${var.agent_port}"
+}
+
+output "not_after" {
+  description = "Renew the certificate before this date."
+  value       = windows_pfx_certificate.sage300.not_after
+}

@@ -1,0 +1,303 @@
+package provider
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/windows"
+)
+
+// pfxPlan is what planning a windows_pfx_certificate decided.
+type pfxPlan struct {
+	// replace lists the attributes whose change needs a new import.
+	replace path.Paths
+}
+
+// configuredPFXPassword returns the password the configuration gives
+// (password_wo, else password; neither means an empty password) and whether
+// it is known yet. Write-only values are read from the configuration: they
+// are never in the plan or state.
+func configuredPFXPassword(config pfxCertificateModel) (string, bool) {
+	switch {
+	case config.PasswordWO.IsUnknown() || config.Password.IsUnknown():
+		return "", false
+	case !config.PasswordWO.IsNull():
+		return config.PasswordWO.ValueString(), true
+	default:
+		return config.Password.ValueString(), true
+	}
+}
+
+// maskSecrets makes every provider log line written with ctx replace the
+// secrets by "***". Empty strings are skipped: they would match everywhere.
+func maskSecrets(ctx context.Context, secrets ...string) context.Context {
+	for _, s := range secrets {
+		if s != "" {
+			ctx = tflog.MaskLogStrings(ctx, s)
+		}
+	}
+	return ctx
+}
+
+// planPFX fills the plan's computed attributes and decides replacement.
+// With content_base64 and a known password, the PFX is read now: the facts
+// are known in the plan and a PFX Windows would reject fails the plan. An
+// existing certificate is replaced only when a new import would change
+// something: the same certificate in new content (a re-export, a new
+// password, the configuration added after terraform import) is kept.
+func planPFX(ctx context.Context, plan, state *pfxCertificateModel, password string, passwordKnown bool, diags *diag.Diagnostics) pfxPlan {
+	read := readPlannedPFX(*plan, password, passwordKnown, diags)
+	if diags.HasError() {
+		return pfxPlan{}
+	}
+	var replace path.Paths
+	if state != nil {
+		replace = pfxReplacements(*plan, *state, read)
+	}
+	if state != nil && len(replace) == 0 {
+		plan.certFactsModel = state.certFactsModel
+		plan.ID = state.ID
+		plan.ChainThumbprints = state.ChainThumbprints
+		if read != nil {
+			warnValidity(diags, read.Leaf, plan.StoreName.ValueString())
+		}
+		return pfxPlan{}
+	}
+	if read == nil {
+		plan.setUnknown()
+		plan.ID = types.StringUnknown()
+		plan.ChainThumbprints = types.SetUnknown(types.StringType)
+		return pfxPlan{replace: replace}
+	}
+	if !checkValidity(diags, read.Leaf) {
+		return pfxPlan{}
+	}
+	facts, err := factsOf(read.Leaf, true)
+	if err != nil {
+		diags.AddAttributeError(path.Root("content_base64"), "Unreadable certificate in the PFX", err.Error())
+		return pfxPlan{}
+	}
+	diags.Append(plan.certFactsModel.set(ctx, facts)...)
+	plan.ID = types.StringValue(certificateID(plan.StoreName.ValueString(), facts.Thumbprint))
+	var chain []string
+	if plan.ImportChain.ValueBool() {
+		for _, cert := range read.Chain {
+			chain = append(chain, thumbprintOf(cert))
+		}
+	}
+	var d diag.Diagnostics
+	plan.ChainThumbprints, d = thumbprintSet(ctx, chain)
+	diags.Append(d...)
+	return pfxPlan{replace: replace}
+}
+
+// readPlannedPFX parses content_base64 when it and the password are known;
+// nil when they are not, or when go-pkcs12 cannot read the file (a warning
+// says the facts come after apply). Errors go on the attribute to fix.
+func readPlannedPFX(plan pfxCertificateModel, password string, passwordKnown bool, diags *diag.Diagnostics) *parsedPFX {
+	if plan.ContentBase64.IsNull() || plan.ContentBase64.IsUnknown() || !passwordKnown {
+		return nil
+	}
+	content, err := decodeBase64(plan.ContentBase64.ValueString())
+	if err != nil {
+		diags.AddAttributeError(path.Root("content_base64"), "Invalid PFX content",
+			"content_base64 is not base64: "+err.Error()+". Use filebase64(\"host.pfx\").")
+		return nil
+	}
+	parsed, err := parsePFX(content, password)
+	if err == nil {
+		return &parsed
+	}
+	addPFXParseDiagnostic(diags, plan, err)
+	return nil
+}
+
+// addPFXParseDiagnostic says what is wrong with the PFX and what to do.
+func addPFXParseDiagnostic(diags *diag.Diagnostics, plan pfxCertificateModel, err error) {
+	content := path.Root("content_base64")
+	switch {
+	case errors.Is(err, errPFXWrongPassword):
+		diags.AddAttributeError(passwordPath(plan), "Wrong PFX password",
+			"The password does not open this PFX (its integrity check fails), so Windows would refuse it with "+
+				"\"The specified network password is not correct.\" Set password_wo (or password) to the "+
+				"password the PFX was exported with.")
+	case errors.Is(err, errPFXNoPrivateKey):
+		diags.AddAttributeError(content, "PFX without a private key",
+			"The PFX holds no private key, so HTTP.sys could not use the certificate for TLS (error 1312). "+
+				"Export it again with its private key: in the certificate MMC, Export, \"Yes, export the private "+
+				"key\"; or certutil -exportPFX.")
+	case errors.Is(err, errPFXKeyMismatch):
+		diags.AddAttributeError(content, "PFX key matches no certificate",
+			"The private key in the PFX belongs to none of its certificates. Export the certificate together with its own key again.")
+	case errors.Is(err, errPFXUnsupported):
+		diags.AddAttributeWarning(content, "PFX not readable at plan time",
+			err.Error()+". Windows may still import it: the thumbprint and the other facts will be known after apply, "+
+				"and the host checks the password then.")
+	default:
+		diags.AddAttributeError(content, "Invalid PFX content",
+			err.Error()+". content_base64 must be the base64 of a .pfx/.p12 file: filebase64(\"host.pfx\").")
+	}
+}
+
+// passwordPath is the attribute a wrong password is reported on.
+func passwordPath(plan pfxCertificateModel) path.Path {
+	if !plan.Password.IsNull() {
+		return path.Root("password")
+	}
+	return path.Root("password_wo")
+}
+
+// pfxReplacements lists what forces a new import. Terraform replaces only
+// for listed attributes whose value changes, so each is named as changed. A
+// state without content and remote_path comes from terraform import: its
+// exportable and import_chain are defaults, so the configuration's are
+// adopted.
+func pfxReplacements(plan, state pfxCertificateModel, read *parsedPFX) path.Paths {
+	var replace path.Paths
+	if !strings.EqualFold(plan.StoreName.ValueString(), state.StoreName.ValueString()) {
+		replace = append(replace, path.Root("store_name"))
+	}
+	imported := state.ContentBase64.IsNull() && state.RemotePath.IsNull()
+	if read != nil {
+		if thumbprintOf(read.Leaf) != state.Thumbprint.ValueString() {
+			replace = append(replace, path.Root("content_base64"))
+		}
+	} else {
+		// The PFX cannot be read now (a file on the host, or unknown until
+		// apply): any change of it or its password may be a new certificate.
+		replace = append(replace, changedPaths(plan, state, "content_base64", "remote_path", "password", "password_wo_version")...)
+	}
+	if !imported {
+		replace = append(replace, changedPaths(plan, state, "exportable", "import_chain")...)
+	}
+	if !state.HasPrivateKey.IsNull() && !state.HasPrivateKey.IsUnknown() && !state.HasPrivateKey.ValueBool() {
+		// The key was deleted outside Terraform: only a new import restores it.
+		replace = append(replace, path.Root("has_private_key"))
+	}
+	return replace
+}
+
+// changedPaths returns the named attributes whose planned value differs from
+// the state's.
+func changedPaths(plan, state pfxCertificateModel, names ...string) path.Paths {
+	values := func(m pfxCertificateModel) map[string]attr.Value {
+		return map[string]attr.Value{
+			"content_base64": m.ContentBase64, "remote_path": m.RemotePath, "password": m.Password,
+			"password_wo_version": m.PasswordWOVersion, "exportable": m.Exportable, "import_chain": m.ImportChain,
+		}
+	}
+	planned, prior := values(plan), values(state)
+	var changed path.Paths
+	for _, name := range names {
+		if !planned[name].Equal(prior[name]) {
+			changed = append(changed, path.Root(name))
+		}
+	}
+	return changed
+}
+
+// checkValidity fails the plan for a certificate that has expired: a new
+// import of it would break TLS at the maintenance window.
+func checkValidity(diags *diag.Diagnostics, cert *x509.Certificate) bool {
+	now := time.Now()
+	if now.After(cert.NotAfter) {
+		diags.AddAttributeError(path.Root("content_base64"), "Certificate expired",
+			fmt.Sprintf("The certificate in the PFX (thumbprint %s, subject %s) expired on %s. Renew it and export a new PFX.",
+				thumbprintOf(cert), subjectOf(cert), formatTime(cert.NotAfter)))
+		return false
+	}
+	if now.Before(cert.NotBefore) {
+		diags.AddAttributeWarning(path.Root("content_base64"), "Certificate not yet valid",
+			fmt.Sprintf("The certificate in the PFX (thumbprint %s) is valid only from %s; clients reject it until then.",
+				thumbprintOf(cert), formatTime(cert.NotBefore)))
+	}
+	return true
+}
+
+// warnValidity warns about an already imported certificate that has expired
+// or is not yet valid; the plan goes on so that the rest can be managed.
+func warnValidity(diags *diag.Diagnostics, cert *x509.Certificate, store string) {
+	now := time.Now()
+	if now.After(cert.NotAfter) {
+		diags.AddAttributeWarning(path.Root("content_base64"), "Certificate expired",
+			fmt.Sprintf("Certificate %s in LocalMachine\\%s expired on %s; TLS clients reject it. Renew it and set content_base64 to the new PFX.",
+				thumbprintOf(cert), store, formatTime(cert.NotAfter)))
+	}
+}
+
+// applyImported completes the plan with what the host reported: facts that
+// were known at plan time keep their planned values.
+func applyImported(ctx context.Context, plan *pfxCertificateModel, imported windows.Imported) diag.Diagnostics {
+	var diags diag.Diagnostics
+	var host certFactsModel
+	diags.Append(host.set(ctx, factsFromHost(imported.Certificate))...)
+	plan.certFactsModel.setUnknownFrom(host)
+	if plan.ID.IsUnknown() {
+		plan.ID = types.StringValue(certificateID(plan.StoreName.ValueString(), imported.Certificate.Thumbprint))
+	}
+	if plan.ChainThumbprints.IsUnknown() {
+		var chain []string
+		for _, c := range imported.Chain {
+			chain = append(chain, c.Thumbprint)
+		}
+		var d diag.Diagnostics
+		plan.ChainThumbprints, d = thumbprintSet(ctx, chain)
+		diags.Append(d...)
+	}
+	return diags
+}
+
+// addPFXImportError explains an import the host refused.
+func addPFXImportError(diags *diag.Diagnostics, plan pfxCertificateModel, err error) {
+	switch {
+	case windows.IsWrongPFXPassword(err):
+		diags.AddAttributeError(passwordPath(plan), "Windows could not open the PFX",
+			"The host says: \"The specified network password is not correct.\" Either the password is wrong, or "+
+				"the PFX is encrypted with AES-256 (the OpenSSL 3 default), which Windows before Server 2016 "+
+				"version 1709 cannot read: export it again with TripleDES-SHA1 (openssl pkcs12 -export -legacy).")
+	case windows.IsInvalidParameter(err):
+		diags.AddAttributeError(pfxSourcePath(plan), "Windows rejected the PFX", err.Error())
+	case windows.IsNotFound(err) && !plan.RemotePath.IsNull():
+		diags.AddAttributeError(path.Root("remote_path"), "PFX file not found on the host", err.Error())
+	default:
+		addHostError(diags, "Cannot import PFX", err)
+	}
+}
+
+func pfxSourcePath(plan pfxCertificateModel) path.Path {
+	if !plan.RemotePath.IsNull() {
+		return path.Root("remote_path")
+	}
+	return path.Root("content_base64")
+}
+
+// checkCertificateAbsent refuses to take over a certificate already in the
+// store: destroying the resource would delete what Terraform did not put
+// there. The error says how to import it instead.
+func checkCertificateAbsent(ctx context.Context, host *windows.Host, store, thumbprint, resourceType string, diags *diag.Diagnostics) bool {
+	_, err := host.Certificates().Get(ctx, store, thumbprint)
+	switch {
+	case windows.IsNotFound(err):
+		return true
+	case err != nil:
+		addHostError(diags, "Cannot read certificate store", err)
+		return false
+	}
+	id := certificateID(store, thumbprint)
+	diags.AddError("Certificate already in the store",
+		fmt.Sprintf("Certificate %s is already in LocalMachine\\%s. Terraform does not take over a certificate it did not add, "+
+			"because destroying the resource would delete it.\n\nTo manage it with Terraform, import it:\n\n"+
+			"  terraform import %s.<name> %s\n\nor add an import block:\n\n  import {\n    to = %s.<name>\n    id = %s\n  }",
+			thumbprint, store, resourceType, shellQuote(id), resourceType, hclQuote(id)))
+	return false
+}

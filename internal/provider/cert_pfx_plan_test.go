@@ -1,0 +1,265 @@
+package provider
+
+import (
+	"context"
+	"crypto/x509/pkix"
+	"encoding/base64"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"software.sslmate.com/src/go-pkcs12"
+)
+
+// pfxModel is a configured windows_pfx_certificate as the plan holds it.
+func pfxModel(content []byte, store string) pfxCertificateModel {
+	m := pfxCertificateModel{
+		ID:                types.StringUnknown(),
+		ContentBase64:     types.StringValue(base64.StdEncoding.EncodeToString(content)),
+		RemotePath:        types.StringNull(),
+		PasswordWO:        types.StringNull(),
+		PasswordWOVersion: types.Int64Null(),
+		Password:          types.StringNull(),
+		StoreName:         types.StringValue(store),
+		Exportable:        types.BoolValue(false),
+		ImportChain:       types.BoolValue(false),
+		ChainThumbprints:  types.SetUnknown(types.StringType),
+	}
+	m.setUnknown()
+	return m
+}
+
+// appliedState is what the state holds after m was applied.
+func appliedState(t *testing.T, m pfxCertificateModel) pfxCertificateModel {
+	t.Helper()
+	var diags diag.Diagnostics
+	planned := m
+	planPFX(context.Background(), &planned, nil, testPFXPassword, true, &diags)
+	if diags.HasError() {
+		t.Fatalf("plan: %v", diags)
+	}
+	return planned
+}
+
+func TestPlanPFXKnowsFactsAtPlanTime(t *testing.T) {
+	chain := NewTestChain(t, LeafOptions{Subject: pkix.Name{CommonName: "sage300.example.local"}, DNSNames: []string{"sage300.example.local"}})
+	plan := pfxModel(chain.PFX(t, pkcs12.Modern, testPFXPassword, true), "My")
+	plan.ImportChain = types.BoolValue(true)
+	var diags diag.Diagnostics
+	p := planPFX(context.Background(), &plan, nil, testPFXPassword, true, &diags)
+	if diags.HasError() || len(p.replace) != 0 {
+		t.Fatalf("plan: %v, replace %v", diags, p.replace)
+	}
+	thumbprint := thumbprintOf(chain.Leaf)
+	checks := map[string]bool{
+		"thumbprint":      plan.Thumbprint.ValueString() == thumbprint,
+		"id":              plan.ID.ValueString() == "MY/"+thumbprint,
+		"subject":         plan.Subject.ValueString() == "CN=sage300.example.local",
+		"has_private_key": plan.HasPrivateKey.ValueBool(),
+		"dns_names":       len(plan.DNSNames.Elements()) == 1,
+		"chain":           len(plan.ChainThumbprints.Elements()) == 2,
+		"not_after":       !plan.NotAfter.IsUnknown(),
+	}
+	for name, ok := range checks {
+		if !ok {
+			t.Errorf("%s not planned as expected: %+v", name, plan)
+		}
+	}
+}
+
+func TestPlanPFXFailures(t *testing.T) {
+	valid := NewTestChain(t, LeafOptions{Subject: pkix.Name{CommonName: "valid"}})
+	expired := NewTestChain(t, LeafOptions{Subject: pkix.Name{CommonName: "expired"},
+		NotBefore: time.Now().AddDate(-2, 0, 0), NotAfter: time.Now().AddDate(-1, 0, 0)})
+	tests := []struct {
+		name      string
+		content   []byte
+		password  string
+		usesWO    bool
+		wantPath  path.Path
+		wantError string
+	}{
+		{name: "wrong password_wo", content: valid.PFX(t, pkcs12.Modern, testPFXPassword, false), password: "wrong", usesWO: true,
+			wantPath: path.Root("password_wo"), wantError: "Wrong PFX password"},
+		{name: "wrong password", content: valid.PFX(t, pkcs12.Legacy, testPFXPassword, false), password: "wrong",
+			wantPath: path.Root("password"), wantError: "Wrong PFX password"},
+		{name: "no private key", content: valid.PFXWithoutKey(t, pkcs12.Modern, testPFXPassword), password: testPFXPassword,
+			wantPath: path.Root("content_base64"), wantError: "PFX without a private key"},
+		{name: "expired", content: expired.PFX(t, pkcs12.Modern, testPFXPassword, false), password: testPFXPassword,
+			wantPath: path.Root("content_base64"), wantError: "Certificate expired"},
+		{name: "not a PFX", content: []byte("hello"), password: testPFXPassword,
+			wantPath: path.Root("content_base64"), wantError: "Invalid PFX content"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			plan := pfxModel(tt.content, "My")
+			if tt.usesWO {
+				plan.PasswordWO = types.StringValue(tt.password)
+			} else {
+				plan.Password = types.StringValue(tt.password)
+			}
+			var diags diag.Diagnostics
+			planPFX(context.Background(), &plan, nil, tt.password, true, &diags)
+			if !diags.HasError() {
+				t.Fatal("plan succeeded")
+			}
+			d := diags.Errors()[0]
+			withPath, ok := d.(diag.DiagnosticWithPath)
+			if d.Summary() != tt.wantError || !ok || !withPath.Path().Equal(tt.wantPath) {
+				t.Errorf("error %q on %v, want %q on %v", d.Summary(), withPath, tt.wantError, tt.wantPath)
+			}
+			assertNoSecret(t, d.Summary()+d.Detail(), tt.password, tt.content)
+			assertNoSecret(t, d.Detail(), testPFXPassword, tt.content)
+		})
+	}
+}
+
+func TestPlanPFXUnknownPasswordLeavesFactsUnknown(t *testing.T) {
+	chain := NewTestChain(t, LeafOptions{Subject: pkix.Name{CommonName: "a"}})
+	plan := pfxModel(chain.PFX(t, pkcs12.Modern, testPFXPassword, false), "My")
+	var diags diag.Diagnostics
+	planPFX(context.Background(), &plan, nil, "", false, &diags)
+	if diags.HasError() || !plan.Thumbprint.IsUnknown() || !plan.ID.IsUnknown() {
+		t.Fatalf("plan with an unknown password: %v, thumbprint %v", diags, plan.Thumbprint)
+	}
+}
+
+func TestPFXReplacements(t *testing.T) {
+	a := NewTestChain(t, LeafOptions{Subject: pkix.Name{CommonName: "a"}})
+	b := NewTestChain(t, LeafOptions{Subject: pkix.Name{CommonName: "b"}})
+	aModern := a.PFX(t, pkcs12.Modern, testPFXPassword, false)
+	aLegacy := a.PFX(t, pkcs12.Legacy, testPFXPassword, false)
+	bModern := b.PFX(t, pkcs12.Modern, testPFXPassword, false)
+	state := appliedState(t, pfxModel(aModern, "My"))
+	imported := state
+	imported.ContentBase64 = types.StringNull()
+	remote := state
+	remote.ContentBase64 = types.StringNull()
+	remote.RemotePath = types.StringValue(`C:\certs\a.pfx`)
+	noKey := state
+	noKey.HasPrivateKey = types.BoolValue(false)
+
+	tests := []struct {
+		name  string
+		state pfxCertificateModel
+		plan  func(m *pfxCertificateModel)
+		want  []string
+	}{
+		{name: "same content", state: state, plan: func(*pfxCertificateModel) {}},
+		{name: "same certificate, re-exported", state: state, plan: setContent(aLegacy)},
+		{name: "another certificate", state: state, plan: setContent(bModern), want: []string{"content_base64"}},
+		{name: "store name case", state: state, plan: func(m *pfxCertificateModel) { m.StoreName = types.StringValue("MY") }},
+		{name: "another store", state: state, plan: func(m *pfxCertificateModel) { m.StoreName = types.StringValue("WebHosting") }, want: []string{"store_name"}},
+		{name: "exportable", state: state, plan: func(m *pfxCertificateModel) { m.Exportable = types.BoolValue(true) }, want: []string{"exportable"}},
+		{name: "import_chain", state: state, plan: func(m *pfxCertificateModel) { m.ImportChain = types.BoolValue(true) }, want: []string{"import_chain"}},
+		{name: "password_wo_version with the same certificate", state: state, plan: func(m *pfxCertificateModel) {
+			m.PasswordWOVersion = types.Int64Value(2)
+		}},
+		{name: "after import, same certificate", state: imported, plan: func(*pfxCertificateModel) {}},
+		{name: "after import, settings adopted", state: imported, plan: func(m *pfxCertificateModel) {
+			m.Exportable = types.BoolValue(true)
+			m.ImportChain = types.BoolValue(true)
+			m.PasswordWOVersion = types.Int64Value(1)
+		}},
+		{name: "after import, another certificate", state: imported, plan: setContent(bModern), want: []string{"content_base64"}},
+		{name: "after import, remote_path cannot be checked", state: imported, plan: setRemotePath(`C:\certs\a.pfx`), want: []string{"remote_path"}},
+		{name: "after import, unreadable content", state: imported, plan: func(m *pfxCertificateModel) {
+			m.ContentBase64 = types.StringUnknown()
+		}, want: []string{"content_base64"}},
+		{name: "remote_path unchanged", state: remote, plan: setRemotePath(`C:\certs\a.pfx`)},
+		{name: "from remote_path to content of the same certificate", state: remote, plan: func(*pfxCertificateModel) {}},
+		{name: "remote_path changed", state: remote, plan: setRemotePath(`C:\certs\b.pfx`), want: []string{"remote_path"}},
+		{name: "remote_path password_wo_version changed", state: remote, plan: func(m *pfxCertificateModel) {
+			setRemotePath(`C:\certs\a.pfx`)(m)
+			m.PasswordWOVersion = types.Int64Value(2)
+		}, want: []string{"password_wo_version"}},
+		{name: "remote_path password changed", state: remote, plan: func(m *pfxCertificateModel) {
+			setRemotePath(`C:\certs\a.pfx`)(m)
+			m.Password = types.StringValue("new")
+		}, want: []string{"password"}},
+		{name: "private key deleted outside Terraform", state: noKey, plan: func(*pfxCertificateModel) {}, want: []string{"has_private_key"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			plan := pfxModel(aModern, "My")
+			tt.plan(&plan)
+			var read *parsedPFX
+			if !plan.ContentBase64.IsNull() && !plan.ContentBase64.IsUnknown() {
+				content, _ := decodeBase64(plan.ContentBase64.ValueString())
+				p, err := parsePFX(content, testPFXPassword)
+				if err != nil {
+					t.Fatal(err)
+				}
+				read = &p
+			}
+			var got []string
+			for _, p := range pfxReplacements(plan, tt.state, read) {
+				got = append(got, p.String())
+			}
+			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+				t.Errorf("replace %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func setContent(content []byte) func(m *pfxCertificateModel) {
+	return func(m *pfxCertificateModel) {
+		m.ContentBase64 = types.StringValue(base64.StdEncoding.EncodeToString(content))
+	}
+}
+
+func setRemotePath(p string) func(m *pfxCertificateModel) {
+	return func(m *pfxCertificateModel) {
+		m.ContentBase64 = types.StringNull()
+		m.RemotePath = types.StringValue(p)
+	}
+}
+
+func TestPlanPFXKeepsStateFactsForTheSameCertificate(t *testing.T) {
+	a := NewTestChain(t, LeafOptions{Subject: pkix.Name{CommonName: "a"}})
+	state := appliedState(t, pfxModel(a.PFX(t, pkcs12.Modern, testPFXPassword, false), "My"))
+	// The host's rendering after a refresh, which the plan must not undo.
+	state.Subject = types.StringValue("CN=a (as the host prints it)")
+	plan := pfxModel(a.PFX(t, pkcs12.Legacy, testPFXPassword, false), "My")
+	var diags diag.Diagnostics
+	p := planPFX(context.Background(), &plan, &state, testPFXPassword, true, &diags)
+	if diags.HasError() || len(p.replace) != 0 {
+		t.Fatalf("plan: %v, replace %v", diags, p.replace)
+	}
+	if !plan.certFactsModel.Subject.Equal(state.Subject) || !plan.ID.Equal(state.ID) {
+		t.Errorf("planned subject %v, id %v; want the state's %v, %v", plan.Subject, plan.ID, state.Subject, state.ID)
+	}
+}
+
+func TestPlanPFXWarnsAboutAnExpiredImportedCertificate(t *testing.T) {
+	expired := NewTestChain(t, LeafOptions{Subject: pkix.Name{CommonName: "expired"},
+		NotBefore: time.Now().AddDate(-2, 0, 0), NotAfter: time.Now().AddDate(-1, 0, 0)})
+	content := expired.PFX(t, pkcs12.Modern, testPFXPassword, false)
+	state := pfxModel(content, "My")
+	var d diag.Diagnostics
+	state.certFactsModel.set(context.Background(), mustFacts(t, expired))
+	state.ID = types.StringValue("MY/" + thumbprintOf(expired.Leaf))
+	state.ChainThumbprints, d = thumbprintSet(context.Background(), nil)
+	if d.HasError() {
+		t.Fatal(d)
+	}
+	plan := pfxModel(content, "My")
+	var diags diag.Diagnostics
+	planPFX(context.Background(), &plan, &state, testPFXPassword, true, &diags)
+	if diags.HasError() || diags.WarningsCount() != 1 || diags.Warnings()[0].Summary() != "Certificate expired" {
+		t.Fatalf("diagnostics %v, want one expiry warning", diags)
+	}
+}
+
+func mustFacts(t *testing.T, c TestChain) certFacts {
+	t.Helper()
+	f, err := factsOf(c.Leaf, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}

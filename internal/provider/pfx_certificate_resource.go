@@ -1,0 +1,268 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/windows"
+)
+
+func init() { resources = append(resources, newPFXCertificateResource) }
+
+func newPFXCertificateResource() resource.Resource { return &pfxCertificateResource{} }
+
+// pfxCertificateResource imports a PFX into a LocalMachine store: the
+// seed's `certutil -p PW -importPFX host.pfx`.
+type pfxCertificateResource struct {
+	host *windows.Host
+}
+
+var (
+	_ resource.ResourceWithConfigure        = (*pfxCertificateResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*pfxCertificateResource)(nil)
+	_ resource.ResourceWithImportState      = (*pfxCertificateResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*pfxCertificateResource)(nil)
+)
+
+type pfxCertificateModel struct {
+	ID                types.String `tfsdk:"id"`
+	ContentBase64     types.String `tfsdk:"content_base64"`
+	RemotePath        types.String `tfsdk:"remote_path"`
+	PasswordWO        types.String `tfsdk:"password_wo"`
+	PasswordWOVersion types.Int64  `tfsdk:"password_wo_version"`
+	Password          types.String `tfsdk:"password"`
+	StoreName         types.String `tfsdk:"store_name"`
+	Exportable        types.Bool   `tfsdk:"exportable"`
+	ImportChain       types.Bool   `tfsdk:"import_chain"`
+	ChainThumbprints  types.Set    `tfsdk:"chain_thumbprints"`
+	certFactsModel
+}
+
+func (r *pfxCertificateResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_pfx_certificate"
+}
+
+func (r *pfxCertificateResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	attrs := certFactResourceAttributes()
+	attrs["id"] = schema.StringAttribute{Computed: true,
+		Description: "STORE/THUMBPRINT, with the store upper-cased (`MY/0123…`); also the import ID."}
+	attrs["content_base64"] = schema.StringAttribute{Optional: true, Sensitive: true,
+		Description: "The PFX file in base64 (`filebase64(\"host.pfx\")`). Read at plan time: the thumbprint and " +
+			"the other facts are known in the plan, and a wrong password, a PFX without a private key or an " +
+			"expired certificate fail the plan. Exactly one of content_base64 and remote_path.",
+		Validators: []validator.String{base64Validator{}}}
+	attrs["remote_path"] = schema.StringAttribute{Optional: true,
+		Description: "Path of a .pfx file already on the host. Its facts are known only after apply; " +
+			"changing it, password or password_wo_version replaces the certificate.",
+		Validators: []validator.String{stringvalidator.LengthAtLeast(1)}}
+	attrs["password_wo"] = schema.StringAttribute{Optional: true, Sensitive: true, WriteOnly: true,
+		Description: "PFX password, write-only: never stored in the plan or state (Terraform 1.11 or later). " +
+			"With remote_path, change password_wo_version to import again."}
+	attrs["password_wo_version"] = schema.Int64Attribute{Optional: true,
+		Description: "Any number; changing it imports a remote_path PFX again (Terraform cannot see write-only " +
+			"changes). With content_base64 the PFX is read at every plan and the certificate is replaced only " +
+			"when it changes.",
+		Validators: []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("password_wo"))}}
+	attrs["password"] = schema.StringAttribute{Optional: true, Sensitive: true,
+		Description: "PFX password, stored (sensitive) in the state: for Terraform before 1.11. Prefer password_wo."}
+	attrs["store_name"] = schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("My"),
+		Description: "LocalMachine store: My (Personal, the default), WebHosting, ... Case-insensitive; changing it replaces.",
+		Validators:  []validator.String{certStoreNameValidator{}}}
+	attrs["exportable"] = schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+		Description: "Mark the private key exportable. Default false; changing it replaces."}
+	attrs["import_chain"] = schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+		Description: "Also import the PFX's other certificates: issuing CAs into CA (Intermediate Certification " +
+			"Authorities), self-signed roots into Root (Trusted Root Certification Authorities). They stay when " +
+			"the resource is destroyed (other certificates may chain to them). Default false; changing it replaces."}
+	attrs["chain_thumbprints"] = schema.SetAttribute{Computed: true, ElementType: types.StringType,
+		Description: "Thumbprints of the chain certificates imported with import_chain (empty without it)."}
+	attrs["has_private_key"] = schema.BoolAttribute{Computed: true,
+		Description: "Whether the store links a private key to the certificate. If it turns false (the key was " +
+			"deleted outside Terraform), the next plan imports the PFX again."}
+	resp.Schema = schema.Schema{
+		Description: "A PFX (PKCS#12) certificate with its private key in a LocalMachine store, imported with " +
+			"MachineKeySet | PersistKeySet, as `certutil -importPFX` does. Destroy removes the certificate and " +
+			"its private key. Import with `STORE/THUMBPRINT`.",
+		Attributes: attrs,
+	}
+}
+
+func (r *pfxCertificateResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{
+		resourcevalidator.ExactlyOneOf(path.MatchRoot("content_base64"), path.MatchRoot("remote_path")),
+		resourcevalidator.Conflicting(path.MatchRoot("password"), path.MatchRoot("password_wo")),
+	}
+}
+
+func (r *pfxCertificateResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.host = hostFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *pfxCertificateResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return // destroy
+	}
+	var plan, config pfxCertificateModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	var state *pfxCertificateModel
+	if !req.State.Raw.IsNull() {
+		state = &pfxCertificateModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	password, passwordKnown := configuredPFXPassword(config)
+	ctx = maskSecrets(ctx, password, plan.ContentBase64.ValueString())
+	p := planPFX(ctx, &plan, state, password, passwordKnown, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.RequiresReplace = append(resp.RequiresReplace, p.replace...)
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+func (r *pfxCertificateResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan, config pfxCertificateModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() || !ensureHost(r.host, &resp.Diagnostics) {
+		return
+	}
+	password, _ := configuredPFXPassword(config)
+	ctx = maskSecrets(ctx, password, plan.ContentBase64.ValueString())
+	if !r.checkNotInStore(ctx, plan, &resp.Diagnostics) {
+		return
+	}
+	tflog.Debug(ctx, "importing PFX", map[string]any{"store": plan.StoreName.ValueString(), "thumbprint": plan.Thumbprint.ValueString()})
+	imported, err := r.importPFX(ctx, plan, password)
+	if err != nil {
+		addPFXImportError(&resp.Diagnostics, plan, err)
+		return
+	}
+	if !plan.Thumbprint.IsUnknown() && imported.Certificate.Thumbprint != plan.Thumbprint.ValueString() {
+		resp.Diagnostics.AddError("Imported certificate differs from the plan",
+			fmt.Sprintf("The plan read thumbprint %s from the PFX, but the host imported %s into %s. The certificate stays in the store; remove it by hand and report this.",
+				plan.Thumbprint.ValueString(), imported.Certificate.Thumbprint, imported.Certificate.Store))
+		return
+	}
+	resp.Diagnostics.Append(applyImported(ctx, &plan, imported)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// checkNotInStore refuses to take over a certificate that is already in the
+// store: Terraform would delete it on destroy. Import it instead.
+func (r *pfxCertificateResource) checkNotInStore(ctx context.Context, plan pfxCertificateModel, diags *diag.Diagnostics) bool {
+	if plan.Thumbprint.IsUnknown() {
+		return true
+	}
+	return checkCertificateAbsent(ctx, r.host, plan.StoreName.ValueString(), plan.Thumbprint.ValueString(), "windows_pfx_certificate", diags)
+}
+
+func (r *pfxCertificateResource) importPFX(ctx context.Context, plan pfxCertificateModel, password string) (windows.Imported, error) {
+	certs := r.host.Certificates()
+	if !plan.RemotePath.IsNull() {
+		return certs.ImportPFXFile(ctx, windows.PFXFileImport{
+			Store: plan.StoreName.ValueString(), Path: plan.RemotePath.ValueString(), Password: password,
+			Exportable: plan.Exportable.ValueBool(), ImportChain: plan.ImportChain.ValueBool(),
+		})
+	}
+	content, err := decodeBase64(plan.ContentBase64.ValueString())
+	if err != nil {
+		return windows.Imported{}, fmt.Errorf("content_base64: %w", err)
+	}
+	return certs.ImportPFX(ctx, windows.PFXImport{
+		Store: plan.StoreName.ValueString(), PFX: content, Password: password,
+		Exportable: plan.Exportable.ValueBool(), ImportChain: plan.ImportChain.ValueBool(),
+	})
+}
+
+func (r *pfxCertificateResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state pfxCertificateModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !ensureHost(r.host, &resp.Diagnostics) {
+		return
+	}
+	cert, err := r.host.Certificates().Get(ctx, state.StoreName.ValueString(), state.Thumbprint.ValueString())
+	if windows.IsNotFound(err) {
+		tflog.Info(ctx, "certificate no longer in its store; planning to import it again",
+			map[string]any{"store": state.StoreName.ValueString(), "thumbprint": state.Thumbprint.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addHostError(&resp.Diagnostics, "Cannot read certificate", err)
+		return
+	}
+	resp.Diagnostics.Append(state.certFactsModel.set(ctx, factsFromHost(cert))...)
+	state.ID = types.StringValue(certificateID(state.StoreName.ValueString(), cert.Thumbprint))
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update only records new values: the plan replaces the certificate for
+// every change that needs a new import, so what is left (new content holding
+// the same certificate, a store name's case, settings adopted after import)
+// changes nothing on the host.
+func (r *pfxCertificateResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan pfxCertificateModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *pfxCertificateResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state pfxCertificateModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !ensureHost(r.host, &resp.Diagnostics) {
+		return
+	}
+	err := r.host.Certificates().Remove(ctx, state.StoreName.ValueString(), state.Thumbprint.ValueString())
+	if err != nil && !windows.IsNotFound(err) {
+		addHostError(&resp.Diagnostics, "Cannot remove certificate", err)
+	}
+}
+
+func (r *pfxCertificateResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	store, thumbprint, err := parseCertificateImportID(req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+		return
+	}
+	// Content and password cannot be read back; exportable and import_chain
+	// take their defaults. The first plan after import adopts the
+	// configuration without a new import when the configured PFX holds this
+	// certificate (see planPFX).
+	chain, diags := thumbprintSet(ctx, nil)
+	resp.Diagnostics.Append(diags...)
+	model := pfxCertificateModel{
+		ID:                types.StringValue(certificateID(store, thumbprint)),
+		ContentBase64:     types.StringNull(),
+		RemotePath:        types.StringNull(),
+		PasswordWO:        types.StringNull(),
+		PasswordWOVersion: types.Int64Null(),
+		Password:          types.StringNull(),
+		StoreName:         types.StringValue(store),
+		Exportable:        types.BoolValue(false),
+		ImportChain:       types.BoolValue(false),
+		ChainThumbprints:  chain,
+	}
+	model.setNull()
+	model.Thumbprint = types.StringValue(thumbprint)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+}
