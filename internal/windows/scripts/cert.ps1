@@ -16,7 +16,6 @@
 
 $X509 = 'System.Security.Cryptography.X509Certificates'
 # HRESULTs, compared as unsigned 32-bit values ("COM Error Codes", learn.microsoft.com).
-$HResultWrongPassword = 0x80070056L # HRESULT_FROM_WIN32(ERROR_INVALID_PASSWORD), PFXImportCertStore
 $HResultBadKeyset = 0x80090016L     # NTE_BAD_KEYSET: the key container does not exist
 $HResultFileNotFound = 0x80070002L  # HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND): X509Store.Open, no such store
 
@@ -305,7 +304,10 @@ function Import-PfxBytes([byte[]]$Bytes, [hashtable]$A) {
     try {
         $collection.Import($Bytes, [string]$A['password'], $flags)
     } catch {
-        if (Test-HResult $_.Exception $HResultWrongPassword) { throw (Find-CryptographicException $_.Exception) }
+        # Windows' own code passes through: 0x80070056 for a wrong password,
+        # 0x8009310B (CRYPT_E_ASN1_BADTAG) for bytes that are not a PFX.
+        $crypto = Find-CryptographicException $_.Exception
+        if ($null -ne $crypto -and $crypto.HResult -ne 0) { throw $crypto }
         throw (New-OpError 87 ('the PFX cannot be read: {0}' -f (Get-InnermostMessage $_.Exception)))
     }
     $added = $false
