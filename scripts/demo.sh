@@ -17,33 +17,31 @@ provider_installation {
 RC
 export TF_CLI_CONFIG_FILE="$run/terraformrc" TF_IN_AUTOMATION=1
 
-if [ -z "${WINRM_HOST:-}" ]; then
-  # The certificate the reseller bought: made here, with its key, in the
-  # simulated host's LocalMachine\My store as certutil -importPFX leaves it.
+# The certificate the reseller bought, as a password-protected PFX (AES-256,
+# as current Windows and OpenSSL 3 export it). With a real host, name your own
+# with TF_VAR_pfx_path and TF_VAR_pfx_password.
+if [ -z "${TF_VAR_pfx_path:-}" ]; then
   openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj "/CN=sage50.example.local" \
     -addext "subjectAltName=DNS:sage50.example.local" \
     -addext "extendedKeyUsage=serverAuth,clientAuth" \
     -keyout "$run/key.pem" -out "$run/cert.pem" 2>/dev/null
-  python3 - "$run" "$root/examples/scenarios/sage50.json" <<'PY'
-import json, sys
-run, base = sys.argv[1], sys.argv[2]
-scenario = json.load(open(base))
-scenario.setdefault("certificates", []).append({
-    "store": "MY", "pem": open(run + "/cert.pem").read(),
-    "key_pem": open(run + "/key.pem").read(), "has_private_key": True})
-json.dump(scenario, open(run + "/scenario.json", "w"), indent=2)
-PY
+  export TF_VAR_pfx_password
+  TF_VAR_pfx_password=$(openssl rand -base64 12)
+  openssl pkcs12 -export -in "$run/cert.pem" -inkey "$run/key.pem" -out "$run/sage50.pfx" \
+    -passout env:TF_VAR_pfx_password
+  export TF_VAR_pfx_path="$run/sage50.pfx"
+fi
+
+if [ -z "${WINRM_HOST:-}" ]; then
   password=$(openssl rand -base64 18)
   WINSIM_PASSWORD="$password" "$root/bin/winsim" -listen 127.0.0.1:0 -hostname SAGE50 \
-    -scenario "$run/scenario.json" -addr-out "$run/addr.json" >"$run/winsim.log" 2>&1 &
+    -scenario "$root/examples/scenarios/sage50.json" -addr-out "$run/addr.json" >"$run/winsim.log" 2>&1 &
   sim=$!
   trap 'kill $sim 2>/dev/null || true' EXIT
   for _ in $(seq 100); do [ -s "$run/addr.json" ] && break; sleep 0.1; done
   [ -s "$run/addr.json" ] || { cat "$run/winsim.log"; echo "winsim did not start"; exit 1; }
   addr=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["http"])' "$run/addr.json")
   export WINRM_HOST=${addr%:*} WINRM_PORT=${addr##*:} WINRM_USERNAME=Administrator WINRM_PASSWORD="$password"
-  export TF_VAR_certificate_thumbprint
-  TF_VAR_certificate_thumbprint=$(openssl x509 -in "$run/cert.pem" -noout -fingerprint -sha1 | sed 's/.*=//; s/://g')
   echo "simulated host SAGE50 on $addr (NTLM with message encryption)"
 fi
 

@@ -1,6 +1,9 @@
 # Sage 50 Accounts Connector v2.5 over HTTPS (seed: "Using HTTPS Connections
-# with the Sage 50 Accounts Connector", step 2): bind the trusted certificate
-# to the Integration Agent's port.
+# with the Sage 50 Accounts Connector"), step 2 on the Sage 50 Accounts server:
+#   2.1  import the trusted certificate
+#   2.3  netsh http add sslcert ipport=0.0.0.0:4106 certhash=… appid={4d159978-…}
+# Step 1 (HttpsServiceUri in the .exe.config and a service restart) is only
+# needed for a port other than 4106; step 3 is the BPA Platform connection.
 #
 # The provider reads its endpoint from WINRM_HOST, WINRM_USERNAME,
 # WINRM_PASSWORD (and WINRM_PORT, WINRM_HTTPS, WINRM_CA_CERT).
@@ -13,9 +16,16 @@ terraform {
 
 provider "windows" {}
 
-variable "certificate_thumbprint" {
-  description = "Thumbprint of the trusted certificate in LocalMachine\\My (spaces and MMC's hidden characters are fine)."
+variable "pfx_path" {
+  description = "Path, on the machine running Terraform, of the trusted certificate's .pfx."
   type        = string
+}
+
+variable "pfx_password" {
+  description = "The PFX password (TF_VAR_pfx_password). Never stored in the state or plan."
+  type        = string
+  sensitive   = true
+  ephemeral   = true
 }
 
 variable "port" {
@@ -24,13 +34,29 @@ variable "port" {
   default     = 4106
 }
 
-# netsh http add sslcert ipport=0.0.0.0:4106 certhash=… appid={4d159978-4574-4dd5-b3ff-6f7fc8c20344}
+# 2.1: the certificate, with its private key, into LocalMachine\My. The plan
+# shows its thumbprint and expiry, and fails on a wrong password.
+resource "windows_pfx_certificate" "trusted" {
+  content_base64      = filebase64(var.pfx_path)
+  password_wo         = var.pfx_password
+  password_wo_version = 1
+}
+
+# 2.3: bind it to the Integration Agent's port.
 resource "windows_http_sslcert_binding" "integration_agent" {
   ipport           = "0.0.0.0:${var.port}"
-  certificate_hash = var.certificate_thumbprint
+  certificate_hash = windows_pfx_certificate.trusted.thumbprint
   app_id           = "{4d159978-4574-4dd5-b3ff-6f7fc8c20344}"
 }
 
+output "certificate" {
+  value = {
+    thumbprint = windows_pfx_certificate.trusted.thumbprint
+    subject    = windows_pfx_certificate.trusted.subject
+    not_after  = windows_pfx_certificate.trusted.not_after
+  }
+}
+
 output "binding" {
-  value = windows_http_sslcert_binding.integration_agent.ipport
+  value = windows_http_sslcert_binding.integration_agent.id
 }
