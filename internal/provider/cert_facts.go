@@ -113,13 +113,7 @@ func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 // parseCertificatePEM reads text that must hold exactly one PEM certificate.
 func parseCertificatePEM(text string) (*x509.Certificate, error) {
 	var found *x509.Certificate
-	rest := []byte(text)
-	for {
-		var block *pem.Block
-		block, rest = pem.Decode(rest)
-		if block == nil {
-			break
-		}
+	for _, block := range pemBlocks(text) {
 		if block.Type != "CERTIFICATE" {
 			return nil, fmt.Errorf("the PEM holds a %q block; it must hold one CERTIFICATE and nothing else (never a private key)", block.Type)
 		}
@@ -136,6 +130,21 @@ func parseCertificatePEM(text string) (*x509.Certificate, error) {
 		return nil, fmt.Errorf("no PEM certificate found (expected -----BEGIN CERTIFICATE-----)")
 	}
 	return found, nil
+}
+
+// pemBlocks are the PEM blocks in text, in order; text around them is
+// passed over, as pem.Decode does.
+func pemBlocks(text string) []*pem.Block {
+	var blocks []*pem.Block
+	rest := []byte(text)
+	for {
+		var block *pem.Block
+		block, rest = pem.Decode(rest)
+		if block == nil {
+			return blocks
+		}
+		blocks = append(blocks, block)
+	}
 }
 
 // subjectOf is the certificate's subject as Windows prints it, for messages.

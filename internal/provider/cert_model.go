@@ -38,33 +38,43 @@ var certFactDescriptions = map[string]string{
 
 // certFactResourceAttributes are the facts as computed resource attributes.
 func certFactResourceAttributes() map[string]rschema.Attribute {
-	attrs := map[string]rschema.Attribute{}
-	for name, desc := range certFactDescriptions {
-		switch name {
-		case "dns_names", "enhanced_key_usages":
-			attrs[name] = rschema.ListAttribute{Computed: true, ElementType: types.StringType, Description: desc}
-		case "has_private_key":
-			attrs[name] = rschema.BoolAttribute{Computed: true, Description: desc}
-		default:
-			attrs[name] = rschema.StringAttribute{Computed: true, Description: desc}
-		}
-	}
-	return attrs
+	return certFactAttributes(
+		func(desc string) rschema.Attribute {
+			return rschema.ListAttribute{Computed: true, ElementType: types.StringType, Description: desc}
+		},
+		func(desc string) rschema.Attribute { return rschema.BoolAttribute{Computed: true, Description: desc} },
+		func(desc string) rschema.Attribute { return rschema.StringAttribute{Computed: true, Description: desc} },
+	)
 }
 
 // certFactDataSourceAttributes are the facts as computed data source
 // attributes; thumbprint is left to the data source, where it is an input.
 func certFactDataSourceAttributes() map[string]dsschema.Attribute {
-	attrs := map[string]dsschema.Attribute{}
+	attrs := certFactAttributes(
+		func(desc string) dsschema.Attribute {
+			return dsschema.ListAttribute{Computed: true, ElementType: types.StringType, Description: desc}
+		},
+		func(desc string) dsschema.Attribute { return dsschema.BoolAttribute{Computed: true, Description: desc} },
+		func(desc string) dsschema.Attribute {
+			return dsschema.StringAttribute{Computed: true, Description: desc}
+		},
+	)
+	delete(attrs, "thumbprint")
+	return attrs
+}
+
+// certFactAttributes builds one attribute a fact, in either schema package:
+// list makes the string lists, boolean has_private_key, text the rest.
+func certFactAttributes[A any](list, boolean, text func(desc string) A) map[string]A {
+	attrs := map[string]A{}
 	for name, desc := range certFactDescriptions {
 		switch name {
-		case "thumbprint":
 		case "dns_names", "enhanced_key_usages":
-			attrs[name] = dsschema.ListAttribute{Computed: true, ElementType: types.StringType, Description: desc}
+			attrs[name] = list(desc)
 		case "has_private_key":
-			attrs[name] = dsschema.BoolAttribute{Computed: true, Description: desc}
+			attrs[name] = boolean(desc)
 		default:
-			attrs[name] = dsschema.StringAttribute{Computed: true, Description: desc}
+			attrs[name] = text(desc)
 		}
 	}
 	return attrs
@@ -89,55 +99,40 @@ func (m *certFactsModel) set(ctx context.Context, f certFacts) diag.Diagnostics 
 
 // setUnknown marks every fact "known after apply".
 func (m *certFactsModel) setUnknown() {
-	m.Thumbprint = types.StringUnknown()
-	m.Subject = types.StringUnknown()
-	m.Issuer = types.StringUnknown()
-	m.NotBefore = types.StringUnknown()
-	m.NotAfter = types.StringUnknown()
-	m.HasPrivateKey = types.BoolUnknown()
-	m.DNSNames = types.ListUnknown(types.StringType)
-	m.EnhancedKeyUsages = types.ListUnknown(types.StringType)
+	m.setEvery(types.StringUnknown(), types.BoolUnknown(), types.ListUnknown(types.StringType))
 }
 
 // setNull clears every fact (a state read back from the host fills them).
 func (m *certFactsModel) setNull() {
-	m.Thumbprint = types.StringNull()
-	m.Subject = types.StringNull()
-	m.Issuer = types.StringNull()
-	m.NotBefore = types.StringNull()
-	m.NotAfter = types.StringNull()
-	m.HasPrivateKey = types.BoolNull()
-	m.DNSNames = types.ListNull(types.StringType)
-	m.EnhancedKeyUsages = types.ListNull(types.StringType)
+	m.setEvery(types.StringNull(), types.BoolNull(), types.ListNull(types.StringType))
+}
+
+// setEvery gives every fact the value of its type: the string facts s, the
+// boolean b and the lists l.
+func (m *certFactsModel) setEvery(s types.String, b types.Bool, l types.List) {
+	m.Thumbprint, m.Subject, m.Issuer, m.NotBefore, m.NotAfter = s, s, s, s, s
+	m.HasPrivateKey = b
+	m.DNSNames, m.EnhancedKeyUsages = l, l
 }
 
 // setUnknownFrom replaces the unknown facts of m by those of known (the
 // host's reading), leaving the known ones: after apply, a value known in
 // the plan must stay exactly what the plan said.
 func (m *certFactsModel) setUnknownFrom(known certFactsModel) {
-	if m.Thumbprint.IsUnknown() {
-		m.Thumbprint = known.Thumbprint
-	}
-	if m.Subject.IsUnknown() {
-		m.Subject = known.Subject
-	}
-	if m.Issuer.IsUnknown() {
-		m.Issuer = known.Issuer
-	}
-	if m.NotBefore.IsUnknown() {
-		m.NotBefore = known.NotBefore
-	}
-	if m.NotAfter.IsUnknown() {
-		m.NotAfter = known.NotAfter
-	}
-	if m.HasPrivateKey.IsUnknown() {
-		m.HasPrivateKey = known.HasPrivateKey
-	}
-	if m.DNSNames.IsUnknown() {
-		m.DNSNames = known.DNSNames
-	}
-	if m.EnhancedKeyUsages.IsUnknown() {
-		m.EnhancedKeyUsages = known.EnhancedKeyUsages
+	keepKnown(&m.Thumbprint, known.Thumbprint)
+	keepKnown(&m.Subject, known.Subject)
+	keepKnown(&m.Issuer, known.Issuer)
+	keepKnown(&m.NotBefore, known.NotBefore)
+	keepKnown(&m.NotAfter, known.NotAfter)
+	keepKnown(&m.HasPrivateKey, known.HasPrivateKey)
+	keepKnown(&m.DNSNames, known.DNSNames)
+	keepKnown(&m.EnhancedKeyUsages, known.EnhancedKeyUsages)
+}
+
+// keepKnown replaces *v by known when *v is unknown.
+func keepKnown[V interface{ IsUnknown() bool }](v *V, known V) {
+	if (*v).IsUnknown() {
+		*v = known
 	}
 }
 

@@ -239,12 +239,7 @@ func warnValidity(diags *diag.Diagnostics, cert *x509.Certificate, store string)
 // were known at plan time keep their planned values.
 func applyImported(ctx context.Context, plan *pfxCertificateModel, imported windows.Imported) diag.Diagnostics {
 	var diags diag.Diagnostics
-	var host certFactsModel
-	diags.Append(host.set(ctx, factsFromHost(imported.Certificate))...)
-	plan.certFactsModel.setUnknownFrom(host)
-	if plan.ID.IsUnknown() {
-		plan.ID = types.StringValue(certificateID(plan.StoreName.ValueString(), imported.Certificate.Thumbprint))
-	}
+	diags.Append(plan.completeFrom(ctx, imported.Certificate)...)
 	if plan.ChainThumbprints.IsUnknown() {
 		var chain []string
 		for _, c := range imported.Chain {

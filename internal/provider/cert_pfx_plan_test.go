@@ -16,19 +16,10 @@ import (
 
 // pfxModel is a configured windows_pfx_certificate as the plan holds it.
 func pfxModel(content []byte, store string) pfxCertificateModel {
-	m := pfxCertificateModel{
-		ID:                types.StringUnknown(),
-		ContentBase64:     types.StringValue(base64.StdEncoding.EncodeToString(content)),
-		RemotePath:        types.StringNull(),
-		PasswordWO:        types.StringNull(),
-		PasswordWOVersion: types.Int64Null(),
-		Password:          types.StringNull(),
-		StoreName:         types.StringValue(store),
-		Exportable:        types.BoolValue(false),
-		ImportChain:       types.BoolValue(false),
-		ChainThumbprints:  types.SetUnknown(types.StringType),
-	}
-	m.setUnknown()
+	stored := storedCertificateModel{ID: types.StringUnknown(), StoreName: types.StringValue(store)}
+	stored.setUnknown()
+	m := pfxCertificateModelWithDefaults(stored, types.SetUnknown(types.StringType))
+	m.ContentBase64 = types.StringValue(base64.StdEncoding.EncodeToString(content))
 	return m
 }
 

@@ -37,19 +37,12 @@ const maxListedCandidates = 20
 const defaultCertificateStore = "My"
 
 type certificateDataSourceModel struct {
-	ID         types.String `tfsdk:"id"`
-	StoreName  types.String `tfsdk:"store_name"`
-	DNSName    types.String `tfsdk:"dns_name"`
-	PEM        types.String `tfsdk:"pem"`
-	Thumbprint types.String `tfsdk:"thumbprint"`
-	Subject    types.String `tfsdk:"subject"`
-	// The facts but thumbprint and subject, which are also search keys.
-	Issuer            types.String `tfsdk:"issuer"`
-	DNSNames          types.List   `tfsdk:"dns_names"`
-	NotBefore         types.String `tfsdk:"not_before"`
-	NotAfter          types.String `tfsdk:"not_after"`
-	HasPrivateKey     types.Bool   `tfsdk:"has_private_key"`
-	EnhancedKeyUsages types.List   `tfsdk:"enhanced_key_usages"`
+	ID        types.String `tfsdk:"id"`
+	StoreName types.String `tfsdk:"store_name"`
+	DNSName   types.String `tfsdk:"dns_name"`
+	PEM       types.String `tfsdk:"pem"`
+	// The facts; thumbprint and subject are also search keys.
+	certFactsModel
 }
 
 func (d *certificateDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -92,9 +85,8 @@ func (d *certificateDataSource) Configure(_ context.Context, req datasource.Conf
 }
 
 func (d *certificateDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m certificateDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || !ensureHost(d.host, &resp.Diagnostics) {
+	m, ok := loadForHost[certificateDataSourceModel](ctx, req.Config, d.host, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	store := defaultCertificateStore
@@ -122,18 +114,9 @@ func (d *certificateDataSource) Read(ctx context.Context, req datasource.ReadReq
 
 // setFound fills the model from the certificate found.
 func (m *certificateDataSourceModel) setFound(ctx context.Context, store string, c windows.Certificate, diags *diag.Diagnostics) {
-	var facts certFactsModel
-	diags.Append(facts.set(ctx, factsFromHost(c))...)
+	diags.Append(m.certFactsModel.set(ctx, factsFromHost(c))...)
 	m.ID = types.StringValue(certificateID(store, c.Thumbprint))
 	m.PEM = types.StringValue(c.PEM)
-	m.Thumbprint = facts.Thumbprint
-	m.Subject = facts.Subject
-	m.Issuer = facts.Issuer
-	m.DNSNames = facts.DNSNames
-	m.NotBefore = facts.NotBefore
-	m.NotAfter = facts.NotAfter
-	m.HasPrivateKey = facts.HasPrivateKey
-	m.EnhancedKeyUsages = facts.EnhancedKeyUsages
 }
 
 // certificateMatcher returns the search the configuration asks for and its

@@ -35,10 +35,8 @@ var (
 )
 
 type certificateModel struct {
-	ID        types.String `tfsdk:"id"`
-	PEM       types.String `tfsdk:"pem"`
-	StoreName types.String `tfsdk:"store_name"`
-	certFactsModel
+	PEM types.String `tfsdk:"pem"`
+	storedCertificateModel
 }
 
 func (r *certificateResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -148,9 +146,8 @@ func certificateReplacements(plan, state certificateModel, facts certFacts, know
 }
 
 func (r *certificateResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan certificateModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !ensureHost(r.host, &resp.Diagnostics) {
+	plan, ok := loadForHost[certificateModel](ctx, req.Plan, r.host, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	store := plan.StoreName.ValueString()
@@ -170,34 +167,19 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 				plan.Thumbprint.ValueString(), cert.Thumbprint, cert.Store))
 		return
 	}
-	var host certFactsModel
-	resp.Diagnostics.Append(host.set(ctx, factsFromHost(cert))...)
-	plan.certFactsModel.setUnknownFrom(host)
-	if plan.ID.IsUnknown() {
-		plan.ID = types.StringValue(certificateID(store, cert.Thumbprint))
-	}
+	resp.Diagnostics.Append(plan.completeFrom(ctx, cert)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
 func (r *certificateResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state certificateModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !ensureHost(r.host, &resp.Diagnostics) {
+	state, ok := loadForHost[certificateModel](ctx, req.State, r.host, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	cert, err := r.host.Certificates().Get(ctx, state.StoreName.ValueString(), state.Thumbprint.ValueString())
-	if windows.IsNotFound(err) {
-		tflog.Info(ctx, "certificate no longer in its store; planning to add it again",
-			map[string]any{"store": state.StoreName.ValueString(), "thumbprint": state.Thumbprint.ValueString()})
-		resp.State.RemoveResource(ctx)
+	cert, found := state.refresh(ctx, r.host, resp, "add")
+	if !found {
 		return
 	}
-	if err != nil {
-		addHostError(&resp.Diagnostics, "Cannot read certificate", err)
-		return
-	}
-	resp.Diagnostics.Append(state.certFactsModel.set(ctx, factsFromHost(cert))...)
-	state.ID = types.StringValue(certificateID(state.StoreName.ValueString(), cert.Thumbprint))
 	if state.PEM.IsNull() {
 		// After import: the configuration's PEM may be encoded differently;
 		// the plan compares thumbprints, not text.
@@ -209,38 +191,23 @@ func (r *certificateResource) Read(ctx context.Context, req resource.ReadRequest
 // Update only records the new PEM text or store name case: the plan replaces
 // the certificate when the PEM holds a different one or the store changes.
 func (r *certificateResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan certificateModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	recordPlan[certificateModel](ctx, req, resp)
 }
 
 func (r *certificateResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state certificateModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !ensureHost(r.host, &resp.Diagnostics) {
+	state, ok := loadForHost[certificateModel](ctx, req.State, r.host, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	err := r.host.Certificates().Remove(ctx, state.StoreName.ValueString(), state.Thumbprint.ValueString())
-	if err != nil && !windows.IsNotFound(err) {
-		addHostError(&resp.Diagnostics, "Cannot remove certificate", err)
-	}
+	state.remove(ctx, r.host, &resp.Diagnostics)
 }
 
 func (r *certificateResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	store, thumbprint, err := parseCertificateImportID(req.ID)
+	stored, err := importedCertificateState(req.ID)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID", err.Error())
 		return
 	}
-	model := certificateModel{
-		ID:        types.StringValue(certificateID(store, thumbprint)),
-		PEM:       types.StringNull(),
-		StoreName: types.StringValue(store),
-	}
-	model.setNull()
-	model.Thumbprint = types.StringValue(thumbprint)
+	model := certificateModel{PEM: types.StringNull(), storedCertificateModel: stored}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
 }

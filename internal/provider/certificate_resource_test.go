@@ -54,17 +54,12 @@ func TestAccCertificate_lifecycle(t *testing.T) {
 				}},
 				Check: checkHostCertificate(t, h, "ROOT", firstThumb, false),
 			},
+			emptyPlanStep(config),
 			{
+				PreConfig:        removeCertificate(t, h, "Root", firstThumb),
 				Config:           config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-			},
-			{
-				PreConfig: removeCertificate(t, h, "Root", firstThumb),
-				Config:    config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(certificateAddress, plancheck.ResourceActionCreate),
-				}},
-				Check: checkHostCertificate(t, h, "Root", firstThumb, false),
+				ConfigPlanChecks: expectAction(certificateAddress, plancheck.ResourceActionCreate),
+				Check:            checkHostCertificate(t, h, "Root", firstThumb, false),
 			},
 			{
 				ResourceName:      certificateAddress,
@@ -73,11 +68,9 @@ func TestAccCertificate_lifecycle(t *testing.T) {
 				ImportStateVerify: true,
 			},
 			{
-				Config: certificateConfig(h, strings.ReplaceAll(firstPEM, "\n", "\r\n"), "ROOT"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(certificateAddress, plancheck.ResourceActionUpdate),
-				}},
-				Check: checkHostCertificate(t, h, "Root", firstThumb, false),
+				Config:           certificateConfig(h, strings.ReplaceAll(firstPEM, "\n", "\r\n"), "ROOT"),
+				ConfigPlanChecks: expectAction(certificateAddress, plancheck.ResourceActionUpdate),
+				Check:            checkHostCertificate(t, h, "Root", firstThumb, false),
 			},
 			{
 				Config: certificateConfig(h, secondPEM, "Root"),
@@ -91,10 +84,8 @@ func TestAccCertificate_lifecycle(t *testing.T) {
 				),
 			},
 			{
-				Config: certificateConfig(h, secondPEM, "CA"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(certificateAddress, plancheck.ResourceActionReplace),
-				}},
+				Config:           certificateConfig(h, secondPEM, "CA"),
+				ConfigPlanChecks: expectAction(certificateAddress, plancheck.ResourceActionReplace),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					checkCertificatesGone(t, h, "Root", secondThumb),
 					checkHostCertificate(t, h, "CA", secondThumb, false),

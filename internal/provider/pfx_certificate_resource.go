@@ -38,17 +38,15 @@ var (
 )
 
 type pfxCertificateModel struct {
-	ID                types.String `tfsdk:"id"`
 	ContentBase64     types.String `tfsdk:"content_base64"`
 	RemotePath        types.String `tfsdk:"remote_path"`
 	PasswordWO        types.String `tfsdk:"password_wo"`
 	PasswordWOVersion types.Int64  `tfsdk:"password_wo_version"`
 	Password          types.String `tfsdk:"password"`
-	StoreName         types.String `tfsdk:"store_name"`
 	Exportable        types.Bool   `tfsdk:"exportable"`
 	ImportChain       types.Bool   `tfsdk:"import_chain"`
 	ChainThumbprints  types.Set    `tfsdk:"chain_thumbprints"`
-	certFactsModel
+	storedCertificateModel
 }
 
 func (r *pfxCertificateResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -192,24 +190,13 @@ func (r *pfxCertificateResource) importPFX(ctx context.Context, plan pfxCertific
 }
 
 func (r *pfxCertificateResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state pfxCertificateModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !ensureHost(r.host, &resp.Diagnostics) {
+	state, ok := loadForHost[pfxCertificateModel](ctx, req.State, r.host, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	cert, err := r.host.Certificates().Get(ctx, state.StoreName.ValueString(), state.Thumbprint.ValueString())
-	if windows.IsNotFound(err) {
-		tflog.Info(ctx, "certificate no longer in its store; planning to import it again",
-			map[string]any{"store": state.StoreName.ValueString(), "thumbprint": state.Thumbprint.ValueString()})
-		resp.State.RemoveResource(ctx)
+	if _, found := state.refresh(ctx, r.host, resp, "import"); !found {
 		return
 	}
-	if err != nil {
-		addHostError(&resp.Diagnostics, "Cannot read certificate", err)
-		return
-	}
-	resp.Diagnostics.Append(state.certFactsModel.set(ctx, factsFromHost(cert))...)
-	state.ID = types.StringValue(certificateID(state.StoreName.ValueString(), cert.Thumbprint))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -218,28 +205,19 @@ func (r *pfxCertificateResource) Read(ctx context.Context, req resource.ReadRequ
 // the same certificate, a store name's case, settings adopted after import)
 // changes nothing on the host.
 func (r *pfxCertificateResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan pfxCertificateModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	recordPlan[pfxCertificateModel](ctx, req, resp)
 }
 
 func (r *pfxCertificateResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state pfxCertificateModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !ensureHost(r.host, &resp.Diagnostics) {
+	state, ok := loadForHost[pfxCertificateModel](ctx, req.State, r.host, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	err := r.host.Certificates().Remove(ctx, state.StoreName.ValueString(), state.Thumbprint.ValueString())
-	if err != nil && !windows.IsNotFound(err) {
-		addHostError(&resp.Diagnostics, "Cannot remove certificate", err)
-	}
+	state.remove(ctx, r.host, &resp.Diagnostics)
 }
 
 func (r *pfxCertificateResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	store, thumbprint, err := parseCertificateImportID(req.ID)
+	stored, err := importedCertificateState(req.ID)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID", err.Error())
 		return
@@ -250,19 +228,23 @@ func (r *pfxCertificateResource) ImportState(ctx context.Context, req resource.I
 	// certificate (see planPFX).
 	chain, diags := thumbprintSet(ctx, nil)
 	resp.Diagnostics.Append(diags...)
-	model := pfxCertificateModel{
-		ID:                types.StringValue(certificateID(store, thumbprint)),
-		ContentBase64:     types.StringNull(),
-		RemotePath:        types.StringNull(),
-		PasswordWO:        types.StringNull(),
-		PasswordWOVersion: types.Int64Null(),
-		Password:          types.StringNull(),
-		StoreName:         types.StringValue(store),
-		Exportable:        types.BoolValue(false),
-		ImportChain:       types.BoolValue(false),
-		ChainThumbprints:  chain,
-	}
-	model.setNull()
-	model.Thumbprint = types.StringValue(thumbprint)
+	model := pfxCertificateModelWithDefaults(stored, chain)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+}
+
+// pfxCertificateModelWithDefaults is a windows_pfx_certificate holding
+// stored and chain, with no content, path or password, and exportable and
+// import_chain at their defaults.
+func pfxCertificateModelWithDefaults(stored storedCertificateModel, chain types.Set) pfxCertificateModel {
+	return pfxCertificateModel{
+		ContentBase64:          types.StringNull(),
+		RemotePath:             types.StringNull(),
+		PasswordWO:             types.StringNull(),
+		PasswordWOVersion:      types.Int64Null(),
+		Password:               types.StringNull(),
+		Exportable:             types.BoolValue(false),
+		ImportChain:            types.BoolValue(false),
+		ChainThumbprints:       chain,
+		storedCertificateModel: stored,
+	}
 }

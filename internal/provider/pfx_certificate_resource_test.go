@@ -74,10 +74,7 @@ func TestAccPFXCertificate_lifecycle(t *testing.T) {
 					checkHostCertificate(t, h, "MY", p.Thumbprint, true),
 				),
 			},
-			{
-				Config:           config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-			},
+			emptyPlanStep(config),
 			{
 				PreConfig: removeCertificate(t, h, "My", p.Thumbprint),
 				Config:    config,
@@ -105,11 +102,9 @@ func TestAccPFXCertificate_lifecycle(t *testing.T) {
 			},
 			{
 				// A new certificate replaces the old one.
-				Config: pfxConfig(h, newTestPFX(t, "sage300.example.local", pkcs12.Modern).Base64, pfxPassword),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(pfxAddress, plancheck.ResourceActionReplace),
-				}},
-				Check: checkCertificatesGone(t, h, "My", p.Thumbprint),
+				Config:           pfxConfig(h, newTestPFX(t, "sage300.example.local", pkcs12.Modern).Base64, pfxPassword),
+				ConfigPlanChecks: expectAction(pfxAddress, plancheck.ResourceActionReplace),
+				Check:            checkCertificatesGone(t, h, "My", p.Thumbprint),
 			},
 		},
 	})
@@ -241,16 +236,11 @@ func TestAccPFXCertificate_remotePath(t *testing.T) {
 					checkHostCertificate(t, h, "My", p.Thumbprint, true),
 				),
 			},
+			emptyPlanStep(config(1)),
 			{
-				Config:           config(1),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-			},
-			{
-				Config: config(2),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(pfxAddress, plancheck.ResourceActionReplace),
-				}},
-				Check: checkHostCertificate(t, h, "My", p.Thumbprint, true),
+				Config:           config(2),
+				ConfigPlanChecks: expectAction(pfxAddress, plancheck.ResourceActionReplace),
+				Check:            checkHostCertificate(t, h, "My", p.Thumbprint, true),
 			},
 			{
 				Config: h.ProviderConfig("") + hclBlock("resource", "windows_pfx_certificate", "test",
@@ -297,10 +287,7 @@ func TestAccPFXCertificate_importAdoptsConfiguration(t *testing.T) {
 				}},
 				Check: checkHostCertificate(t, h, "My", installed.Thumbprint, true),
 			},
-			{
-				Config:           config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-			},
+			emptyPlanStep(config),
 		},
 	})
 }

@@ -7,7 +7,6 @@ package provider
 import (
 	"context"
 	"crypto/x509"
-	"encoding/pem"
 	"fmt"
 	"os"
 	"strconv"
@@ -227,14 +226,8 @@ func intSetting(v types.Int64, env string) (int64, error) {
 
 // checkPEMCertificate accepts text holding at least one PEM certificate.
 func checkPEMCertificate(s string) error {
-	rest := []byte(s)
 	found := false
-	for {
-		var block *pem.Block
-		block, rest = pem.Decode(rest)
-		if block == nil {
-			break
-		}
+	for _, block := range pemBlocks(s) {
 		if block.Type != "CERTIFICATE" {
 			continue
 		}

@@ -236,9 +236,8 @@ func (m *sslCertBindingModel) mergeHost(b windows.SSLBinding) {
 }
 
 func (r *sslCertBindingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan sslCertBindingModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !ensureHost(r.host, &resp.Diagnostics) {
+	plan, ok := loadForHost[sslCertBindingModel](ctx, req.Plan, r.host, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	b := plan.binding()
@@ -276,9 +275,8 @@ func noUsablePrivateKeyMessage(thumbprint, store string) string {
 }
 
 func (r *sslCertBindingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state sslCertBindingModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !ensureHost(r.host, &resp.Diagnostics) {
+	state, ok := loadForHost[sslCertBindingModel](ctx, req.State, r.host, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	key := state.bindingKey()
@@ -298,9 +296,8 @@ func (r *sslCertBindingResource) Read(ctx context.Context, req resource.ReadRequ
 // Update swaps the binding in one host call; if the new binding cannot be
 // added the host puts the old one back before answering.
 func (r *sslCertBindingResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan sslCertBindingModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !ensureHost(r.host, &resp.Diagnostics) {
+	plan, ok := loadForHost[sslCertBindingModel](ctx, req.Plan, r.host, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	b := plan.binding()
@@ -317,9 +314,8 @@ func (r *sslCertBindingResource) Update(ctx context.Context, req resource.Update
 }
 
 func (r *sslCertBindingResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state sslCertBindingModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !ensureHost(r.host, &resp.Diagnostics) {
+	state, ok := loadForHost[sslCertBindingModel](ctx, req.State, r.host, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	key := state.bindingKey()

@@ -71,20 +71,14 @@ func hostBindingIs(hash, appID string, usageCheck bool) func(windows.SSLBinding)
 // checkBindingsDestroyed checks that destroy left no binding: the
 // simulator's tables are empty; on a real host the test's keys are gone.
 func checkBindingsDestroyed(t *testing.T, h *acctest.Host, keys ...windows.BindingKey) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		bindings, err := h.Windows(t).HTTPSys().ListSSLBindings(acctest.Context(t))
-		if err != nil {
-			return fmt.Errorf("list bindings: %w", err)
-		}
-		for _, b := range bindings {
-			for _, k := range keys {
-				if h.IsSim() || b.BindingKey == k {
-					return fmt.Errorf("binding %s is still on the host after destroy", b.BindingKey)
-				}
-			}
-		}
-		return nil
-	}
+	return checkDestroyLeftNone(h, hostTable[windows.SSLBinding, windows.BindingKey]{
+		name: "bindings",
+		list: func() ([]windows.SSLBinding, error) {
+			return h.Windows(t).HTTPSys().ListSSLBindings(acctest.Context(t))
+		},
+		key:      func(b windows.SSLBinding) windows.BindingKey { return b.BindingKey },
+		describe: func(b windows.SSLBinding) string { return fmt.Sprintf("binding %s", b.BindingKey) },
+	}, keys...)
 }
 
 // TestAccHTTPSSLCertBinding_lifecycle is the seed's "netsh http add sslcert
@@ -105,10 +99,8 @@ func TestAccHTTPSSLCertBinding_lifecycle(t *testing.T) {
 		CheckDestroy:             checkBindingsDestroyed(t, h, key),
 		Steps: []resource.TestStep{
 			{
-				Config: base,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(bindingAddress, plancheck.ResourceActionCreate),
-				}},
+				Config:           base,
+				ConfigPlanChecks: expectAction(bindingAddress, plancheck.ResourceActionCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttr(bindingAddress, "id", "ipport=0.0.0.0:4106"),
 					resource.TestCheckResourceAttr(bindingAddress, "ipport", "0.0.0.0:4106"),
@@ -128,35 +120,24 @@ func TestAccHTTPSSLCertBinding_lifecycle(t *testing.T) {
 					checkHostBinding(t, h, key, hostBindingIs(first.Thumbprint, sageAppID, true)),
 				),
 			},
-			{
-				Config: base,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-			},
+			emptyPlanStep(base),
 			{ResourceName: bindingAddress, ImportState: true, ImportStateId: "0.0.0.0:4106", ImportStateVerify: true},
 			{ResourceName: bindingAddress, ImportState: true, ImportStateId: "ipport=0.0.0.0:4106", ImportStateVerify: true},
 			{
-				Config: config(first.Thumbprint, otherAppID),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(bindingAddress, plancheck.ResourceActionUpdate),
-				}},
-				Check: checkHostBinding(t, h, key, hostBindingIs(first.Thumbprint, otherAppID, true)),
+				Config:           config(first.Thumbprint, otherAppID),
+				ConfigPlanChecks: expectAction(bindingAddress, plancheck.ResourceActionUpdate),
+				Check:            checkHostBinding(t, h, key, hostBindingIs(first.Thumbprint, otherAppID, true)),
 			},
 			{
-				Config: config(first.Thumbprint, otherAppID, "usage_check = false"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(bindingAddress, plancheck.ResourceActionUpdate),
-				}},
-				Check: checkHostBinding(t, h, key, hostBindingIs(first.Thumbprint, otherAppID, false)),
+				Config:           config(first.Thumbprint, otherAppID, "usage_check = false"),
+				ConfigPlanChecks: expectAction(bindingAddress, plancheck.ResourceActionUpdate),
+				Check:            checkHostBinding(t, h, key, hostBindingIs(first.Thumbprint, otherAppID, false)),
 			},
 			{
 				// A renewed certificate: the same port, the new hash, in place.
-				Config: config(second.Thumbprint, otherAppID, "usage_check = false"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(bindingAddress, plancheck.ResourceActionUpdate),
-				}},
-				Check: checkHostBinding(t, h, key, hostBindingIs(second.Thumbprint, otherAppID, false)),
+				Config:           config(second.Thumbprint, otherAppID, "usage_check = false"),
+				ConfigPlanChecks: expectAction(bindingAddress, plancheck.ResourceActionUpdate),
+				Check:            checkHostBinding(t, h, key, hostBindingIs(second.Thumbprint, otherAppID, false)),
 			},
 			{
 				// Drift through the host API (works on a real host too):
@@ -172,10 +153,8 @@ func TestAccHTTPSSLCertBinding_lifecycle(t *testing.T) {
 						t.Fatalf("drift: %v", err)
 					}
 				},
-				Config: config(second.Thumbprint, otherAppID, "usage_check = false"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(bindingAddress, plancheck.ResourceActionUpdate),
-				}},
+				Config:           config(second.Thumbprint, otherAppID, "usage_check = false"),
+				ConfigPlanChecks: expectAction(bindingAddress, plancheck.ResourceActionUpdate),
 				Check: checkHostBinding(t, h, key, func(b windows.SSLBinding) error {
 					if b.NegotiateClientCert {
 						return fmt.Errorf("negotiate_client_cert drift was not repaired")
@@ -187,34 +166,15 @@ func TestAccHTTPSSLCertBinding_lifecycle(t *testing.T) {
 				// Drift through the simulator's admin API: another
 				// certificate and store name in the binding.
 				SkipFunc: acctest.NotSim(h),
-				PreConfig: func() {
-					h.EditSimState(t, func(state map[string]any) {
-						for _, b := range acctest.StateList(t, state, "sslcert_bindings") {
-							if b["ipport"] == "0.0.0.0:4106" {
-								b["certificate_hash"] = first.Thumbprint
-								b["app_id"] = sageAppID
-							}
-						}
-					})
-				},
-				Config: config(second.Thumbprint, otherAppID, "usage_check = false"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(bindingAddress, plancheck.ResourceActionUpdate),
-				}},
-				Check: checkHostBinding(t, h, key, hostBindingIs(second.Thumbprint, otherAppID, false)),
+				PreConfig: editSimRows(t, h, "sslcert_bindings", "ipport", "0.0.0.0:4106",
+					map[string]any{"certificate_hash": first.Thumbprint, "app_id": sageAppID}),
+				Config:           config(second.Thumbprint, otherAppID, "usage_check = false"),
+				ConfigPlanChecks: expectAction(bindingAddress, plancheck.ResourceActionUpdate),
+				Check:            checkHostBinding(t, h, key, hostBindingIs(second.Thumbprint, otherAppID, false)),
 			},
-			{
-				PreConfig: func() {
-					if err := h.Windows(t).HTTPSys().DeleteSSLBinding(acctest.Context(t), key); err != nil {
-						t.Fatalf("delete outside Terraform: %v", err)
-					}
-				},
-				Config: config(second.Thumbprint, otherAppID, "usage_check = false"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(bindingAddress, plancheck.ResourceActionCreate),
-				}},
-				Check: checkHostBinding(t, h, key, hostBindingIs(second.Thumbprint, otherAppID, false)),
-			},
+			deletedOutsideTerraformStep(t, bindingAddress, config(second.Thumbprint, otherAppID, "usage_check = false"),
+				func() error { return h.Windows(t).HTTPSys().DeleteSSLBinding(acctest.Context(t), key) },
+				checkHostBinding(t, h, key, hostBindingIs(second.Thumbprint, otherAppID, false))),
 		},
 	})
 }
@@ -252,18 +212,8 @@ func TestAccHTTPSSLCertBinding_sniAndSpelling(t *testing.T) {
 					}),
 				),
 			},
-			{
-				Config: pasted,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-			},
-			{
-				Config: canonical,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-			},
+			emptyPlanStep(pasted),
+			emptyPlanStep(canonical),
 			{
 				ResourceName:  bindingAddress,
 				ImportState:   true,
@@ -328,12 +278,7 @@ func TestAccHTTPSSLCertBinding_ipv6AndOptions(t *testing.T) {
 					return nil
 				}),
 			},
-			{
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-			},
+			emptyPlanStep(config),
 			{ResourceName: bindingAddress, ImportState: true, ImportStateId: "[::]:443", ImportStateVerify: true},
 		},
 	})
@@ -462,12 +407,7 @@ func TestAccHTTPSSLCertBinding_hostileData(t *testing.T) {
 					},
 				),
 			},
-			{
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-			},
+			emptyPlanStep(config),
 		},
 	})
 }
@@ -515,16 +455,6 @@ func TestAccHTTPSSLCertBinding_invalid(t *testing.T) {
 		{"timeout beyond DWORD", valid("", "url_retrieval_timeout = 4294967296"), `url_retrieval_timeout`},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:      bindingConfig(h, tt.attrs...),
-					PlanOnly:    true,
-					ExpectError: regexp.MustCompile(tt.wantErr),
-				}},
-			})
-		})
+		t.Run(tt.name, func(t *testing.T) { testPlanFails(t, bindingConfig(h, tt.attrs...), tt.wantErr) })
 	}
 }

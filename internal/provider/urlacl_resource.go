@@ -254,9 +254,8 @@ func planAgainstState(plan *urlACLModel, state urlACLModel) path.Paths {
 }
 
 func (r *urlACLResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan urlACLModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !ensureHost(r.host, &resp.Diagnostics) {
+	plan, ok := loadForHost[urlACLModel](ctx, req.Plan, r.host, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	if plan.SDDL.IsUnknown() {
@@ -301,9 +300,8 @@ func fillFromHost(m *urlACLModel, acl windows.URLACL) diag.Diagnostics {
 }
 
 func (r *urlACLResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state urlACLModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !ensureHost(r.host, &resp.Diagnostics) {
+	state, ok := loadForHost[urlACLModel](ctx, req.State, r.host, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	acl, err := r.host.HTTPSys().GetURLACL(ctx, state.URL.ValueString())
@@ -379,9 +377,8 @@ func entriesRights(entries []windows.URLACLEntry) (listen, delegate types.Bool) 
 // same grant (user "Everyone" for "S-1-1-0"). It checks that the host still
 // holds that grant.
 func (r *urlACLResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan urlACLModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !ensureHost(r.host, &resp.Diagnostics) {
+	plan, ok := loadForHost[urlACLModel](ctx, req.Plan, r.host, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	url := plan.URL.ValueString()
@@ -401,9 +398,8 @@ func (r *urlACLResource) Update(ctx context.Context, req resource.UpdateRequest,
 }
 
 func (r *urlACLResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state urlACLModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !ensureHost(r.host, &resp.Diagnostics) {
+	state, ok := loadForHost[urlACLModel](ctx, req.State, r.host, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	err := r.host.HTTPSys().DeleteURLACL(ctx, state.URL.ValueString())

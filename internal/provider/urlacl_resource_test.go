@@ -14,6 +14,7 @@ import (
 
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/acctest"
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/provider"
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/windows"
 )
 
 const urlACLAddress = "windows_http_urlacl.test"
@@ -51,20 +52,14 @@ func checkHostURLACL(t *testing.T, h *acctest.Host, url, want string) resource.T
 // checkURLACLsDestroyed checks that destroy left no reservation behind: on
 // the simulator the table is empty, on a real host the test's URLs are gone.
 func checkURLACLsDestroyed(t *testing.T, h *acctest.Host, urls ...string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		acls, err := h.Windows(t).HTTPSys().ListURLACLs(acctest.Context(t))
-		if err != nil {
-			return fmt.Errorf("list reservations: %w", err)
-		}
-		for _, acl := range acls {
-			for _, u := range urls {
-				if h.IsSim() || acl.URL == u {
-					return fmt.Errorf("reservation %s (%s) is still on the host after destroy", acl.URL, acl.SDDL)
-				}
-			}
-		}
-		return nil
-	}
+	return checkDestroyLeftNone(h, hostTable[windows.URLACL, string]{
+		name: "reservations",
+		list: func() ([]windows.URLACL, error) { return h.Windows(t).HTTPSys().ListURLACLs(acctest.Context(t)) },
+		key:  func(acl windows.URLACL) string { return acl.URL },
+		describe: func(acl windows.URLACL) string {
+			return fmt.Sprintf("reservation %s (%s)", acl.URL, acl.SDDL)
+		},
+	}, urls...)
 }
 
 // TestAccHTTPURLACL_lifecycle walks a reservation for Everyone through
@@ -81,10 +76,8 @@ func TestAccHTTPURLACL_lifecycle(t *testing.T) {
 		CheckDestroy:             checkURLACLsDestroyed(t, h, url),
 		Steps: []resource.TestStep{
 			{
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(urlACLAddress, plancheck.ResourceActionCreate),
-				}},
+				Config:           config,
+				ConfigPlanChecks: expectAction(urlACLAddress, plancheck.ResourceActionCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttr(urlACLAddress, "id", url),
 					resource.TestCheckResourceAttr(urlACLAddress, "url", url),
@@ -100,12 +93,7 @@ func TestAccHTTPURLACL_lifecycle(t *testing.T) {
 					checkHostURLACL(t, h, url, "D:(A;;GX;;;WD)"),
 				),
 			},
-			{
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-			},
+			emptyPlanStep(config),
 			{
 				// Drift through the host API (works on a real host too):
 				// someone re-reserved the URL with delegate instead of listen.
@@ -128,41 +116,20 @@ func TestAccHTTPURLACL_lifecycle(t *testing.T) {
 			{
 				// Drift through the simulator's admin API: the reservation
 				// now belongs to BUILTIN\Users.
-				SkipFunc: acctest.NotSim(h),
-				PreConfig: func() {
-					h.EditSimState(t, func(state map[string]any) {
-						for _, acl := range acctest.StateList(t, state, "urlacls") {
-							if acl["url"] == url {
-								acl["sddl"] = "D:(A;;GX;;;BU)"
-							}
-						}
-					})
-				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(urlACLAddress, plancheck.ResourceActionReplace),
-				}},
-				Check: checkHostURLACL(t, h, url, "D:(A;;GX;;;WD)"),
+				SkipFunc:         acctest.NotSim(h),
+				PreConfig:        editSimRows(t, h, "urlacls", "url", url, map[string]any{"sddl": "D:(A;;GX;;;BU)"}),
+				Config:           config,
+				ConfigPlanChecks: expectAction(urlACLAddress, plancheck.ResourceActionReplace),
+				Check:            checkHostURLACL(t, h, url, "D:(A;;GX;;;WD)"),
 			},
-			{
-				// Deleted outside Terraform: refresh drops it, plan creates.
-				PreConfig: func() {
-					if err := h.Windows(t).HTTPSys().DeleteURLACL(acctest.Context(t), url); err != nil {
-						t.Fatalf("delete outside Terraform: %v", err)
-					}
-				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(urlACLAddress, plancheck.ResourceActionCreate),
-				}},
-				Check: checkHostURLACL(t, h, url, "D:(A;;GX;;;WD)"),
-			},
+			// Deleted outside Terraform: refresh drops it, plan creates.
+			deletedOutsideTerraformStep(t, urlACLAddress, config,
+				func() error { return h.Windows(t).HTTPSys().DeleteURLACL(acctest.Context(t), url) },
+				checkHostURLACL(t, h, url, "D:(A;;GX;;;WD)")),
 			{
 				// More rights: reservations have no update, so replace.
-				Config: urlACLConfig(h, userACL(url, "Everyone", "delegate = true")),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(urlACLAddress, plancheck.ResourceActionReplace),
-				}},
+				Config:           urlACLConfig(h, userACL(url, "Everyone", "delegate = true")),
+				ConfigPlanChecks: expectAction(urlACLAddress, plancheck.ResourceActionReplace),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttr(urlACLAddress, "sddl", "D:(A;;GA;;;S-1-1-0)"),
 					resource.TestCheckResourceAttr(urlACLAddress, "entries.0.delegate", "true"),
@@ -212,11 +179,9 @@ func TestAccHTTPURLACL_sddl(t *testing.T) {
 				ImportStateVerify: true,
 			},
 			{
-				Config: urlACLConfig(h, body("D:(A;;GX;;;WD)")),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(urlACLAddress, plancheck.ResourceActionReplace),
-				}},
-				Check: checkHostURLACL(t, h, url, "D:(A;;GX;;;WD)"),
+				Config:           urlACLConfig(h, body("D:(A;;GX;;;WD)")),
+				ConfigPlanChecks: expectAction(urlACLAddress, plancheck.ResourceActionReplace),
+				Check:            checkHostURLACL(t, h, url, "D:(A;;GX;;;WD)"),
 			},
 		},
 	})
@@ -267,18 +232,11 @@ func TestAccHTTPURLACL_importExisting(t *testing.T) {
 			},
 			{
 				// Naming the account changes the state only: same grant.
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(urlACLAddress, plancheck.ResourceActionUpdate),
-				}},
-				Check: resource.TestCheckResourceAttr(urlACLAddress, "user", "Everyone"),
+				Config:           config,
+				ConfigPlanChecks: expectAction(urlACLAddress, plancheck.ResourceActionUpdate),
+				Check:            resource.TestCheckResourceAttr(urlACLAddress, "user", "Everyone"),
 			},
-			{
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-			},
+			emptyPlanStep(config),
 		},
 	})
 }
@@ -304,24 +262,15 @@ func TestAccHTTPURLACL_germanHost(t *testing.T) {
 					checkHostURLACL(t, h, url, "D:(A;;GX;;;WD)"),
 				),
 			},
-			{
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-			},
+			emptyPlanStep(config),
 			{
 				// The host's own name for the same SID: no replacement.
-				Config: urlACLConfig(h, userACL(url, "Jeder")),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(urlACLAddress, plancheck.ResourceActionUpdate),
-				}},
+				Config:           urlACLConfig(h, userACL(url, "Jeder")),
+				ConfigPlanChecks: expectAction(urlACLAddress, plancheck.ResourceActionUpdate),
 			},
 			{
-				Config: urlACLConfig(h, userACL(url, `BUILTIN\Users`)),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(urlACLAddress, plancheck.ResourceActionReplace),
-				}},
+				Config:           urlACLConfig(h, userACL(url, `BUILTIN\Users`)),
+				ConfigPlanChecks: expectAction(urlACLAddress, plancheck.ResourceActionReplace),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttr(urlACLAddress, "entries.0.account", `VORDEFINIERT\Benutzer`),
 					checkHostURLACL(t, h, url, "D:(A;;GX;;;BU)"),
@@ -360,12 +309,7 @@ func TestAccHTTPURLACL_hostileValues(t *testing.T) {
 					checkSimURLACLExact(t, h, url, sddl),
 				),
 			},
-			{
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-			},
+			emptyPlanStep(config),
 			{
 				ResourceName:            urlACLAddress,
 				ImportState:             true,
@@ -417,16 +361,6 @@ func TestAccHTTPURLACL_invalid(t *testing.T) {
 		{"sddl with listen", `  url = "https://+:4207/"` + "\n" + `  sddl = "D:(A;;GX;;;WD)"` + "\n  listen = true", `cannot be configured together: \[sddl,listen\]`},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:      urlACLConfig(h, tt.body),
-					PlanOnly:    true,
-					ExpectError: regexp.MustCompile(tt.wantErr),
-				}},
-			})
-		})
+		t.Run(tt.name, func(t *testing.T) { testPlanFails(t, urlACLConfig(h, tt.body), tt.wantErr) })
 	}
 }
