@@ -37,8 +37,10 @@ const usageHeader = `Usage: winsim [flags]
 
 Runs a simulated Windows host: a WinRM (WS-Management) endpoint at /wsman on
 loopback, with Basic and NTLM authentication, NTLM message encryption and the
-remote shell operations, and an admin API (GET/PUT /winsim/state, GET
-/winsim/counters) with the same credentials. Runs until SIGINT or SIGTERM.
+remote shell operations, and an admin API with the same credentials:
+GET/PUT /winsim/state (the host as JSON), GET /winsim/counters, and
+PUT /winsim/faults ({"drop_on_request":N,"http500":true}) to inject failures.
+Runs until SIGINT or SIGTERM.
 Only loopback addresses (127.0.0.1, ::1, localhost) are accepted.
 
 Flags:

@@ -44,6 +44,11 @@ type Host struct {
 	Username string
 	Password string
 	Auth     string
+	// Insecure, TLSServerName and AllowUnencrypted carry the WINRM_* settings
+	// of a real host through to both the provider block and Windows().
+	Insecure         bool
+	TLSServerName    string
+	AllowUnencrypted bool
 	// Sim is the simulator behind the host, nil for a real host.
 	Sim *winsim.Server
 }
@@ -90,8 +95,11 @@ func realHost(t *testing.T, addr string) *Host {
 	h := &Host{
 		Address: addr, Username: os.Getenv("WINRM_USERNAME"), Password: os.Getenv("WINRM_PASSWORD"),
 		Auth: os.Getenv("WINRM_AUTH"), CACert: os.Getenv("WINRM_CA_CERT"),
+		TLSServerName: os.Getenv("WINRM_TLS_SERVER_NAME"),
 	}
 	h.HTTPS, _ = strconv.ParseBool(os.Getenv("WINRM_HTTPS"))
+	h.Insecure, _ = strconv.ParseBool(os.Getenv("WINRM_INSECURE"))
+	h.AllowUnencrypted, _ = strconv.ParseBool(os.Getenv("WINRM_ALLOW_UNENCRYPTED"))
 	h.Port, _ = strconv.Atoi(os.Getenv("WINRM_PORT"))
 	if h.Auth == "" {
 		h.Auth = "ntlm"
@@ -121,6 +129,15 @@ func (h *Host) ProviderConfig(alias string) string {
 	if h.CACert != "" {
 		fmt.Fprintf(&b, "  ca_cert = %s\n", hclString(h.CACert))
 	}
+	if h.TLSServerName != "" {
+		fmt.Fprintf(&b, "  tls_server_name = %s\n", hclString(h.TLSServerName))
+	}
+	if h.Insecure {
+		b.WriteString("  insecure = true\n")
+	}
+	if h.AllowUnencrypted {
+		b.WriteString("  allow_unencrypted = true\n")
+	}
 	b.WriteString("}\n")
 	return b.String()
 }
@@ -134,6 +151,7 @@ func (h *Host) Windows(t *testing.T) *windows.Host {
 	t.Helper()
 	client, err := winrm.New(winrm.Config{
 		Host: h.Address, Port: h.Port, HTTPS: h.HTTPS, CACertPEM: []byte(h.CACert),
+		Insecure: h.Insecure, TLSServerName: h.TLSServerName, AllowUnencrypted: h.AllowUnencrypted,
 		Auth: h.Auth, Username: h.Username, Password: h.Password, Timeout: time.Minute,
 	})
 	if err != nil {

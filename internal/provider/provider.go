@@ -7,6 +7,7 @@ package provider
 import (
 	"context"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -123,6 +124,11 @@ func (p *windowsProvider) Configure(ctx context.Context, req provider.ConfigureR
 	}
 	client, err := winrm.New(cfg)
 	if err != nil {
+		var cfgErr *winrm.ConfigError
+		if errors.As(err, &cfgErr) {
+			resp.Diagnostics.AddAttributeError(path.Root(cfgErr.Field), "Invalid WinRM configuration", err.Error())
+			return
+		}
 		resp.Diagnostics.AddError("Invalid WinRM configuration", err.Error())
 		return
 	}

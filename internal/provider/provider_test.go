@@ -27,6 +27,11 @@ func TestAccProviderConfigErrorsAtPlan(t *testing.T) {
 		{"ca_cert", `ca_cert = "junk"`, regexp.MustCompile(`(?s)Invalid certificate.*ca_cert`)},
 		{"max_sessions", `max_sessions = 0`, regexp.MustCompile(`(?s)Invalid Attribute Value.*max_sessions`)},
 		{"host", `username = "admin"`, regexp.MustCompile(`(?s)Missing WinRM host.*WINRM_HOST`)},
+		// Errors found by the transport's own checks point at the attribute too:
+		// Terraform quotes the offending line of the provider block.
+		{"username", `password = "x"`, regexp.MustCompile(`(?s)Invalid WinRM configuration.*username is empty`)},
+		{"basic over http", "username = \"a\"\n  password = \"b\"\n  auth = \"basic\"", attributeError("auth", "allow_unencrypted")},
+		{"tls_server_name without https", "username = \"a\"\n  password = \"b\"\n  tls_server_name = \"win\"", attributeError("tls_server_name", "applies only to HTTPS")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -50,4 +55,11 @@ func providerBlock(name, setting string) string {
 		host = ""
 	}
 	return "provider \"windows\" {\n" + host + "  " + setting + "\n}\n"
+}
+
+// attributeError matches a provider diagnostic attached to attr: Terraform
+// prints the attribute's line of the provider block under the message.
+func attributeError(attr, detail string) *regexp.Regexp {
+	return regexp.MustCompile(`(?s)Invalid WinRM configuration.*in provider "windows":\s+\d+:\s+` +
+		regexp.QuoteMeta(attr) + `\s+=.*` + regexp.QuoteMeta(detail))
 }

@@ -111,7 +111,22 @@ func IsOperationTimeout(err error) bool {
 		strings.Contains(f.Reason, "OperationTimeout")
 }
 
+// ConfigError is a Config field the client cannot work with. Field is named
+// as the provider's attribute is (host, ca_cert, kerberos_spn, ...), so the
+// caller can point at the setting to fix. It matches ErrInvalidConfig.
+type ConfigError struct {
+	Field   string
+	Problem string
+}
+
+func (e *ConfigError) Error() string {
+	return fmt.Sprintf("%v: %s %s", ErrInvalidConfig, e.Field, e.Problem)
+}
+
+// Unwrap makes errors.Is(err, ErrInvalidConfig) hold.
+func (e *ConfigError) Unwrap() error { return ErrInvalidConfig }
+
 // configError is a Config validation failure naming the field.
 func configError(field, problem string) error {
-	return fmt.Errorf("%w: %s %s", ErrInvalidConfig, field, problem)
+	return &ConfigError{Field: field, Problem: problem}
 }

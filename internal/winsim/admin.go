@@ -49,10 +49,10 @@ func (s *Server) Counters() Counters {
 type Faults struct {
 	// DropOnRequest, if > 0, closes the TCP connection without a response
 	// on the Nth HTTP request from now (1 = the next one), once.
-	DropOnRequest int
+	DropOnRequest int `json:"drop_on_request"`
 	// HTTP500 answers every WS-Management request with HTTP 500 and a
 	// plain-text body, as a broken proxy or service would.
-	HTTP500 bool
+	HTTP500 bool `json:"http500"`
 }
 
 type faultState struct {
@@ -82,7 +82,9 @@ func (f *faultState) dropThisRequest() bool {
 func (f *faultState) http500() bool { return f.fail500.Load() }
 
 // serveAdmin serves the admin API under /winsim/ with the same
-// credentials as WinRM: GET/PUT /winsim/state, GET /winsim/counters.
+// credentials as WinRM: GET/PUT /winsim/state, GET /winsim/counters and
+// PUT /winsim/faults (a Faults document), so clients in other processes
+// can inject failures too.
 func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes))
 	if err != nil {
@@ -112,7 +114,15 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		writeJSON(w, http.StatusOK, data)
-	case r.URL.Path == "/winsim/state" || r.URL.Path == "/winsim/counters":
+	case r.URL.Path == "/winsim/faults" && r.Method == http.MethodPut:
+		var f Faults
+		if err := json.Unmarshal(body, &f); err != nil {
+			writeJSONError(w, http.StatusBadRequest, err)
+			return
+		}
+		s.SetFaults(f)
+		w.WriteHeader(http.StatusNoContent)
+	case r.URL.Path == "/winsim/state" || r.URL.Path == "/winsim/counters" || r.URL.Path == "/winsim/faults":
 		writeJSONError(w, http.StatusMethodNotAllowed, errString("method "+r.Method+" not allowed on "+r.URL.Path))
 	default:
 		writeJSONError(w, http.StatusNotFound, errString("no admin resource "+r.URL.Path))

@@ -180,3 +180,23 @@ func port(t *testing.T, addr string) int {
 	}
 	return n
 }
+
+// TestAdminFaults sets and clears a fault through the admin API, as a
+// client in another process (a user's CI against cmd/winsim) would.
+func TestAdminFaults(t *testing.T) {
+	srv := startTestServer(t)
+	if status, body := admin(t, srv, http.MethodPut, "/winsim/faults", `{"http500":true}`); status != http.StatusNoContent {
+		t.Fatalf("PUT /winsim/faults: HTTP %d %s", status, body)
+	}
+	r := post(t, srv, winrm.NewOpenShellRequest(endpointURL(srv), nil))
+	if r.status != http.StatusInternalServerError {
+		t.Fatalf("with http500 set: HTTP %d, want 500", r.status)
+	}
+	if status, body := admin(t, srv, http.MethodPut, "/winsim/faults", `{}`); status != http.StatusNoContent {
+		t.Fatalf("PUT /winsim/faults {}: HTTP %d %s", status, body)
+	}
+	openShell(t, srv)
+	if status, _ := admin(t, srv, http.MethodPut, "/winsim/faults", `{"http500":"yes"}`); status != http.StatusBadRequest {
+		t.Errorf("a malformed faults document: HTTP %d, want 400", status)
+	}
+}
