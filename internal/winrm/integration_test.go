@@ -362,3 +362,36 @@ func BenchmarkRunHostInfo(b *testing.B) {
 		}
 	}
 }
+
+// TestNTLMAuthenticatesOncePerConnection proves the handshake is not redone
+// per message (masterzen's encryption transport does that): once the pool's
+// connections are authenticated, further runs reuse them and no new
+// handshake happens.
+func TestNTLMAuthenticatesOncePerConnection(t *testing.T) {
+	const runs = 10
+	sim := startSim(t, nil)
+	c := newClient(t, simConfig(sim.HTTPAddr(), AuthNTLM, func(c *Config) { c.MaxSessions = 1 }))
+	runAll := func() {
+		for range runs {
+			res, err := c.Run(context.Background(), Request{Script: []byte(testScript), Op: "host.info"})
+			if err != nil || res.ExitCode != 0 {
+				t.Fatalf("Run: %v (exit %v)", err, res)
+			}
+		}
+	}
+	runAll()
+	warm := sim.Counters()
+	runAll()
+	got := sim.Counters()
+	// Each run is at least Create, Command, Send, Receive and Delete.
+	if requests := got.HTTPRequests - warm.HTTPRequests; requests < 5*runs {
+		t.Fatalf("%d HTTP requests for %d runs: the runs did not reach the host", requests, runs)
+	}
+	if warm.NTLMLogons < 1 || warm.NTLMLogons > 4 {
+		t.Errorf("%d NTLM handshakes for the first %d runs (%d requests), want 1..4: one per pooled connection",
+			warm.NTLMLogons, runs, warm.HTTPRequests)
+	}
+	if got.NTLMLogons != warm.NTLMLogons {
+		t.Errorf("%d more NTLM handshakes on a warm pool, want none", got.NTLMLogons-warm.NTLMLogons)
+	}
+}

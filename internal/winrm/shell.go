@@ -12,10 +12,6 @@ import (
 // cancellation, on a context of its own: the caller's may be gone already.
 const cleanupTimeout = 5 * time.Second
 
-// errCommandDone stops the stdin sender once the command has exited (a
-// program need not read all of its input).
-var errCommandDone = errors.New("command finished")
-
 // execute runs one command in a new shell and deletes the shell afterwards.
 // It holds a session slot from before the shell is created until after it
 // is deleted, so at most MaxSessions shells are ever open.
@@ -72,15 +68,20 @@ func (c *Client) runInShell(ctx context.Context, shellID, command string, args [
 	ioCtx, stopIO := context.WithCancelCause(ctx)
 	defer stopIO(nil)
 	sent := make(chan struct{})
+	exited := make(chan struct{})
 	go func() {
 		defer close(sent)
-		if err := c.sendStdin(ioCtx, shellID, commandID, stdin); err != nil {
+		if err := c.sendStdin(ioCtx, exited, shellID, commandID, stdin); err != nil {
 			stopIO(err) // abort the Receive in flight with the reason
 		}
 	}()
 	res, err := c.receiveAll(ioCtx, shellID, commandID)
-	if err == nil {
-		stopIO(errCommandDone)
+	if err != nil {
+		stopIO(err) // abort a Send in flight: its connection is closed
+	} else {
+		// The command exited: the sender sends no further chunk, but the one
+		// in flight is answered, so its authenticated connection survives.
+		close(exited)
 	}
 	<-sent // the sender has stopped: no goroutine outlives the call
 	return res, commandID, err
@@ -89,10 +90,17 @@ func (c *Client) runInShell(ctx context.Context, shellID, command string, args [
 // sendStdin sends stdin in chunks that keep each envelope under
 // MaxEnvelopeSize, the last one marked End="true" (an empty one when stdin
 // is nil or ends on a chunk boundary), so the program sees end of input.
-func (c *Client) sendStdin(ctx context.Context, shellID, commandID string, stdin io.Reader) error {
+// It stops early, without error, once exited is closed: the program has
+// exited and reads no more.
+func (c *Client) sendStdin(ctx context.Context, exited <-chan struct{}, shellID, commandID string, stdin io.Reader) error {
 	const step = "send stdin"
 	buf := make([]byte, stdinChunkSize)
 	for {
+		select {
+		case <-exited:
+			return nil
+		default:
+		}
 		n, end, err := readChunk(stdin, buf)
 		if err != nil {
 			return &Error{Step: step, Endpoint: c.cfg.endpointURL(), Detail: "reading the input failed", Err: err}

@@ -16,10 +16,13 @@ type Counters struct {
 	// can check a client's session limit exactly rather than by sampling.
 	ShellsOpenMax    int64 `json:"shells_open_max"`
 	ProcessesStarted int64 `json:"processes_started"`
+	// NTLMLogons counts completed NTLM handshakes: one per authenticated
+	// TCP connection for a client that keeps its connections.
+	NTLMLogons int64 `json:"ntlm_logons"`
 }
 
 type counters struct {
-	httpRequests, shellsCreated, shellsOpen, shellsOpenMax, processesStarted atomic.Int64
+	httpRequests, shellsCreated, shellsOpen, shellsOpenMax, processesStarted, ntlmLogons atomic.Int64
 }
 
 // shellOpened counts a new shell and raises the high-water mark.
@@ -42,6 +45,7 @@ func (s *Server) Counters() Counters {
 		ShellsOpen:       s.counters.shellsOpen.Load(),
 		ShellsOpenMax:    s.counters.shellsOpenMax.Load(),
 		ProcessesStarted: s.counters.processesStarted.Load(),
+		NTLMLogons:       s.counters.ntlmLogons.Load(),
 	}
 }
 

@@ -147,12 +147,13 @@ func (s *Server) negotiate(w http.ResponseWriter, cs *connState, scheme, token s
 		if pending == nil {
 			break
 		}
-		_, session, err := pending.Authenticate(msg)
+		id, session, err := pending.Authenticate(msg)
 		if err != nil {
 			s.logf("winsim: NTLM logon failure: %v", err)
 			break
 		}
-		cs.session, cs.user = session, s.opts.User
+		s.counters.ntlmLogons.Add(1)
+		cs.session, cs.user = session, id.User
 		return principal{user: cs.user, session: session}, true
 	}
 	writeUnauthorized(w, "")
