@@ -16,8 +16,8 @@
 
 $X509 = 'System.Security.Cryptography.X509Certificates'
 # HRESULTs, compared as unsigned 32-bit values ("COM Error Codes", learn.microsoft.com).
-$HResultBadKeyset = 0x80090016L     # NTE_BAD_KEYSET: the key container does not exist
-$HResultFileNotFound = 0x80070002L  # HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND): X509Store.Open, no such store
+$HResultBadKeyset = [long]2148073494     # 0x80090016 NTE_BAD_KEYSET: the key container does not exist
+$HResultFileNotFound = [long]2147942402  # 0x80070002 HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND): X509Store.Open, no such store
 
 # Find-CryptographicException returns the CryptographicException in an
 # exception chain: PowerShell wraps .NET exceptions in MethodInvocationException.
@@ -30,7 +30,7 @@ function Find-CryptographicException([System.Exception]$Exception) {
 
 function Test-HResult([System.Exception]$Exception, [long]$HResult) {
     $ce = Find-CryptographicException $Exception
-    return ($null -ne $ce) -and (($ce.HResult -band 0xFFFFFFFFL) -eq $HResult)
+    return ($null -ne $ce) -and (($ce.HResult -band 4294967295) -eq $HResult) # 0xFFFFFFFF: unsigned view
 }
 
 function Get-InnermostMessage([System.Exception]$Exception) {
@@ -58,7 +58,8 @@ function Open-CertStore([string]$Name, [switch]$Write, [switch]$Create) {
         # An HRESULT_FROM_WIN32 (0x8007xxxx), such as access denied, becomes
         # its Win32 code (5), which the provider explains.
         $ce = Find-CryptographicException $_.Exception
-        if ($null -ne $ce -and (($ce.HResult -band 0xFFFF0000L) -eq 0x80070000L)) {
+        # 0xFFFF0000 masks the facility: 0x8007xxxx is an HRESULT wrapping a Win32 code.
+        if ($null -ne $ce -and (($ce.HResult -band 4294901760) -eq 2147942400)) {
             throw (New-OpError ($ce.HResult -band 0xFFFF) ("cannot open certificate store LocalMachine\{0}: {1}" -f $Name, $ce.Message))
         }
         throw
@@ -87,7 +88,7 @@ function Read-DerHeader([byte[]]$Der, [int]$Pos) {
     if ($length -ge 0x80) {
         $n = [int]($length -band 0x7F)
         if ($n -lt 1 -or $n -gt 4 -or $start + $n -gt $Der.Length) { throw (New-OpError 13 'malformed DER in a certificate extension') }
-        $length = 0L
+        $length = [long]0
         for ($i = 0; $i -lt $n; $i++) { $length = ($length * 256) + $Der[$start + $i] }
         $start += $n
     }

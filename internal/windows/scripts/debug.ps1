@@ -15,7 +15,7 @@ function Invoke-debug.echo([hashtable]$A) {
 # Byte i is (i*7 + i/251) mod 256, as the simulator's DebugEmitData.
 function Invoke-debug.emit([hashtable]$A) {
     $n = [int]$A['bytes']
-    if ($n -lt 0 -or $n -gt 64MB) { throw (New-OpError 87 'debug.emit: bytes must be 0..67108864') }
+    if ($n -lt 0 -or $n -gt 67108864) { throw (New-OpError 87 'debug.emit: bytes must be 0..67108864') }
     $bytes = New-Object byte[] $n
     for ($i = 0; $i -lt $n; $i++) { $bytes[$i] = [byte](($i * 7 + [math]::Floor($i / 251)) % 256) }
     return @{ data = [Convert]::ToBase64String($bytes); sha256 = (Get-Sha256Hex $bytes) }

@@ -30,7 +30,7 @@ function Get-ErrorCode([System.Exception]$Exception) {
     for ($e = $Exception; $null -ne $e; $e = $e.InnerException) {
         if ($e -is [System.ComponentModel.Win32Exception]) { return $e.NativeErrorCode }
         if ($e -is [System.Security.Cryptography.CryptographicException] -and $e.HResult -ne 0) {
-            return ($e.HResult -band 0xFFFFFFFFL)
+            return ($e.HResult -band 4294967295) # 0xFFFFFFFF: the unsigned HRESULT
         }
     }
     return 1
