@@ -102,6 +102,12 @@ resource "windows_pfx_certificate" "sage300" {
   import_chain = true
 
   lifecycle {
+    # Renewal (a new PFX in pfx_path): import the new certificate, move the
+    # binding to it, and only then remove the old one, so the port is never
+    # bound to a certificate that is not there. Without this the provider
+    # refuses to remove a certificate that a binding still uses.
+    create_before_destroy = true
+
     # Checked at plan time: the facts of a PFX are known before apply.
     postcondition {
       condition     = contains(self.enhanced_key_usages, "1.3.6.1.5.5.7.3.2")
@@ -139,6 +145,11 @@ resource "windows_certificate" "bpa_trusts_sage300" {
   provider   = windows.bpa
   pem        = data.windows_certificate.sage300.pem
   store_name = "Root"
+
+  lifecycle {
+    # Renewal: trust the new certificate before the old trust is removed.
+    create_before_destroy = true
+  }
 }
 
 output "thumbprint" {

@@ -40,6 +40,14 @@ resource "windows_pfx_certificate" "trusted" {
   content_base64      = filebase64(var.pfx_path)
   password_wo         = var.pfx_password
   password_wo_version = 1
+
+  lifecycle {
+    # Renewal (a new PFX in pfx_path): import the new certificate, move the
+    # binding to it, and only then remove the old one, so the port is never
+    # bound to a certificate that is not there. Without this the provider
+    # refuses to remove a certificate that a binding still uses.
+    create_before_destroy = true
+  }
 }
 
 # 2.3: bind it to the Integration Agent's port.

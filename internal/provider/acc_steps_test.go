@@ -46,8 +46,15 @@ func deletedOutsideTerraformStep(t *testing.T, address, config string, remove fu
 // editSimRows returns a PreConfig that drifts the host through the
 // simulator's admin API: every row of table whose keyField is key gets the
 // values of set.
+//
+// On a real host it does nothing: terraform-plugin-testing runs PreConfig
+// before SkipFunc, so the step's SkipFunc (acctest.NotSim) has not skipped it
+// yet when this runs.
 func editSimRows(t *testing.T, h *acctest.Host, table, keyField, key string, set map[string]any) func() {
 	return func() {
+		if !h.IsSim() {
+			return
+		}
 		h.EditSimState(t, func(state map[string]any) {
 			for _, row := range acctest.StateList(t, state, table) {
 				if row[keyField] == key {

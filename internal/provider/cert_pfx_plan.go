@@ -292,7 +292,11 @@ func checkCertificateAbsent(ctx context.Context, host *windows.Host, store, thum
 	diags.AddError("Certificate already in the store",
 		fmt.Sprintf("Certificate %s is already in LocalMachine\\%s. Terraform does not take over a certificate it did not add, "+
 			"because destroying the resource would delete it.\n\nTo manage it with Terraform, import it:\n\n"+
-			"  terraform import %s.<name> %s\n\nor add an import block:\n\n  import {\n    to = %s.<name>\n    id = %s\n  }",
-			thumbprint, store, resourceType, shellQuote(id), resourceType, hclQuote(id)))
+			"  terraform import %s.<name> %s\n\nor add an import block:\n\n  import {\n    to = %s.<name>\n    id = %s\n  }\n\n"+
+			"If this apply replaces a %s that has create_before_destroy by the same certificate (exportable or "+
+			"import_chain changed, the file imported again, or its private key deleted), the old copy is still in the "+
+			"store, and a store holds a certificate once: such a replacement cannot create first. Apply it without "+
+			"create_before_destroy, after removing any SSL binding that uses the certificate.",
+			thumbprint, store, resourceType, shellQuote(id), resourceType, hclQuote(id), resourceType))
 	return false
 }

@@ -60,7 +60,11 @@ func (m *storedCertificateModel) refresh(ctx context.Context, host *windows.Host
 }
 
 // remove deletes the certificate from its store; one already gone is fine.
+// It refuses while an SSL binding serves the certificate (checkNotBound).
 func (m storedCertificateModel) remove(ctx context.Context, host *windows.Host, diags *diag.Diagnostics) {
+	if !checkNotBound(ctx, host, m.StoreName.ValueString(), m.Thumbprint.ValueString(), diags) {
+		return
+	}
 	err := host.Certificates().Remove(ctx, m.StoreName.ValueString(), m.Thumbprint.ValueString())
 	if err != nil && !windows.IsNotFound(err) {
 		addHostError(diags, "Cannot remove certificate", err)

@@ -58,7 +58,8 @@ func (r *certificateResource) Schema(_ context.Context, _ resource.SchemaRequest
 		Validators: []validator.String{certStoreNameValidator{}}}
 	resp.Schema = schema.Schema{
 		Description: "A public certificate in a LocalMachine store, such as a server's certificate trusted in Root " +
-			"on the machine that connects to it. Destroy removes it. Import with `STORE/THUMBPRINT`.",
+			"on the machine that connects to it. Destroy removes it, but not while an HTTP.sys SSL binding uses it. " +
+			"Import with `STORE/THUMBPRINT`.",
 		Attributes: attrs,
 	}
 }

@@ -93,14 +93,17 @@ func (r *pfxCertificateResource) Schema(_ context.Context, _ resource.SchemaRequ
 	resp.Schema = schema.Schema{
 		Description: "A PFX (PKCS#12) certificate with its private key in a LocalMachine store, imported with " +
 			"MachineKeySet | PersistKeySet, as `certutil -importPFX` does. Destroy removes the certificate and " +
-			"its private key. Import with `STORE/THUMBPRINT`.",
+			"its private key, but not while an HTTP.sys SSL binding uses it: for renewal, set " +
+			"`lifecycle { create_before_destroy = true }` so the binding moves to the new certificate first. " +
+			"Import with `STORE/THUMBPRINT`.",
 		Attributes: attrs,
 	}
 }
 
 func (r *pfxCertificateResource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{
-		resourcevalidator.ExactlyOneOf(path.MatchRoot("content_base64"), path.MatchRoot("remote_path")),
+		resourcevalidator.Conflicting(path.MatchRoot("content_base64"), path.MatchRoot("remote_path")),
+		pfxSourceRequiredValidator{},
 		resourcevalidator.Conflicting(path.MatchRoot("password"), path.MatchRoot("password_wo")),
 	}
 }

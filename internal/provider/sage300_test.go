@@ -61,7 +61,7 @@ func TestAccSage300Example(t *testing.T) {
 		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
 			checkCertificatesGone(t, server, "My", p.Thumbprint),
 			checkCertificatesGone(t, bpa, "Root", p.Thumbprint),
-			checkNoSage300Binding(t, server, sage300AgentPort),
+			checkNoIPPortBinding(t, server, sage300AgentPort),
 		),
 		Steps: []resource.TestStep{
 			{
@@ -77,7 +77,7 @@ func TestAccSage300Example(t *testing.T) {
 					checkHostCertificate(t, server, "CA", interThumb, false),
 					checkHostCertificate(t, server, "Root", rootThumb, false),
 					checkHostCertificate(t, bpa, "Root", p.Thumbprint, false),
-					checkSage300Binding(t, server, sage300AgentPort, p.Thumbprint, sage300AgentAppID),
+					checkIPPortBinding(t, server, sage300AgentPort, p.Thumbprint, sage300AgentAppID),
 					resource.TestCheckResourceAttr("data.windows_certificate.sage300", "pem", p.PEM),
 					resource.TestCheckOutput("thumbprint", p.Thumbprint),
 					resource.TestCheckOutput("agent_url", "https://sage300.example.local:4207"),
@@ -129,9 +129,9 @@ func useBuiltProvider(t *testing.T) {
 	t.Setenv("TF_CLI_CONFIG_FILE", rc)
 }
 
-// checkSage300Binding checks through the host API that ipport is bound to the
+// checkIPPortBinding checks through the host API that ipport is bound to the
 // certificate for the app id.
-func checkSage300Binding(t *testing.T, h *acctest.Host, ipport, thumbprint, appID string) resource.TestCheckFunc {
+func checkIPPortBinding(t *testing.T, h *acctest.Host, ipport, thumbprint, appID string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		b, err := h.Windows(t).HTTPSys().GetSSLBinding(acctest.Context(t), windows.BindingKey{IPPort: ipport})
 		if err != nil {
@@ -144,7 +144,7 @@ func checkSage300Binding(t *testing.T, h *acctest.Host, ipport, thumbprint, appI
 	}
 }
 
-func checkNoSage300Binding(t *testing.T, h *acctest.Host, ipport string) resource.TestCheckFunc {
+func checkNoIPPortBinding(t *testing.T, h *acctest.Host, ipport string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		_, err := h.Windows(t).HTTPSys().GetSSLBinding(acctest.Context(t), windows.BindingKey{IPPort: ipport})
 		if !windows.IsNotFound(err) {

@@ -108,12 +108,17 @@ func sslCertBindingAttributes() map[string]schema.Attribute {
 			PlanModifiers: keyModifiers(hostnamePortNormalizer)},
 		"certificate_hash": schema.StringAttribute{Required: true,
 			Description: "SHA-1 thumbprint of the certificate: 40 hex digits. Spaces, colons and the invisible " +
-				"characters of a copy from the certificate MMC (U+200E) are ignored, and so is case.",
-			Validators:    []validator.String{thumbprintNormalizer.validator("a certificate thumbprint")},
+				"characters of a copy from the certificate MMC (U+200E) are ignored, and so is case: the host " +
+				"receives 40 upper-case hex digits. The plan and state keep the value as written, and the plan " +
+				"warns until it is written that way or wrapped in provider::windows::normalize_thumbprint().",
+			Validators: []validator.String{thumbprintNormalizer.validator("a certificate thumbprint"),
+				canonicalSpellingWarning{normalize: thumbprintNormalizer, wrap: "provider::windows::normalize_thumbprint"}},
 			PlanModifiers: []planmodifier.String{keepStateWhenEquivalent{thumbprintNormalizer}}},
 		"app_id": schema.StringAttribute{Required: true,
-			Description:   "GUID of the application that owns the binding, with or without braces, in any case.",
-			Validators:    []validator.String{guidNormalizer.validator("a GUID")},
+			Description: "GUID of the application that owns the binding, with or without braces, in any case: " +
+				"the host receives {lower-case-guid}. The plan and state keep the value as written, and the plan " +
+				"warns until it is written that way.",
+			Validators:    []validator.String{guidNormalizer.validator("a GUID"), canonicalSpellingWarning{normalize: guidNormalizer}},
 			PlanModifiers: []planmodifier.String{keepStateWhenEquivalent{guidNormalizer}}},
 		"certificate_store_name": schema.StringAttribute{Optional: true, Computed: true,
 			Default:       stringdefault.StaticString(defaultStoreName),

@@ -163,8 +163,9 @@ func TestAccHTTPSSLCertBinding_lifecycle(t *testing.T) {
 				}),
 			},
 			{
-				// Drift through the simulator's admin API: another
-				// certificate and store name in the binding.
+				// Drift through the simulator's admin API: the first
+				// certificate and the seed's app id back in the binding
+				// (every field is covered by TestAccHTTPSSLCertBinding_driftEveryField).
 				SkipFunc: acctest.NotSim(h),
 				PreConfig: editSimRows(t, h, "sslcert_bindings", "ipport", "0.0.0.0:4106",
 					map[string]any{"certificate_hash": first.Thumbprint, "app_id": sageAppID}),

@@ -79,10 +79,12 @@ func (r *urlACLResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				Validators: []validator.String{stringCheck{description: "an SDDL security descriptor", check: checkURLACLSDDL}}},
 			"listen": schema.BoolAttribute{Optional: true, Computed: true,
 				Description: "Whether user may listen on the URL (GX). Default true. " +
-					"With sddl: computed, true when every account in it may listen."},
+					"With sddl: computed, true when every account in it may listen; it may be set too " +
+					"(as terraform plan -generate-config-out writes it), but only to that value."},
 			"delegate": schema.BoolAttribute{Optional: true, Computed: true,
 				Description: "Whether user may delegate the URL to other accounts (GW). Default false. " +
-					"With sddl: computed, true when every account in it may delegate."},
+					"With sddl: computed, true when every account in it may delegate; it may be set too " +
+					"(as terraform plan -generate-config-out writes it), but only to that value."},
 			"entries": schema.ListNestedAttribute{Computed: true,
 				Description:  "The accounts the reservation grants rights to, as the host names them.",
 				NestedObject: schema.NestedAttributeObject{Attributes: urlACLEntryAttributes()}},
@@ -127,8 +129,7 @@ func checkURLACLSDDL(s string) error {
 func (r *urlACLResource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{
 		resourcevalidator.ExactlyOneOf(path.MatchRoot("user"), path.MatchRoot("sddl")),
-		resourcevalidator.Conflicting(path.MatchRoot("sddl"), path.MatchRoot("listen")),
-		resourcevalidator.Conflicting(path.MatchRoot("sddl"), path.MatchRoot("delegate")),
+		sddlRightsValidator{},
 		grantsSomethingValidator{},
 	}
 }
@@ -161,7 +162,16 @@ type desiredURLACL struct {
 // mode it resolves the account to its SID, on the host if need be.
 func (r *urlACLResource) desired(ctx context.Context, config urlACLModel, diags *diag.Diagnostics) desiredURLACL {
 	if config.User.IsNull() {
-		return desiredFromSDDL(config.SDDL)
+		d := desiredFromSDDL(config.SDDL)
+		// Configured values agree with sddl (sddlRightsValidator); the plan
+		// must carry them as written, unknown ones included.
+		if !config.Listen.IsNull() {
+			d.listen = config.Listen
+		}
+		if !config.Delegate.IsNull() {
+			d.delegate = config.Delegate
+		}
+		return d
 	}
 	listen, delegate := userRights(config)
 	d := desiredURLACL{sddl: types.StringUnknown(), listen: listen, delegate: delegate}

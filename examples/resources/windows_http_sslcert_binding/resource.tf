@@ -1,11 +1,11 @@
 # netsh http add sslcert ipport=0.0.0.0:4106 certhash=<thumbprint>
 #   appid={4d159978-4574-4dd5-b3ff-6f7fc8c20344}
-# (the Sage 50 Accounts Integration Agent's port). The thumbprint may be
-# pasted from the certificate MMC as it is: spaces, case and its invisible
-# U+200E mark do not matter.
+# (the Sage 50 Accounts Integration Agent's port). A thumbprint pasted from
+# the certificate MMC (spaces, lower case, an invisible U+200E mark) works;
+# normalize_thumbprint() makes the plan and state show what the host gets.
 resource "windows_http_sslcert_binding" "integration_agent" {
   ipport           = "0.0.0.0:4106"
-  certificate_hash = "0123456789abcdef0123456789abcdef01234567"
+  certificate_hash = provider::windows::normalize_thumbprint("01 23 45 67 89 ab cd ef 01 23 45 67 89 ab cd ef 01 23 45 67")
   app_id           = "{4d159978-4574-4dd5-b3ff-6f7fc8c20344}"
 }
 

@@ -16,6 +16,10 @@ resource "windows_pfx_certificate" "sage300" {
   import_chain        = true # issuing CA into CA, self-signed root into Root
 
   lifecycle {
+    # Renewal: import the new certificate and move bindings to it before the
+    # old one is removed.
+    create_before_destroy = true
+
     # Checked at plan time: the PFX is read before apply.
     postcondition {
       condition     = contains(self.enhanced_key_usages, "1.3.6.1.5.5.7.3.2")

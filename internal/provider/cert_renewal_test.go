@@ -1,0 +1,153 @@
+package provider_test
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"software.sslmate.com/src/go-pkcs12"
+
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/acctest"
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/windows"
+)
+
+const (
+	sage50AppID   = "{4d159978-4574-4dd5-b3ff-6f7fc8c20344}"
+	sage50IPPort  = "0.0.0.0:4106"
+	sage50PFXRes  = "windows_pfx_certificate.trusted"
+	sage50BindRes = "windows_http_sslcert_binding.integration_agent"
+)
+
+// TestAccSage50Example_renewal applies examples/sage50 (the shipped
+// configuration, with create_before_destroy on the certificate), then
+// renews: pfx_path names a PFX of another certificate. The new certificate
+// is imported first, the binding moves to it, and only then is the old one
+// removed. The final terraform destroy removes the binding before the
+// certificate, so the provider's refusal to remove a bound certificate does
+// not stand in its way.
+func TestAccSage50Example_renewal(t *testing.T) {
+	h := acctest.NewHost(t, nil)
+	if h.HTTPS {
+		t.Skip("the test passes the endpoint to examples/sage50 as WINRM_* variables for HTTP")
+	}
+	dir := t.TempDir()
+	oldPFX, newPFX := writeTestPFX(t, dir, "old.pfx"), writeTestPFX(t, dir, "new.pfx")
+	useBuiltProvider(t)
+	setProviderEnvironment(t, h)
+	variables := func(pfxPath string) config.Variables {
+		return config.Variables{"pfx_path": config.StringVariable(pfxPath), "pfx_password": config.StringVariable(pfxPassword)}
+	}
+	example := config.StaticDirectory("../../examples/sage50")
+	resource.Test(t, resource.TestCase{
+		PreCheck: func() { acctest.PreCheck(t) },
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
+			checkCertificatesGone(t, h, "My", oldPFX.Thumbprint, newPFX.Thumbprint),
+			checkNoIPPortBinding(t, h, sage50IPPort),
+		),
+		Steps: []resource.TestStep{
+			{
+				ConfigDirectory: example,
+				ConfigVariables: variables(oldPFX.path),
+				Check:           checkIPPortBinding(t, h, sage50IPPort, oldPFX.Thumbprint, sage50AppID),
+			},
+			{
+				ConfigDirectory: example,
+				ConfigVariables: variables(newPFX.path),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(sage50PFXRes, plancheck.ResourceActionCreateBeforeDestroy),
+					plancheck.ExpectResourceAction(sage50BindRes, plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkIPPortBinding(t, h, sage50IPPort, newPFX.Thumbprint, sage50AppID),
+					checkHostCertificate(t, h, "My", newPFX.Thumbprint, true),
+					checkCertificatesGone(t, h, "My", oldPFX.Thumbprint),
+				),
+			},
+		},
+	})
+}
+
+// TestAccPFXCertificate_renewalRefusedWhileBound: without
+// create_before_destroy a renewal plans destroy, create, update; the
+// provider refuses to remove the certificate the binding serves, naming the
+// binding and the fix, and the old certificate (with its key) and the
+// binding stay on the host as they were.
+func TestAccPFXCertificate_renewalRefusedWhileBound(t *testing.T) {
+	h := acctest.NewHost(t, nil)
+	oldPFX := newTestPFX(t, "sage50.example.local", pkcs12.Modern)
+	newPFX := newTestPFX(t, "sage50.example.local", pkcs12.Modern)
+	key := windows.BindingKey{IPPort: sage50IPPort}
+	configFor := func(p testPFX) string {
+		return pfxConfig(h, p.Base64, pfxPassword) + hclBlock("resource", "windows_http_sslcert_binding", "test",
+			bindingArg("ipport", sage50IPPort), "certificate_hash = windows_pfx_certificate.test.thumbprint", bindingArg("app_id", sage50AppID))
+	}
+	oldStillServed := resource.ComposeAggregateTestCheckFunc(
+		checkIPPortBinding(t, h, sage50IPPort, oldPFX.Thumbprint, sage50AppID),
+		checkHostCertificate(t, h, "My", oldPFX.Thumbprint, true),
+		checkCertificatesGone(t, h, "My", newPFX.Thumbprint),
+	)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
+			checkCertificatesGone(t, h, "My", oldPFX.Thumbprint, newPFX.Thumbprint),
+			checkBindingsDestroyed(t, h, key),
+		),
+		Steps: []resource.TestStep{
+			{Config: configFor(oldPFX), Check: oldStillServed},
+			{
+				Config: configFor(newPFX),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(pfxAddress, plancheck.ResourceActionDestroyBeforeCreate),
+					plancheck.ExpectResourceAction(bindingAddress, plancheck.ResourceActionUpdate),
+				}},
+				ExpectError: regexp.MustCompile(`(?s)Certificate still used by an SSL binding.*` + oldPFX.Thumbprint +
+					`.*ipport=0\.0\.0\.0:4106.*create_before_destroy\s+=\s+true.*binding\s+moves\s+to\s+the\s+new\s+certificate\s+before\s+the\s+old\s+one\s+is\s+removed.*remove\s+the\s+binding\s+first`),
+			},
+			{
+				// Nothing changed on the host: the old certificate still
+				// serves the port, and the state still says so.
+				Config:           configFor(oldPFX),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check:            oldStillServed,
+			},
+		},
+	})
+}
+
+// testPFXFile is a test PFX written to a file, as examples read it.
+type testPFXFile struct {
+	testPFX
+	path string
+}
+
+// writeTestPFX makes a PFX of a new certificate (with pfxPassword) and
+// writes it to dir/name.
+func writeTestPFX(t *testing.T, dir, name string) testPFXFile {
+	t.Helper()
+	p := newTestPFX(t, "sage50.example.local", pkcs12.Modern)
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, p.PFX, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return testPFXFile{testPFX: p, path: path}
+}
+
+// setProviderEnvironment points an empty provider block (examples/sage50's
+// `provider "windows" {}`) at h through the WINRM_* variables, for this
+// test only.
+func setProviderEnvironment(t *testing.T, h *acctest.Host) {
+	t.Helper()
+	for name, value := range map[string]string{
+		"WINRM_HOST": h.Address, "WINRM_PORT": strconv.Itoa(h.Port), "WINRM_USERNAME": h.Username,
+		"WINRM_PASSWORD": h.Password, "WINRM_AUTH": strings.ToLower(h.Auth),
+	} {
+		t.Setenv(name, value)
+	}
+}

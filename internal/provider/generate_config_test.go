@@ -1,0 +1,145 @@
+package provider_test
+
+import (
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"software.sslmate.com/src/go-pkcs12"
+
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/acctest"
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/windows"
+)
+
+// generatedConfigStep imports what address manages with an import {} block
+// and terraform plan -generate-config-out: the harness imports it again as
+// <type>.generated, writes the generated configuration, plans with it, and
+// fails unless the plan is an import with no changes. That is the cloning
+// path of DESIGN.md: the configuration Terraform writes for a host must be
+// valid and must describe the host as it is.
+func generatedConfigStep(address, importID string, checks ...plancheck.PlanCheck) resource.TestStep {
+	return resource.TestStep{
+		ResourceName:     address,
+		ImportState:      true,
+		ImportStateKind:  resource.ImportBlockWithID,
+		ImportStateId:    importID,
+		GenerateConfig:   true,
+		ImportPlanChecks: resource.ImportPlanChecks{PreApply: checks},
+	}
+}
+
+// TestAccGeneratedConfig_urlACL: the configuration generated for a
+// reservation sets url, sddl, listen and delegate together (user null);
+// it must pass validation and plan no change.
+func TestAccGeneratedConfig_urlACL(t *testing.T) {
+	h := acctest.NewHost(t, nil)
+	const url = "https://+:4207/"
+	const generated = "windows_http_urlacl.generated"
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkURLACLsDestroyed(t, h, url),
+		Steps: []resource.TestStep{
+			{Config: urlACLConfig(h, userACL(url, "Everyone"))},
+			generatedConfigStep(urlACLAddress, url,
+				plancheck.ExpectKnownValue(generated, tfjsonpath.New("sddl"), knownvalue.StringExact("D:(A;;GX;;;WD)")),
+				plancheck.ExpectKnownValue(generated, tfjsonpath.New("listen"), knownvalue.Bool(true)),
+				plancheck.ExpectKnownValue(generated, tfjsonpath.New("delegate"), knownvalue.Bool(false)),
+				plancheck.ExpectKnownValue(generated, tfjsonpath.New("user"), knownvalue.Null()),
+			),
+			{
+				// What generate-config writes for a two-account descriptor,
+				// by hand: every argument together, user null.
+				Config: urlACLConfig(h, `  url      = "https://+:4207/"
+  user     = null
+  sddl     = "D:(A;;GX;;;WD)(A;;GA;;;BA)"
+  listen   = true
+  delegate = false`),
+				ConfigPlanChecks: expectAction(urlACLAddress, plancheck.ResourceActionReplace),
+				Check:            checkHostURLACL(t, h, url, "D:(A;;GX;;;WD)(A;;GA;;;BA)"),
+			},
+			generatedConfigStep(urlACLAddress, url,
+				plancheck.ExpectKnownValue(generated, tfjsonpath.New("sddl"), knownvalue.StringExact("D:(A;;GX;;;WD)(A;;GA;;;BA)")),
+				plancheck.ExpectKnownValue(generated, tfjsonpath.New("delegate"), knownvalue.Bool(false)),
+			),
+		},
+	})
+}
+
+// TestAccGeneratedConfig_sslCertBinding: the configuration generated for a
+// binding (every option, hostnameport null) plans no change.
+func TestAccGeneratedConfig_sslCertBinding(t *testing.T) {
+	h, first, _, _ := bindingHost(t, nil)
+	key := windows.BindingKey{IPPort: "0.0.0.0:4106"}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkBindingsDestroyed(t, h, key),
+		Steps: []resource.TestStep{
+			{Config: bindingConfig(h, bindingArg("ipport", "0.0.0.0:4106"), bindingArg("certificate_hash", first.Thumbprint),
+				bindingArg("app_id", sageAppID), "negotiate_client_cert = true", "revocation_freshness_time = 60")},
+			generatedConfigStep(bindingAddress, "0.0.0.0:4106",
+				plancheck.ExpectKnownValue("windows_http_sslcert_binding.generated", tfjsonpath.New("certificate_hash"), knownvalue.StringExact(first.Thumbprint)),
+				plancheck.ExpectKnownValue("windows_http_sslcert_binding.generated", tfjsonpath.New("negotiate_client_cert"), knownvalue.Bool(true)),
+			),
+		},
+	})
+}
+
+// TestAccGeneratedConfig_certificate: the configuration generated for a
+// public certificate carries the PEM read from the store and plans no change.
+func TestAccGeneratedConfig_certificate(t *testing.T) {
+	h := acctest.NewHost(t, nil)
+	cert := acctest.NewTestCertificate(t, "bpa.example.local")
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkCertificatesGone(t, h, "Root", cert.Thumbprint),
+		Steps: []resource.TestStep{
+			{Config: certificateConfig(h, cert.PEM, "Root")},
+			generatedConfigStep(certificateAddress, "Root/"+cert.Thumbprint,
+				plancheck.ExpectKnownValue("windows_certificate.generated", tfjsonpath.New("thumbprint"), knownvalue.StringExact(cert.Thumbprint)),
+			),
+		},
+	})
+}
+
+// TestAccGeneratedConfig_pfxCertificate: a PFX cannot be read back from a
+// host, so the generated configuration has neither content_base64 nor
+// remote_path, and its plan fails saying to add them by hand. With the PFX
+// and its password added, the import plans an update of the state only,
+// never a new import.
+func TestAccGeneratedConfig_pfxCertificate(t *testing.T) {
+	h := acctest.NewHost(t, nil)
+	p := newTestPFX(t, "sage50.example.local", pkcs12.Modern)
+	config := pfxConfig(h, p.Base64, pfxPassword)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkCertificatesGone(t, h, "My", p.Thumbprint),
+		Steps: []resource.TestStep{
+			{Config: config},
+			func() resource.TestStep {
+				step := generatedConfigStep(pfxAddress, "My/"+p.Thumbprint)
+				step.ExpectError = regexp.MustCompile(`(?s)PFX content missing.*content_base64.*cannot\s+be\s+read\s+back\s+from\s+a\s+host`)
+				return step
+			}(),
+			{
+				// The generated block with the PFX and password added.
+				Config:             config,
+				ResourceName:       pfxAddress,
+				ImportState:        true,
+				ImportStateKind:    resource.ImportBlockWithID,
+				ImportStateId:      "My/" + p.Thumbprint,
+				ExpectNonEmptyPlan: true, // content_base64 and password_wo_version enter the state
+				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(pfxAddress, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(pfxAddress, tfjsonpath.New("thumbprint"), knownvalue.StringExact(p.Thumbprint)),
+				}},
+			},
+		},
+	})
+}
