@@ -46,6 +46,8 @@ type Server struct {
 	shells   shellTable
 	counters counters
 	faults   faultState
+	// endpoints are the simulated services' HTTPS listeners (endpoints.go).
+	endpoints endpointTable
 
 	ctx     context.Context // cancelled by Close
 	cancel  context.CancelFunc
@@ -76,6 +78,7 @@ func Start(opts Options) (*Server, error) {
 		_ = s.Close()
 		return nil, err
 	}
+	s.startEndpoints()
 	return s, nil
 }
 
@@ -241,6 +244,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.URL.Path == "/wsman":
 		s.serveWSMan(w, r)
+	case r.URL.Path == "/winsim/endpoints":
+		s.serveEndpoints(w, r)
 	case strings.HasPrefix(r.URL.Path, "/winsim/"):
 		s.serveAdmin(w, r)
 	default:

@@ -43,6 +43,8 @@ type State struct {
 	SSLCertBindings []Binding `json:"sslcert_bindings,omitempty"`
 	// Files are files on the host's disk (cert.import_pfx_file reads them).
 	Files []FileState `json:"files,omitempty"`
+	// Services are the host's Windows services.
+	Services []ServiceState `json:"services,omitempty"`
 }
 
 // Host is a simulated Windows host. It is safe for concurrent use.
@@ -61,6 +63,7 @@ type tables struct {
 	ipBindings  []Binding
 	sniBindings []Binding
 	files       []hostFile
+	services    []ServiceState
 }
 
 // New returns a host with the given state; empty fields get the defaults of
@@ -125,13 +128,16 @@ func loadState(s State) (*Host, error) {
 	if err := n.loadFiles(s.Files); err != nil {
 		return nil, err
 	}
+	if err := n.loadServices(s.Services); err != nil {
+		return nil, err
+	}
 	return n, nil
 }
 
 // identityDefaults returns s's identity fields with a Windows Server 2022
 // host's defaults, and no tables.
 func identityDefaults(s State) State {
-	s.Accounts, s.Certificates, s.URLACLs, s.SSLCertBindings, s.Files = nil, nil, nil, nil, nil
+	s.Accounts, s.Certificates, s.URLACLs, s.SSLCertBindings, s.Files, s.Services = nil, nil, nil, nil, nil, nil
 	if s.Hostname == "" {
 		s.Hostname = "WIN-SIM"
 	}
@@ -168,6 +174,7 @@ func (h *Host) StateJSON() ([]byte, error) {
 	s.URLACLs = h.urlACLStates()
 	s.SSLCertBindings = h.sslBindings()
 	s.Files = h.fileStates()
+	s.Services = h.serviceStates()
 	return json.MarshalIndent(s, "", "  ")
 }
 
@@ -208,6 +215,11 @@ var ops = map[string]opFunc{
 	"cert.import_pfx_file":    certImportPFXFile,
 	"cert.add":                certAdd,
 	"cert.remove":             certRemove,
+	"appconfig.get":           appConfigGet,
+	"appconfig.set":           appConfigSet,
+	"appconfig.remove":        appConfigRemove,
+	"service.get":             serviceGet,
+	"service.restart":         serviceRestart,
 }
 
 // Invoke executes an op with its JSON arguments and returns its JSON result.

@@ -1,0 +1,4 @@
+import {
+  to = windows_service_restart.agent
+  id = "Sage300IntegrationService"
+}

@@ -1,0 +1,204 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/windows"
+)
+
+func init() { resources = append(resources, newDotNetAppSettingResource) }
+
+// appSettingIDSeparator joins path and key in the import ID: "|" cannot
+// occur in a Windows path ("Naming Files, Paths, and Namespaces").
+const appSettingIDSeparator = "|"
+
+// dotNetAppSettingResource is windows_dotnet_app_setting: one appSettings
+// entry of a .NET *.exe.config, what the seeds edit in Notepad ("For the
+// ServiceUri key, enter the URI"). Destroy puts back what was there before.
+type dotNetAppSettingResource struct{ host *windows.Host }
+
+func newDotNetAppSettingResource() resource.Resource { return &dotNetAppSettingResource{} }
+
+var (
+	_ resource.ResourceWithConfigure   = (*dotNetAppSettingResource)(nil)
+	_ resource.ResourceWithImportState = (*dotNetAppSettingResource)(nil)
+)
+
+type dotNetAppSettingModel struct {
+	ID              types.String `tfsdk:"id"`
+	ConfigPath      types.String `tfsdk:"config_path"`
+	Key             types.String `tfsdk:"key"`
+	Value           types.String `tfsdk:"value"`
+	OriginalValue   types.String `tfsdk:"original_value"`
+	OriginalExisted types.Bool   `tfsdk:"original_existed"`
+}
+
+func (r *dotNetAppSettingResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_dotnet_app_setting"
+}
+
+func (r *dotNetAppSettingResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		Description: "One appSettings entry (<add key=\"...\" value=\"...\" />) of a .NET application configuration file " +
+			"such as Sage300IntegrationService.exe.config. The file keeps its layout, comments, encoding and BOM; " +
+			"it is replaced atomically and the previous content kept as <file>.tfbak. A key the file lacks is created. " +
+			"Destroy restores the value found at creation (or removes the entry if there was none). " +
+			"Restart the service (windows_service_restart) for the change to take effect.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{Computed: true,
+				Description:   "config_path|key.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+			"config_path": schema.StringAttribute{Required: true,
+				Description:   `Absolute path of the configuration file on the host, such as C:\Program Files (x86)\Sage 300 Connector Agent\Sage300IntegrationService.exe.config. Changing it replaces the resource.`,
+				Validators:    []validator.String{stringCheck{description: "an absolute Windows path", check: checkAbsoluteWindowsPath}},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
+			"key": schema.StringAttribute{Required: true,
+				Description:   "The appSettings key, such as ServiceUri or HttpsServiceUri (compared case-insensitively, as .NET does). Changing it replaces the resource.",
+				Validators:    []validator.String{stringCheck{description: "a non-empty key", check: checkNonEmpty}},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
+			"value": schema.StringAttribute{Required: true,
+				Description: "The value to set, such as https://sage300.example.local:4207."},
+			"original_value": schema.StringAttribute{Computed: true,
+				Description:   "The value before Terraform set it (null if the entry did not exist); destroy restores it. After import, the value at import time.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+			"original_existed": schema.BoolAttribute{Computed: true,
+				Description:   "Whether the entry existed before Terraform set it; if not, destroy removes it.",
+				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()}},
+		},
+	}
+}
+
+// checkAbsoluteWindowsPath accepts drive-absolute and UNC paths.
+func checkAbsoluteWindowsPath(s string) error {
+	if len(s) >= 3 && s[1] == ':' && (s[2] == '\\' || s[2] == '/') || strings.HasPrefix(s, `\\`) {
+		if strings.Contains(s, appSettingIDSeparator) {
+			return errors.New(`a Windows path cannot contain "|"`)
+		}
+		return nil
+	}
+	return errors.New(`must be an absolute path such as C:\Program Files\App\App.exe.config`)
+}
+
+func checkNonEmpty(s string) error {
+	if s == "" {
+		return errors.New("must not be empty")
+	}
+	return nil
+}
+
+func (r *dotNetAppSettingResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.host = hostFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+func appSettingID(m dotNetAppSettingModel) types.String {
+	return types.StringValue(m.ConfigPath.ValueString() + appSettingIDSeparator + m.Key.ValueString())
+}
+
+func (r *dotNetAppSettingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	plan, ok := loadForHost[dotNetAppSettingModel](ctx, req.Plan, r.host, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	change, err := r.host.AppConfig().Set(ctx, plan.ConfigPath.ValueString(), plan.Key.ValueString(), plan.Value.ValueString())
+	if err != nil {
+		addAppSettingError(&resp.Diagnostics, "Cannot set "+plan.Key.ValueString(), plan.ConfigPath.ValueString(), err)
+		return
+	}
+	plan.ID = appSettingID(plan)
+	plan.OriginalValue = types.StringPointerValue(change.PreviousValue)
+	plan.OriginalExisted = types.BoolValue(change.Existed)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *dotNetAppSettingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	state, ok := loadForHost[dotNetAppSettingModel](ctx, req.State, r.host, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	setting, err := r.host.AppConfig().Get(ctx, state.ConfigPath.ValueString(), state.Key.ValueString())
+	if windows.IsNotFound(err) {
+		resp.State.RemoveResource(ctx) // the file is gone (application uninstalled): plan a create
+		return
+	}
+	if err != nil {
+		addAppSettingError(&resp.Diagnostics, "Cannot read "+state.Key.ValueString(), state.ConfigPath.ValueString(), err)
+		return
+	}
+	// A removed entry reads as null, so the plan sets it again.
+	state.Value = types.StringPointerValue(setting.Value)
+	if state.OriginalExisted.IsNull() { // imported: what is there now is the original
+		state.OriginalValue, state.OriginalExisted = state.Value, types.BoolValue(setting.Exists)
+	}
+	state.ID = appSettingID(state)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *dotNetAppSettingResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	plan, ok := loadForHost[dotNetAppSettingModel](ctx, req.Plan, r.host, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	if _, err := r.host.AppConfig().Set(ctx, plan.ConfigPath.ValueString(), plan.Key.ValueString(), plan.Value.ValueString()); err != nil {
+		addAppSettingError(&resp.Diagnostics, "Cannot set "+plan.Key.ValueString(), plan.ConfigPath.ValueString(), err)
+		return
+	}
+	plan.ID = appSettingID(plan)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Delete restores the original value, or removes the entry Terraform
+// created. A file that is gone has nothing to restore.
+func (r *dotNetAppSettingResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	state, ok := loadForHost[dotNetAppSettingModel](ctx, req.State, r.host, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	api, file, key := r.host.AppConfig(), state.ConfigPath.ValueString(), state.Key.ValueString()
+	var err error
+	if state.OriginalExisted.ValueBool() {
+		_, err = api.Set(ctx, file, key, state.OriginalValue.ValueString())
+	} else {
+		err = api.Remove(ctx, file, key)
+	}
+	if err != nil && !windows.IsNotFound(err) {
+		addAppSettingError(&resp.Diagnostics, "Cannot restore the original "+key, file, err)
+	}
+}
+
+// ImportState takes "PATH|KEY"; Read then records the current value as the
+// original, which destroy will restore.
+func (r *dotNetAppSettingResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	file, key, ok := strings.Cut(req.ID, appSettingIDSeparator)
+	if !ok || checkAbsoluteWindowsPath(file) != nil || key == "" {
+		resp.Diagnostics.AddError("Invalid import ID",
+			`Import an app setting as "PATH|KEY", such as "C:\Program Files (x86)\Sage 300 Connector Agent\Sage300IntegrationService.exe.config|ServiceUri".`)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("config_path"), file)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("key"), key)...)
+}
+
+// addAppSettingError explains a failed read or write of a config file.
+func addAppSettingError(diags *diag.Diagnostics, summary, file string, err error) {
+	detail := hostErrorDetail(err)
+	switch windows.ErrorCode(err) {
+	case windows.CodeFileNotFound:
+		detail += "\n\nThe file " + file + " does not exist on the host: check config_path and that the application is installed."
+	case windows.CodeInvalidData:
+		detail += "\n\nThe file is not a well-formed .NET configuration file (<configuration> root). Fix it, or restore it from " + file + ".tfbak if a backup is there."
+	}
+	diags.AddError(summary, detail)
+}

@@ -1,0 +1,70 @@
+package windows
+
+import "context"
+
+var appConfigScript = loadScript("appconfig")
+
+// CodeInvalidData is ERROR_INVALID_DATA ("System Error Codes (0-499)"): the
+// host's answer for a .config file that is not well-formed XML or has no
+// <configuration> root.
+const CodeInvalidData = 13
+
+// AppConfig is the host's .NET application configuration files
+// (*.exe.config): their appSettings, read and written with XmlDocument.
+type AppConfig struct{ host *Host }
+
+// AppConfig returns the host's .NET configuration file API.
+func (h *Host) AppConfig() *AppConfig { return &AppConfig{host: h} }
+
+// AppSetting is one appSettings entry of a configuration file as the host
+// reads it.
+type AppSetting struct {
+	Path string `json:"path"`
+	Key  string `json:"key"`
+	// Value is the entry's value attribute; nil when Exists is false.
+	Value  *string `json:"value"`
+	Exists bool    `json:"exists"`
+	// Encoding is the file's encoding: utf-8, utf-8-bom or utf-16le.
+	Encoding string `json:"encoding"`
+	// BackupPath is the copy of the previous content the last write kept
+	// ("<file>.tfbak"), if there is one.
+	BackupPath *string `json:"backup_path,omitempty"`
+}
+
+// AppSettingChange is the outcome of a Set: the entry now, and what it was.
+type AppSettingChange struct {
+	AppSetting
+	// PreviousValue is the value before the change; nil if the entry did
+	// not exist (Existed false).
+	PreviousValue *string `json:"previous_value"`
+	Existed       bool    `json:"existed"`
+}
+
+type appSettingArgs struct {
+	Path  string  `json:"path"`
+	Key   string  `json:"key"`
+	Value *string `json:"value,omitempty"`
+}
+
+// Get reads the entry key of the configuration file at path. A missing file
+// is an error for which IsNotFound holds; a missing entry is not an error
+// (Exists is false).
+func (a *AppConfig) Get(ctx context.Context, path, key string) (AppSetting, error) {
+	var s AppSetting
+	err := a.host.call(ctx, appConfigScript, "appconfig.get", appSettingArgs{Path: path, Key: key}, &s)
+	return s, err
+}
+
+// Set sets the entry key to value, creating <appSettings> and the entry if
+// they are missing, and keeping the file's layout, encoding and BOM.
+func (a *AppConfig) Set(ctx context.Context, path, key, value string) (AppSettingChange, error) {
+	var c AppSettingChange
+	err := a.host.call(ctx, appConfigScript, "appconfig.set", appSettingArgs{Path: path, Key: key, Value: &value}, &c)
+	return c, err
+}
+
+// Remove removes the entry key; removing an entry that is not there
+// succeeds.
+func (a *AppConfig) Remove(ctx context.Context, path, key string) error {
+	return a.host.call(ctx, appConfigScript, "appconfig.remove", appSettingArgs{Path: path, Key: key}, nil)
+}

@@ -1,0 +1,65 @@
+package windows
+
+import (
+	"context"
+	"time"
+)
+
+var serviceScript = loadScript("service")
+
+// Service control codes ("System Error Codes (1000-1299)", learn.microsoft.com).
+const (
+	CodeServiceRequestTimeout = 1053 // ERROR_SERVICE_REQUEST_TIMEOUT: a state was not reached in time
+	CodeServiceDoesNotExist   = 1060 // ERROR_SERVICE_DOES_NOT_EXIST
+	CodeServiceLogonFailed    = 1069 // ERROR_SERVICE_LOGON_FAILED: the service account's logon failed
+)
+
+// Services is the host's Windows services (ServiceController on the host).
+type Services struct{ host *Host }
+
+// Services returns the host's service API.
+func (h *Host) Services() *Services { return &Services{host: h} }
+
+// Service is a Windows service as the host reads it.
+type Service struct {
+	Name        string `json:"name"`
+	DisplayName string `json:"display_name"`
+	// Status is a ServiceControllerStatus name: Running, Stopped,
+	// StartPending, StopPending, Paused, ...
+	Status string `json:"status"`
+	// StartType is Automatic, AutomaticDelayed, Manual or Disabled.
+	StartType         string   `json:"start_type"`
+	DependentServices []string `json:"dependent_services"`
+	// ExitCode is the Win32 exit code of the service's last stop or failed
+	// start; ServiceSpecificExitCode is the service's own when ExitCode is
+	// 1066 (ERROR_SERVICE_SPECIFIC_ERROR).
+	ExitCode                int64 `json:"exit_code"`
+	ServiceSpecificExitCode int64 `json:"service_specific_exit_code"`
+}
+
+type serviceArgs struct {
+	Name           string `json:"name"`
+	TimeoutSeconds int    `json:"timeout_seconds,omitempty"`
+}
+
+// IsServiceNotFound reports whether err says the service is not installed.
+func IsServiceNotFound(err error) bool { return ErrorCode(err) == CodeServiceDoesNotExist }
+
+// Get reads the service name (its short name). An absent service is an
+// error for which IsServiceNotFound holds.
+func (s *Services) Get(ctx context.Context, name string) (Service, error) {
+	var svc Service
+	err := s.host.call(ctx, serviceScript, "service.get", serviceArgs{Name: name}, &svc)
+	return svc, err
+}
+
+// Restart stops the service (and its running dependents), starts it and
+// waits for Running, then starts the dependents again, all within timeout
+// (rounded up to whole seconds). On failure the error carries 1053 for a
+// timeout or the service's Win32 exit code, with its state in the message.
+func (s *Services) Restart(ctx context.Context, name string, timeout time.Duration) (Service, error) {
+	seconds := int((timeout + time.Second - 1) / time.Second)
+	var svc Service
+	err := s.host.call(ctx, serviceScript, "service.restart", serviceArgs{Name: name, TimeoutSeconds: seconds}, &svc)
+	return svc, err
+}

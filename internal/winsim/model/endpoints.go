@@ -1,0 +1,134 @@
+package model
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Endpoint is an HTTPS endpoint a simulated service serves: the observable
+// end state of the seed procedures (DESIGN.md, "Observable end state").
+type Endpoint struct {
+	// Service is the service's name; Port the TCP port of its URI.
+	Service string
+	Port    int
+	// CertDER and KeyPEM are the bound certificate and its private key
+	// (PKCS#8 PEM); Thumbprint is the certificate's.
+	CertDER    []byte
+	KeyPEM     string
+	Thumbprint string
+}
+
+// defaultURISettings are the appSettings keys the seeds' services read
+// their URI from (Sage 50: HttpsServiceUri; Sage 300: ServiceUri).
+var defaultURISettings = []string{"HttpsServiceUri", "ServiceUri"}
+
+// HTTPSEndpoints lists the services that would be serving HTTPS on Windows:
+// a service is listening on port P when it is Running, its config file's
+// URI setting is "https://HOST:P...", a URL reservation for https on port P
+// (host +, * or HOST) lets it register, and an SSL binding for 0.0.0.0:P
+// (or HOST:P) names a certificate in the binding's store whose private key
+// the host holds. Without any of these, a .NET HttpListener service fails
+// to start listening (or TLS handshakes fail), as on Windows.
+func (h *Host) HTTPSEndpoints() []Endpoint {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []Endpoint
+	for _, s := range h.services {
+		if ep, ok := h.serviceEndpoint(s); ok {
+			out = append(out, ep)
+		}
+	}
+	return out
+}
+
+// serviceEndpoint works out the endpoint of one service, if it has one.
+func (h *Host) serviceEndpoint(s ServiceState) (Endpoint, bool) {
+	if s.Status != statusRunning || s.ConfigPath == "" {
+		return Endpoint{}, false
+	}
+	host, port, ok := h.serviceHTTPSURI(s)
+	if !ok || !h.reservesHTTPSPort(host, port) {
+		return Endpoint{}, false
+	}
+	b, ok := h.bindingForPort(host, port)
+	if !ok {
+		return Endpoint{}, false
+	}
+	store, _ := bindingStoreName(b.CertificateStoreName)
+	i := h.findCertificate(store, b.CertificateHash)
+	if i < 0 || len(h.certs[i].KeyPEM) == 0 {
+		return Endpoint{}, false
+	}
+	c := h.certs[i]
+	return Endpoint{Service: s.Name, Port: port, CertDER: c.DER, KeyPEM: string(c.KeyPEM), Thumbprint: c.Thumbprint}, true
+}
+
+// serviceHTTPSURI reads the service's URI setting and returns its host and
+// port when it is an https URI (port 443 when the URI has none).
+func (h *Host) serviceHTTPSURI(s ServiceState) (string, int, bool) {
+	c, err := h.readConfigFile(s.ConfigPath)
+	if err != nil {
+		return "", 0, false
+	}
+	keys := defaultURISettings
+	if s.URISetting != "" {
+		keys = []string{s.URISetting}
+	}
+	for _, key := range keys {
+		e := c.findSetting(key)
+		if e == nil {
+			continue
+		}
+		v, _ := e.attr("value")
+		u, err := url.Parse(strings.TrimSpace(v))
+		if err != nil || !strings.EqualFold(u.Scheme, "https") || u.Hostname() == "" {
+			return "", 0, false
+		}
+		port := 443
+		if p := u.Port(); p != "" {
+			if port, err = strconv.Atoi(p); err != nil {
+				return "", 0, false
+			}
+		}
+		return u.Hostname(), port, true
+	}
+	return "", 0, false
+}
+
+// reservesHTTPSPort reports whether a URL reservation covers https on port
+// for the service's host name: host + (strong wildcard), * or the name.
+func (h *Host) reservesHTTPSPort(host string, port int) bool {
+	for _, u := range h.urlacls {
+		rest, ok := strings.CutPrefix(strings.ToLower(u.url), "https://")
+		if !ok {
+			continue
+		}
+		hostPort, _, _ := strings.Cut(rest, "/")
+		aclHost, aclPort, err := splitPrefixHostPort(hostPort)
+		if err != "" || aclPort != strconv.Itoa(port) {
+			continue
+		}
+		if aclHost == "+" || aclHost == "*" || strings.EqualFold(aclHost, host) {
+			return true
+		}
+	}
+	return false
+}
+
+// bindingForPort finds the SSL binding HTTP.sys would use for the port: the
+// SNI binding for host:port, else the wildcard 0.0.0.0:port.
+func (h *Host) bindingForPort(host string, port int) (Binding, bool) {
+	p := strconv.Itoa(port)
+	for _, b := range h.sniBindings {
+		if b.HostnamePort != nil && strings.EqualFold(*b.HostnamePort, host+":"+p) {
+			return b, true
+		}
+	}
+	for _, b := range h.ipBindings {
+		if b.IPPort != nil && *b.IPPort == "0.0.0.0:"+p {
+			return b, true
+		}
+	}
+	return Binding{}, false
+}

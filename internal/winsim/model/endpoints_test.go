@@ -1,0 +1,69 @@
+package model
+
+import (
+	"encoding/base64"
+	"testing"
+)
+
+// endpointHost is a Sage 300 server after the seed procedure: service
+// Running, ServiceUri on https port 4207, URL reservation, binding to a
+// certificate with its key in MY.
+func endpointHost(t *testing.T) (*Host, testCert) {
+	t.Helper()
+	c := newTestCert(t, "sage300.example.local")
+	config := `<configuration><appSettings><add key="ServiceUri" value="https://sage300.example.local:4207" /></appSettings></configuration>`
+	ipport := "0.0.0.0:4207"
+	return New(State{
+		Certificates: []CertificateState{{Store: "MY", PEM: c.certPEM, KeyPEM: c.keyPEM}},
+		URLACLs:      []URLACLState{{URL: "https://+:4207/", SDDL: "D:(A;;GX;;;WD)"}},
+		SSLCertBindings: []Binding{{IPPort: &ipport, CertificateHash: c.thumbprint,
+			AppID: "{a86ad080-2ec6-44fb-82e4-bb1e409ab93c}", CertificateStoreName: "MY"}},
+		Files:    []FileState{{Path: configPath, ContentBase64: base64.StdEncoding.EncodeToString([]byte(config))}},
+		Services: []ServiceState{{Name: "Sage300IntegrationService", ConfigPath: configPath, URISetting: "ServiceUri"}},
+	}), c
+}
+
+// TestHTTPSEndpoints checks that a service serves HTTPS exactly when all
+// the conditions hold, and stops when any one goes.
+func TestHTTPSEndpoints(t *testing.T) {
+	tests := []struct {
+		name      string
+		breakHost func(t *testing.T, h *Host)
+		want      bool
+	}{
+		{name: "all in place", breakHost: func(*testing.T, *Host) {}, want: true},
+		{name: "service stopped", breakHost: func(_ *testing.T, h *Host) { h.services[0].Status = statusStopped }},
+		{name: "http uri", breakHost: func(t *testing.T, h *Host) {
+			mustInvoke(t, h, "appconfig.set", map[string]any{"path": configPath, "key": "ServiceUri", "value": "http://sage300:4207"}, nil)
+		}},
+		{name: "other key", breakHost: func(_ *testing.T, h *Host) { h.services[0].URISetting = "HttpsServiceUri" }},
+		{name: "no reservation", breakHost: func(t *testing.T, h *Host) {
+			mustInvoke(t, h, "httpsys.urlacl.delete", map[string]any{"url": "https://+:4207/"}, nil)
+		}},
+		{name: "reservation on another port", breakHost: func(t *testing.T, h *Host) {
+			mustInvoke(t, h, "httpsys.urlacl.delete", map[string]any{"url": "https://+:4207/"}, nil)
+			mustInvoke(t, h, "httpsys.urlacl.add", map[string]any{"url": "https://+:4208/", "sddl": "D:(A;;GX;;;WD)"}, nil)
+		}},
+		{name: "no binding", breakHost: func(t *testing.T, h *Host) {
+			mustInvoke(t, h, "httpsys.sslcert.delete", map[string]any{"ipport": "0.0.0.0:4207"}, nil)
+		}},
+		{name: "certificate removed", breakHost: func(_ *testing.T, h *Host) { h.certs = nil }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h, c := endpointHost(t)
+			tt.breakHost(t, h)
+			eps := h.HTTPSEndpoints()
+			if !tt.want {
+				if len(eps) != 0 {
+					t.Errorf("endpoints %+v, want none", eps)
+				}
+				return
+			}
+			if len(eps) != 1 || eps[0].Service != "Sage300IntegrationService" || eps[0].Port != 4207 ||
+				eps[0].Thumbprint != c.thumbprint || eps[0].KeyPEM != c.keyPEM {
+				t.Errorf("endpoints %+v, want Sage300IntegrationService on 4207 with the bound certificate", eps)
+			}
+		})
+	}
+}
