@@ -5,9 +5,9 @@
 #   step 3  bind the certificate to 0.0.0.0:4207 for the Agent's app id
 #   step 4  export the public certificate (the data source's pem: no .CER file)
 #   step 6  trust it in LocalMachine\Root on the BPA Platform machine
-# Step 5 (ServiceUri in Sage300IntegrationService.exe.config and a restart of
-# the Agent) and step 7 (the connection's "Use HTTPS" in BPA Platform) are
-# not part of this configuration.
+#   step 5  ServiceUri in Sage300IntegrationService.exe.config, restart the Agent
+# Step 7 (the connection's "Use HTTPS" in BPA Platform) is a setting of the
+# BPA Platform client, not of either host.
 #
 # terraform plan shows the certificate's thumbprint, subject and expiry
 # before anything changes, and fails if the PFX password is wrong, the PFX
@@ -65,6 +65,18 @@ variable "pfx_password" {
   type        = string
   sensitive   = true
   ephemeral   = true
+}
+
+variable "agent_config_path" {
+  description = "The Agent's .exe.config on the Sage 300 server."
+  type        = string
+  default     = "C:\\Program Files (x86)\\Sage 300 Connector Agent\\Sage300IntegrationService.exe.config"
+}
+
+variable "agent_service" {
+  description = "Service name of the Sage 300 Connector Agent."
+  type        = string
+  default     = "Sage300IntegrationService"
 }
 
 variable "agent_port" {
@@ -132,6 +144,27 @@ resource "windows_http_sslcert_binding" "agent" {
   app_id           = "{A86AD080-2EC6-44FB-82E4-BB1E409AB93C}"
 }
 
+# Step 5: ServiceUri = https://FQDN:port, where the FQDN matches the
+# certificate; the original value comes back on destroy.
+resource "windows_dotnet_app_setting" "service_uri" {
+  provider    = windows.sage300
+  config_path = var.agent_config_path
+  key         = "ServiceUri"
+  value       = "https://${windows_pfx_certificate.sage300.dns_names[0]}:${var.agent_port}"
+}
+
+# Step 5: restart the Agent once its URI, reservation and binding are in
+# place, and again whenever one of them changes.
+resource "windows_service_restart" "agent" {
+  provider     = windows.sage300
+  service_name = var.agent_service
+  triggers = {
+    service_uri = windows_dotnet_app_setting.service_uri.value
+    urlacl      = windows_http_urlacl.agent.id
+    binding     = windows_http_sslcert_binding.agent.certificate_hash
+  }
+}
+
 # Step 4: export the certificate (public part) from the Sage 300 server.
 data "windows_certificate" "sage300" {
   provider   = windows.sage300
@@ -158,8 +191,8 @@ output "thumbprint" {
 }
 
 output "agent_url" {
-  description = "What the Agent's ServiceUri becomes (step 5): the FQDN must match the certificate."
-  value       = "https://${windows_pfx_certificate.sage300.dns_names[0]}:${var.agent_port}"
+  description = "The Agent's ServiceUri (step 5): the FQDN matches the certificate."
+  value       = windows_dotnet_app_setting.service_uri.value
 }
 
 output "not_after" {

@@ -29,11 +29,12 @@ const (
 // TestAccSage300Example applies examples/sage300 (the shipped configuration,
 // unchanged) against two hosts, the Sage 300 server and the BPA Platform
 // machine: seed steps 1 (PFX into My), 2 (URL reservation), 3 (binding to
-// the thumbprint), 4 (public certificate read back) and 6 (trusted in Root
-// on the BPA machine). Then an empty re-plan, drift on the BPA machine, and
-// destroy on both.
+// the thumbprint), 4 (public certificate read back), 5 (ServiceUri and a
+// restart of the Agent, which then serves that certificate) and 6 (trusted
+// in Root on the BPA machine). Then an empty re-plan, drift on the BPA
+// machine, and destroy on both.
 func TestAccSage300Example(t *testing.T) {
-	server, bpa := acctest.NewHost(t, nil), acctest.NewHost(t, nil)
+	server, bpa := acctest.NewHost(t, sage300Scenario(t, nil)), acctest.NewHost(t, nil)
 	p := newTestPFX(t, "sage300.example.local", pkcs12.Modern)
 	pfxPath := filepath.Join(t.TempDir(), "SAGE300.pfx")
 	if err := os.WriteFile(pfxPath, p.PFX, 0o600); err != nil {
@@ -81,6 +82,7 @@ func TestAccSage300Example(t *testing.T) {
 					resource.TestCheckResourceAttr("data.windows_certificate.sage300", "pem", p.PEM),
 					resource.TestCheckOutput("thumbprint", p.Thumbprint),
 					resource.TestCheckOutput("agent_url", "https://sage300.example.local:4207"),
+					checkAgentServes(t, server, p.Thumbprint),
 				),
 			},
 			{
@@ -151,5 +153,28 @@ func checkNoIPPortBinding(t *testing.T, h *acctest.Host, ipport string) resource
 			return fmt.Errorf("binding at %s after destroy: %v", ipport, err)
 		}
 		return nil
+	}
+}
+
+// checkAgentServes checks the seeds' last step on the simulated server: the
+// Agent, restarted with its HTTPS URI, serves the certificate with thumb.
+func checkAgentServes(t *testing.T, h *acctest.Host, thumb string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if !h.IsSim() {
+			return nil // a real host's Agent is checked by its own clients
+		}
+		for _, ep := range simEndpoints(t, h) {
+			if ep.Service == sage300ServiceName && ep.Port == 4207 {
+				got, err := servedThumbprint(ep.Address, "sage300.example.local")
+				if err != nil {
+					return err
+				}
+				if got != thumb {
+					return fmt.Errorf("the Agent serves certificate %s, want %s", got, thumb)
+				}
+				return nil
+			}
+		}
+		return fmt.Errorf("the Agent serves no HTTPS endpoint on port 4207: %+v", simEndpoints(t, h))
 	}
 }

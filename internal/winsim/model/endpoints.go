@@ -64,36 +64,47 @@ func (h *Host) serviceEndpoint(s ServiceState) (Endpoint, bool) {
 	return Endpoint{Service: s.Name, Port: port, CertDER: c.DER, KeyPEM: string(c.KeyPEM), Thumbprint: c.Thumbprint}, true
 }
 
-// serviceHTTPSURI reads the service's URI setting and returns its host and
-// port when it is an https URI (port 443 when the URI has none).
-func (h *Host) serviceHTTPSURI(s ServiceState) (string, int, bool) {
+// configuredURI returns the URI the service's config file holds now (the
+// value of its URI setting), or "" if there is none.
+func (h *Host) configuredURI(s ServiceState) string {
+	if s.ConfigPath == "" {
+		return ""
+	}
 	c, err := h.readConfigFile(s.ConfigPath)
 	if err != nil {
-		return "", 0, false
+		return ""
 	}
 	keys := defaultURISettings
 	if s.URISetting != "" {
 		keys = []string{s.URISetting}
 	}
 	for _, key := range keys {
-		e := c.findSetting(key)
-		if e == nil {
-			continue
+		if e := c.findSetting(key); e != nil {
+			v, _ := e.attr("value")
+			return strings.TrimSpace(v)
 		}
-		v, _ := e.attr("value")
-		u, err := url.Parse(strings.TrimSpace(v))
-		if err != nil || !strings.EqualFold(u.Scheme, "https") || u.Hostname() == "" {
+	}
+	return ""
+}
+
+// serviceHTTPSURI returns the host and port of the URI the running service
+// listens on when it is an https URI (port 443 when the URI has none). That
+// is the URI it read when it started, not the config file's current value:
+// a .NET service reads its .exe.config once, at start ("Configuring Apps by
+// using Configuration Files", learn.microsoft.com), which is why the seeds
+// restart the service after editing it.
+func (h *Host) serviceHTTPSURI(s ServiceState) (string, int, bool) {
+	u, err := url.Parse(s.ListeningURI)
+	if s.ListeningURI == "" || err != nil || !strings.EqualFold(u.Scheme, "https") || u.Hostname() == "" {
+		return "", 0, false
+	}
+	port := 443
+	if p := u.Port(); p != "" {
+		if port, err = strconv.Atoi(p); err != nil {
 			return "", 0, false
 		}
-		port := 443
-		if p := u.Port(); p != "" {
-			if port, err = strconv.Atoi(p); err != nil {
-				return "", 0, false
-			}
-		}
-		return u.Hostname(), port, true
 	}
-	return "", 0, false
+	return u.Hostname(), port, true
 }
 
 // reservesHTTPSPort reports whether a URL reservation covers https on port

@@ -35,8 +35,17 @@ func TestHTTPSEndpoints(t *testing.T) {
 		{name: "service stopped", breakHost: func(_ *testing.T, h *Host) { h.services[0].Status = statusStopped }},
 		{name: "http uri", breakHost: func(t *testing.T, h *Host) {
 			mustInvoke(t, h, "appconfig.set", map[string]any{"path": configPath, "key": "ServiceUri", "value": "http://sage300:4207"}, nil)
+			restartAgent(t, h)
 		}},
-		{name: "other key", breakHost: func(_ *testing.T, h *Host) { h.services[0].URISetting = "HttpsServiceUri" }},
+		// The service read its config when it started: an edit takes effect
+		// only with the restart the seeds ask for.
+		{name: "http uri not yet restarted", breakHost: func(t *testing.T, h *Host) {
+			mustInvoke(t, h, "appconfig.set", map[string]any{"path": configPath, "key": "ServiceUri", "value": "http://sage300:4207"}, nil)
+		}, want: true},
+		{name: "other key", breakHost: func(t *testing.T, h *Host) {
+			h.services[0].URISetting = "HttpsServiceUri"
+			restartAgent(t, h)
+		}},
 		{name: "no reservation", breakHost: func(t *testing.T, h *Host) {
 			mustInvoke(t, h, "httpsys.urlacl.delete", map[string]any{"url": "https://+:4207/"}, nil)
 		}},
@@ -66,4 +75,11 @@ func TestHTTPSEndpoints(t *testing.T) {
 			}
 		})
 	}
+}
+
+// restartAgent restarts the test's service through the op, as the
+// windows_service_restart resource does.
+func restartAgent(t *testing.T, h *Host) {
+	t.Helper()
+	mustInvoke(t, h, "service.restart", map[string]any{"name": "Sage300IntegrationService", "timeout_seconds": 30}, nil)
 }

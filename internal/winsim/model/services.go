@@ -65,6 +65,10 @@ type ServiceState struct {
 	// ServiceUri); together they say which HTTPS endpoint it serves.
 	ConfigPath string `json:"config_path,omitempty"`
 	URISetting string `json:"uri_setting,omitempty"`
+	// ListeningURI is the URI the service read from its config file when it
+	// last started; a Running service loaded without one started with the
+	// file as the document has it.
+	ListeningURI string `json:"listening_uri,omitempty"`
 	// Restarts counts the starts service.restart made.
 	Restarts                int `json:"restarts"`
 	ExitCode                int `json:"exit_code,omitempty"`
@@ -96,6 +100,9 @@ func (h *Host) loadServices(list []ServiceState) error {
 		}
 		if s.Status == "" {
 			s.Status = statusRunning
+		}
+		if s.Status == statusRunning && s.ListeningURI == "" {
+			s.ListeningURI = h.configuredURI(s)
 		}
 		if s.StartType == "" {
 			s.StartType = "Automatic"
@@ -266,6 +273,7 @@ func (h *Host) startService(i, timeoutSeconds int) error {
 			s.Name, timeoutSeconds, s.Status, s.ExitCode, s.ServiceSpecificExitCode)
 	}
 	s.Status = statusRunning
+	s.ListeningURI = h.configuredURI(*s)
 	s.Restarts++
 	return nil
 }
