@@ -50,3 +50,22 @@ cd "$run"
 terraform apply -auto-approve -input=false
 echo "--- re-plan (must be empty) ---"
 terraform plan -detailed-exitcode -input=false
+
+# The seeds' last check: the endpoint now serves that certificate. The
+# simulator maps the service's port to a loopback address of its own.
+if [ -n "${addr:-}" ]; then
+  want=$(terraform output -json certificate | python3 -c 'import json,sys; print(json.load(sys.stdin)["thumbprint"])')
+  endpoint=$(WINRM_PASSWORD="$password" python3 - "$addr" <<'PY'
+import base64, json, os, sys, urllib.request
+req = urllib.request.Request("http://%s/winsim/endpoints" % sys.argv[1])
+token = base64.b64encode(("Administrator:" + os.environ["WINRM_PASSWORD"]).encode()).decode()
+req.add_header("Authorization", "Basic " + token)
+eps = json.load(urllib.request.urlopen(req, timeout=10))
+print(next(e["address"] for e in eps if e["port"] == 4106))
+PY
+)
+  served=$(openssl s_client -connect "$endpoint" -servername sage50.example.local </dev/null 2>/dev/null |
+    openssl x509 -noout -fingerprint -sha1 | sed 's/.*=//; s/://g')
+  echo "--- the Integration Service on port 4106 (simulated at $endpoint) serves $served ---"
+  [ "$served" = "$want" ] || { echo "want the imported certificate $want"; exit 1; }
+fi

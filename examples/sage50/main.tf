@@ -1,9 +1,9 @@
 # Sage 50 Accounts Connector v2.5 over HTTPS (seed: "Using HTTPS Connections
-# with the Sage 50 Accounts Connector"), step 2 on the Sage 50 Accounts server:
+# with the Sage 50 Accounts Connector"), on the Sage 50 Accounts server:
+#   1    HttpsServiceUri in the Integration Service's .exe.config, restart it
 #   2.1  import the trusted certificate
 #   2.3  netsh http add sslcert ipport=0.0.0.0:4106 certhash=… appid={4d159978-…}
-# Step 1 (HttpsServiceUri in the .exe.config and a service restart) is only
-# needed for a port other than 4106; step 3 is the BPA Platform connection.
+# Step 3 is the connection's "Use HTTPS" in BPA Platform, not a host setting.
 #
 # The provider reads its endpoint from WINRM_HOST, WINRM_USERNAME,
 # WINRM_PASSWORD (and WINRM_PORT, WINRM_HTTPS, WINRM_CA_CERT).
@@ -34,6 +34,18 @@ variable "port" {
   default     = 4106
 }
 
+variable "config_path" {
+  description = "The Integration Service's .exe.config."
+  type        = string
+  default     = "C:\\Program Files (x86)\\Codeless Platforms\\Sage 50 Accounts Connector Toolpack\\Integration Service\\Sage 50 Accounts Integration Service.exe.config"
+}
+
+variable "service_name" {
+  description = "Service name of the Sage 50 Accounts Integration service."
+  type        = string
+  default     = "Sage50AccountsIntegrationService"
+}
+
 # 2.1: the certificate, with its private key, into LocalMachine\My. The plan
 # shows its thumbprint and expiry, and fails on a wrong password.
 resource "windows_pfx_certificate" "trusted" {
@@ -57,6 +69,24 @@ resource "windows_http_sslcert_binding" "integration_agent" {
   app_id           = "{4d159978-4574-4dd5-b3ff-6f7fc8c20344}"
 }
 
+# 1: the Integration Service listens on https://FQDN:port/, the FQDN being
+# the certificate's (the original value comes back on destroy) ...
+resource "windows_dotnet_app_setting" "https_service_uri" {
+  config_path = var.config_path
+  key         = "HttpsServiceUri"
+  value       = "https://${windows_pfx_certificate.trusted.dns_names[0]}:${var.port}/"
+}
+
+# ... and is restarted once the URI and the binding are in place, and again
+# whenever either changes.
+resource "windows_service_restart" "integration_service" {
+  service_name = var.service_name
+  triggers = {
+    uri     = windows_dotnet_app_setting.https_service_uri.value
+    binding = windows_http_sslcert_binding.integration_agent.certificate_hash
+  }
+}
+
 output "certificate" {
   value = {
     thumbprint = windows_pfx_certificate.trusted.thumbprint
@@ -67,4 +97,8 @@ output "certificate" {
 
 output "binding" {
   value = windows_http_sslcert_binding.integration_agent.id
+}
+
+output "service" {
+  value = "${windows_service_restart.integration_service.service_name} is ${windows_service_restart.integration_service.status}, serving ${windows_dotnet_app_setting.https_service_uri.value}"
 }

@@ -32,7 +32,16 @@ const (
 // certificate, so the provider's refusal to remove a bound certificate does
 // not stand in its way.
 func TestAccSage50Example_renewal(t *testing.T) {
-	h := acctest.NewHost(t, nil)
+	// The Sage 50 server as shipped in examples/scenarios: the Integration
+	// Service, its .exe.config and its URL reservation.
+	scenario, err := os.ReadFile("../../examples/scenarios/sage50.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := acctest.NewHost(t, scenario)
+	if !h.IsSim() {
+		t.Skip("needs the Sage 50 Accounts Integration Service of examples/scenarios/sage50.json, which only the simulator has")
+	}
 	if h.HTTPS {
 		t.Skip("the test passes the endpoint to examples/sage50 as WINRM_* variables for HTTP")
 	}

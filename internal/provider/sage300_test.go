@@ -35,6 +35,9 @@ const (
 // machine, and destroy on both.
 func TestAccSage300Example(t *testing.T) {
 	server, bpa := acctest.NewHost(t, sage300Scenario(t, nil)), acctest.NewHost(t, nil)
+	if !server.IsSim() {
+		t.Skip("needs the Sage 300 Connector Agent of sage300Scenario installed, which only the simulator has")
+	}
 	p := newTestPFX(t, "sage300.example.local", pkcs12.Modern)
 	pfxPath := filepath.Join(t.TempDir(), "SAGE300.pfx")
 	if err := os.WriteFile(pfxPath, p.PFX, 0o600); err != nil {
