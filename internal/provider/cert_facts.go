@@ -13,6 +13,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/windows"
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/x500"
 )
 
 // oidExtKeyUsage is the extended key usage extension (RFC 5280 4.2.1.12).
@@ -41,11 +42,11 @@ func thumbprintOf(cert *x509.Certificate) string {
 
 // factsOf reads the facts of a parsed certificate.
 func factsOf(cert *x509.Certificate, hasPrivateKey bool) (certFacts, error) {
-	subject, err := formatDN(cert.RawSubject)
+	subject, err := x500.Format(cert.RawSubject)
 	if err != nil {
 		return certFacts{}, fmt.Errorf("subject: %w", err)
 	}
-	issuer, err := formatDN(cert.RawIssuer)
+	issuer, err := x500.Format(cert.RawIssuer)
 	if err != nil {
 		return certFacts{}, fmt.Errorf("issuer: %w", err)
 	}
@@ -149,7 +150,7 @@ func pemBlocks(text string) []*pem.Block {
 
 // subjectOf is the certificate's subject as Windows prints it, for messages.
 func subjectOf(cert *x509.Certificate) string {
-	if dn, err := formatDN(cert.RawSubject); err == nil {
+	if dn, err := x500.Format(cert.RawSubject); err == nil {
 		return dn
 	}
 	return cert.Subject.String()

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"software.sslmate.com/src/go-pkcs12"
+
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/x500"
 )
 
 // The test PKI is exported (from a _test file) so that the acceptance tests
@@ -147,7 +149,7 @@ var Thumbprint = thumbprintOf
 // FormatDN is the subject or issuer text Windows shows for a raw name.
 func FormatDN(t testing.TB, raw []byte) string {
 	t.Helper()
-	dn, err := formatDN(raw)
+	dn, err := x500.Format(raw)
 	if err != nil {
 		t.Fatalf("format DN: %v", err)
 	}

@@ -36,8 +36,8 @@ func viewCertificate(c Certificate) certificateView {
 	return certificateView{
 		Store:             c.Store,
 		Thumbprint:        c.Thumbprint,
-		Subject:           formatDistinguishedName(c.Cert.RawSubject),
-		Issuer:            formatDistinguishedName(c.Cert.RawIssuer),
+		Subject:           x500Name(c.Cert.RawSubject),
+		Issuer:            x500Name(c.Cert.RawIssuer),
 		DNSNames:          dnsNames,
 		NotBefore:         c.Cert.NotBefore.UTC().Format(time.RFC3339),
 		NotAfter:          c.Cert.NotAfter.UTC().Format(time.RFC3339),

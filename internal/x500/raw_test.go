@@ -1,4 +1,4 @@
-package model
+package x500
 
 import (
 	"encoding/asn1"
@@ -6,11 +6,11 @@ import (
 )
 
 // rawName encodes RDNs of (OID, raw value) pairs, first RDN first.
-func rawName(t *testing.T, rdns ...[]attributeTypeAndValue) []byte {
+func rawName(t *testing.T, rdns ...[]rawRDN) []byte {
 	t.Helper()
-	seq := rdnSequence{}
+	seq := []rawRDNSET{}
 	for _, rdn := range rdns {
-		seq = append(seq, relativeDistinguishedNameSET(rdn))
+		seq = append(seq, rawRDNSET(rdn))
 	}
 	der, err := asn1.Marshal(seq)
 	if err != nil {
@@ -19,9 +19,9 @@ func rawName(t *testing.T, rdns ...[]attributeTypeAndValue) []byte {
 	return der
 }
 
-func attr(t *testing.T, oid asn1.ObjectIdentifier, tag int, value []byte) attributeTypeAndValue {
+func attr(t *testing.T, oid asn1.ObjectIdentifier, tag int, value []byte) rawRDN {
 	t.Helper()
-	return attributeTypeAndValue{Type: oid, Value: asn1.RawValue{Class: asn1.ClassUniversal, Tag: tag, Bytes: value}}
+	return rawRDN{Type: oid, Value: asn1.RawValue{Class: asn1.ClassUniversal, Tag: tag, Bytes: value}}
 }
 
 func TestFormatDistinguishedName(t *testing.T) {
@@ -35,10 +35,10 @@ func TestFormatDistinguishedName(t *testing.T) {
 		dc     = asn1.ObjectIdentifier{0, 9, 2342, 19200300, 100, 1, 25}
 		custom = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 99999, 1}
 	)
-	utf8 := func(oid asn1.ObjectIdentifier, s string) attributeTypeAndValue {
+	utf8 := func(oid asn1.ObjectIdentifier, s string) rawRDN {
 		return attr(t, oid, asn1.TagUTF8String, []byte(s))
 	}
-	one := func(a attributeTypeAndValue) []attributeTypeAndValue { return []attributeTypeAndValue{a} }
+	one := func(a rawRDN) []rawRDN { return []rawRDN{a} }
 	tests := []struct {
 		name string
 		raw  []byte
@@ -48,7 +48,7 @@ func TestFormatDistinguishedName(t *testing.T) {
 			"CN=Example CA, O=CA Limited, S=Leeds, C=GB"},
 		{"domain components and e-mail", rawName(t, one(attr(t, dc, asn1.TagIA5String, []byte("local"))), one(attr(t, dc, asn1.TagIA5String, []byte("example"))), one(attr(t, email, asn1.TagIA5String, []byte("pki@example.local")))),
 			"E=pki@example.local, DC=example, DC=local"},
-		{"multi-valued RDN", rawName(t, []attributeTypeAndValue{utf8(ou, "IT"), utf8(cn, "host")}),
+		{"multi-valued RDN", rawName(t, []rawRDN{utf8(ou, "IT"), utf8(cn, "host")}),
 			"OU=IT + CN=host"},
 		{"OID without X.500 key", rawName(t, one(utf8(custom, "x"))), "OID.1.3.6.1.4.1.99999.1=x"},
 		{"quoting", rawName(t, one(utf8(o, `Say "hi"`)), one(utf8(ou, " lead")), one(utf8(cn, "a;b"))),
@@ -61,8 +61,15 @@ func TestFormatDistinguishedName(t *testing.T) {
 		{"not a name", []byte{0x02, 0x01, 0x05}, ""},
 	}
 	for _, tt := range tests {
-		if got := formatDistinguishedName(tt.raw); got != tt.want {
-			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		got, err := Format(tt.raw)
+		if tt.want == "" && tt.name == "not a name" {
+			if err == nil {
+				t.Errorf("%s: Format accepted %x", tt.name, tt.raw)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("%s: %q (%v), want %q", tt.name, got, err, tt.want)
 		}
 	}
 }
