@@ -1,0 +1,276 @@
+package provider_test
+
+import (
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"os"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/acctest"
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/provider"
+)
+
+// NetPOS.Net as examples/scenarios/netpos.json installs it, and what the
+// seed configures for it.
+const (
+	netposScenarioPath = "../../examples/scenarios/netpos.json"
+	netposService      = "NetPOS.Net"
+	netposConfigPath   = `C:\Program Files (x86)\SwiftPOS\NetPOS.Net\NetPOS.Net.exe.config`
+	netposDNSName      = "netpos01.example.local"
+	netposPort         = 10101
+	netposURL          = "https://+:10101/"
+	netposIPPort       = "0.0.0.0:10101"
+	netposAppID        = "{77ba29fd-9f7a-45b0-8d7e-1ee5d879951b}"
+)
+
+// TestAccNetPOSExample applies examples/netpos (unchanged) to the German
+// NetPOS.Net server of examples/scenarios/netpos.json, with a CA-signed
+// certificate for netpos01.example.local installed beforehand, as the seed
+// requires: Use SSL and the HTTPS ServiceUri in NetPOS.Net's config, the
+// reservation for Everyone (S-1-1-0, "Jeder" there), the binding to the
+// certificate, and one restart, after which NetPOS.Net serves the
+// certificate. A second plan is empty.
+func TestAccNetPOSExample(t *testing.T) {
+	chain := provider.NewTestChain(t, provider.LeafOptions{
+		Subject: pkix.Name{CommonName: netposDNSName, Organization: []string{"Example"}}, DNSNames: []string{netposDNSName},
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	})
+	h := acctest.NewHost(t, netposScenario(t, chain))
+	if !h.IsSim() {
+		t.Skip("needs the NetPOS.Net service of examples/scenarios/netpos.json, which only the simulator has")
+	}
+	if h.HTTPS {
+		t.Skip("the test passes the endpoint to examples/netpos as WINRM_* variables for HTTP")
+	}
+	useBuiltProvider(t)
+	setProviderEnvironment(t, h)
+	thumbprint := provider.Thumbprint(chain.Leaf)
+	example := config.StaticDirectory("../../examples/netpos")
+	variables := config.Variables{"dns_name": config.StringVariable(netposDNSName)}
+	resource.Test(t, resource.TestCase{
+		PreCheck: func() { acctest.PreCheck(t) },
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
+			checkNoIPPortBinding(t, h, netposIPPort),
+			checkNetPOSConfig(t, h, "http://netpos01:10101/", "false"),
+		),
+		Steps: []resource.TestStep{
+			{
+				ConfigDirectory: example,
+				ConfigVariables: variables,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkNetPOSConfig(t, h, "https://netpos01.example.local:10101/", "true"),
+					checkEveryoneMayListen(t, h, netposURL),
+					checkIPPortBinding(t, h, netposIPPort, thumbprint, netposAppID),
+					checkNetPOSRestarts(t, h, 1),
+					checkNetPOSServes(t, h, thumbprint),
+					resource.TestCheckOutput("thumbprint", thumbprint),
+					resource.TestCheckResourceAttr("windows_service_restart.netpos", "status", "Running"),
+				),
+			},
+			{
+				ConfigDirectory:  example,
+				ConfigVariables:  variables,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check:            checkNetPOSRestarts(t, h, 1),
+			},
+		},
+	})
+}
+
+// TestAccNetPOSExample_unsuitableCertificate: a certificate the seed rules
+// out ("An untrusted self signed certificate cannot be used"), or one
+// HTTP.sys cannot serve (no private key) or clients reject (expired), fails
+// the plan with the example's postcondition, before anything on the host
+// changes.
+func TestAccNetPOSExample_unsuitableCertificate(t *testing.T) {
+	selfSigned := acctest.NewTestCertificate(t, netposDNSName)
+	noKey := provider.NewTestChain(t, provider.LeafOptions{Subject: pkix.Name{CommonName: netposDNSName}, DNSNames: []string{netposDNSName}})
+	expired := provider.NewTestChain(t, provider.LeafOptions{
+		Subject: pkix.Name{CommonName: netposDNSName}, DNSNames: []string{netposDNSName},
+		NotBefore: time.Now().AddDate(-2, 0, 0), NotAfter: time.Now().AddDate(0, 0, -1),
+	})
+	tests := []struct {
+		name        string
+		certificate netposCertificate
+		wantError   string
+	}{
+		{"self-signed", netposCertificate{pem: selfSigned.PEM, keyPEM: selfSigned.KeyPEM}, `self-signed.*An\s+untrusted\s+self\s+signed\s+certificate\s+cannot\s+be\s+used`},
+		{"no private key", netposCertificate{pem: provider.CertificatePEM(noKey.Leaf)}, `has\s+no\s+private\s+key\s+in\s+LocalMachine\\My:\s+import\s+it\s+from\s+a\s+PFX`},
+		{"expired", leafCertificate(t, expired), `expired\s+at.*renew\s+it\s+first`},
+	}
+	scenario, err := os.ReadFile(netposScenarioPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	useBuiltProvider(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := acctest.NewHost(t, scenarioWithCertificates(t, scenario, tt.certificate))
+			if !h.IsSim() || h.HTTPS {
+				t.Skip("the certificate is seeded in the simulator's scenario, and the endpoint passed as WINRM_* variables for HTTP")
+			}
+			setProviderEnvironment(t, h)
+			resource.Test(t, resource.TestCase{
+				PreCheck: func() { acctest.PreCheck(t) },
+				Steps: []resource.TestStep{{
+					ConfigDirectory: config.StaticDirectory("../../examples/netpos"),
+					ConfigVariables: config.Variables{"dns_name": config.StringVariable(netposDNSName)},
+					ExpectError:     regexp.MustCompile(`(?s)Resource postcondition failed.*` + tt.wantError),
+				}},
+			})
+			checkNetPOSUntouched(t, h)
+		})
+	}
+}
+
+// netposCertificate is a certificate in LocalMachine\My of the scenario,
+// with its PKCS#8 key when keyPEM is set.
+type netposCertificate struct{ pem, keyPEM string }
+
+// leafCertificate is chain's end-entity certificate with its key.
+func leafCertificate(t *testing.T, chain provider.TestChain) netposCertificate {
+	t.Helper()
+	key, err := x509.MarshalPKCS8PrivateKey(chain.LeafKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return netposCertificate{
+		pem:    provider.CertificatePEM(chain.Leaf),
+		keyPEM: string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: key})),
+	}
+}
+
+// netposScenario is the shipped NetPOS.Net server with chain installed:
+// the leaf with its key in My, the issuing CA in CA and the root in Root.
+func netposScenario(t *testing.T, chain provider.TestChain) []byte {
+	t.Helper()
+	scenario, err := os.ReadFile(netposScenarioPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scenario = scenarioWithCertificates(t, scenario, leafCertificate(t, chain))
+	var doc map[string]any
+	if err := json.Unmarshal(scenario, &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc["certificates"] = append(doc["certificates"].([]any),
+		map[string]any{"store": "CA", "pem": provider.CertificatePEM(chain.Intermediate)},
+		map[string]any{"store": "Root", "pem": provider.CertificatePEM(chain.Root)})
+	out, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// scenarioWithCertificates adds certificates to My in a scenario document.
+func scenarioWithCertificates(t *testing.T, scenario []byte, certs ...netposCertificate) []byte {
+	t.Helper()
+	var doc map[string]any
+	if err := json.Unmarshal(scenario, &doc); err != nil {
+		t.Fatalf("scenario: %v", err)
+	}
+	list, _ := doc["certificates"].([]any)
+	for _, c := range certs {
+		list = append(list, map[string]any{"store": "My", "pem": c.pem, "key_pem": c.keyPEM, "has_private_key": c.keyPEM != ""})
+	}
+	doc["certificates"] = list
+	out, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatalf("scenario: %v", err)
+	}
+	return out
+}
+
+// checkNetPOSConfig checks NetPOS.Net's ServiceUri and UseSSL in its config
+// file on the simulated host.
+func checkNetPOSConfig(t *testing.T, h *acctest.Host, serviceURI, useSSL string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		content := simFileContent(t, h, netposConfigPath)
+		for key, value := range map[string]string{"ServiceUri": serviceURI, "UseSSL": useSSL} {
+			want := fmt.Sprintf(`<add key=%q value=%q />`, key, value)
+			if !regexp.MustCompile(regexp.QuoteMeta(want)).MatchString(content) {
+				return fmt.Errorf("NetPOS.Net's config lacks %s:\n%s", want, content)
+			}
+		}
+		return nil
+	}
+}
+
+// checkEveryoneMayListen checks that the reservation grants Everyone
+// (S-1-1-0, WD in SDDL) listen, whatever the host calls the account.
+func checkEveryoneMayListen(t *testing.T, h *acctest.Host, url string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		acl, err := h.Windows(t).HTTPSys().GetURLACL(acctest.Context(t), url)
+		if err != nil {
+			return fmt.Errorf("reservation %s: %w", url, err)
+		}
+		if acl.SDDL != "D:(A;;GX;;;WD)" {
+			return fmt.Errorf("reservation %s has SDDL %s, want D:(A;;GX;;;WD)", url, acl.SDDL)
+		}
+		if len(acl.Entries) != 1 || acl.Entries[0].SID != "S-1-1-0" || !acl.Entries[0].Listen || acl.Entries[0].Account != "Jeder" {
+			return fmt.Errorf("reservation %s grants %+v, want listen for S-1-1-0 (Jeder on this German host)", url, acl.Entries)
+		}
+		return nil
+	}
+}
+
+// checkNetPOSRestarts checks how often the provider restarted NetPOS.Net.
+func checkNetPOSRestarts(t *testing.T, h *acctest.Host, want int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		row := simRow(t, h, "services", "name", netposService)
+		if got, _ := row["restarts"].(float64); int(got) != want || row["status"] != "Running" {
+			return fmt.Errorf("NetPOS.Net restarted %v times and is %v, want %d times and Running", row["restarts"], row["status"], want)
+		}
+		return nil
+	}
+}
+
+// checkNetPOSServes checks the seed's result: NetPOS.Net, restarted,
+// serves the certificate on its port.
+func checkNetPOSServes(t *testing.T, h *acctest.Host, thumbprint string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		endpoints := simEndpoints(t, h)
+		for _, ep := range endpoints {
+			if ep.Service == netposService && ep.Port == netposPort {
+				got, err := servedThumbprint(ep.Address, netposDNSName)
+				if err != nil {
+					return err
+				}
+				if got != thumbprint {
+					return fmt.Errorf("NetPOS.Net serves certificate %s, want %s", got, thumbprint)
+				}
+				return nil
+			}
+		}
+		return fmt.Errorf("NetPOS.Net serves no HTTPS endpoint on port %d: %+v", netposPort, endpoints)
+	}
+}
+
+// checkNetPOSUntouched checks that a failed plan changed nothing: no
+// reservation, no binding, no restart, the config as shipped.
+func checkNetPOSUntouched(t *testing.T, h *acctest.Host) {
+	t.Helper()
+	state := h.SimState(t)
+	if urlacls := acctest.StateList(t, state, "urlacls"); len(urlacls) != 0 {
+		t.Errorf("reservations after a failed plan: %v", urlacls)
+	}
+	if bindings := acctest.StateList(t, state, "sslcert_bindings"); len(bindings) != 0 {
+		t.Errorf("SSL bindings after a failed plan: %v", bindings)
+	}
+	for _, check := range []resource.TestCheckFunc{checkNetPOSRestarts(t, h, 0), checkNetPOSConfig(t, h, "http://netpos01:10101/", "false")} {
+		if err := check(nil); err != nil {
+			t.Error(err)
+		}
+	}
+}
