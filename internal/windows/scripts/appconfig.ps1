@@ -157,6 +157,30 @@ function Save-ConfigFile([string]$Path, $Doc, [string]$EncodingName) {
     return $backup
 }
 
+# Use-FileLock runs $Action while holding a machine-wide named mutex for the
+# file, so two requests changing one file (Terraform applies resources in
+# parallel; two settings of one .exe.config are common) read, change and
+# replace it one after the other instead of losing each other's change.
+# System.Threading.Mutex with a "Global\" name is visible to every session.
+function Use-FileLock([string]$Path, [scriptblock]$Action) {
+    $full = [System.IO.Path]::GetFullPath($Path).ToUpperInvariant()
+    $sha = [System.Security.Cryptography.SHA256]::Create()
+    try { $hash = (($sha.ComputeHash([System.Text.Encoding]::UTF8.GetBytes($full)) | ForEach-Object { $_.ToString('x2') }) -join '') }
+    finally { $sha.Dispose() }
+    $mutex = New-Object System.Threading.Mutex -ArgumentList $false, ('Global\tfwin-appconfig-' + $hash)
+    $owned = $false
+    try {
+        # An abandoned mutex (its holder died) is ours now: the file itself
+        # was swapped atomically, so it is whole.
+        try { $owned = $mutex.WaitOne([TimeSpan]::FromSeconds(60)) } catch [System.Threading.AbandonedMutexException] { $owned = $true }
+        if (-not $owned) { throw (New-OpError 1460 ('timed out after 60 s waiting for another change to {0}' -f $Path)) } # ERROR_TIMEOUT
+        return (& $Action)
+    } finally {
+        if ($owned) { $mutex.ReleaseMutex() }
+        $mutex.Dispose()
+    }
+}
+
 function Get-BackupPath([string]$Path) {
     $backup = $Path + $AppConfigBackupSuffix
     if ([System.IO.File]::Exists($backup)) { return $backup }
@@ -179,29 +203,33 @@ function Invoke-appconfig.set([hashtable]$A) {
     $key = Get-SettingKeyArg $A
     if ($null -eq $A['value']) { throw (New-OpError 87 'value: a value is required (it may be empty)') }
     $value = [string]$A['value']
-    $config = Read-ConfigFile $path
-    $node = Find-AppSetting $config.Document $key
-    $previous = $null
-    if ($null -ne $node) { $previous = $node.GetAttribute('value') }
-    $backupPath = Get-BackupPath $path
-    if ($null -eq $node -or -not $node.HasAttribute('value') -or $previous -cne $value) {
-        if ($null -eq $node) { $node = Add-AppSetting $config.Document $key }
-        $node.SetAttribute('value', $value)
-        $backupPath = Save-ConfigFile $path $config.Document $config.Encoding
-    }
-    return @{ path = $path; key = $key; value = $value; exists = $true; encoding = $config.Encoding
-        backup_path = $backupPath; previous_value = $previous; existed = ($null -ne $previous) }
+    return (Use-FileLock $path {
+        $config = Read-ConfigFile $path
+        $node = Find-AppSetting $config.Document $key
+        $previous = $null
+        if ($null -ne $node) { $previous = $node.GetAttribute('value') }
+        $backupPath = Get-BackupPath $path
+        if ($null -eq $node -or -not $node.HasAttribute('value') -or $previous -cne $value) {
+            if ($null -eq $node) { $node = Add-AppSetting $config.Document $key }
+            $node.SetAttribute('value', $value)
+            $backupPath = Save-ConfigFile $path $config.Document $config.Encoding
+        }
+        return @{ path = $path; key = $key; value = $value; exists = $true; encoding = $config.Encoding
+            backup_path = $backupPath; previous_value = $previous; existed = ($null -ne $previous) }
+    })
 }
 
 function Invoke-appconfig.remove([hashtable]$A) {
     $path = Get-ConfigPathArg $A
     $key = Get-SettingKeyArg $A
-    $config = Read-ConfigFile $path
-    $node = Find-AppSetting $config.Document $key
-    if ($null -eq $node) { return @{} }
-    $parent = $node.ParentNode
-    if (Test-WhitespaceNode $node.PreviousSibling) { $null = $parent.RemoveChild($node.PreviousSibling) }
-    $null = $parent.RemoveChild($node)
-    $null = Save-ConfigFile $path $config.Document $config.Encoding
-    return @{}
+    return (Use-FileLock $path {
+        $config = Read-ConfigFile $path
+        $node = Find-AppSetting $config.Document $key
+        if ($null -eq $node) { return @{} }
+        $parent = $node.ParentNode
+        if (Test-WhitespaceNode $node.PreviousSibling) { $null = $parent.RemoveChild($node.PreviousSibling) }
+        $null = $parent.RemoveChild($node)
+        $null = Save-ConfigFile $path $config.Document $config.Encoding
+        return @{}
+    })
 }
