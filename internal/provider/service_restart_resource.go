@@ -66,7 +66,9 @@ func (r *serviceRestartResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"triggers": schema.MapAttribute{Optional: true, ElementType: types.StringType,
 				Description: "Values whose change restarts the service again, such as the binding's certificate hash " +
 					"and the app setting's value.",
-				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()}},
+				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplaceIf(replaceUnlessImported,
+					"A change of triggers restarts the service (after import, the first apply adopts them).",
+					"A change of triggers restarts the service (after import, the first apply adopts them).")}},
 			"timeout": schema.StringAttribute{Optional: true, Computed: true,
 				Default:     stringdefault.StaticString(defaultServiceRestartTimeout),
 				Description: "How long the whole restart may take, as a Go duration (90s, 2m). Default 2m.",
@@ -75,7 +77,8 @@ func (r *serviceRestartResource) Schema(_ context.Context, _ resource.SchemaRequ
 				Description:   "The service's status after the restart (Running), as last read.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
 			"restarted_at": schema.StringAttribute{Computed: true,
-				Description:   "When the provider restarted the service (RFC 3339, UTC); null after import.",
+				Description: "When the provider restarted the service (RFC 3339, UTC); null after import, then \"adopted\" " +
+					"once the first apply has taken over the configured triggers without a restart.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
 		},
 	}
@@ -166,7 +169,8 @@ func (r *serviceRestartResource) Read(ctx context.Context, req resource.ReadRequ
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-// Update changes only timeout: every other change replaces (restarts).
+// Update changes only timeout, and adopts the triggers of an imported
+// restart (ModifyPlan): every other change replaces (restarts).
 func (r *serviceRestartResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	recordPlan[serviceRestartModel](ctx, req, resp)
 }

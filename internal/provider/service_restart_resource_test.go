@@ -69,6 +69,41 @@ func TestAccServiceRestart_triggers(t *testing.T) {
 	})
 }
 
+// TestAccServiceRestart_importAdoptsTriggers: a pipeline that imports a
+// host's restart resource takes over its triggers on the first apply
+// without restarting the service; a later change of triggers restarts.
+func TestAccServiceRestart_importAdoptsTriggers(t *testing.T) {
+	h := acctest.NewHost(t, sage300Scenario(t, nil))
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:             serviceRestartConfig(h, "a"),
+				ResourceName:       serviceRestartAddress,
+				ImportState:        true,
+				ImportStateId:      sage300ServiceName,
+				ImportStatePersist: true,
+			},
+			{
+				Config:           serviceRestartConfig(h, "a"),
+				ConfigPlanChecks: expectAction(serviceRestartAddress, plancheck.ResourceActionUpdate),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(serviceRestartAddress, "triggers.uri", "a"),
+					resource.TestCheckResourceAttr(serviceRestartAddress, "restarted_at", "adopted"),
+					checkSimRestarts(t, h, 0),
+				),
+			},
+			emptyPlanStep(serviceRestartConfig(h, "a")),
+			{
+				Config:           serviceRestartConfig(h, "b"),
+				ConfigPlanChecks: expectAction(serviceRestartAddress, plancheck.ResourceActionReplace),
+				Check:            checkSimRestarts(t, h, 1),
+			},
+		},
+	})
+}
+
 // TestAccServiceRestart_logonFailure: a service whose account cannot log
 // on fails the apply with its state and exit code.
 func TestAccServiceRestart_logonFailure(t *testing.T) {
