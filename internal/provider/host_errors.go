@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -8,15 +9,21 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/windows"
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/winrm"
 )
 
 // hostErrorDetail describes a failed host call and what to do about it:
 // the host's own message first, then advice for the Win32 codes users meet.
 func hostErrorDetail(err error) string {
 	advice := ""
+	var transportErr *winrm.Error
 	switch windows.ErrorCode(err) {
 	case 0:
-		advice = "The host could not be reached or did not answer as expected. Check the provider block (host, port, https, auth, username, password) and that WinRM is running on the host (winrm quickconfig)."
+		// Only a transport failure is about reaching the host; other errors
+		// without a Windows code (a malformed result) say what they are.
+		if errors.As(err, &transportErr) {
+			advice = "The host could not be reached or did not answer as expected. Check the provider block (host, port, https, auth, username, password) and that WinRM is running on the host (winrm quickconfig)."
+		}
 	case windows.CodeAccessDenied:
 		advice = "The provider's account may not change this setting. Connect as a member of the host's Administrators group."
 	case windows.CodeInvalidParameter:
