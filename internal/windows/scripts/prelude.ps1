@@ -25,13 +25,22 @@ function New-OpError([int]$Code, [string]$Message) {
     return New-Object System.ComponentModel.Win32Exception -ArgumentList $Code, $Message
 }
 
-# Get-ErrorCode finds the Win32 code or HRESULT in an exception chain.
+# Get-ErrorCode finds the Win32 code or HRESULT in an exception chain: a
+# Win32Exception's code; a CryptographicException's whole HRESULT (the
+# protocol reports 0x80070056 for a wrong PFX password); otherwise the Win32
+# code inside any HRESULT of the Win32 facility (0x8007xxxx), which is how
+# .NET reports access denied (UnauthorizedAccessException, 5), a missing file
+# (FileNotFoundException, 2) or a sharing violation (IOException, 32).
 function Get-ErrorCode([System.Exception]$Exception) {
     for ($e = $Exception; $null -ne $e; $e = $e.InnerException) {
         if ($e -is [System.ComponentModel.Win32Exception]) { return $e.NativeErrorCode }
         if ($e -is [System.Security.Cryptography.CryptographicException] -and $e.HResult -ne 0) {
             return ($e.HResult -band 4294967295) # 0xFFFFFFFF: the unsigned HRESULT
         }
+    }
+    for ($e = $Exception; $null -ne $e; $e = $e.InnerException) {
+        # 0xFFFF0000 selects severity and facility; 0x80070000 is FACILITY_WIN32.
+        if (($e.HResult -band 4294901760) -eq 2147942400) { return ($e.HResult -band 65535) }
     }
     return 1
 }
