@@ -138,7 +138,9 @@ func (p *windowsProvider) Configure(ctx context.Context, req provider.ConfigureR
 }
 
 // clientConfig merges the provider block with WINRM_* environment variables
-// (the block wins) and returns the attribute at fault on error.
+// (the block wins) and returns the attribute at fault on error. Defaults
+// (ntlm, port 5985 or 5986) and the checks of the values themselves are
+// winrm.New's, which names the attribute at fault too.
 func clientConfig(m providerModel) (winrm.Config, string, error) {
 	cfg := winrm.Config{
 		Host:               stringSetting(m.Host, "WINRM_HOST"),
@@ -150,9 +152,6 @@ func clientConfig(m providerModel) (winrm.Config, string, error) {
 		KerberosRealm:      stringSetting(m.KrbRealm, "WINRM_KERBEROS_REALM"),
 		KerberosConfigPath: stringSetting(m.KrbConfig, "WINRM_KERBEROS_CONFIG"),
 		KerberosSPN:        stringSetting(m.KrbSPN, "WINRM_KERBEROS_SPN"),
-	}
-	if cfg.Auth == "" {
-		cfg.Auth = "ntlm"
 	}
 	var err error
 	if cfg.HTTPS, err = boolSetting(m.HTTPS, "WINRM_HTTPS"); err != nil {
@@ -169,12 +168,6 @@ func clientConfig(m providerModel) (winrm.Config, string, error) {
 		return cfg, "port", err
 	}
 	cfg.Port = int(port)
-	if cfg.Port == 0 {
-		cfg.Port = 5985
-		if cfg.HTTPS {
-			cfg.Port = 5986
-		}
-	}
 	sessions, err := intSetting(m.MaxSessions, "WINRM_MAX_SESSIONS")
 	if err != nil {
 		return cfg, "max_sessions", err
@@ -183,11 +176,6 @@ func clientConfig(m providerModel) (winrm.Config, string, error) {
 	if t := stringSetting(m.Timeout, "WINRM_TIMEOUT"); t != "" {
 		if cfg.Timeout, err = time.ParseDuration(t); err != nil || cfg.Timeout <= 0 {
 			return cfg, "timeout", fmt.Errorf("timeout %q is not a positive Go duration such as \"60s\" or \"5m\"", t)
-		}
-	}
-	if len(cfg.CACertPEM) > 0 {
-		if err := checkPEMCertificate(string(cfg.CACertPEM)); err != nil {
-			return cfg, "ca_cert", err
 		}
 	}
 	return cfg, "", nil
