@@ -54,7 +54,8 @@ func maskSecrets(ctx context.Context, secrets ...string) context.Context {
 // are known in the plan and a PFX Windows would reject fails the plan. An
 // existing certificate is replaced only when a new import would change
 // something: the same certificate in new content (a re-export, a new
-// password, the configuration added after terraform import) is kept.
+// password, the configuration added after terraform import) is kept, and
+// new key flags or a lost key import it again in place (pfxNeedsReimport).
 func planPFX(ctx context.Context, plan, state *pfxCertificateModel, password string, passwordKnown bool, diags *diag.Diagnostics) pfxPlan {
 	read := readPlannedPFX(*plan, password, passwordKnown, diags)
 	if diags.HasError() {
@@ -70,6 +71,9 @@ func planPFX(ctx context.Context, plan, state *pfxCertificateModel, password str
 		plan.ChainThumbprints = state.ChainThumbprints
 		if read != nil {
 			warnValidity(diags, read.Leaf, plan.StoreName.ValueString())
+		}
+		if pfxNeedsReimport(*plan, *state) {
+			planReimport(ctx, plan, *state, read, diags)
 		}
 		return pfxPlan{}
 	}
@@ -157,34 +161,81 @@ func passwordPath(plan pfxCertificateModel) path.Path {
 	return path.Root("password_wo")
 }
 
-// pfxReplacements lists what forces a new import. Terraform replaces only
-// for listed attributes whose value changes, so each is named as changed. A
-// state without content and remote_path comes from terraform import: its
-// exportable and import_chain are defaults, so the configuration's are
-// adopted.
+// pfxReplacements lists what forces a new certificate. Terraform replaces
+// only for listed attributes whose value changes, so each is named as
+// changed. What imports the same certificate again (pfxNeedsReimport) is an
+// in-place update instead: a store holds a certificate once, so a
+// replacement by the same certificate could neither create first nor, while
+// an SSL binding serves it, destroy first.
 func pfxReplacements(plan, state pfxCertificateModel, read *parsedPFX) path.Paths {
 	var replace path.Paths
 	if !strings.EqualFold(plan.StoreName.ValueString(), state.StoreName.ValueString()) {
 		replace = append(replace, path.Root("store_name"))
 	}
-	imported := state.ContentBase64.IsNull() && state.RemotePath.IsNull()
 	if read != nil {
 		if thumbprintOf(read.Leaf) != state.Thumbprint.ValueString() {
 			replace = append(replace, path.Root("content_base64"))
 		}
-	} else {
-		// The PFX cannot be read now (a file on the host, or unknown until
-		// apply): any change of it or its password may be a new certificate.
-		replace = append(replace, changedPaths(plan, state, "content_base64", "remote_path", "password", "password_wo_version")...)
+		return replace
 	}
-	if !imported {
-		replace = append(replace, changedPaths(plan, state, "exportable", "import_chain")...)
+	// The PFX cannot be read now (a file on the host, or unknown until
+	// apply): new content or another file may be a new certificate.
+	replace = append(replace, changedPaths(plan, state, "content_base64", "remote_path")...)
+	if plan.RemotePath.IsNull() {
+		replace = append(replace, changedPaths(plan, state, "password", "password_wo_version")...)
 	}
-	if !state.HasPrivateKey.IsNull() && !state.HasPrivateKey.IsUnknown() && !state.HasPrivateKey.ValueBool() {
-		// The key was deleted outside Terraform: only a new import restores it.
-		replace = append(replace, path.Root("has_private_key"))
-	}
+	// With the same remote_path, a new password imports the file again in
+	// place, and the host confirms it still holds this certificate.
 	return replace
+}
+
+// pfxNeedsReimport says an update imports the PFX again over the
+// certificate in the store (the same thumbprint): the key's exportable flag
+// or import_chain changed, a remote_path file's password changed, or the
+// private key was deleted outside Terraform. A state from terraform import
+// (no content and no remote_path) adopts the configured exportable and
+// import_chain without a new import: they are defaults there, not facts.
+func pfxNeedsReimport(plan, state pfxCertificateModel) bool {
+	if pfxKeyLost(state) {
+		return true
+	}
+	imported := state.ContentBase64.IsNull() && state.RemotePath.IsNull()
+	if !imported && len(changedPaths(plan, state, "exportable", "import_chain")) > 0 {
+		return true
+	}
+	return !plan.RemotePath.IsNull() && len(changedPaths(plan, state, "password", "password_wo_version")) > 0
+}
+
+// pfxKeyLost says Read found the certificate without its private key.
+func pfxKeyLost(state pfxCertificateModel) bool {
+	return !state.HasPrivateKey.IsNull() && !state.HasPrivateKey.IsUnknown() && !state.HasPrivateKey.ValueBool()
+}
+
+// planReimport completes the plan of an in-place re-import: the key is
+// there afterwards, and the chain follows import_chain.
+func planReimport(ctx context.Context, plan *pfxCertificateModel, state pfxCertificateModel, read *parsedPFX, diags *diag.Diagnostics) {
+	plan.HasPrivateKey = types.BoolValue(true)
+	if plan.ImportChain.Equal(state.ImportChain) {
+		return
+	}
+	if !plan.ImportChain.ValueBool() {
+		// The chain certificates stay in CA and Root, as on destroy.
+		var d diag.Diagnostics
+		plan.ChainThumbprints, d = thumbprintSet(ctx, nil)
+		diags.Append(d...)
+		return
+	}
+	if read == nil {
+		plan.ChainThumbprints = types.SetUnknown(types.StringType)
+		return
+	}
+	var chain []string
+	for _, cert := range read.Chain {
+		chain = append(chain, thumbprintOf(cert))
+	}
+	var d diag.Diagnostics
+	plan.ChainThumbprints, d = thumbprintSet(ctx, chain)
+	diags.Append(d...)
 }
 
 // changedPaths returns the named attributes whose planned value differs from
@@ -293,10 +344,9 @@ func checkCertificateAbsent(ctx context.Context, host *windows.Host, store, thum
 		fmt.Sprintf("Certificate %s is already in LocalMachine\\%s. Terraform does not take over a certificate it did not add, "+
 			"because destroying the resource would delete it.\n\nTo manage it with Terraform, import it:\n\n"+
 			"  terraform import %s.<name> %s\n\nor add an import block:\n\n  import {\n    to = %s.<name>\n    id = %s\n  }\n\n"+
-			"If this apply replaces a %s that has create_before_destroy by the same certificate (exportable or "+
-			"import_chain changed, the file imported again, or its private key deleted), the old copy is still in the "+
-			"store, and a store holds a certificate once: such a replacement cannot create first. Apply it without "+
-			"create_before_destroy, after removing any SSL binding that uses the certificate.",
+			"If this apply replaces a %s that has create_before_destroy because its remote_path changed, the new "+
+			"file holds the certificate already imported: keep the previous remote_path, since the same certificate "+
+			"needs no new import.",
 			thumbprint, store, resourceType, shellQuote(id), resourceType, hclQuote(id), resourceType))
 	return false
 }

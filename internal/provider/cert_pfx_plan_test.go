@@ -138,14 +138,16 @@ func TestPFXReplacements(t *testing.T) {
 		state pfxCertificateModel
 		plan  func(m *pfxCertificateModel)
 		want  []string
+		// reimport: an in-place update imports the PFX again.
+		reimport bool
 	}{
 		{name: "same content", state: state, plan: func(*pfxCertificateModel) {}},
 		{name: "same certificate, re-exported", state: state, plan: setContent(aLegacy)},
 		{name: "another certificate", state: state, plan: setContent(bModern), want: []string{"content_base64"}},
 		{name: "store name case", state: state, plan: func(m *pfxCertificateModel) { m.StoreName = types.StringValue("MY") }},
 		{name: "another store", state: state, plan: func(m *pfxCertificateModel) { m.StoreName = types.StringValue("WebHosting") }, want: []string{"store_name"}},
-		{name: "exportable", state: state, plan: func(m *pfxCertificateModel) { m.Exportable = types.BoolValue(true) }, want: []string{"exportable"}},
-		{name: "import_chain", state: state, plan: func(m *pfxCertificateModel) { m.ImportChain = types.BoolValue(true) }, want: []string{"import_chain"}},
+		{name: "exportable", state: state, plan: func(m *pfxCertificateModel) { m.Exportable = types.BoolValue(true) }, reimport: true},
+		{name: "import_chain", state: state, plan: func(m *pfxCertificateModel) { m.ImportChain = types.BoolValue(true) }, reimport: true},
 		{name: "password_wo_version with the same certificate", state: state, plan: func(m *pfxCertificateModel) {
 			m.PasswordWOVersion = types.Int64Value(2)
 		}},
@@ -166,12 +168,16 @@ func TestPFXReplacements(t *testing.T) {
 		{name: "remote_path password_wo_version changed", state: remote, plan: func(m *pfxCertificateModel) {
 			setRemotePath(`C:\certs\a.pfx`)(m)
 			m.PasswordWOVersion = types.Int64Value(2)
-		}, want: []string{"password_wo_version"}},
+		}, reimport: true},
 		{name: "remote_path password changed", state: remote, plan: func(m *pfxCertificateModel) {
 			setRemotePath(`C:\certs\a.pfx`)(m)
 			m.Password = types.StringValue("new")
-		}, want: []string{"password"}},
-		{name: "private key deleted outside Terraform", state: noKey, plan: func(*pfxCertificateModel) {}, want: []string{"has_private_key"}},
+		}, reimport: true},
+		{name: "unreadable content, password changed", state: state, plan: func(m *pfxCertificateModel) {
+			m.ContentBase64 = types.StringUnknown()
+			m.Password = types.StringValue("new")
+		}, want: []string{"content_base64", "password"}},
+		{name: "private key deleted outside Terraform", state: noKey, plan: func(*pfxCertificateModel) {}, reimport: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -192,6 +198,9 @@ func TestPFXReplacements(t *testing.T) {
 			}
 			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
 				t.Errorf("replace %v, want %v", got, tt.want)
+			}
+			if reimport := pfxNeedsReimport(plan, tt.state); reimport != tt.reimport {
+				t.Errorf("re-import %t, want %t", reimport, tt.reimport)
 			}
 		})
 	}

@@ -1,6 +1,7 @@
 package provider_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"software.sslmate.com/src/go-pkcs12"
 
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/acctest"
@@ -158,5 +160,107 @@ func setProviderEnvironment(t *testing.T, h *acctest.Host) {
 		"WINRM_PASSWORD": h.Password, "WINRM_AUTH": strings.ToLower(h.Auth),
 	} {
 		t.Setenv(name, value)
+	}
+}
+
+// TestAccPFXCertificate_reimportWhileBound: what imports the same
+// certificate again is an in-place update: with exportable changed while an
+// SSL binding serves the certificate, the binding is not touched and keeps
+// the thumbprint, and the host ends with the new exportable flag; with the
+// private key deleted outside Terraform, the key comes back.
+func TestAccPFXCertificate_reimportWhileBound(t *testing.T) {
+	h := acctest.NewHost(t, nil)
+	if !h.IsSim() {
+		t.Skip("reads the key's exportable flag and deletes the key through the simulator's state")
+	}
+	p := newTestPFX(t, "sage50.example.local", pkcs12.Modern)
+	key := windows.BindingKey{IPPort: sage50IPPort}
+	configFor := func(exportable bool) string {
+		return pfxConfig(h, p.Base64, pfxPassword, "exportable = "+strconv.FormatBool(exportable)) +
+			hclBlock("resource", "windows_http_sslcert_binding", "test",
+				bindingArg("ipport", sage50IPPort), "certificate_hash = windows_pfx_certificate.test.thumbprint", bindingArg("app_id", sage50AppID))
+	}
+	unbound := pfxConfig(h, p.Base64, pfxPassword)
+	updateOnly := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+		plancheck.ExpectResourceAction(pfxAddress, plancheck.ResourceActionUpdate),
+		plancheck.ExpectResourceAction(bindingAddress, plancheck.ResourceActionNoop),
+	}}
+	served := func(exportable bool) resource.TestCheckFunc {
+		return resource.ComposeAggregateTestCheckFunc(
+			checkIPPortBinding(t, h, sage50IPPort, p.Thumbprint, sage50AppID),
+			checkHostCertificate(t, h, "My", p.Thumbprint, true),
+			checkSimExportable(t, h, p.Thumbprint, exportable),
+			resource.TestCheckResourceAttr(pfxAddress, "thumbprint", p.Thumbprint),
+			resource.TestCheckResourceAttr(pfxAddress, "has_private_key", "true"),
+		)
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
+			checkCertificatesGone(t, h, "My", p.Thumbprint),
+			checkBindingsDestroyed(t, h, key),
+		),
+		Steps: []resource.TestStep{
+			{Config: configFor(true), Check: served(true)},
+			{Config: configFor(false), ConfigPlanChecks: updateOnly, Check: served(false)},
+			emptyPlanStep(configFor(false)),
+			// The simulator refuses a state where a binding serves a
+			// certificate without its key (as HTTP.sys refuses to add one,
+			// error 1312), so the key is deleted while nothing is bound.
+			{Config: unbound, Check: checkBindingsDestroyed(t, h, key)},
+			{
+				PreConfig:        deleteSimPrivateKey(t, h, p.Thumbprint),
+				Config:           unbound,
+				ConfigPlanChecks: expectAction(pfxAddress, plancheck.ResourceActionUpdate),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkHostCertificate(t, h, "My", p.Thumbprint, true),
+					resource.TestCheckResourceAttr(pfxAddress, "has_private_key", "true"),
+				),
+			},
+			emptyPlanStep(unbound),
+		},
+	})
+}
+
+// simCertificate returns the simulator state's entry of the certificate
+// in MY, or nil.
+func simCertificate(state map[string]any, thumbprint string) map[string]any {
+	certs, _ := state["certificates"].([]any)
+	for _, c := range certs {
+		cert, _ := c.(map[string]any)
+		if cert != nil && cert["store"] == "MY" && cert["thumbprint"] == thumbprint {
+			return cert
+		}
+	}
+	return nil
+}
+
+// checkSimExportable checks the key's exportable flag in the simulator.
+func checkSimExportable(t *testing.T, h *acctest.Host, thumbprint string, want bool) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		cert := simCertificate(h.SimState(t), thumbprint)
+		if cert == nil {
+			return fmt.Errorf("certificate %s not in the simulator's MY store", thumbprint)
+		}
+		if got, _ := cert["exportable"].(bool); got != want {
+			return fmt.Errorf("certificate %s: exportable %t, want %t", thumbprint, got, want)
+		}
+		return nil
+	}
+}
+
+// deleteSimPrivateKey deletes a certificate's private key outside
+// Terraform, as deleting its file under %ProgramData%\Microsoft\Crypto does.
+func deleteSimPrivateKey(t *testing.T, h *acctest.Host, thumbprint string) func() {
+	return func() {
+		h.EditSimState(t, func(state map[string]any) {
+			cert := simCertificate(state, thumbprint)
+			if cert == nil {
+				t.Fatalf("certificate %s not in the simulator's MY store", thumbprint)
+			}
+			cert["has_private_key"] = false
+			delete(cert, "key_pem")
+		})
 	}
 }

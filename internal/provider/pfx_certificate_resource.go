@@ -64,13 +64,14 @@ func (r *pfxCertificateResource) Schema(_ context.Context, _ resource.SchemaRequ
 		Validators: []validator.String{base64Validator{}}}
 	attrs["remote_path"] = schema.StringAttribute{Optional: true,
 		Description: "Path of a .pfx file already on the host. Its facts are known only after apply; " +
-			"changing it, password or password_wo_version replaces the certificate.",
+			"changing it replaces the certificate. Changing password or password_wo_version imports the file again " +
+			"in place, which fails, changing nothing, if the file now holds another certificate.",
 		Validators: []validator.String{stringvalidator.LengthAtLeast(1)}}
 	attrs["password_wo"] = schema.StringAttribute{Optional: true, Sensitive: true, WriteOnly: true,
 		Description: "PFX password, write-only: never stored in the plan or state (Terraform 1.11 or later). " +
 			"With remote_path, change password_wo_version to import again."}
 	attrs["password_wo_version"] = schema.Int64Attribute{Optional: true,
-		Description: "Any number; changing it imports a remote_path PFX again (Terraform cannot see write-only " +
+		Description: "Any number; changing it imports a remote_path PFX again, in place (Terraform cannot see write-only " +
 			"changes). With content_base64 the PFX is read at every plan and the certificate is replaced only " +
 			"when it changes.",
 		Validators: []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("password_wo"))}}
@@ -80,16 +81,18 @@ func (r *pfxCertificateResource) Schema(_ context.Context, _ resource.SchemaRequ
 		Description: "LocalMachine store: My (Personal, the default), WebHosting, ... Case-insensitive; changing it replaces.",
 		Validators:  []validator.String{certStoreNameValidator{}}}
 	attrs["exportable"] = schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
-		Description: "Mark the private key exportable. Default false; changing it replaces."}
+		Description: "Mark the private key exportable. Default false; changing it imports the PFX again in place: " +
+			"the same certificate with a new key, which SSL bindings keep serving."}
 	attrs["import_chain"] = schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 		Description: "Also import the PFX's other certificates: issuing CAs into CA (Intermediate Certification " +
 			"Authorities), self-signed roots into Root (Trusted Root Certification Authorities). They stay when " +
-			"the resource is destroyed (other certificates may chain to them). Default false; changing it replaces."}
+			"the resource is destroyed (other certificates may chain to them). Default false; changing it imports " +
+			"the PFX again in place."}
 	attrs["chain_thumbprints"] = schema.SetAttribute{Computed: true, ElementType: types.StringType,
 		Description: "Thumbprints of the chain certificates imported with import_chain (empty without it)."}
 	attrs["has_private_key"] = schema.BoolAttribute{Computed: true,
 		Description: "Whether the store links a private key to the certificate. If it turns false (the key was " +
-			"deleted outside Terraform), the next plan imports the PFX again."}
+			"deleted outside Terraform), the next plan imports the PFX again in place."}
 	resp.Schema = schema.Schema{
 		Description: "A PFX (PKCS#12) certificate with its private key in a LocalMachine store, imported with " +
 			"MachineKeySet | PersistKeySet, as `certutil -importPFX` does. Destroy removes the certificate and " +
@@ -150,7 +153,7 @@ func (r *pfxCertificateResource) Create(ctx context.Context, req resource.Create
 		return
 	}
 	tflog.Debug(ctx, "importing PFX", map[string]any{"store": plan.StoreName.ValueString(), "thumbprint": plan.Thumbprint.ValueString()})
-	imported, err := r.importPFX(ctx, plan, password)
+	imported, err := r.importPFX(ctx, plan, password, "")
 	if err != nil {
 		addPFXImportError(&resp.Diagnostics, plan, err)
 		return
@@ -174,12 +177,15 @@ func (r *pfxCertificateResource) checkNotInStore(ctx context.Context, plan pfxCe
 	return checkCertificateAbsent(ctx, r.host, plan.StoreName.ValueString(), plan.Thumbprint.ValueString(), "windows_pfx_certificate", diags)
 }
 
-func (r *pfxCertificateResource) importPFX(ctx context.Context, plan pfxCertificateModel, password string) (windows.Imported, error) {
+// importPFX imports the planned PFX; expectThumbprint, when not empty, is
+// the certificate a re-import must find in it.
+func (r *pfxCertificateResource) importPFX(ctx context.Context, plan pfxCertificateModel, password, expectThumbprint string) (windows.Imported, error) {
 	certs := r.host.Certificates()
 	if !plan.RemotePath.IsNull() {
 		return certs.ImportPFXFile(ctx, windows.PFXFileImport{
 			Store: plan.StoreName.ValueString(), Path: plan.RemotePath.ValueString(), Password: password,
 			Exportable: plan.Exportable.ValueBool(), ImportChain: plan.ImportChain.ValueBool(),
+			ExpectThumbprint: expectThumbprint,
 		})
 	}
 	content, err := decodeBase64(plan.ContentBase64.ValueString())
@@ -189,6 +195,7 @@ func (r *pfxCertificateResource) importPFX(ctx context.Context, plan pfxCertific
 	return certs.ImportPFX(ctx, windows.PFXImport{
 		Store: plan.StoreName.ValueString(), PFX: content, Password: password,
 		Exportable: plan.Exportable.ValueBool(), ImportChain: plan.ImportChain.ValueBool(),
+		ExpectThumbprint: expectThumbprint,
 	})
 }
 
@@ -203,12 +210,57 @@ func (r *pfxCertificateResource) Read(ctx context.Context, req resource.ReadRequ
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-// Update only records new values: the plan replaces the certificate for
-// every change that needs a new import, so what is left (new content holding
-// the same certificate, a store name's case, settings adopted after import)
-// changes nothing on the host.
+// Update imports the PFX again over the certificate in the store when
+// pfxNeedsReimport says so (new key flags, import_chain, a remote_path
+// password, a lost key): the thumbprint stays, so SSL bindings that serve
+// the certificate keep working throughout. Every other update (new content
+// holding the same certificate, a store name's case, settings adopted after
+// import) only records new values.
 func (r *pfxCertificateResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	recordPlan[pfxCertificateModel](ctx, req, resp)
+	var plan, state, config pfxCertificateModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if pfxNeedsReimport(plan, state) {
+		if !ensureHost(r.host, &resp.Diagnostics) || !r.reimport(ctx, &plan, state, config, &resp.Diagnostics) {
+			return
+		}
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// reimport imports the PFX again and completes the plan from the host. The
+// host checks that the PFX still holds the state's certificate before it
+// changes anything.
+func (r *pfxCertificateResource) reimport(ctx context.Context, plan *pfxCertificateModel, state, config pfxCertificateModel, diags *diag.Diagnostics) bool {
+	password, _ := configuredPFXPassword(config)
+	ctx = maskSecrets(ctx, password, plan.ContentBase64.ValueString())
+	thumbprint := state.Thumbprint.ValueString()
+	tflog.Debug(ctx, "importing PFX again over its certificate", map[string]any{"store": plan.StoreName.ValueString(), "thumbprint": thumbprint})
+	imported, err := r.importPFX(ctx, *plan, password, thumbprint)
+	switch {
+	case windows.IsPFXOfAnotherCertificate(err):
+		diags.AddAttributeError(pfxSourcePath(*plan), "The PFX holds another certificate",
+			fmt.Sprintf("This update imports certificate %s again (exportable, import_chain or the password changed, or "+
+				"its private key was lost), but the PFX now holds another certificate. The host was left as it was. "+
+				"To put the new certificate in place, replace the resource: terraform apply -replace=<address> "+
+				"(with lifecycle { create_before_destroy = true } if an SSL binding serves the certificate). Host: %v",
+				thumbprint, err))
+		return false
+	case err != nil:
+		addPFXImportError(diags, *plan, err)
+		return false
+	case imported.Certificate.Thumbprint != thumbprint:
+		diags.AddError("Imported certificate differs from the state",
+			fmt.Sprintf("Importing the PFX again should have kept certificate %s, but the host imported %s into %s. Report this.",
+				thumbprint, imported.Certificate.Thumbprint, imported.Certificate.Store))
+		return false
+	}
+	diags.Append(applyImported(ctx, plan, imported)...)
+	return !diags.HasError()
 }
 
 func (r *pfxCertificateResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

@@ -207,9 +207,11 @@ func TestAccPFXCertificate_importChain(t *testing.T) {
 
 // TestAccPFXCertificate_remotePath imports a PFX already on the host: its
 // facts are known only after apply, and a new password_wo_version imports it
-// again.
+// again in place, refusing (with the host unchanged) a file that now holds
+// another certificate.
 func TestAccPFXCertificate_remotePath(t *testing.T) {
 	p := newTestPFX(t, "netpos.example.local", pkcs12.LegacyDES)
+	other := newTestPFX(t, "netpos.example.local", pkcs12.LegacyDES)
 	const path = `C:\certs\netpos.pfx`
 	h := acctest.NewHost(t, []byte(`{"files":[{"path":`+acctest.JSONString(path)+`,"content_base64":"`+p.Base64+`"}]}`))
 	if !h.IsSim() {
@@ -238,9 +240,34 @@ func TestAccPFXCertificate_remotePath(t *testing.T) {
 			},
 			emptyPlanStep(config(1)),
 			{
+				// The same file imported again, in place.
 				Config:           config(2),
-				ConfigPlanChecks: expectAction(pfxAddress, plancheck.ResourceActionReplace),
+				ConfigPlanChecks: expectAction(pfxAddress, plancheck.ResourceActionUpdate),
 				Check:            checkHostCertificate(t, h, "My", p.Thumbprint, true),
+			},
+			{
+				// The file now holds another certificate: the in-place
+				// import refuses, and the host keeps the old one.
+				PreConfig: func() {
+					h.EditSimState(t, func(state map[string]any) {
+						state["files"] = []any{map[string]any{"path": path, "content_base64": other.Base64}}
+					})
+				},
+				Config:      config(3),
+				ExpectError: regexp.MustCompile(`(?s)The PFX holds another certificate.*` + p.Thumbprint + `.*left\s+as\s+it\s+was`),
+			},
+			{
+				PreConfig: func() {
+					h.EditSimState(t, func(state map[string]any) {
+						state["files"] = []any{map[string]any{"path": path, "content_base64": p.Base64}}
+					})
+				},
+				Config:           config(2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkHostCertificate(t, h, "My", p.Thumbprint, true),
+					checkCertificatesGone(t, h, "My", other.Thumbprint),
+				),
 			},
 			{
 				Config: h.ProviderConfig("") + hclBlock("resource", "windows_pfx_certificate", "test",

@@ -50,6 +50,10 @@ type PFXImport struct {
 	// ImportChain also adds the PFX's other certificates: issuing CAs to CA,
 	// self-signed roots to ROOT.
 	ImportChain bool
+	// ExpectThumbprint, if set, is the thumbprint the PFX must hold: a
+	// re-import over a certificate already in the store. The host fails
+	// with CodeInvalidData, changing nothing, if the PFX holds another.
+	ExpectThumbprint string
 }
 
 // String describes the import without the PFX bytes or the password.
@@ -67,6 +71,8 @@ type PFXFileImport struct {
 	Password    string
 	Exportable  bool
 	ImportChain bool
+	// ExpectThumbprint is as in PFXImport.
+	ExpectThumbprint string
 }
 
 // String describes the import without the password.
@@ -92,6 +98,8 @@ type pfxArgs struct {
 	Password    string `json:"password"`
 	Exportable  bool   `json:"exportable"`
 	ImportChain bool   `json:"import_chain"`
+	// ExpectThumbprint is empty for a first import.
+	ExpectThumbprint string `json:"expect_thumbprint,omitempty"`
 }
 
 type certKey struct {
@@ -118,12 +126,16 @@ func (c *Certificates) Get(ctx context.Context, store, thumbprint string) (Certi
 
 // ImportPFX imports the certificate with a private key from a PFX, with the
 // key in the machine key store (MachineKeySet | PersistKeySet), and confirms
-// it is in the store. IsWrongPFXPassword if the password does not open the
-// PFX; IsInvalidParameter if it holds no certificate with a private key.
+// it is in the store. Importing a certificate already in the store again
+// (ExpectThumbprint) links it to the new key and then deletes its previous
+// key, so the certificate stays usable throughout. IsWrongPFXPassword if
+// the password does not open the PFX; IsInvalidParameter if it holds no
+// certificate with a private key; IsPFXOfAnotherCertificate if it does not
+// hold ExpectThumbprint.
 func (c *Certificates) ImportPFX(ctx context.Context, p PFXImport) (Imported, error) {
 	args := pfxArgs{
 		Store: p.Store, PFXBase64: base64.StdEncoding.EncodeToString(p.PFX), Password: p.Password,
-		Exportable: p.Exportable, ImportChain: p.ImportChain,
+		Exportable: p.Exportable, ImportChain: p.ImportChain, ExpectThumbprint: p.ExpectThumbprint,
 	}
 	var out Imported
 	err := c.host.call(ctx, certScript, "cert.import_pfx", args, &out)
@@ -135,7 +147,7 @@ func (c *Certificates) ImportPFX(ctx context.Context, p PFXImport) (Imported, er
 func (c *Certificates) ImportPFXFile(ctx context.Context, p PFXFileImport) (Imported, error) {
 	args := pfxArgs{
 		Store: p.Store, Path: p.Path, Password: p.Password,
-		Exportable: p.Exportable, ImportChain: p.ImportChain,
+		Exportable: p.Exportable, ImportChain: p.ImportChain, ExpectThumbprint: p.ExpectThumbprint,
 	}
 	var out Imported
 	err := c.host.call(ctx, certScript, "cert.import_pfx_file", args, &out)
@@ -164,3 +176,7 @@ func IsWrongPFXPassword(err error) bool { return ErrorCode(err) == CodeWrongPFXP
 // IsInvalidParameter reports whether err says an argument was rejected (for
 // certificates: not a certificate, or no certificate with a private key).
 func IsInvalidParameter(err error) bool { return ErrorCode(err) == CodeInvalidParameter }
+
+// IsPFXOfAnotherCertificate reports whether err says a re-import found
+// another certificate in the PFX than the one expected (ERROR_INVALID_DATA).
+func IsPFXOfAnotherCertificate(err error) bool { return ErrorCode(err) == CodeInvalidData }

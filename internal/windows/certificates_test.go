@@ -89,6 +89,13 @@ func TestCertificatesOps(t *testing.T) {
 				return err
 			},
 			wantArgs: map[string]any{"store": "My", "path": `C:\certs\a.pfx`, "password": "", "exportable": false, "import_chain": true}},
+		{name: "import_pfx_file again", result: `{"certificate":` + hostCertificateJSON + `,"chain":[]}`, wantOp: "cert.import_pfx_file",
+			call: func(c *Certificates) error {
+				_, err := c.ImportPFXFile(context.Background(), PFXFileImport{Store: "My", Path: `C:\certs\a.pfx`, ExpectThumbprint: thumb})
+				return err
+			},
+			wantArgs: map[string]any{"store": "My", "path": `C:\certs\a.pfx`, "password": "", "exportable": false, "import_chain": false,
+				"expect_thumbprint": thumb}},
 		{name: "add", result: hostCertificateJSON, wantOp: "cert.add",
 			call: func(c *Certificates) error {
 				_, err := c.Add(context.Background(), "Root", "PEM")
@@ -130,6 +137,7 @@ func TestCertificateErrors(t *testing.T) {
 		{name: "wrong password", code: 2147942486, check: IsWrongPFXPassword},
 		{name: "no key in PFX", code: 87, check: IsInvalidParameter},
 		{name: "absent", code: 2, check: IsNotFound},
+		{name: "another certificate in the PFX", code: 13, check: IsPFXOfAnotherCertificate},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

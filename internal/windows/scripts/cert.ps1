@@ -10,8 +10,8 @@
 #   X509EnhancedKeyUsageExtension for the EKU OIDs; the SAN extension's DER is
 #     decoded here, because X509Extension.Format() is in the host's language.
 #   Private key deletion: CngKey.Delete() through RSACng/ECDsaCng (.NET 4.6 /
-#     4.6.1 extension methods), or CspParameters + PersistKeyInCsp = $false +
-#     Clear() for CSP keys.
+#     4.6.1 extension methods) or CngKey.Open(name, provider, MachineKey), or
+#     CspParameters + PersistKeyInCsp = $false + Clear() for CSP keys.
 # Windows PowerShell 4.0 and 5.1: no classes, no ::new().
 
 $X509 = 'System.Security.Cryptography.X509Certificates'
@@ -293,11 +293,74 @@ function Add-ChainCertificates($Collection, [string]$EndEntityThumbprint) {
     return , $added.ToArray()
 }
 
-# Import-PfxBytes imports the end-entity certificate of a PFX with its key in
-# the machine key store. PersistKeySet writes every key of the PFX to disk
-# during Import, so on any failure the keys not kept are deleted again.
-function Import-PfxBytes([byte[]]$Bytes, [hashtable]$A) {
-    $storeName = [string]$A['store']
+# Get-KeyContainer names the key container behind a certificate's private
+# key, or $null when it has none or the key cannot be opened (deleted
+# outside Terraform: NTE_BAD_KEYSET). Cng is $true for a CNG (KSP) key.
+function Get-KeyContainer($Cert) {
+    if ($null -eq $Cert -or -not $Cert.HasPrivateKey) { return $null }
+    try {
+        $key = Get-CertificatePrivateKey $Cert
+    } catch {
+        return $null
+    }
+    if ($null -eq $key) { return $null }
+    if ($key -is [System.Security.Cryptography.ICspAsymmetricAlgorithm]) {
+        # CspKeyContainerInfo: the container name, provider and key store of a CSP key.
+        $info = $key.CspKeyContainerInfo
+        return @{ Cng = $false; Name = $info.KeyContainerName; Provider = $info.ProviderName
+            ProviderType = $info.ProviderType; Machine = $info.MachineKeyStore; Dsa = ($key -is [System.Security.Cryptography.DSA]) }
+    }
+    # RSACng.Key / ECDsaCng.Key: CngKey.KeyName, CngKey.Provider (CngProvider), CngKey.IsMachineKey.
+    $cngKey = $key.PSObject.Properties['Key']
+    if ($null -ne $cngKey -and $cngKey.Value -is [System.Security.Cryptography.CngKey]) {
+        return @{ Cng = $true; Name = $cngKey.Value.KeyName; Provider = $cngKey.Value.Provider.Provider; Machine = $cngKey.Value.IsMachineKey }
+    }
+    return $null
+}
+
+# Remove-KeyContainer deletes a key container by name, as Get-KeyContainer
+# described it; one already gone (NTE_BAD_KEYSET) is fine.
+function Remove-KeyContainer([hashtable]$Container) {
+    try {
+        if ($Container.Cng) {
+            # CngKey.Open(String keyName, CngProvider, CngKeyOpenOptions.MachineKey)
+            # opens the machine key by name; CngKey.Delete() removes it from the KSP.
+            $options = [System.Security.Cryptography.CngKeyOpenOptions]::None
+            if ($Container.Machine) { $options = [System.Security.Cryptography.CngKeyOpenOptions]::MachineKey }
+            $provider = New-Object System.Security.Cryptography.CngProvider -ArgumentList $Container.Provider
+            $key = [System.Security.Cryptography.CngKey]::Open($Container.Name, $provider, $options)
+            $key.Delete()
+            return
+        }
+        # CSP: CspParameters(providerType, providerName, keyContainerName) with
+        # UseExistingKey | UseMachineKeyStore reopens the container;
+        # PersistKeyInCsp = $false makes Clear() delete it from the CSP.
+        $params = New-Object System.Security.Cryptography.CspParameters -ArgumentList $Container.ProviderType, $Container.Provider, $Container.Name
+        $params.Flags = [System.Security.Cryptography.CspProviderFlags]::UseExistingKey
+        if ($Container.Machine) {
+            $params.Flags = $params.Flags -bor [System.Security.Cryptography.CspProviderFlags]::UseMachineKeyStore
+        }
+        if ($Container.Dsa) {
+            $csp = New-Object System.Security.Cryptography.DSACryptoServiceProvider -ArgumentList $params
+        } else {
+            $csp = New-Object System.Security.Cryptography.RSACryptoServiceProvider -ArgumentList $params
+        }
+        $csp.PersistKeyInCsp = $false
+        $csp.Clear()
+    } catch {
+        if (Test-HResult $_.Exception $HResultBadKeyset) { return }
+        throw
+    }
+}
+
+# Test-SameKeyContainer: both describe one container (names compare as the
+# KSPs and CSPs do, without case).
+function Test-SameKeyContainer($A, $B) {
+    return ($null -ne $A) -and ($null -ne $B) -and ($A.Cng -eq $B.Cng) -and ($A.Name -eq $B.Name) -and ($A.Provider -eq $B.Provider)
+}
+
+# Open-PfxCollection reads a PFX with its keys in the machine key store.
+function Open-PfxCollection([byte[]]$Bytes, [hashtable]$A) {
     $keyFlags = [System.Security.Cryptography.X509Certificates.X509KeyStorageFlags]
     $flags = $keyFlags::MachineKeySet -bor $keyFlags::PersistKeySet
     if ($A['exportable'] -eq $true) { $flags = $flags -bor $keyFlags::Exportable }
@@ -311,37 +374,79 @@ function Import-PfxBytes([byte[]]$Bytes, [hashtable]$A) {
         if ($null -ne $crypto -and $crypto.HResult -ne 0) { throw $crypto }
         throw (New-OpError 87 ('the PFX cannot be read: {0}' -f (Get-InnermostMessage $_.Exception)))
     }
-    $added = $false
+    return , $collection
+}
+
+# Assert-ExpectedThumbprint fails (13, ERROR_INVALID_DATA) when a re-import
+# finds another certificate in the PFX than the one it re-imports.
+function Assert-ExpectedThumbprint($EndEntity, [hashtable]$A) {
+    $expected = [string]$A['expect_thumbprint']
+    if ($expected -eq '' -or $EndEntity.Thumbprint -eq $expected.ToUpperInvariant()) { return }
+    throw (New-OpError 13 ('the PFX holds certificate {0}, not {1}, which is being imported again; nothing was changed' -f $EndEntity.Thumbprint, $expected.ToUpperInvariant()))
+}
+
+# Import-PfxBytes imports the end-entity certificate of a PFX with its key in
+# the machine key store. PersistKeySet writes every key of the PFX to disk
+# during Import, so on any failure the keys not kept are deleted again.
+#
+# A certificate already in the store (a re-import: new key flags, a chain, a
+# lost key) stays usable throughout, for the SSL bindings that serve it: the
+# new key is written first; X509Store.Add (CertAddCertificateContextToStore,
+# CERT_STORE_ADD_REPLACE_EXISTING_INHERIT_PROPERTIES) replaces the stored
+# certificate's key link (CERT_KEY_PROV_INFO_PROP_ID) with the new key's; the
+# thumbprint and HasPrivateKey are confirmed; only then is the previous key
+# container deleted. On a failure before that, the previous certificate
+# object (with its key link) is added back and the new keys deleted.
+function Import-PfxBytes([byte[]]$Bytes, [hashtable]$A) {
+    $storeName = [string]$A['store']
+    $collection = Open-PfxCollection $Bytes $A
+    $linked = $false
     $endEntity = $null
+    $previous = $null
+    $previousKey = $null
     try {
         $endEntity = Select-EndEntity $collection
+        Assert-ExpectedThumbprint $endEntity $A
         $store = Open-CertStore $storeName -Write -Create
         try {
-            # Only a certificate this import added is taken out again on failure.
-            $existed = $null -ne (Find-StoreCertificate $store $endEntity.Thumbprint)
+            $previous = Find-StoreCertificate $store $endEntity.Thumbprint
+            $previousKey = Get-KeyContainer $previous
             $store.Add($endEntity)
-            $added = -not $existed
+            $linked = $true
         } finally {
             $store.Close()
         }
         $certificate = Confirm-StoreCertificate $storeName $endEntity.Thumbprint -RequireKey
         $chain = @()
         if ($A['import_chain'] -eq $true) { $chain = Add-ChainCertificates $collection $endEntity.Thumbprint }
-        return @{ certificate = $certificate; chain = $chain }
     } catch {
         $failure = $_
         # Best effort: the first failure is what the caller needs to see.
-        if ($added) {
+        if ($linked) {
             try {
                 $store = Open-CertStore $storeName -Write
-                try { $store.Remove($endEntity) } finally { $store.Close() }
+                try {
+                    if ($null -eq $previous) { $store.Remove($endEntity) } else { $store.Add($previous) }
+                } finally { $store.Close() }
             } catch { }
         }
-        if ($added -or $null -eq $endEntity) {
-            foreach ($cert in $collection) { try { Remove-CertificatePrivateKey $cert } catch { } }
+        foreach ($cert in $collection) {
+            try {
+                # Never the container the stored certificate used before.
+                if (-not (Test-SameKeyContainer (Get-KeyContainer $cert) $previousKey)) { Remove-CertificatePrivateKey $cert }
+            } catch { }
         }
         throw $failure
     }
+    $newKey = Get-KeyContainer $endEntity
+    if ($null -ne $previousKey -and -not (Test-SameKeyContainer $previousKey $newKey)) {
+        try {
+            Remove-KeyContainer $previousKey
+        } catch {
+            throw (New-OpError 1 ('certificate {0} was imported again with its new key, but its previous key container {1} could not be deleted: {2}' -f $endEntity.Thumbprint, $previousKey.Name, (Get-InnermostMessage $_.Exception)))
+        }
+    }
+    return @{ certificate = $certificate; chain = $chain }
 }
 
 # cert.list of a store that does not exist is empty (and creates nothing).

@@ -203,6 +203,8 @@ type importArgs struct {
 	Password    string `json:"password"`
 	Exportable  bool   `json:"exportable"`
 	ImportChain bool   `json:"import_chain"`
+	// ExpectThumbprint, on a re-import, is the certificate the PFX must hold.
+	ExpectThumbprint string `json:"expect_thumbprint"`
 }
 
 func certImportPFX(h *Host, args json.RawMessage) (any, error) {
@@ -238,7 +240,10 @@ func certImportPFXFile(h *Host, args json.RawMessage) (any, error) {
 // PersistKeySet: the end-entity certificate into the named store with its
 // key, then, with import_chain, the other certificates into CA (issuing CAs)
 // or ROOT (self-signed roots). Importing the same PFX again replaces the
-// certificates and keeps one key per certificate.
+// certificates and keeps one key per certificate: the new import's key and
+// exportable flag, as X509Store.Add replaces the stored certificate's key
+// link (CERT_STORE_ADD_REPLACE_EXISTING_INHERIT_PROPERTIES) and the op
+// script then deletes the previous key container.
 func (h *Host) importPFX(op string, in importArgs, data []byte) (any, error) {
 	store, opErr := h.storeArg(op, in.Store)
 	if opErr != nil {
@@ -248,8 +253,14 @@ func (h *Host) importPFX(op string, in importArgs, data []byte) (any, error) {
 	if opErr != nil {
 		return nil, opErr
 	}
+	thumbprint := Thumbprint(pfx.endEntity.Raw)
+	if in.ExpectThumbprint != "" && !strings.EqualFold(in.ExpectThumbprint, thumbprint) {
+		// The op script's own check, before anything is stored (docs/protocol.md).
+		return nil, h.win32Error(errInvalidData, "%s: the PFX holds certificate %s, not %s, which is being imported again; nothing was changed",
+			op, thumbprint, strings.ToUpper(in.ExpectThumbprint))
+	}
 	leaf := Certificate{
-		Store: store, Thumbprint: Thumbprint(pfx.endEntity.Raw), DER: pfx.endEntity.Raw, Cert: pfx.endEntity,
+		Store: store, Thumbprint: thumbprint, DER: pfx.endEntity.Raw, Cert: pfx.endEntity,
 		HasPrivateKey: true, KeyPEM: pfx.keyPEM, Exportable: in.Exportable,
 	}
 	h.addCertificate(leaf)

@@ -259,6 +259,65 @@ func TestCertImportPFXIdempotent(t *testing.T) {
 	}
 }
 
+// TestCertImportPFXAgain re-imports the certificate already in the store:
+// the stored exportable flag follows the new import, a lost key comes back,
+// and a PFX of another certificate than the expected one changes nothing.
+func TestCertImportPFXAgain(t *testing.T) {
+	pki := newTestPKI(t)
+	other := newTestPKI(t)
+	pfx := encodePFX(t, pkcs12.Modern, pki.serverKey, pki.server, nil)
+	thumbprint := Thumbprint(pki.server.Raw)
+	tests := []struct {
+		name        string
+		before      func(h *Host)
+		pfx         []byte
+		wantCode    int64
+		wantExport  bool
+		wantPrivate bool
+	}{
+		{name: "exportable turned off", pfx: pfx, wantPrivate: true},
+		{name: "lost key restored", pfx: pfx, wantPrivate: true, before: func(h *Host) {
+			i := h.findCertificate("MY", thumbprint)
+			h.certs[i].HasPrivateKey, h.certs[i].KeyPEM = false, nil
+		}},
+		{name: "another certificate", pfx: encodePFX(t, pkcs12.Modern, other.serverKey, other.server, nil),
+			wantCode: errInvalidData, wantExport: true, wantPrivate: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := New(State{})
+			first := importArgsFor("MY", pfx, pfxPassword, false)
+			first["exportable"] = true
+			mustInvoke(t, h, "cert.import_pfx", first, nil)
+			if tt.before != nil {
+				tt.before(h)
+			}
+			again := importArgsFor("MY", tt.pfx, pfxPassword, false)
+			again["expect_thumbprint"] = strings.ToLower(thumbprint)
+			opErr := invoke(t, h, "cert.import_pfx", again, nil)
+			if code := opErrCode(opErr); code != tt.wantCode {
+				t.Fatalf("error %v, want code %d", opErr, tt.wantCode)
+			}
+			c, ok := h.FindCertificate("MY", thumbprint)
+			if !ok || c.Exportable != tt.wantExport || c.HasPrivateKey != tt.wantPrivate {
+				t.Errorf("stored: found %t, exportable %t, has_private_key %t; want exportable %t, has_private_key %t",
+					ok, c.Exportable, c.HasPrivateKey, tt.wantExport, tt.wantPrivate)
+			}
+			if n := len(listStore(t, h, "MY")); n != 1 {
+				t.Errorf("MY holds %d certificates, want 1", n)
+			}
+		})
+	}
+}
+
+// opErrCode is the op error's code, 0 for none.
+func opErrCode(opErr *OpError) int64 {
+	if opErr == nil {
+		return 0
+	}
+	return int64(opErr.Code)
+}
+
 func TestCertImportPFXFile(t *testing.T) {
 	pki := newTestPKI(t)
 	pfx := encodePFX(t, pkcs12.Modern, pki.serverKey, pki.server, nil)
