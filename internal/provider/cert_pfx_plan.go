@@ -178,6 +178,12 @@ func pfxReplacements(plan, state pfxCertificateModel, read *parsedPFX) path.Path
 		}
 		return replace
 	}
+	if pfxImportedState(state) && !plan.RemotePath.IsNull() {
+		// After terraform import the file is taken over by importing it
+		// again in place (pfxNeedsReimport); the host confirms it holds the
+		// imported certificate.
+		return replace
+	}
 	// The PFX cannot be read now (a file on the host, or unknown until
 	// apply): new content or another file may be a new certificate.
 	replace = append(replace, changedPaths(plan, state, "content_base64", "remote_path")...)
@@ -199,11 +205,19 @@ func pfxNeedsReimport(plan, state pfxCertificateModel) bool {
 	if pfxKeyLost(state) {
 		return true
 	}
-	imported := state.ContentBase64.IsNull() && state.RemotePath.IsNull()
-	if !imported && len(changedPaths(plan, state, "exportable", "import_chain")) > 0 {
+	if pfxImportedState(state) {
+		return !plan.RemotePath.IsNull()
+	}
+	if len(changedPaths(plan, state, "exportable", "import_chain")) > 0 {
 		return true
 	}
 	return !plan.RemotePath.IsNull() && len(changedPaths(plan, state, "password", "password_wo_version")) > 0
+}
+
+// pfxImportedState says the state comes from terraform import: the host
+// cannot tell which content or file the certificate came from.
+func pfxImportedState(state pfxCertificateModel) bool {
+	return state.ContentBase64.IsNull() && state.RemotePath.IsNull()
 }
 
 // pfxKeyLost says Read found the certificate without its private key.

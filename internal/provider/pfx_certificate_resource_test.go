@@ -278,6 +278,49 @@ func TestAccPFXCertificate_remotePath(t *testing.T) {
 	})
 }
 
+// TestAccPFXCertificate_importAdoptsRemotePath takes over a certificate
+// that came from a .pfx already on the host: after terraform import, the
+// configuration naming that file imports it again in place (the host
+// confirming it holds the same certificate), never a replacement, which a
+// binding on the certificate would forbid.
+func TestAccPFXCertificate_importAdoptsRemotePath(t *testing.T) {
+	installed := acctest.NewTestCertificate(t, "netpos.example.local")
+	pfx, err := pkcs12.LegacyDES.Encode(installed.Key, installed.Cert, nil, pfxPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const path = `C:\certs\netpos.pfx`
+	scenario := []byte(`{"files":[{"path":` + acctest.JSONString(path) + `,"content_base64":"` + acctestBase64(pfx) + `"}]}`)
+	h := acctest.NewHostWithCertificates(t, scenario, acctest.StoreCertificate{Store: "MY", Cert: installed, WithKey: true})
+	if !h.IsSim() {
+		t.Skip("needs a file on the host: the simulator's scenario provides it")
+	}
+	config := h.ProviderConfig("") + hclBlock("resource", "windows_pfx_certificate", "test",
+		hclAttr("remote_path", path), hclAttr("password_wo", pfxPassword), "password_wo_version = 1")
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:             config,
+				ResourceName:       pfxAddress,
+				ImportState:        true,
+				ImportStateId:      "My/" + installed.Thumbprint,
+				ImportStatePersist: true,
+			},
+			{
+				Config:           config,
+				ConfigPlanChecks: expectAction(pfxAddress, plancheck.ResourceActionUpdate),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(pfxAddress, "remote_path", path),
+					checkHostCertificate(t, h, "My", installed.Thumbprint, true),
+				),
+			},
+			emptyPlanStep(config),
+		},
+	})
+}
+
 // TestAccPFXCertificate_importAdoptsConfiguration takes over a certificate
 // installed by hand (the seed's certutil -importPFX): after terraform import,
 // the configuration holding the same certificate plans an in-place update,
