@@ -125,12 +125,12 @@ func (h *Host) ProviderConfig(alias string) string {
 		fmt.Fprintf(&b, "  alias = %q\n", alias)
 	}
 	fmt.Fprintf(&b, "  host = %s\n  port = %d\n  https = %t\n  auth = %s\n  username = %s\n  password = %s\n",
-		hclString(h.Address), h.Port, h.HTTPS, hclString(h.Auth), hclString(h.Username), hclString(h.Password))
+		HCLString(h.Address), h.Port, h.HTTPS, HCLString(h.Auth), HCLString(h.Username), HCLString(h.Password))
 	if h.CACert != "" {
-		fmt.Fprintf(&b, "  ca_cert = %s\n", hclString(h.CACert))
+		fmt.Fprintf(&b, "  ca_cert = %s\n", HCLString(h.CACert))
 	}
 	if h.TLSServerName != "" {
-		fmt.Fprintf(&b, "  tls_server_name = %s\n", hclString(h.TLSServerName))
+		fmt.Fprintf(&b, "  tls_server_name = %s\n", HCLString(h.TLSServerName))
 	}
 	if h.Insecure {
 		b.WriteString("  insecure = true\n")
@@ -141,9 +141,6 @@ func (h *Host) ProviderConfig(alias string) string {
 	b.WriteString("}\n")
 	return b.String()
 }
-
-// hclString quotes s as an HCL string literal that evaluates to s exactly.
-func hclString(s string) string { return HCLString(s) }
 
 // Windows returns the typed host API on the host, for checks and for drift
 // made outside Terraform.

@@ -37,7 +37,7 @@ func (w canonicalSpellingWarning) ValidateString(_ context.Context, req validato
 	if err != nil || clean == written {
 		return // an invalid value is the other validator's error
 	}
-	advice := fmt.Sprintf("write it as %s", hclQuote(clean))
+	advice := fmt.Sprintf("write it as %s", HCLString(clean))
 	if w.wrap != "" {
 		advice += fmt.Sprintf(" or wrap it in %s()", w.wrap)
 	}

@@ -361,6 +361,6 @@ func checkCertificateAbsent(ctx context.Context, host *windows.Host, store, thum
 			"If this apply replaces a %s that has create_before_destroy because its remote_path changed, the new "+
 			"file holds the certificate already imported: keep the previous remote_path, since the same certificate "+
 			"needs no new import.",
-			thumbprint, store, resourceType, shellQuote(id), resourceType, hclQuote(id), resourceType))
+			thumbprint, store, resourceType, shellQuote(id), resourceType, HCLString(id), resourceType))
 	return false
 }

@@ -158,7 +158,9 @@ func TestPFXReplacements(t *testing.T) {
 			m.PasswordWOVersion = types.Int64Value(1)
 		}},
 		{name: "after import, another certificate", state: imported, plan: setContent(bModern), want: []string{"content_base64"}},
-		{name: "after import, remote_path cannot be checked", state: imported, plan: setRemotePath(`C:\certs\a.pfx`), want: []string{"remote_path"}},
+		// The file cannot be read at plan: the update imports it again and
+		// the host confirms it holds the imported certificate.
+		{name: "after import, remote_path is adopted by a re-import", state: imported, plan: setRemotePath(`C:\certs\a.pfx`), reimport: true},
 		{name: "after import, unreadable content", state: imported, plan: func(m *pfxCertificateModel) {
 			m.ContentBase64 = types.StringUnknown()
 		}, want: []string{"content_base64"}},

@@ -3,7 +3,6 @@ package provider
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -60,12 +59,5 @@ func alreadyExistsDetail(what, resourceType, id string, err error) string {
 	return fmt.Sprintf("%s already exists on the host (%v).\n\nTo manage it with Terraform, import it:\n\n"+
 		"  terraform import %s.<name> %s\n\nor add an import block:\n\n  import {\n    to = %s.<name>\n    id = %s\n  }\n\n"+
 		"Or remove it from the host and apply again.",
-		what, err, resourceType, shellQuote(id), resourceType, hclQuote(id))
-}
-
-// hclQuote writes s as an HCL string literal that evaluates to s.
-func hclQuote(s string) string {
-	q := strconv.Quote(s)
-	q = strings.ReplaceAll(q, "${", "$${")
-	return strings.ReplaceAll(q, "%{", "%%{")
+		what, err, resourceType, shellQuote(id), resourceType, HCLString(id))
 }
