@@ -23,10 +23,8 @@ import (
 // port cannot be bound on loopback reliably (tests run in parallel, and
 // ports below 1024 need privileges), so each endpoint listens on an
 // ephemeral 127.0.0.1 port, and GET /winsim/endpoints maps one to the other.
-
-// endpointSyncInterval is how often the listeners follow the host's state;
-// GET /winsim/endpoints also brings them up to date before answering.
-const endpointSyncInterval = 100 * time.Millisecond
+// That mapping is the only way to find a listener, so the listeners are
+// brought up to date with the host's state when it is read, not polled.
 
 // EndpointInfo is one service endpoint as GET /winsim/endpoints lists it.
 type EndpointInfo struct {
@@ -54,22 +52,13 @@ func endpointKey(ep model.Endpoint) string {
 	return ep.Service + "|" + strconv.Itoa(ep.Port) + "|" + ep.Thumbprint
 }
 
-// startEndpoints follows the host's state until the server closes.
+// startEndpoints closes the endpoint listeners when the server closes.
 func (s *Server) startEndpoints() {
 	s.serving.Add(1)
 	go func() {
 		defer s.serving.Done()
-		defer s.endpoints.closeAll()
-		ticker := time.NewTicker(endpointSyncInterval)
-		defer ticker.Stop()
-		for {
-			s.syncEndpoints()
-			select {
-			case <-s.ctx.Done():
-				return
-			case <-ticker.C:
-			}
-		}
+		<-s.ctx.Done()
+		s.endpoints.closeAll()
 	}()
 }
 
