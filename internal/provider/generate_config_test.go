@@ -143,3 +143,38 @@ func TestAccGeneratedConfig_pfxCertificate(t *testing.T) {
 		},
 	})
 }
+
+// TestAccGeneratedConfig_appSetting: the configuration generated for an app
+// setting (config_path, key and the value the file holds) plans no change.
+func TestAccGeneratedConfig_appSetting(t *testing.T) {
+	h := acctest.NewHost(t, sage300Scenario(t, nil))
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: appSettingConfig(h, sage300HTTPSURI)},
+			generatedConfigStep(appSettingAddress, sage300ConfigPath+"|ServiceUri",
+				plancheck.ExpectKnownValue("windows_dotnet_app_setting.generated", tfjsonpath.New("value"), knownvalue.StringExact(sage300HTTPSURI)),
+			),
+		},
+	})
+}
+
+// TestAccGeneratedConfig_serviceRestart: the configuration generated for a
+// service restart (service_name and timeout; import knows no triggers)
+// plans no change and restarts nothing.
+func TestAccGeneratedConfig_serviceRestart(t *testing.T) {
+	h := acctest.NewHost(t, sage300Scenario(t, nil))
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: serviceRestartConfig(h, "a"), Check: checkSimRestarts(t, h, 1)},
+			generatedConfigStep(serviceRestartAddress, sage300ServiceName,
+				plancheck.ExpectKnownValue("windows_service_restart.generated", tfjsonpath.New("service_name"), knownvalue.StringExact(sage300ServiceName)),
+				plancheck.ExpectKnownValue("windows_service_restart.generated", tfjsonpath.New("triggers"), knownvalue.Null()),
+			),
+			{Config: serviceRestartConfig(h, "a"), PlanOnly: true, Check: checkSimRestarts(t, h, 1)},
+		},
+	})
+}
