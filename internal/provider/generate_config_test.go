@@ -109,24 +109,33 @@ func TestAccGeneratedConfig_certificate(t *testing.T) {
 
 // TestAccGeneratedConfig_pfxCertificate: a PFX cannot be read back from a
 // host, so the generated configuration has neither content_base64 nor
-// remote_path, and its plan fails saying to add them by hand. With the PFX
-// and its password added, the import plans an update of the state only,
-// never a new import.
+// remote_path; it keeps the imported certificate and plans no change. The
+// same configuration on a host without the certificate (a clone) fails the
+// plan saying to add the PFX. With the PFX and its password added, the
+// import plans an update of the state only, never a new import.
 func TestAccGeneratedConfig_pfxCertificate(t *testing.T) {
 	h := acctest.NewHost(t, nil)
 	p := newTestPFX(t, "sage50.example.local", pkcs12.Modern)
 	config := pfxConfig(h, p.Base64, pfxPassword)
+	const generated = "windows_pfx_certificate.generated"
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy:             checkCertificatesGone(t, h, "My", p.Thumbprint),
 		Steps: []resource.TestStep{
 			{Config: config},
-			func() resource.TestStep {
-				step := generatedConfigStep(pfxAddress, "My/"+p.Thumbprint)
-				step.ExpectError = regexp.MustCompile(`(?s)PFX content missing.*content_base64.*cannot\s+be\s+read\s+back\s+from\s+a\s+host`)
-				return step
-			}(),
+			generatedConfigStep(pfxAddress, "My/"+p.Thumbprint,
+				plancheck.ExpectKnownValue(generated, tfjsonpath.New("thumbprint"), knownvalue.StringExact(p.Thumbprint)),
+				plancheck.ExpectKnownValue(generated, tfjsonpath.New("remote_path"), knownvalue.Null()),
+			),
+			{
+				// What -generate-config-out writes, planned where the
+				// certificate is not in the store.
+				Config: h.ProviderConfig("") + hclBlock("resource", "windows_pfx_certificate", "clone",
+					hclAttr("store_name", "WebHosting"), "exportable = false", "import_chain = false"),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)PFX content missing.*content_base64.*cannot\s+be\s+read\s+back\s+from\s+a\s+host`),
+			},
 			{
 				// The generated block with the PFX and password added.
 				Config:             config,
