@@ -162,6 +162,7 @@ type desiredURLACL struct {
 // mode it resolves the account to its SID, on the host if need be.
 func (r *urlACLResource) desired(ctx context.Context, config urlACLModel, diags *diag.Diagnostics) desiredURLACL {
 	if config.User.IsNull() {
+		r.checkSDDLAccounts(ctx, config.SDDL, diags)
 		d := desiredFromSDDL(config.SDDL)
 		// Configured values agree with sddl (sddlRightsValidator); the plan
 		// must carry them as written, unknown ones included.
@@ -188,6 +189,26 @@ func (r *urlACLResource) desired(ctx context.Context, config urlACLModel, diags 
 	}
 	d.sddl = types.StringValue(userSDDL(sid, listen.ValueBool(), delegate.ValueBool()))
 	return d
+}
+
+// checkSDDLAccounts looks up on the host every account of sddl that is not
+// the same on every host (a local or domain account's S-1-5-21-... SID),
+// so that an unknown one fails the plan with 1332, as user does, and not
+// the apply. Nothing is looked up before the provider is configured.
+func (r *urlACLResource) checkSDDLAccounts(ctx context.Context, sddl types.String, diags *diag.Diagnostics) {
+	if r.host == nil || sddl.IsNull() || sddl.IsUnknown() {
+		return
+	}
+	acl, err := parseURLACLSDDL(sddl.ValueString())
+	if err != nil {
+		return // the attribute's validator reports it
+	}
+	for _, sid := range acl.hostSIDs() {
+		if _, err := r.host.HTTPSys().LookupAccount(ctx, sid); err != nil {
+			diags.AddAttributeError(path.Root("sddl"), "Cannot resolve an account of sddl",
+				fmt.Sprintf("sddl grants %s: %s", sid, hostErrorDetail(err)))
+		}
+	}
 }
 
 // desiredFromSDDL is the reservation an sddl asks for; listen and delegate

@@ -326,6 +326,33 @@ func TestAccHTTPURLACL_hostileValues(t *testing.T) {
 	})
 }
 
+// TestAccHTTPURLACL_sddlLocalAccount: an sddl naming a local account's SID
+// is looked up on the host at plan and, the account being known, applies.
+func TestAccHTTPURLACL_sddlLocalAccount(t *testing.T) {
+	h := acctest.NewHost(t, []byte(`{"accounts":[{"name":"svc-sage","sid":"S-1-5-21-1-2-3-1001"}]}`))
+	if !h.IsSim() {
+		t.Skip("needs the simulator's local account")
+	}
+	const url = "https://+:4207/"
+	const sddl = "D:(A;;GX;;;S-1-5-21-1-2-3-1001)"
+	config := urlACLConfig(h, fmt.Sprintf("  url  = %s\n  sddl = %s\n", acctest.HCLString(url), acctest.HCLString(sddl)))
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkURLACLsDestroyed(t, h, url),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(urlACLAddress, "entries.0.account", "WIN-ACC\\svc-sage"),
+					checkHostURLACL(t, h, url, sddl),
+				),
+			},
+			emptyPlanStep(config),
+		},
+	})
+}
+
 // checkSimURLACLExact reads the host's state through the simulator's admin
 // API and requires a reservation whose URL is url byte for byte.
 func checkSimURLACLExact(t *testing.T, h *acctest.Host, url, sddl string) resource.TestCheckFunc {
@@ -361,6 +388,9 @@ func TestAccHTTPURLACL_invalid(t *testing.T) {
 		{"user and sddl", userACL("https://+:4207/", "Everyone", `sddl = "D:(A;;GX;;;WD)"`), `Exactly one of these attributes must be configured: \[user,sddl\]`},
 		{"neither user nor sddl", `  url = "https://+:4207/"`, `Exactly one of these attributes must be configured: \[user,sddl\]`},
 		{"grants nothing", userACL("https://+:4207/", "Everyone", "listen = false"), `Reservation grants nothing(?s).*listen`},
+		{"user unknown on the host", userACL("https://+:4207/", `SAGE300\nobody`), `Cannot resolve user(?s).*1332`},
+		{"sddl with an unknown SID", `  url = "https://+:4207/"` + "\n" + `  sddl = "D:(A;;GX;;;WD)(A;;GX;;;S-1-5-21-1-2-3-4242)"`,
+			`Cannot resolve an account of sddl(?s).*with\s+windows_http_urlacl\.test.*sddl\s+grants\s+S-1-5-21-1-2-3-4242.*1332`},
 		{"sddl malformed", `  url = "https://+:4207/"` + "\n" + `  sddl = "D:(A;;GX;;WD)"`, `Invalid value for sddl(?s).*fields`},
 		{"sddl with trailing newline", `  url = "https://+:4207/"` + "\n" + `  sddl = "D:(A;;GX;;;WD)\n"`, `Invalid value for sddl(?s).*unexpected '\\n'`},
 		{"sddl with contradicting delegate", `  url = "https://+:4207/"` + "\n" + `  sddl = "D:(A;;GX;;;WD)"` + "\n  delegate = true",
