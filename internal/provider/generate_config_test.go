@@ -32,8 +32,9 @@ func generatedConfigStep(address, importID string, checks ...plancheck.PlanCheck
 }
 
 // TestAccGeneratedConfig_urlACL: the configuration generated for a
-// reservation sets url, sddl, listen and delegate together (user null);
-// it must pass validation and plan no change.
+// reservation sets url, sddl, listen and delegate together, with user for a
+// reservation of one account (null for two); it must pass validation and
+// plan no change.
 func TestAccGeneratedConfig_urlACL(t *testing.T) {
 	h := acctest.NewHost(t, nil)
 	const url = "https://+:4207/"
@@ -48,7 +49,7 @@ func TestAccGeneratedConfig_urlACL(t *testing.T) {
 				plancheck.ExpectKnownValue(generated, tfjsonpath.New("sddl"), knownvalue.StringExact("D:(A;;GX;;;WD)")),
 				plancheck.ExpectKnownValue(generated, tfjsonpath.New("listen"), knownvalue.Bool(true)),
 				plancheck.ExpectKnownValue(generated, tfjsonpath.New("delegate"), knownvalue.Bool(false)),
-				plancheck.ExpectKnownValue(generated, tfjsonpath.New("user"), knownvalue.Null()),
+				plancheck.ExpectKnownValue(generated, tfjsonpath.New("user"), knownvalue.StringExact("Everyone")),
 			),
 			{
 				// What generate-config writes for a two-account descriptor,
@@ -64,6 +65,7 @@ func TestAccGeneratedConfig_urlACL(t *testing.T) {
 			generatedConfigStep(urlACLAddress, url,
 				plancheck.ExpectKnownValue(generated, tfjsonpath.New("sddl"), knownvalue.StringExact("D:(A;;GX;;;WD)(A;;GA;;;BA)")),
 				plancheck.ExpectKnownValue(generated, tfjsonpath.New("delegate"), knownvalue.Bool(false)),
+				plancheck.ExpectKnownValue(generated, tfjsonpath.New("user"), knownvalue.Null()),
 			),
 		},
 	})
