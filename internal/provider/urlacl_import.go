@@ -38,21 +38,23 @@ func importedUser(acl windows.URLACL) types.String {
 	if err != nil || len(parsed) != 1 {
 		return types.StringNull()
 	}
-	for key, grant := range parsed {
-		if key.Type != "A" || !sddlEquivalent(acl.SDDL, userSDDL(key.SID, grant.Listen, grant.Delegate)) {
-			return types.StringNull()
-		}
-		if name, ok := wellKnownAccountNames[key.SID]; ok {
-			return types.StringValue(name)
-		}
-		for _, e := range acl.Entries {
-			if e.Account != "" && checkAccountName(e.Account) == nil && canonicalSIDText(e.SID) == key.SID {
-				return types.StringValue(e.Account)
-			}
-		}
-		return types.StringValue(key.SID)
+	var key aceKey
+	var grant aceGrant
+	for k, g := range parsed {
+		key, grant = k, g // the only entry
 	}
-	return types.StringNull()
+	if key.Type != "A" || !sddlEquivalent(acl.SDDL, userSDDL(key.SID, grant.Listen, grant.Delegate)) {
+		return types.StringNull()
+	}
+	if name, ok := wellKnownAccountNames[key.SID]; ok {
+		return types.StringValue(name)
+	}
+	for _, e := range acl.Entries {
+		if e.Account != "" && checkAccountName(e.Account) == nil && canonicalSIDText(e.SID) == key.SID {
+			return types.StringValue(e.Account)
+		}
+	}
+	return types.StringValue(key.SID)
 }
 
 // canonicalSIDText upper-cases a SID string as parseURLACLSDDL keys it.

@@ -120,16 +120,17 @@ function New-FellBackError($Controller) {
             $Controller.ServiceName, $codes.exit, $codes.specific))
 }
 
-# Wait-ServiceSettled polls a StartPending service until it is Running or
-# falls back to Stopped, and fails with 1053 at the deadline. It returns the
-# status: a start that fails is seen when the service stops, not when the
-# time runs out (WaitForStatus(Running) would wait the whole timeout).
+# Wait-ServiceSettled polls a starting service until it is Running, Paused
+# or, its start having failed (often through StopPending), Stopped; it fails
+# with 1053 at the deadline. It returns the status: a start that fails is
+# seen when the service stops, not when the time runs out
+# (WaitForStatus(Running) would wait the whole timeout).
 function Wait-ServiceSettled($Controller, [datetime]$Deadline, [int]$Seconds) {
     $statusEnum = [System.ServiceProcess.ServiceControllerStatus]
     while ($true) {
         $Controller.Refresh()
         $status = $Controller.Status
-        if ($status -ne $statusEnum::StartPending -and $status -ne $statusEnum::ContinuePending) { return $status }
+        if ($status -eq $statusEnum::Running -or $status -eq $statusEnum::Stopped -or $status -eq $statusEnum::Paused) { return $status }
         if ([DateTime]::UtcNow -ge $Deadline) { throw (New-TimeoutError $Controller 'Running' $Seconds) }
         Start-Sleep -Milliseconds $ServicePollMilliseconds
     }
@@ -175,7 +176,7 @@ function Test-ServiceTimeoutException([System.Exception]$Exception) {
 function Stop-ServiceWithin([string]$Name, [datetime]$Deadline, [int]$Seconds) {
     $statusEnum = [System.ServiceProcess.ServiceControllerStatus]
     $sc = Get-ServiceController $Name
-    if ($sc.Status -eq $statusEnum::StartPending -or $sc.Status -eq $statusEnum::ContinuePending) {
+    if ($sc.Status -eq $statusEnum::StartPending -or $sc.Status -eq $statusEnum::ContinuePending -or $sc.Status -eq $statusEnum::PausePending) {
         # A pending start accepts no stop control: let it settle first.
         if ((Wait-ServiceSettled $sc $Deadline $Seconds) -eq $statusEnum::Stopped) { return }
     }
