@@ -304,6 +304,17 @@ func TestAccHTTPURLACL_germanHost(t *testing.T) {
 				),
 			},
 			emptyPlanStep(config),
+			{
+				// Import on a German host reads Everyone, not Jeder: the
+				// configuration plans an import with no change.
+				Config:          config,
+				ResourceName:    urlACLAddress,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportStateId:   url,
+			},
+			generatedConfigStep(urlACLAddress, url,
+				plancheck.ExpectKnownValue("windows_http_urlacl.generated", tfjsonpath.New("user"), knownvalue.StringExact("Everyone"))),
 			// The host's own name for the same SID: no change.
 			emptyPlanStep(urlACLConfig(h, userACL(url, "Jeder"))),
 			{
