@@ -188,7 +188,7 @@ func TestAccHTTPURLACL_sddl(t *testing.T) {
 }
 
 // TestAccHTTPURLACL_importExisting is the cloning path: a reservation made
-// by hand (the seed's netsh ... user=EVERYONE) is reported with the import
+// by hand (the procedures' netsh ... user=EVERYONE) is reported with the import
 // command, imported, and then managed with user = "EVERYONE": the plan after
 // import is empty.
 func TestAccHTTPURLACL_importExisting(t *testing.T) {
