@@ -32,8 +32,9 @@ func generatedConfigStep(address, importID string, checks ...plancheck.PlanCheck
 }
 
 // TestAccGeneratedConfig_urlACL: the configuration generated for a
-// reservation sets url, sddl, listen and delegate together (user null);
-// it must pass validation and plan no change.
+// reservation sets url, sddl, listen and delegate together, with user for a
+// reservation of one account (null for two); it must pass validation and
+// plan no change.
 func TestAccGeneratedConfig_urlACL(t *testing.T) {
 	h := acctest.NewHost(t, nil)
 	const url = "https://+:4207/"
@@ -48,7 +49,7 @@ func TestAccGeneratedConfig_urlACL(t *testing.T) {
 				plancheck.ExpectKnownValue(generated, tfjsonpath.New("sddl"), knownvalue.StringExact("D:(A;;GX;;;WD)")),
 				plancheck.ExpectKnownValue(generated, tfjsonpath.New("listen"), knownvalue.Bool(true)),
 				plancheck.ExpectKnownValue(generated, tfjsonpath.New("delegate"), knownvalue.Bool(false)),
-				plancheck.ExpectKnownValue(generated, tfjsonpath.New("user"), knownvalue.Null()),
+				plancheck.ExpectKnownValue(generated, tfjsonpath.New("user"), knownvalue.StringExact("Everyone")),
 			),
 			{
 				// What generate-config writes for a two-account descriptor,
@@ -64,6 +65,7 @@ func TestAccGeneratedConfig_urlACL(t *testing.T) {
 			generatedConfigStep(urlACLAddress, url,
 				plancheck.ExpectKnownValue(generated, tfjsonpath.New("sddl"), knownvalue.StringExact("D:(A;;GX;;;WD)(A;;GA;;;BA)")),
 				plancheck.ExpectKnownValue(generated, tfjsonpath.New("delegate"), knownvalue.Bool(false)),
+				plancheck.ExpectKnownValue(generated, tfjsonpath.New("user"), knownvalue.Null()),
 			),
 		},
 	})
@@ -109,24 +111,33 @@ func TestAccGeneratedConfig_certificate(t *testing.T) {
 
 // TestAccGeneratedConfig_pfxCertificate: a PFX cannot be read back from a
 // host, so the generated configuration has neither content_base64 nor
-// remote_path, and its plan fails saying to add them by hand. With the PFX
-// and its password added, the import plans an update of the state only,
-// never a new import.
+// remote_path; it keeps the imported certificate and plans no change. The
+// same configuration on a host without the certificate (a clone) fails the
+// plan saying to add the PFX. With the PFX and its password added, the
+// import plans an update of the state only, never a new import.
 func TestAccGeneratedConfig_pfxCertificate(t *testing.T) {
 	h := acctest.NewHost(t, nil)
 	p := newTestPFX(t, "sage50.example.local", pkcs12.Modern)
 	config := pfxConfig(h, p.Base64, pfxPassword)
+	const generated = "windows_pfx_certificate.generated"
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy:             checkCertificatesGone(t, h, "My", p.Thumbprint),
 		Steps: []resource.TestStep{
 			{Config: config},
-			func() resource.TestStep {
-				step := generatedConfigStep(pfxAddress, "My/"+p.Thumbprint)
-				step.ExpectError = regexp.MustCompile(`(?s)PFX content missing.*content_base64.*cannot\s+be\s+read\s+back\s+from\s+a\s+host`)
-				return step
-			}(),
+			generatedConfigStep(pfxAddress, "My/"+p.Thumbprint,
+				plancheck.ExpectKnownValue(generated, tfjsonpath.New("thumbprint"), knownvalue.StringExact(p.Thumbprint)),
+				plancheck.ExpectKnownValue(generated, tfjsonpath.New("remote_path"), knownvalue.Null()),
+			),
+			{
+				// What -generate-config-out writes, planned where the
+				// certificate is not in the store.
+				Config: h.ProviderConfig("") + hclBlock("resource", "windows_pfx_certificate", "clone",
+					hclAttr("store_name", "WebHosting"), "exportable = false", "import_chain = false"),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)PFX content missing.*content_base64.*cannot\s+be\s+read\s+back\s+from\s+a\s+host`),
+			},
 			{
 				// The generated block with the PFX and password added.
 				Config:             config,
@@ -140,6 +151,41 @@ func TestAccGeneratedConfig_pfxCertificate(t *testing.T) {
 					plancheck.ExpectKnownValue(pfxAddress, tfjsonpath.New("thumbprint"), knownvalue.StringExact(p.Thumbprint)),
 				}},
 			},
+		},
+	})
+}
+
+// TestAccGeneratedConfig_appSetting: the configuration generated for an app
+// setting (config_path, key and the value the file holds) plans no change.
+func TestAccGeneratedConfig_appSetting(t *testing.T) {
+	h := acctest.NewHost(t, sage300Scenario(t, nil))
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: appSettingConfig(h, sage300HTTPSURI)},
+			generatedConfigStep(appSettingAddress, sage300ConfigPath+"|ServiceUri",
+				plancheck.ExpectKnownValue("windows_dotnet_app_setting.generated", tfjsonpath.New("value"), knownvalue.StringExact(sage300HTTPSURI)),
+			),
+		},
+	})
+}
+
+// TestAccGeneratedConfig_serviceRestart: the configuration generated for a
+// service restart (service_name and timeout; import knows no triggers)
+// plans no change and restarts nothing.
+func TestAccGeneratedConfig_serviceRestart(t *testing.T) {
+	h := acctest.NewHost(t, sage300Scenario(t, nil))
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: serviceRestartConfig(h, "a"), Check: checkSimRestarts(t, h, 1)},
+			generatedConfigStep(serviceRestartAddress, sage300ServiceName,
+				plancheck.ExpectKnownValue("windows_service_restart.generated", tfjsonpath.New("service_name"), knownvalue.StringExact(sage300ServiceName)),
+				plancheck.ExpectKnownValue("windows_service_restart.generated", tfjsonpath.New("triggers"), knownvalue.Null()),
+			),
+			{Config: serviceRestartConfig(h, "a"), PlanOnly: true, Check: checkSimRestarts(t, h, 1)},
 		},
 	})
 }

@@ -60,7 +60,9 @@ func (r *pfxCertificateResource) Schema(_ context.Context, _ resource.SchemaRequ
 	attrs["content_base64"] = schema.StringAttribute{Optional: true, Sensitive: true,
 		Description: "The PFX file in base64 (`filebase64(\"host.pfx\")`). Read at plan time: the thumbprint and " +
 			"the other facts are known in the plan, and a wrong password, a PFX without a private key or an " +
-			"expired certificate fail the plan. Exactly one of content_base64 and remote_path.",
+			"expired certificate fail the plan. Exactly one of content_base64 and remote_path, except for a " +
+			"certificate taken over by import (as terraform plan -generate-config-out writes it): with neither, it " +
+			"is kept in the store as it is, and any plan that needs the PFX (a new host, a lost key) fails saying so.",
 		Validators: []validator.String{base64Validator{}}}
 	attrs["remote_path"] = schema.StringAttribute{Optional: true,
 		Description: "Path of a .pfx file already on the host. Its facts are known only after apply; " +
@@ -106,7 +108,6 @@ func (r *pfxCertificateResource) Schema(_ context.Context, _ resource.SchemaRequ
 func (r *pfxCertificateResource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{
 		resourcevalidator.Conflicting(path.MatchRoot("content_base64"), path.MatchRoot("remote_path")),
-		pfxSourceRequiredValidator{},
 		resourcevalidator.Conflicting(path.MatchRoot("password"), path.MatchRoot("password_wo")),
 	}
 }
@@ -127,6 +128,10 @@ func (r *pfxCertificateResource) ModifyPlan(ctx context.Context, req resource.Mo
 		state = &pfxCertificateModel{}
 		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
 	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	checkPFXSource(config, state, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -334,3 +334,27 @@ func userSDDL(sid string, listen, delegate bool) string {
 	}
 	return fmt.Sprintf("D:(A;;%s;;;%s)", rights, sid)
 }
+
+// hostSIDs returns, sorted, the SIDs of the descriptor that only the host
+// can resolve: full SID strings that are not well-known (the same on every
+// host, "Well-known SIDs", learn.microsoft.com). Domain-relative aliases
+// (DA, LA, ...) are left to the host's own SDDL conversion.
+func (acl urlACL) hostSIDs() []string {
+	wellKnown := map[string]bool{}
+	for _, sid := range sidAliases {
+		wellKnown[sid] = true
+	}
+	for _, sid := range wellKnownAccountSIDs {
+		wellKnown[sid] = true
+	}
+	seen := map[string]bool{}
+	var out []string
+	for k := range acl {
+		if strings.HasPrefix(k.SID, "S-") && !wellKnown[k.SID] && !seen[k.SID] {
+			seen[k.SID] = true
+			out = append(out, k.SID)
+		}
+	}
+	sort.Strings(out)
+	return out
+}

@@ -18,16 +18,22 @@ const restartedAtAdopted = "adopted"
 
 // ModifyPlan marks an imported restart whose triggers are being adopted
 // (see replaceUnlessImported): after that apply it is like any other, and a
-// change of triggers restarts.
+// change of triggers restarts. An imported restart whose configuration has
+// no triggers (what terraform plan -generate-config-out writes) adopts
+// nothing and plans no change: its first configured triggers are adopted
+// later.
 func (r *serviceRestartResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		return // create or destroy
 	}
 	var restartedAt, serviceName, planned types.String
+	var triggers, plannedTriggers types.Map
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("restarted_at"), &restartedAt)...)
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("service_name"), &serviceName)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("triggers"), &triggers)...)
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("service_name"), &planned)...)
-	if resp.Diagnostics.HasError() || !restartedAt.IsNull() || !serviceName.Equal(planned) {
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("triggers"), &plannedTriggers)...)
+	if resp.Diagnostics.HasError() || !restartedAt.IsNull() || !serviceName.Equal(planned) || triggers.Equal(plannedTriggers) {
 		return
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("restarted_at"), types.StringValue(restartedAtAdopted))...)

@@ -142,6 +142,10 @@ func serviceErrorDetail(err error, timeout time.Duration) string {
 		detail += "\n\nNo service has that name. Use the service's short name (services.msc: Properties, \"Service name\"), not its display name."
 	case windows.CodeServiceLogonFailed:
 		detail += "\n\nThe service account could not log on: its password has probably changed. Set it in services.msc (Properties, Log On) and apply again."
+	case windows.CodeServiceSpecificError:
+		detail += "\n\nThe service stopped while starting; its service-specific exit code says why (see its documentation, event log or log file). Fix the cause and apply again."
+	case windows.CodeProcessAborted:
+		detail += "\n\nThe service's process ended while starting without an exit code. Check the Application and System event logs, fix the cause and apply again."
 	case windows.CodeServiceRequestTimeout:
 		detail += fmt.Sprintf("\n\nThe service did not get there within the timeout (%s). Check its event log; raise timeout if it is only slow.", timeout)
 	}

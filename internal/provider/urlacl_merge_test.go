@@ -18,6 +18,12 @@ func userState(user, sddl string, listen, delegate bool) urlACLModel {
 	}
 }
 
+// importedURLACLState is the state ImportState leaves: url and id only.
+func importedURLACLState() urlACLModel {
+	return urlACLModel{ID: types.StringValue("https://+:4207/"), URL: types.StringValue("https://+:4207/"),
+		User: types.StringNull(), SDDL: types.StringNull(), Listen: types.BoolNull(), Delegate: types.BoolNull()}
+}
+
 func TestMergeHostURLACL(t *testing.T) {
 	everyone := userState("Everyone", "D:(A;;GX;;;S-1-1-0)", true, false)
 	tests := []struct {
@@ -61,8 +67,38 @@ func TestMergeHostURLACL(t *testing.T) {
 			state: urlACLModel{ID: types.StringValue("https://+:4207/"), URL: types.StringValue("https://+:4207/"),
 				User: types.StringNull(), SDDL: types.StringNull(), Listen: types.BoolNull(), Delegate: types.BoolNull()},
 			host:     windows.URLACL{URL: "https://+:4207/", SDDL: "D:(A;;GA;;;WD)"},
-			wantUser: types.StringNull(), wantSDDL: types.StringValue("D:(A;;GA;;;WD)"),
+			wantUser: types.StringValue("Everyone"), wantSDDL: types.StringValue("D:(A;;GA;;;WD)"),
 			wantListen: true, wantDele: true,
+		},
+		{
+			name:  "import on a German host: the English name of a well-known account",
+			state: importedURLACLState(),
+			host: windows.URLACL{URL: "https://+:4207/", SDDL: "D:(A;;GX;;;BU)",
+				Entries: []windows.URLACLEntry{{SID: "S-1-5-32-545", Account: `VORDEFINIERT\Benutzer`, Listen: true}}},
+			wantUser: types.StringValue(`BUILTIN\Users`), wantSDDL: types.StringValue("D:(A;;GX;;;BU)"),
+			wantListen: true,
+		},
+		{
+			name:  "import of a local account's reservation: the host's name",
+			state: importedURLACLState(),
+			host: windows.URLACL{URL: "https://+:4207/", SDDL: "D:(A;;GW;;;S-1-5-21-1-2-3-1001)",
+				Entries: []windows.URLACLEntry{{SID: "S-1-5-21-1-2-3-1001", Account: `SAGE300\svc-sage`, Delegate: true}}},
+			wantUser: types.StringValue(`SAGE300\svc-sage`), wantSDDL: types.StringValue("D:(A;;GW;;;S-1-5-21-1-2-3-1001)"),
+			wantDele: true,
+		},
+		{
+			name:     "import of two accounts: sddl alone",
+			state:    importedURLACLState(),
+			host:     windows.URLACL{URL: "https://+:4207/", SDDL: "D:(A;;GX;;;WD)(A;;GA;;;BA)"},
+			wantUser: types.StringNull(), wantSDDL: types.StringValue("D:(A;;GX;;;WD)(A;;GA;;;BA)"),
+			wantListen: true,
+		},
+		{
+			name:     "import of a right user cannot give (GR): sddl alone",
+			state:    importedURLACLState(),
+			host:     windows.URLACL{URL: "https://+:4207/", SDDL: "D:(A;;GXGR;;;WD)"},
+			wantUser: types.StringNull(), wantSDDL: types.StringValue("D:(A;;GXGR;;;WD)"),
+			wantListen: true,
 		},
 	}
 	for _, tt := range tests {
@@ -131,5 +167,18 @@ func TestPlanAgainstState(t *testing.T) {
 				t.Fatalf("planned sddl = %v, want %q", plan.SDDL, tt.wantSDDL)
 			}
 		})
+	}
+}
+
+// TestWellKnownAccountNamesResolve: every name import writes for a
+// well-known account resolves, without the host, to that account.
+func TestWellKnownAccountNamesResolve(t *testing.T) {
+	for sid, name := range wellKnownAccountNames {
+		if got, ok := localAccountSID(name); !ok || got != sid {
+			t.Errorf("localAccountSID(%q) = %q, %v; want %s", name, got, ok, sid)
+		}
+		if err := checkAccountName(name); err != nil {
+			t.Errorf("checkAccountName(%q): %v", name, err)
+		}
 	}
 }

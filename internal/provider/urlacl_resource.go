@@ -67,10 +67,13 @@ func (r *urlACLResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 					"and a trailing slash, such as https://+:4207/. Changing it replaces the reservation.",
 				Validators:    []validator.String{stringCheck{description: "an HTTP.sys URL prefix", check: checkURLPrefix}},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
-			"user": schema.StringAttribute{Optional: true,
+			"user": schema.StringAttribute{Optional: true, Computed: true,
 				Description: "The account granted the reservation: a name (Everyone, BUILTIN\\Users, " +
 					"NT AUTHORITY\\NETWORK SERVICE, HOST\\alice, alice@corp.example) or a SID string. " +
-					"English names of well-known accounts work on hosts in every language. Conflicts with sddl.",
+					"English names of well-known accounts work on hosts in every language. Compared by the account " +
+					"it names: EVERYONE, Everyone and S-1-1-0 are the same. Give user or sddl; both only as " +
+					"terraform plan -generate-config-out writes them after an import, sddl then saying what user, " +
+					"listen and delegate make. Import reads it from a reservation for one account.",
 				Validators: []validator.String{stringCheck{description: "an account name or SID", check: checkAccountName}}},
 			"sddl": schema.StringAttribute{Optional: true, Computed: true,
 				Description: "The reservation's security descriptor in SDDL, such as D:(A;;GX;;;WD). " +
@@ -128,7 +131,7 @@ func checkURLACLSDDL(s string) error {
 
 func (r *urlACLResource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{
-		resourcevalidator.ExactlyOneOf(path.MatchRoot("user"), path.MatchRoot("sddl")),
+		resourcevalidator.AtLeastOneOf(path.MatchRoot("user"), path.MatchRoot("sddl")),
 		sddlRightsValidator{},
 		grantsSomethingValidator{},
 	}
@@ -162,6 +165,7 @@ type desiredURLACL struct {
 // mode it resolves the account to its SID, on the host if need be.
 func (r *urlACLResource) desired(ctx context.Context, config urlACLModel, diags *diag.Diagnostics) desiredURLACL {
 	if config.User.IsNull() {
+		r.checkSDDLAccounts(ctx, config.SDDL, diags)
 		d := desiredFromSDDL(config.SDDL)
 		// Configured values agree with sddl (sddlRightsValidator); the plan
 		// must carry them as written, unknown ones included.
@@ -187,7 +191,37 @@ func (r *urlACLResource) desired(ctx context.Context, config urlACLModel, diags 
 		return d
 	}
 	d.sddl = types.StringValue(userSDDL(sid, listen.ValueBool(), delegate.ValueBool()))
+	if !config.SDDL.IsNull() && !config.SDDL.IsUnknown() {
+		// Both, as generated after an import: sddl must say what user means.
+		if !sddlEquivalent(config.SDDL.ValueString(), d.sddl.ValueString()) {
+			diags.AddAttributeError(path.Root("sddl"), "sddl contradicts user",
+				fmt.Sprintf("sddl %s does not grant what user %s, listen and delegate make (%s). Give one of them: "+
+					"remove sddl to grant user alone, or remove user to grant what sddl says.",
+					quoteValue(config.SDDL.ValueString()), quoteValue(config.User.ValueString()), d.sddl.ValueString()))
+		}
+		d.sddl = config.SDDL
+	}
 	return d
+}
+
+// checkSDDLAccounts looks up on the host every account of sddl that is not
+// the same on every host (a local or domain account's S-1-5-21-... SID),
+// so that an unknown one fails the plan with 1332, as user does, and not
+// the apply. Nothing is looked up before the provider is configured.
+func (r *urlACLResource) checkSDDLAccounts(ctx context.Context, sddl types.String, diags *diag.Diagnostics) {
+	if r.host == nil || sddl.IsNull() || sddl.IsUnknown() {
+		return
+	}
+	acl, err := parseURLACLSDDL(sddl.ValueString())
+	if err != nil {
+		return // the attribute's validator reports it
+	}
+	for _, sid := range acl.hostSIDs() {
+		if _, err := r.host.HTTPSys().LookupAccount(ctx, sid); err != nil {
+			diags.AddAttributeError(path.Root("sddl"), "Cannot resolve an account of sddl",
+				fmt.Sprintf("sddl grants %s: %s", sid, hostErrorDetail(err)))
+		}
+	}
 }
 
 // desiredFromSDDL is the reservation an sddl asks for; listen and delegate
@@ -224,6 +258,9 @@ func (r *urlACLResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	plan.ID = plan.URL
 	plan.Listen, plan.Delegate, plan.SDDL = d.listen, d.delegate, d.sddl
 	plan.Entries = types.ListUnknown(urlACLEntryType)
+	if config.User.IsNull() {
+		plan.User = types.StringNull() // sddl alone; planAgainstState may keep the state's
+	}
 	if !req.State.Raw.IsNull() {
 		var state urlACLModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -237,13 +274,19 @@ func (r *urlACLResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 
 // planAgainstState keeps the state's values when the planned reservation
 // means what the state's does, and otherwise returns the attributes whose
-// change forces replacement.
+// change forces replacement. The state's user is kept too: it names the
+// account of the same grant (the state's "Everyone" for a configured
+// "EVERYONE" or "S-1-1-0", or read by import), so a new spelling plans no
+// change.
 func planAgainstState(plan *urlACLModel, state urlACLModel) path.Paths {
 	sameURL := plan.URL.Equal(state.URL)
 	sameGrant := !plan.SDDL.IsUnknown() && !state.SDDL.IsNull() && sddlEquivalent(plan.SDDL.ValueString(), state.SDDL.ValueString())
 	if sameURL && sameGrant {
 		plan.SDDL, plan.Entries = state.SDDL, state.Entries
 		plan.Listen, plan.Delegate = state.Listen, state.Delegate
+		if !state.User.IsNull() && !plan.User.IsUnknown() {
+			plan.User = state.User
+		}
 		return nil
 	}
 	if !sameURL {
@@ -333,7 +376,20 @@ func (r *urlACLResource) Read(ctx context.Context, req resource.ReadRequest, res
 // "Everyone" on a host that calls S-1-1-0 "Jeder"); otherwise sddl, listen
 // and delegate take the host's values, and user stays only while the host
 // still grants that account alone.
+// Right after ImportState (no sddl, no user), user is read from the host
+// too (importedUser).
 func mergeHostURLACL(state *urlACLModel, acl windows.URLACL) diag.Diagnostics {
+	imported := state.SDDL.IsNull() && state.User.IsNull()
+	diags := mergeHostGrant(state, acl)
+	if imported {
+		state.User = importedUser(acl)
+	}
+	return diags
+}
+
+// mergeHostGrant is mergeHostURLACL for sddl, listen, delegate, entries and
+// a configured user.
+func mergeHostGrant(state *urlACLModel, acl windows.URLACL) diag.Diagnostics {
 	entries, diags := urlACLEntriesValue(acl.Entries)
 	state.Entries = entries
 	if !state.SDDL.IsNull() && !state.SDDL.IsUnknown() && sddlEquivalent(state.SDDL.ValueString(), acl.SDDL) &&
@@ -419,7 +475,8 @@ func (r *urlACLResource) Delete(ctx context.Context, req resource.DeleteRequest,
 }
 
 // ImportState takes the URL prefix (terraform import windows_http_urlacl.x
-// https://+:4207/); Read fills in the rest from the host, with user null.
+// https://+:4207/); Read fills in the rest from the host, user included when
+// the reservation is for one account (importedUser).
 func (r *urlACLResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if err := checkURLPrefix(req.ID); err != nil {
 		resp.Diagnostics.AddError("Invalid import ID",

@@ -188,12 +188,13 @@ func TestAccHTTPURLACL_sddl(t *testing.T) {
 }
 
 // TestAccHTTPURLACL_importExisting is the cloning path: a reservation made
-// by hand is reported with the import command, imported, and then managed
-// with user = "Everyone" without being replaced.
+// by hand (the procedures' netsh ... user=EVERYONE) is reported with the import
+// command, imported, and then managed with user = "EVERYONE": the plan after
+// import is empty.
 func TestAccHTTPURLACL_importExisting(t *testing.T) {
 	h := acctest.NewHost(t, nil)
 	const url = "https://+:4207/"
-	config := urlACLConfig(h, userACL(url, "Everyone"))
+	config := urlACLConfig(h, userACL(url, "EVERYONE"))
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -219,26 +220,61 @@ func TestAccHTTPURLACL_importExisting(t *testing.T) {
 						return fmt.Errorf("imported %d resources, want 1", len(states))
 					}
 					attrs := states[0].Attributes
-					for k, want := range map[string]string{"url": url, "sddl": "D:(A;;GX;;;WD)", "listen": "true", "delegate": "false", "entries.0.account": "Everyone"} {
+					for k, want := range map[string]string{"url": url, "user": "Everyone", "sddl": "D:(A;;GX;;;WD)",
+						"listen": "true", "delegate": "false", "entries.0.account": "Everyone"} {
 						if attrs[k] != want {
 							return fmt.Errorf("imported %s = %q, want %q", k, attrs[k], want)
 						}
 					}
-					if _, ok := attrs["user"]; ok && attrs["user"] != "" {
-						return fmt.Errorf("imported user = %q, want null", attrs["user"])
-					}
 					return nil
 				},
 			},
-			{
-				// Naming the account changes the state only: same grant.
-				Config:           config,
-				ConfigPlanChecks: expectAction(urlACLAddress, plancheck.ResourceActionUpdate),
-				Check:            resource.TestCheckResourceAttr(urlACLAddress, "user", "Everyone"),
-			},
+			// user names the imported account: nothing to change.
 			emptyPlanStep(config),
 		},
 	})
+}
+
+// TestAccHTTPURLACL_importPlansClean: a reservation made with
+// user = "EVERYONE" imports to the same grant, and with an import {} block
+// the configuration that made it plans an import with no change; a
+// user-mode reservation for another account, with delegate, too.
+// (TestAccHTTPURLACL_importExisting plans after terraform import.)
+func TestAccHTTPURLACL_importPlansClean(t *testing.T) {
+	h := acctest.NewHost(t, nil)
+	const url = "https://+:4207/"
+	for _, body := range []string{userACL(url, "EVERYONE"), userACL(url, "BUILTIN\\Users", "delegate = true")} {
+		config := urlACLConfig(h, body)
+		resource.Test(t, resource.TestCase{
+			PreCheck:                 func() { acctest.PreCheck(t) },
+			ProtoV6ProviderFactories: acctest.ProviderFactories,
+			CheckDestroy:             checkURLACLsDestroyed(t, h, url),
+			Steps: []resource.TestStep{
+				{Config: config},
+				{
+					ResourceName:      urlACLAddress,
+					ImportState:       true,
+					ImportStateId:     url,
+					ImportStateVerify: true,
+					// Import reads the account's own name (Everyone for
+					// EVERYONE) and the host's SDDL spelling (WD for
+					// S-1-1-0): checked by meaning here, and the next steps
+					// show the configuration plans no change.
+					ImportStateVerifyIgnore: []string{"user", "sddl"},
+					ImportStateCheck:        checkImportedUserACL(url),
+				},
+				{
+					// import {} with the configuration: the plan must be an
+					// import with no change.
+					Config:          config,
+					ResourceName:    urlACLAddress,
+					ImportState:     true,
+					ImportStateKind: resource.ImportBlockWithID,
+					ImportStateId:   url,
+				},
+			},
+		})
+	}
 }
 
 // TestAccHTTPURLACL_germanHost runs the seed's "user=EVERYONE" against a
@@ -269,10 +305,18 @@ func TestAccHTTPURLACL_germanHost(t *testing.T) {
 			},
 			emptyPlanStep(config),
 			{
-				// The host's own name for the same SID: no replacement.
-				Config:           urlACLConfig(h, userACL(url, "Jeder")),
-				ConfigPlanChecks: expectAction(urlACLAddress, plancheck.ResourceActionUpdate),
+				// Import on a German host reads Everyone, not Jeder: the
+				// configuration plans an import with no change.
+				Config:          config,
+				ResourceName:    urlACLAddress,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportStateId:   url,
 			},
+			generatedConfigStep(urlACLAddress, url,
+				plancheck.ExpectKnownValue("windows_http_urlacl.generated", tfjsonpath.New("user"), knownvalue.StringExact("Everyone"))),
+			// The host's own name for the same SID: no change.
+			emptyPlanStep(urlACLConfig(h, userACL(url, "Jeder"))),
 			{
 				Config:           urlACLConfig(h, userACL(url, `BUILTIN\Users`)),
 				ConfigPlanChecks: expectAction(urlACLAddress, plancheck.ResourceActionReplace),
@@ -326,6 +370,48 @@ func TestAccHTTPURLACL_hostileValues(t *testing.T) {
 	})
 }
 
+// TestAccHTTPURLACL_sddlLocalAccount: an sddl naming a local account's SID
+// is looked up on the host at plan and, the account being known, applies.
+func TestAccHTTPURLACL_sddlLocalAccount(t *testing.T) {
+	h := acctest.NewHost(t, []byte(`{"accounts":[{"name":"svc-sage","sid":"S-1-5-21-1-2-3-1001"}]}`))
+	if !h.IsSim() {
+		t.Skip("needs the simulator's local account")
+	}
+	const url = "https://+:4207/"
+	const sddl = "D:(A;;GX;;;S-1-5-21-1-2-3-1001)"
+	config := urlACLConfig(h, fmt.Sprintf("  url  = %s\n  sddl = %s\n", acctest.HCLString(url), acctest.HCLString(sddl)))
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkURLACLsDestroyed(t, h, url),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(urlACLAddress, "entries.0.account", "WIN-ACC\\svc-sage"),
+					checkHostURLACL(t, h, url, sddl),
+				),
+			},
+			emptyPlanStep(config),
+		},
+	})
+}
+
+// checkImportedUserACL checks an imported user-mode reservation: user set
+// and sddl the one-account descriptor it makes.
+func checkImportedUserACL(url string) resource.ImportStateCheckFunc {
+	return func(states []*terraform.InstanceState) error {
+		if len(states) != 1 {
+			return fmt.Errorf("imported %d resources, want 1", len(states))
+		}
+		attrs := states[0].Attributes
+		if attrs["url"] != url || attrs["user"] == "" || attrs["entries.#"] != "1" {
+			return fmt.Errorf("imported url %q user %q entries %s; want %s, a user, 1 entry", attrs["url"], attrs["user"], attrs["entries.#"], url)
+		}
+		return nil
+	}
+}
+
 // checkSimURLACLExact reads the host's state through the simulator's admin
 // API and requires a reservation whose URL is url byte for byte.
 func checkSimURLACLExact(t *testing.T, h *acctest.Host, url, sddl string) resource.TestCheckFunc {
@@ -358,9 +444,15 @@ func TestAccHTTPURLACL_invalid(t *testing.T) {
 		{"url of 10 KB", userACL("https://+:4207/"+strings.Repeat("a/", 5120), "Everyone"), `Invalid value for url(?s).*longer than 2048`},
 		{"user with double quote", userACL("https://+:4207/", `a"b`), `Invalid value for user(?s).*does not allow`},
 		{"user with newline", userACL("https://+:4207/", "a\nb"), `Invalid value for user`},
-		{"user and sddl", userACL("https://+:4207/", "Everyone", `sddl = "D:(A;;GX;;;WD)"`), `Exactly one of these attributes must be configured: \[user,sddl\]`},
-		{"neither user nor sddl", `  url = "https://+:4207/"`, `Exactly one of these attributes must be configured: \[user,sddl\]`},
+		{"user and a contradicting sddl", userACL("https://+:4207/", "Everyone", `sddl = "D:(A;;GX;;;BU)"`),
+			`sddl contradicts user(?s).*D:\(A;;GX;;;BU\).*"Everyone".*remove\s+sddl`},
+		{"user and sddl with other rights", userACL("https://+:4207/", "Everyone", "delegate = true", `sddl = "D:(A;;GX;;;WD)"`),
+			`delegate contradicts sddl`},
+		{"neither user nor sddl", `  url = "https://+:4207/"`, `At least one of these attributes must be configured: \[user,sddl\]`},
 		{"grants nothing", userACL("https://+:4207/", "Everyone", "listen = false"), `Reservation grants nothing(?s).*listen`},
+		{"user unknown on the host", userACL("https://+:4207/", `SAGE300\nobody`), `Cannot resolve user(?s).*1332`},
+		{"sddl with an unknown SID", `  url = "https://+:4207/"` + "\n" + `  sddl = "D:(A;;GX;;;WD)(A;;GX;;;S-1-5-21-1-2-3-4242)"`,
+			`Cannot resolve an account of sddl(?s).*with\s+windows_http_urlacl\.test.*sddl\s+grants\s+S-1-5-21-1-2-3-4242.*1332`},
 		{"sddl malformed", `  url = "https://+:4207/"` + "\n" + `  sddl = "D:(A;;GX;;WD)"`, `Invalid value for sddl(?s).*fields`},
 		{"sddl with trailing newline", `  url = "https://+:4207/"` + "\n" + `  sddl = "D:(A;;GX;;;WD)\n"`, `Invalid value for sddl(?s).*unexpected '\\n'`},
 		{"sddl with contradicting delegate", `  url = "https://+:4207/"` + "\n" + `  sddl = "D:(A;;GX;;;WD)"` + "\n  delegate = true",

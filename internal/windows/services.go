@@ -11,6 +11,8 @@ var serviceScript = loadScript("service")
 const (
 	CodeServiceRequestTimeout = 1053 // ERROR_SERVICE_REQUEST_TIMEOUT: a state was not reached in time
 	CodeServiceDoesNotExist   = 1060 // ERROR_SERVICE_DOES_NOT_EXIST
+	CodeServiceSpecificError  = 1066 // ERROR_SERVICE_SPECIFIC_ERROR: the service stopped with its own exit code
+	CodeProcessAborted        = 1067 // ERROR_PROCESS_ABORTED: the service stopped while starting, leaving no exit code
 	CodeServiceLogonFailed    = 1069 // ERROR_SERVICE_LOGON_FAILED: the service account's logon failed
 )
 
@@ -53,10 +55,13 @@ func (s *Services) Get(ctx context.Context, name string) (Service, error) {
 	return svc, err
 }
 
-// Restart stops the service (and its running dependents), starts it and
+// Restart stops the running dependents and the service, starts it and
 // waits for Running, then starts the dependents again, all within timeout
 // (rounded up to whole seconds). On failure the error carries 1053 for a
-// timeout or the service's Win32 exit code, with its state in the message.
+// timeout, StartService's Win32 code (1069, ...), or, for a service that
+// stopped while starting, its exit code (1066 with the service-specific
+// code in the message; 1067 when it left none), with its state in the
+// message.
 func (s *Services) Restart(ctx context.Context, name string, timeout time.Duration) (Service, error) {
 	seconds := int((timeout + time.Second - 1) / time.Second)
 	var svc Service

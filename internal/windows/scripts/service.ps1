@@ -2,9 +2,10 @@
 # restart it with bounded waits.
 #
 # .NET and Windows APIs: System.ServiceProcess.ServiceController (Status,
-# DisplayName, ServiceName, DependentServices, Stop, Start, Refresh,
-# WaitForStatus(ServiceControllerStatus, TimeSpan), which throws
-# System.ServiceProcess.TimeoutException when the time runs out); the start
+# DisplayName, ServiceName, DependentServices, Stop, Start, Refresh); waits
+# poll Status against one deadline rather than WaitForStatus, which cannot
+# see a start fall back to Stopped and throws
+# System.ServiceProcess.TimeoutException, without a Win32 code; the start
 # type from the service's registry key (HKLM\SYSTEM\CurrentControlSet\
 # Services\NAME: Start 2/3/4, DelayedAutostart 1), as ServiceController.
 # StartType needs .NET 4.6.1; exit codes from CIM Win32_Service (ExitCode,
@@ -13,9 +14,11 @@
 # ::new().
 #
 # Errors (System Error Codes): 1060 ERROR_SERVICE_DOES_NOT_EXIST, 1053
-# ERROR_SERVICE_REQUEST_TIMEOUT when a state is not reached in time, or the
-# Win32 exit code the service failed to start with (1069
-# ERROR_SERVICE_LOGON_FAILED, ...), with the state and exit code named.
+# ERROR_SERVICE_REQUEST_TIMEOUT when a state is not reached in time, the
+# Win32 code StartService failed with (1069 ERROR_SERVICE_LOGON_FAILED,
+# ...), or the exit code of a service that stopped while starting (1067
+# ERROR_PROCESS_ABORTED when it left none), with the state and exit codes
+# named.
 
 Add-Type -AssemblyName System.ServiceProcess
 
@@ -96,48 +99,102 @@ function ConvertTo-ServiceResult($Controller) {
     }
 }
 
-function Get-Remaining([datetime]$Deadline) {
-    $left = $Deadline - [DateTime]::UtcNow
-    if ($left -lt [TimeSpan]::Zero) { return [TimeSpan]::Zero }
-    return $left
-}
-
-# New-StateError is the failure of a wait: the service's Win32 exit code if
-# it has one, else 1053, with the state and exit code in the message.
-function New-StateError($Controller, [string]$Wanted, [int]$Seconds) {
+# New-TimeoutError is the failure of a wait that ran out of time: always
+# 1053 ERROR_SERVICE_REQUEST_TIMEOUT, with the state and exit codes named.
+function New-TimeoutError($Controller, [string]$Wanted, [int]$Seconds) {
     $Controller.Refresh()
     $codes = Get-ServiceExitCodes $Controller.ServiceName
-    $code = 1053
-    # 1066 ERROR_SERVICE_SPECIFIC_ERROR: the service-specific code says more.
+    return (New-OpError 1053 ('service {0} did not reach {1} within {2} s: it is {3}, exit code {4}, service-specific exit code {5}' -f
+            $Controller.ServiceName, $Wanted, $Seconds, $Controller.Status, $codes.exit, $codes.specific))
+}
+
+# New-FellBackError is a start that ended in Stopped (StartService
+# succeeded, then the service stopped): its Win32 exit code (1066
+# ERROR_SERVICE_SPECIFIC_ERROR puts the service's own code in the message),
+# or 1067 ERROR_PROCESS_ABORTED when it stopped without one.
+function New-FellBackError($Controller) {
+    $codes = Get-ServiceExitCodes $Controller.ServiceName
+    $code = 1067
     if ($codes.exit -ne 0) { $code = $codes.exit }
-    $message = ('service {0} did not reach {1} within {2} s: it is {3}, exit code {4}, service-specific exit code {5}' -f
-        $Controller.ServiceName, $Wanted, $Seconds, $Controller.Status, $codes.exit, $codes.specific)
-    return (New-OpError $code $message)
+    return (New-OpError $code ('service {0} stopped while starting (StartPending, then Stopped): exit code {1}, service-specific exit code {2}' -f
+            $Controller.ServiceName, $codes.exit, $codes.specific))
 }
 
-# Wait-ServiceStatus waits for a status until the deadline (WaitForStatus
-# with the time left).
-function Wait-ServiceStatus($Controller, [string]$Status, [datetime]$Deadline, [int]$Seconds) {
-    $wanted = [System.ServiceProcess.ServiceControllerStatus]$Status
-    try {
-        $Controller.WaitForStatus($wanted, (Get-Remaining $Deadline))
-    } catch {
-        throw (New-StateError $Controller $Status $Seconds)
-    }
-}
-
-# Wait-ServiceRunning polls after a start: a service that stops again (its
-# start failed) fails at once with its exit code instead of at the deadline.
-function Wait-ServiceRunning($Controller, [datetime]$Deadline, [int]$Seconds) {
+# Wait-ServiceSettled polls a starting service until it is Running, Paused
+# or, its start having failed (often through StopPending), Stopped; it fails
+# with 1053 at the deadline. It returns the status: a start that fails is
+# seen when the service stops, not when the time runs out
+# (WaitForStatus(Running) would wait the whole timeout).
+function Wait-ServiceSettled($Controller, [datetime]$Deadline, [int]$Seconds) {
+    $statusEnum = [System.ServiceProcess.ServiceControllerStatus]
     while ($true) {
         $Controller.Refresh()
         $status = $Controller.Status
-        if ($status -eq [System.ServiceProcess.ServiceControllerStatus]::Running) { return }
-        if ($status -eq [System.ServiceProcess.ServiceControllerStatus]::Stopped -or [DateTime]::UtcNow -ge $Deadline) {
-            throw (New-StateError $Controller 'Running' $Seconds)
-        }
+        if ($status -eq $statusEnum::Running -or $status -eq $statusEnum::Stopped -or $status -eq $statusEnum::Paused) { return $status }
+        if ([DateTime]::UtcNow -ge $Deadline) { throw (New-TimeoutError $Controller 'Running' $Seconds) }
         Start-Sleep -Milliseconds $ServicePollMilliseconds
     }
+}
+
+# Wait-ServiceRunning waits after a start: Running returns, a service that
+# falls back to Stopped fails at once with its exit codes, the deadline
+# fails with 1053.
+function Wait-ServiceRunning($Controller, [datetime]$Deadline, [int]$Seconds) {
+    $status = Wait-ServiceSettled $Controller $Deadline $Seconds
+    if ($status -eq [System.ServiceProcess.ServiceControllerStatus]::Running) { return }
+    if ($status -eq [System.ServiceProcess.ServiceControllerStatus]::Stopped) { throw (New-FellBackError $Controller) }
+    throw (New-OpError 1053 ('service {0} did not reach Running: it is {1}' -f $Controller.ServiceName, $status))
+}
+
+# Wait-ServiceStopped polls until Stopped, failing with 1053 at the deadline.
+function Wait-ServiceStopped($Controller, [datetime]$Deadline, [int]$Seconds) {
+    while ($true) {
+        $Controller.Refresh()
+        if ($Controller.Status -eq [System.ServiceProcess.ServiceControllerStatus]::Stopped) { return }
+        if ([DateTime]::UtcNow -ge $Deadline) { throw (New-TimeoutError $Controller 'Stopped' $Seconds) }
+        Start-Sleep -Milliseconds $ServicePollMilliseconds
+    }
+}
+
+# Test-ServiceTimeoutException says an exception chain holds
+# System.ServiceProcess.TimeoutException, which carries no Win32 code.
+function Test-ServiceTimeoutException([System.Exception]$Exception) {
+    for ($e = $Exception; $null -ne $e; $e = $e.InnerException) {
+        if ($e -is [System.ServiceProcess.TimeoutException]) { return $true }
+    }
+    return $false
+}
+
+# Stop-ServiceWithin stops one service and waits for Stopped until the
+# deadline. The caller stops its dependents first (Invoke-service.restart),
+# so ServiceController.Stop finds them all Stopped and sends only the stop
+# control: its own handling of running dependents (Stop and a fixed 30 s
+# WaitForStatus for each, .NET Framework reference source,
+# ServiceController.cs) would run outside the deadline and fail with a
+# TimeoutException without a Win32 code. Should another process start a
+# dependent in between, that TimeoutException is reported as 1053.
+function Stop-ServiceWithin([string]$Name, [datetime]$Deadline, [int]$Seconds) {
+    $statusEnum = [System.ServiceProcess.ServiceControllerStatus]
+    $sc = Get-ServiceController $Name
+    if ($sc.Status -eq $statusEnum::StartPending -or $sc.Status -eq $statusEnum::ContinuePending -or $sc.Status -eq $statusEnum::PausePending) {
+        # A pending start accepts no stop control: let it settle first.
+        if ((Wait-ServiceSettled $sc $Deadline $Seconds) -eq $statusEnum::Stopped) { return }
+    }
+    if ($sc.Status -eq $statusEnum::Stopped) { return }
+    if ($sc.Status -ne $statusEnum::StopPending) {
+        try {
+            $sc.Stop()
+        } catch {
+            if (Test-ServiceTimeoutException $_.Exception) { throw (New-TimeoutError $sc 'Stopped' $Seconds) }
+            $sc.Refresh()
+            if ($sc.Status -ne $statusEnum::Stopped -and $sc.Status -ne $statusEnum::StopPending) {
+                $code = Get-ErrorCode $_.Exception
+                throw (New-OpError $code ('service {0} could not be stopped: it is {1}, error {2}: {3}' -f
+                        $Name, $sc.Status, $code, $_.Exception.InnerException.Message))
+            }
+        }
+    }
+    Wait-ServiceStopped $sc $Deadline $Seconds
 }
 
 # Start-ServiceChecked starts a service; StartService's own failure (1069
@@ -157,9 +214,14 @@ function Invoke-service.get([hashtable]$A) {
     return (ConvertTo-ServiceResult (Get-ServiceController (Get-ServiceNameArg $A)))
 }
 
-# Invoke-service.restart stops the running dependents and the service
-# (ServiceController.Stop stops dependents first), starts the service and
-# then the dependents that were running, each wait bounded by one deadline.
+# Invoke-service.restart stops the running dependents itself, each waited
+# to Stopped, then the service; starts the service and then the dependents
+# that were running, every wait bounded by one deadline. DependentServices
+# (EnumDependentServices) lists the dependents in reverse start order, the
+# order to stop them in ("EnumDependentServicesW", learn.microsoft.com), so
+# they start in the reverse. A service that is StartPending when the restart
+# begins is waited out first: one that falls back to Stopped fails at once
+# with its exit codes.
 function Invoke-service.restart([hashtable]$A) {
     $sc = Get-ServiceController (Get-ServiceNameArg $A)
     $seconds = Get-TimeoutArg $A
@@ -169,18 +231,18 @@ function Invoke-service.restart([hashtable]$A) {
     foreach ($d in $sc.DependentServices) {
         if ($d.Status -ne $statusEnum::Stopped) { $wasRunning += $d.ServiceName }
     }
-    if ($sc.Status -eq $statusEnum::StartPending) { Wait-ServiceStatus $sc 'Running' $deadline $seconds }
-    if ($sc.Status -ne $statusEnum::Stopped -and $sc.Status -ne $statusEnum::StopPending) { $sc.Stop() }
-    Wait-ServiceStatus $sc 'Stopped' $deadline $seconds
+    if ($sc.Status -eq $statusEnum::StartPending) {
+        if ((Wait-ServiceSettled $sc $deadline $seconds) -eq $statusEnum::Stopped) { throw (New-FellBackError $sc) }
+    }
+    foreach ($name in $wasRunning) { Stop-ServiceWithin $name $deadline $seconds }
+    Stop-ServiceWithin $sc.ServiceName $deadline $seconds
     Start-ServiceChecked $sc $seconds
     Wait-ServiceRunning $sc $deadline $seconds
-    # DependentServices lists indirect dependents first; start in reverse.
     [array]::Reverse($wasRunning)
     foreach ($name in $wasRunning) {
         $dependent = Get-ServiceController $name
-        $dependent.Refresh()
         if ($dependent.Status -eq $statusEnum::Running) { continue }
-        Start-ServiceChecked $dependent $seconds
+        if ($dependent.Status -ne $statusEnum::StartPending) { Start-ServiceChecked $dependent $seconds }
         Wait-ServiceRunning $dependent $deadline $seconds
     }
     return (ConvertTo-ServiceResult $sc)

@@ -16,6 +16,8 @@ import (
 const (
 	errServiceRequestTimeout = 1053 // ERROR_SERVICE_REQUEST_TIMEOUT
 	errServiceDoesNotExist   = 1060 // ERROR_SERVICE_DOES_NOT_EXIST
+	errServiceSpecificError  = 1066 // ERROR_SERVICE_SPECIFIC_ERROR
+	errProcessAborted        = 1067 // ERROR_PROCESS_ABORTED
 	errServiceLogonFailed    = 1069 // ERROR_SERVICE_LOGON_FAILED
 )
 
@@ -24,6 +26,8 @@ const (
 var serviceMessages = map[int]string{
 	errServiceRequestTimeout: "The service did not respond to the start or control request in a timely fashion.",
 	errServiceDoesNotExist:   "The specified service does not exist as an installed service.",
+	errServiceSpecificError:  "The service has returned a service-specific error code.",
+	errProcessAborted:        "The process terminated unexpectedly.",
 	errServiceLogonFailed:    "The service did not start due to a logon failure.",
 }
 
@@ -57,9 +61,23 @@ type ServiceState struct {
 	// StartFailsWith, if not 0, is the Win32 code every start fails with
 	// (1069 for a wrong service account password) until it is cleared.
 	StartFailsWith int `json:"start_fails_with,omitempty"`
-	// StartDelayMS is how long a start takes; a restart whose timeout is
-	// shorter leaves the service StartPending and fails with 1053.
+	// StartDelayMS is how long a start takes (and how long a service that
+	// is StartPending in the document still takes); a restart with less time
+	// left leaves the service StartPending and fails with 1053.
 	StartDelayMS int `json:"start_delay_ms,omitempty"`
+	// FallsBack makes every start fail after StartDelayMS in StartPending:
+	// StartService succeeds, then the service stops again with
+	// FallBackExitCode (0 when it left none) and
+	// FallBackServiceSpecificExitCode, as a service whose ServiceMain
+	// reports SERVICE_STOPPED with dwWin32ExitCode set does (1066
+	// ERROR_SERVICE_SPECIFIC_ERROR with dwServiceSpecificExitCode;
+	// "SERVICE_STATUS structure", learn.microsoft.com).
+	FallsBack                       bool `json:"falls_back,omitempty"`
+	FallBackExitCode                int  `json:"fall_back_exit_code,omitempty"`
+	FallBackServiceSpecificExitCode int  `json:"fall_back_service_specific_exit_code,omitempty"`
+	// StopDelayMS is how long a stop takes; a restart with less time left
+	// leaves the service StopPending and fails with 1053.
+	StopDelayMS int `json:"stop_delay_ms,omitempty"`
 	// ConfigPath is the service's .exe.config and URISetting the appSettings
 	// key that holds the URI it listens on (default: HttpsServiceUri, then
 	// ServiceUri); together they say which HTTPS endpoint it serves.
@@ -194,13 +212,18 @@ func serviceGet(h *Host, raw json.RawMessage) (any, error) {
 }
 
 // serviceRestart restarts as the op script does: note the running
-// dependents, stop them and the service (ServiceController.Stop stops
-// dependents first; a StopPending service is waited out, a StartPending one
-// waited to Running first), start the service, wait for Running
-// (ServiceController.WaitForStatus(status, TimeSpan), which gives up with a
-// TimeoutException the script reports as 1053), then start the dependents
-// that were running. The simulator does not sleep: a start takes
-// start_delay_ms, and one longer than the timeout is the timeout.
+// dependents; wait out a StartPending service (one that falls back to
+// Stopped fails at once with its exit codes); stop the running dependents
+// one by one, in EnumDependentServices order (reverse start order:
+// "EnumDependentServicesW", learn.microsoft.com), each waited to Stopped,
+// then the service; start it and wait for Running; start the dependents
+// that were running, in start order. Every wait takes from one deadline of
+// timeout_seconds: running out fails with 1053 (the script never lets
+// ServiceController.Stop wait its fixed 30 s per running dependent, .NET
+// Framework reference source ServiceController.cs, nor report that
+// TimeoutException, which has no Win32 code). The simulator does not
+// sleep: starts and stops take start_delay_ms and stop_delay_ms of the
+// deadline.
 func serviceRestart(h *Host, raw json.RawMessage) (any, error) {
 	i, a, err := h.lookupService("service.restart", raw)
 	if err != nil {
@@ -213,67 +236,154 @@ func serviceRestart(h *Host, raw json.RawMessage) (any, error) {
 	if timeout < 1 || timeout > 86400 {
 		return nil, h.win32Error(errInvalidParameter, "timeout_seconds: must be between 1 and 86400")
 	}
+	r := &restart{h: h, seconds: timeout, leftMS: timeout * 1000}
+	stopOrder := h.dependentsStopOrder(i)
 	var running []int
-	for _, d := range h.dependentsOf(i) {
+	for _, d := range stopOrder {
 		if h.services[d].Status != statusStopped {
 			running = append(running, d)
 		}
-		h.stopService(d)
 	}
-	h.stopService(i)
-	if err := h.startService(i, timeout); err != nil {
+	if h.services[i].Status == statusStartPending {
+		if err := r.settle(i); err != nil {
+			return nil, err
+		}
+		if h.services[i].Status == statusStopped {
+			return nil, fellBackError(h.services[i])
+		}
+	}
+	for _, d := range append(running, i) {
+		if err := r.stop(d); err != nil {
+			return nil, err
+		}
+	}
+	if err := r.start(i); err != nil {
 		return nil, err
 	}
 	for _, d := range slices.Backward(running) {
-		if err := h.startService(d, timeout); err != nil {
+		if err := r.start(d); err != nil {
 			return nil, err
 		}
 	}
 	return h.serviceView(i), nil
 }
 
-// dependentsOf lists the services that depend on service i, directly or
-// not, as EnumDependentServices does (ServiceController.DependentServices).
-func (h *Host) dependentsOf(i int) []int {
+// dependentsStopOrder lists the services that depend on service i, directly
+// or not, as EnumDependentServices does (ServiceController.DependentServices):
+// every service after the services that depend on it, the order to stop
+// them in.
+func (h *Host) dependentsStopOrder(i int) []int {
 	var out []int
-	queue := []int{i}
-	for len(queue) > 0 {
-		cur := queue[0]
-		queue = queue[1:]
+	visited := map[int]bool{i: true}
+	var visit func(cur int)
+	visit = func(cur int) {
 		for _, name := range h.services[cur].DependentServices {
 			d := h.findService(name)
-			if d >= 0 && d != i && !slices.Contains(out, d) {
-				out = append(out, d)
-				queue = append(queue, d)
+			if d < 0 || visited[d] {
+				continue
 			}
+			visited[d] = true
+			visit(d)
+			out = append(out, d)
 		}
 	}
+	visit(i)
 	return out
 }
 
-// stopService stops a service; a pending start or stop completes first.
-func (h *Host) stopService(i int) {
-	s := &h.services[i]
-	s.Status, s.ExitCode, s.ServiceSpecificExitCode = statusStopped, 0, 0
+// restart is one service.restart's deadline: the milliseconds left of its
+// timeout.
+type restart struct {
+	h       *Host
+	seconds int
+	leftMS  int
 }
 
-// startService starts a stopped service. A start that fails leaves it
-// Stopped with the failure as its exit code (StartService's error, e.g.
-// 1069); one slower than the timeout leaves it StartPending (1053).
-func (h *Host) startService(i, timeoutSeconds int) error {
-	s := &h.services[i]
+// take spends ms of the deadline; false when fewer are left (the wait runs
+// out first, and the deadline is spent).
+func (r *restart) take(ms int) bool {
+	if ms > r.leftMS {
+		r.leftMS = 0
+		return false
+	}
+	r.leftMS -= ms
+	return true
+}
+
+// timeoutError is a wait that ran out of time, as the script's
+// New-TimeoutError reports it: 1053 with the state and exit codes.
+func (r *restart) timeoutError(s ServiceState, wanted string) *OpError {
+	return serviceError(errServiceRequestTimeout,
+		"service %s did not reach %s within %d s: it is %s, exit code %d, service-specific exit code %d",
+		s.Name, wanted, r.seconds, s.Status, s.ExitCode, s.ServiceSpecificExitCode)
+}
+
+// fellBackError is a start that ended in Stopped, as the script's
+// New-FellBackError reports it: the service's exit code, or 1067
+// ERROR_PROCESS_ABORTED when it left none.
+func fellBackError(s ServiceState) *OpError {
+	code := s.ExitCode
+	if code == 0 {
+		code = errProcessAborted
+	}
+	return serviceError(code, "service %s stopped while starting (StartPending, then Stopped): exit code %d, service-specific exit code %d",
+		s.Name, s.ExitCode, s.ServiceSpecificExitCode)
+}
+
+// settle waits out a pending start: the service ends Running, or Stopped
+// with its exit codes when it falls back; 1053 if it takes longer than the
+// time left.
+func (r *restart) settle(i int) error {
+	s := &r.h.services[i]
+	if !r.take(s.StartDelayMS) {
+		s.Status = statusStartPending
+		return r.timeoutError(*s, statusRunning)
+	}
+	if s.FallsBack {
+		s.Status, s.ExitCode, s.ServiceSpecificExitCode = statusStopped, s.FallBackExitCode, s.FallBackServiceSpecificExitCode
+		return nil
+	}
+	s.Status = statusRunning
+	s.ListeningURI = r.h.configuredURI(*s)
+	return nil
+}
+
+// stop stops a service and waits for Stopped: a pending start settles
+// first; a stop slower than the time left leaves it StopPending (1053).
+func (r *restart) stop(i int) error {
+	s := &r.h.services[i]
+	if s.Status == statusStartPending {
+		if err := r.settle(i); err != nil {
+			return err
+		}
+	}
+	if s.Status == statusStopped {
+		return nil
+	}
+	if !r.take(s.StopDelayMS) {
+		s.Status = statusStopPending
+		return r.timeoutError(*s, statusStopped)
+	}
+	s.Status, s.ExitCode, s.ServiceSpecificExitCode = statusStopped, 0, 0
+	return nil
+}
+
+// start starts a stopped service and waits for Running. StartService's own
+// failure (start_fails_with, e.g. 1069) leaves it Stopped with that code; a
+// start that falls back fails with the exit codes as soon as it stops; one
+// slower than the time left leaves it StartPending (1053).
+func (r *restart) start(i int) error {
+	s := &r.h.services[i]
 	if s.StartFailsWith != 0 {
 		s.Status, s.ExitCode = statusStopped, s.StartFailsWith
 		return serviceError(s.StartFailsWith, "service %s failed to start: it is %s, exit code %d", s.Name, s.Status, s.ExitCode)
 	}
-	if s.StartDelayMS > timeoutSeconds*1000 {
-		s.Status = statusStartPending
-		return serviceError(errServiceRequestTimeout,
-			"service %s did not reach Running within %d s: it is %s, exit code %d, service-specific exit code %d",
-			s.Name, timeoutSeconds, s.Status, s.ExitCode, s.ServiceSpecificExitCode)
+	if err := r.settle(i); err != nil {
+		return err
 	}
-	s.Status = statusRunning
-	s.ListeningURI = h.configuredURI(*s)
+	if s.Status == statusStopped {
+		return fellBackError(*s)
+	}
 	s.Restarts++
 	return nil
 }

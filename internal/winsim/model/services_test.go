@@ -83,6 +83,80 @@ func TestServiceRestart(t *testing.T) {
 			restarted: map[string]int{"Svc": 0},
 		},
 		{
+			name: "dependent slower to stop than the timeout: 1053, the service left running",
+			services: []ServiceState{
+				{Name: "Svc", DependentServices: []string{"DepA"}},
+				{Name: "DepA", StopDelayMS: 3000},
+			},
+			timeout:   2,
+			code:      errServiceRequestTimeout,
+			wantMsg:   []string{"DepA did not reach Stopped within 2 s", "it is StopPending"},
+			want:      map[string]string{"Svc": statusRunning, "DepA": statusStopPending},
+			restarted: map[string]int{"Svc": 0, "DepA": 0},
+		},
+		{
+			name: "one deadline for every wait",
+			services: []ServiceState{
+				{Name: "Svc", DependentServices: []string{"DepA"}, StartDelayMS: 1500},
+				{Name: "DepA", StopDelayMS: 1000},
+			},
+			timeout:   2,
+			code:      errServiceRequestTimeout,
+			wantMsg:   []string{"Svc did not reach Running within 2 s", "StartPending"},
+			want:      map[string]string{"Svc": statusStartPending, "DepA": statusStopped},
+			restarted: map[string]int{"Svc": 0, "DepA": 0},
+		},
+		{
+			name: "start falls back to Stopped: its exit codes, before the timeout",
+			services: []ServiceState{{Name: "Svc", StartDelayMS: 500, FallsBack: true,
+				FallBackExitCode: errServiceSpecificError, FallBackServiceSpecificExitCode: 42}},
+			timeout:   600,
+			code:      errServiceSpecificError,
+			wantMsg:   []string{"Svc stopped while starting", "exit code 1066", "service-specific exit code 42"},
+			want:      map[string]string{"Svc": statusStopped},
+			restarted: map[string]int{"Svc": 0},
+		},
+		{
+			name:      "start falls back without an exit code: 1067",
+			services:  []ServiceState{{Name: "Svc", FallsBack: true}},
+			code:      errProcessAborted,
+			wantMsg:   []string{"stopped while starting", "exit code 0", "terminated unexpectedly"},
+			want:      map[string]string{"Svc": statusStopped},
+			restarted: map[string]int{"Svc": 0},
+		},
+		{
+			name:      "start that would fall back after the timeout: 1053",
+			services:  []ServiceState{{Name: "Svc", StartDelayMS: 5000, FallsBack: true, FallBackExitCode: errServiceSpecificError}},
+			timeout:   2,
+			code:      errServiceRequestTimeout,
+			wantMsg:   []string{"did not reach Running within 2 s", "StartPending"},
+			want:      map[string]string{"Svc": statusStartPending},
+			restarted: map[string]int{"Svc": 0},
+		},
+		{
+			name: "StartPending when the restart begins, then falls back: its exit codes, nothing stopped",
+			services: []ServiceState{
+				{Name: "Svc", Status: statusStartPending, DependentServices: []string{"DepA"}, StartDelayMS: 100,
+					FallsBack: true, FallBackExitCode: errServiceLogonFailed},
+				{Name: "DepA"},
+			},
+			code:      errServiceLogonFailed,
+			wantMsg:   []string{"Svc stopped while starting", "exit code 1069"},
+			want:      map[string]string{"Svc": statusStopped, "DepA": statusRunning},
+			restarted: map[string]int{"Svc": 0, "DepA": 0},
+		},
+		{
+			name: "dependent falls back when started again",
+			services: []ServiceState{
+				{Name: "Svc", DependentServices: []string{"DepA"}},
+				{Name: "DepA", FallsBack: true, FallBackExitCode: errServiceSpecificError, FallBackServiceSpecificExitCode: 7},
+			},
+			code:      errServiceSpecificError,
+			wantMsg:   []string{"DepA stopped while starting", "service-specific exit code 7"},
+			want:      map[string]string{"Svc": statusRunning, "DepA": statusStopped},
+			restarted: map[string]int{"Svc": 1, "DepA": 0},
+		},
+		{
 			name:      "slow start within the timeout",
 			services:  []ServiceState{{Name: "Svc", StartDelayMS: 1500}},
 			timeout:   2,
@@ -133,5 +207,28 @@ func TestServiceStateValidation(t *testing.T) {
 		if _, err := NewFromJSON([]byte(doc)); err == nil {
 			t.Errorf("%s: accepted", doc)
 		}
+	}
+}
+
+// TestServiceDependentsStopOrder: dependents are stopped as
+// EnumDependentServices lists them, every service after those that depend
+// on it (and started in the reverse).
+func TestServiceDependentsStopOrder(t *testing.T) {
+	h := serviceHost(
+		ServiceState{Name: "Svc", DependentServices: []string{"DepA", "DepB"}},
+		ServiceState{Name: "DepA", DependentServices: []string{"DepC"}},
+		ServiceState{Name: "DepB", DependentServices: []string{"DepC"}},
+		ServiceState{Name: "DepC"},
+	)
+	var names []string
+	for _, i := range h.dependentsStopOrder(h.findService("Svc")) {
+		names = append(names, h.services[i].Name)
+	}
+	pos := map[string]int{}
+	for n, name := range names {
+		pos[name] = n
+	}
+	if len(names) != 3 || pos["DepC"] > pos["DepA"] || pos["DepC"] > pos["DepB"] {
+		t.Errorf("stop order %v: want DepA, DepB and DepC once each, DepC before the services it depends on", names)
 	}
 }
