@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -34,6 +35,7 @@ func newDotNetAppSettingResource() resource.Resource { return &dotNetAppSettingR
 var (
 	_ resource.ResourceWithConfigure   = (*dotNetAppSettingResource)(nil)
 	_ resource.ResourceWithImportState = (*dotNetAppSettingResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*dotNetAppSettingResource)(nil)
 )
 
 type dotNetAppSettingModel struct {
@@ -65,11 +67,15 @@ func (r *dotNetAppSettingResource) Schema(_ context.Context, _ resource.SchemaRe
 				Validators:    []validator.String{stringCheck{description: "an absolute Windows path", check: checkAbsoluteWindowsPath}},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
 			"key": schema.StringAttribute{Required: true,
-				Description:   "The appSettings key, such as ServiceUri or HttpsServiceUri (compared case-insensitively, as .NET does). Changing it replaces the resource.",
-				Validators:    []validator.String{stringCheck{description: "a non-empty key", check: checkNonEmpty}},
+				Description: "The appSettings key, such as ServiceUri or HttpsServiceUri (compared case-insensitively, as .NET does). Changing it replaces the resource.",
+				Validators: []validator.String{
+					stringCheck{description: "a non-empty key", check: checkNonEmpty},
+					stringCheck{description: "text an XML file can hold", check: checkXMLText},
+				},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
 			"value": schema.StringAttribute{Required: true,
-				Description: "The value to set, such as https://sage300.example.local:4207."},
+				Description: "The value to set, such as https://sage300.example.local:4207.",
+				Validators:  []validator.String{stringCheck{description: "text an XML file can hold", check: checkXMLText}}},
 			"original_value": schema.StringAttribute{Computed: true,
 				Description:   "The value before Terraform set it (null if the entry did not exist); destroy restores it. After import, the value at import time.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
@@ -89,6 +95,24 @@ func checkAbsoluteWindowsPath(s string) error {
 		return nil
 	}
 	return errors.New(`must be an absolute path such as C:\Program Files\App\App.exe.config`)
+}
+
+// checkXMLText refuses what a .config file cannot hold: NUL and the C0
+// control characters but TAB, CR and LF, and U+FFFE/U+FFFF, which are not
+// XML 1.0 characters (XML 1.0, 2.2 Characters, production [2] Char): written
+// raw they leave a file no XML reader loads, the application's included.
+// U+007F is a legal XML character but a control character XML 1.0
+// discourages (the note in 2.2); nothing in a .config needs it and editors
+// hide it, so it is refused too. The host refuses the same (87).
+func checkXMLText(s string) error {
+	pos := 0
+	for _, r := range s {
+		pos++
+		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7F || r == 0xFFFE || r == 0xFFFF {
+			return fmt.Errorf("character U+%04X at position %d cannot be stored in an XML configuration file (XML 1.0 cannot hold it); remove it", r, pos)
+		}
+	}
+	return nil
 }
 
 func checkNonEmpty(s string) error {
@@ -111,7 +135,7 @@ func (r *dotNetAppSettingResource) Create(ctx context.Context, req resource.Crea
 	if !ok {
 		return
 	}
-	change, err := r.host.AppConfig().Set(ctx, plan.ConfigPath.ValueString(), plan.Key.ValueString(), plan.Value.ValueString())
+	change, err := r.host.AppConfig().Set(ctx, plan.ConfigPath.ValueString(), plan.Key.ValueString(), plan.Value.ValueString(), nil)
 	if err != nil {
 		addAppSettingError(&resp.Diagnostics, "Cannot set "+plan.Key.ValueString(), plan.ConfigPath.ValueString(), err)
 		return
@@ -145,12 +169,21 @@ func (r *dotNetAppSettingResource) Read(ctx context.Context, req resource.ReadRe
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
+// Update sets the new value if the entry is still what the plan read:
+// another change since (another resource on the key, a person) is reported
+// rather than overwritten.
 func (r *dotNetAppSettingResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	plan, ok := loadForHost[dotNetAppSettingModel](ctx, req.Plan, r.host, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	if _, err := r.host.AppConfig().Set(ctx, plan.ConfigPath.ValueString(), plan.Key.ValueString(), plan.Value.ValueString()); err != nil {
+	var prior dotNetAppSettingModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	expect := &windows.Expect{Value: prior.Value.ValueStringPointer()}
+	if _, err := r.host.AppConfig().Set(ctx, plan.ConfigPath.ValueString(), plan.Key.ValueString(), plan.Value.ValueString(), expect); err != nil {
 		addAppSettingError(&resp.Diagnostics, "Cannot set "+plan.Key.ValueString(), plan.ConfigPath.ValueString(), err)
 		return
 	}
@@ -159,18 +192,21 @@ func (r *dotNetAppSettingResource) Update(ctx context.Context, req resource.Upda
 }
 
 // Delete restores the original value, or removes the entry Terraform
-// created. A file that is gone has nothing to restore.
+// created, if the entry is still what the last refresh read: a change made
+// since is reported rather than overwritten. A file that is gone has
+// nothing to restore.
 func (r *dotNetAppSettingResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	state, ok := loadForHost[dotNetAppSettingModel](ctx, req.State, r.host, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	api, file, key := r.host.AppConfig(), state.ConfigPath.ValueString(), state.Key.ValueString()
+	expect := &windows.Expect{Value: state.Value.ValueStringPointer()}
 	var err error
 	if state.OriginalExisted.ValueBool() {
-		_, err = api.Set(ctx, file, key, state.OriginalValue.ValueString())
+		_, err = api.Set(ctx, file, key, state.OriginalValue.ValueString(), expect)
 	} else {
-		err = api.Remove(ctx, file, key)
+		err = api.Remove(ctx, file, key, expect)
 	}
 	if err != nil && !windows.IsNotFound(err) {
 		addAppSettingError(&resp.Diagnostics, "Cannot restore the original "+key, file, err)
@@ -199,6 +235,12 @@ func addAppSettingError(diags *diag.Diagnostics, summary, file string, err error
 		detail += "\n\nThe file " + file + " does not exist on the host: check config_path and that the application is installed."
 	case windows.CodeInvalidData:
 		detail += "\n\nThe file is not a well-formed .NET configuration file (<configuration> root). Fix it, or restore it from " + file + ".tfbak if a backup is there."
+	case windows.CodeNotSupported:
+		detail += "\n\nThe application reads its appSettings from the file named above, not from " + file + ": manage the entry there."
+	case windows.CodeRevisionMismatch:
+		detail += "\n\nThe entry changed after Terraform read it, so nothing was written, to keep that change. " +
+			"If another windows_dotnet_app_setting (here or in another configuration) manages the same key, keep only one. " +
+			"Run terraform plan again to see the entry as it is now."
 	}
 	diags.AddError(summary, detail)
 }
