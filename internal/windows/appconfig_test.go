@@ -17,7 +17,10 @@ func TestAppConfigExpectArgs(t *testing.T) {
 		want   string
 		wantOp string
 	}{
-		{"set without expect", func(a *AppConfig) error { _, err := a.Set(context.Background(), `C:\a.config`, "K", "v", nil); return err },
+		{"set without expect", func(a *AppConfig) error {
+			_, err := a.Set(context.Background(), `C:\a.config`, "K", "v", nil)
+			return err
+		},
 			`{"key":"K","path":"C:\\a.config","value":"v"}`, "appconfig.set"},
 		{"set expecting a value", func(a *AppConfig) error {
 			_, err := a.Set(context.Background(), `C:\a.config`, "K", "v", &Expect{Value: &value})
