@@ -92,9 +92,7 @@ func claimsOfRun(host *windows.Host) *appSettingClaims {
 
 // claimToken returns the resource's claim token from its private state, or
 // a new one.
-func claimToken(ctx context.Context, private interface {
-	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
-}, diags *diag.Diagnostics) string {
+func claimToken(ctx context.Context, private privateData, diags *diag.Diagnostics) string {
 	raw, d := private.GetKey(ctx, appSettingClaimKey)
 	diags.Append(d...)
 	var token string

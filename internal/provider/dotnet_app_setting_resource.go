@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -144,6 +145,40 @@ func (r *dotNetAppSettingResource) Create(ctx context.Context, req resource.Crea
 	plan.OriginalValue = types.StringPointerValue(change.PreviousValue)
 	plan.OriginalExisted = types.BoolValue(change.Existed)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(recordWritten(ctx, resp.Private, plan.Value.ValueString())...)
+}
+
+// appSettingWrittenKey is the private state key of the value the resource
+// last wrote: destroy restores the original only while the entry still
+// holds it.
+const appSettingWrittenKey = "app_setting_written"
+
+// privateData is a resource's private state (privatestate.ProviderData).
+type privateData interface {
+	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
+	SetKey(context.Context, string, []byte) diag.Diagnostics
+}
+
+func recordWritten(ctx context.Context, private privateData, value string) diag.Diagnostics {
+	raw, err := json.Marshal(value)
+	if err != nil {
+		var d diag.Diagnostics
+		d.AddError("Cannot record the value written", err.Error())
+		return d
+	}
+	return private.SetKey(ctx, appSettingWrittenKey, raw)
+}
+
+// lastWritten returns the value the resource last wrote, or nil if it has
+// not recorded one (imported, or created by an earlier version).
+func lastWritten(ctx context.Context, private privateData, diags *diag.Diagnostics) *string {
+	raw, d := private.GetKey(ctx, appSettingWrittenKey)
+	diags.Append(d...)
+	var v string
+	if len(raw) == 0 || json.Unmarshal(raw, &v) != nil {
+		return nil
+	}
+	return &v
 }
 
 func (r *dotNetAppSettingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -189,12 +224,16 @@ func (r *dotNetAppSettingResource) Update(ctx context.Context, req resource.Upda
 	}
 	plan.ID = appSettingID(plan)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(recordWritten(ctx, resp.Private, plan.Value.ValueString())...)
 }
 
 // Delete restores the original value, or removes the entry Terraform
-// created, if the entry is still what the last refresh read: a change made
-// since is reported rather than overwritten. A file that is gone has
-// nothing to restore.
+// created, only while the entry holds the value this resource last wrote
+// (for an imported resource: what the last refresh read). Anything else
+// means another resource or a person changed it since, and restoring would
+// silently overwrite that (two resources on one key, in two
+// configurations, would lose the original): destroy fails and says so. A
+// file that is gone has nothing to restore.
 func (r *dotNetAppSettingResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	state, ok := loadForHost[dotNetAppSettingModel](ctx, req.State, r.host, &resp.Diagnostics)
 	if !ok {
@@ -202,11 +241,21 @@ func (r *dotNetAppSettingResource) Delete(ctx context.Context, req resource.Dele
 	}
 	api, file, key := r.host.AppConfig(), state.ConfigPath.ValueString(), state.Key.ValueString()
 	expect := &windows.Expect{Value: state.Value.ValueStringPointer()}
+	if written := lastWritten(ctx, req.Private, &resp.Diagnostics); written != nil {
+		expect.Value = written
+	}
 	var err error
 	if state.OriginalExisted.ValueBool() {
 		_, err = api.Set(ctx, file, key, state.OriginalValue.ValueString(), expect)
 	} else {
 		err = api.Remove(ctx, file, key, expect)
+	}
+	if windows.ErrorCode(err) == windows.CodeRevisionMismatch {
+		resp.Diagnostics.AddError("Original "+key+" not restored", hostErrorDetail(err)+
+			"\n\nDestroy restores the original value only while the entry holds the value this resource set. "+
+			"To restore it anyway, run terraform apply (which sets the configured value again), then destroy; "+
+			"to leave the entry as it is now, remove the resource from the state (terraform state rm).")
+		return
 	}
 	if err != nil && !windows.IsNotFound(err) {
 		addAppSettingError(&resp.Diagnostics, "Cannot restore the original "+key, file, err)

@@ -382,3 +382,44 @@ func TestAccDotNetAppSetting_windows1252(t *testing.T) {
 		},
 	})
 }
+
+// TestAccDotNetAppSetting_destroyKeepsAChangeMadeSince: when the entry no
+// longer holds what the resource set (another configuration's resource or
+// a person changed it), destroy restores nothing and says so; after an
+// apply sets the value again, destroy restores the original.
+func TestAccDotNetAppSetting_destroyKeepsAChangeMadeSince(t *testing.T) {
+	h := acctest.NewHost(t, sage300Scenario(t, nil))
+	if !h.IsSim() {
+		t.Skip("changes the file through the simulator")
+	}
+	config := h.ProviderConfig("") + appSettingBlock("x", sage300ConfigPath, "ServiceUri", sage300HTTPSURI)
+	other := strings.Replace(sage300Config, "http://sage300:4207", "https://other:4207", 1)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			checkConfigFileUnchanged(t, h)
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{Config: config, Check: checkHostAppSetting(t, h, "ServiceUri", sage300HTTPSURI)},
+			{
+				PreConfig: editSimRows(t, h, "files", "path", sage300ConfigPath,
+					map[string]any{"content_base64": base64.StdEncoding.EncodeToString([]byte(other))}),
+				Config:      config,
+				Destroy:     true,
+				ExpectError: regexp.MustCompile(`(?s)Original\s+ServiceUri\s+not\s+restored.*https://other:4207.*terraform\s+state\s+rm`),
+			},
+			{
+				PreConfig: func() {
+					if got := simFileContent(t, h, sage300ConfigPath); got != other {
+						t.Errorf("the refused destroy changed the file:\n%q", got)
+					}
+				},
+				Config:           config,
+				ConfigPlanChecks: expectAction("windows_dotnet_app_setting.x", plancheck.ResourceActionUpdate),
+				Check:            checkHostAppSetting(t, h, "ServiceUri", sage300HTTPSURI),
+			},
+		},
+	})
+}
