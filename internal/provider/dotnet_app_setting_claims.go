@@ -28,9 +28,11 @@ import (
 // provider again for each of its walks (plan, then apply), each with a new
 // *windows.Host, so the claims of a plan never meet those of the apply that
 // follows (which plans every resource again). A resource that is replaced
-// is planned twice in one walk (the second time with no prior state), so
+// is planned twice in one walk, the second time with no prior state, so
 // each claimant carries a token in its private state, which Terraform hands
-// back to the second plan: the same token is the same resource.
+// back to the second plan (terraform's NodeAbstractResourceInstance.plan
+// re-plans a replacement with "PriorPrivate: plannedPrivate", the first
+// plan's): the same token is the same resource.
 
 // appSettingClaimKey is the private state key of a resource's claim token.
 const appSettingClaimKey = "app_setting_claim"
