@@ -26,8 +26,11 @@ import (
 //
 // A run is one configuration of the provider: Terraform configures the
 // provider again for each of its walks (plan, then apply), each with a new
-// *windows.Host, so the claims of a plan never meet those of the apply that
-// follows (which plans every resource again). A resource that is replaced
+// *windows.Host (Configure calls windows.New each time, even where the
+// WinRM client is shared), so the claims of a plan never meet those of the
+// apply that follows, which plans every resource again. Were a host reused
+// across walks, every create would be refused at apply:
+// TestAccDotNetAppSetting_lifecycle would fail. A resource that is replaced
 // is planned twice in one walk, the second time with no prior state, so
 // each claimant carries a token in its private state, which Terraform hands
 // back to the second plan (terraform's NodeAbstractResourceInstance.plan
