@@ -183,7 +183,11 @@ func (e unencodableError) Error() string {
 	return fmt.Sprintf("the file is in %s, which cannot hold the character U+%04X; use only characters of that encoding (or convert the file to UTF-8)", e.encoding, e.r)
 }
 
-// encode writes text back in the file's encoding, with its BOM.
+// encode writes text back in the file's encoding, with its BOM, as the op
+// script's XmlTextWriter does when given that encoding: a document saved
+// through an XmlTextWriter is written in the writer's encoding, whatever its
+// declaration says ("XmlDocument.CreateXmlDeclaration", Remarks), so the
+// script hands the writer the encoding the file was read in.
 func (c configText) encode(text string) ([]byte, error) {
 	switch c.encoding {
 	case encodingUTF8BOM:
