@@ -95,9 +95,14 @@ function Assert-Encodable([string]$Name, [string]$Text, [string]$EncodingName) {
     try {
         $null = (New-FileEncoding $EncodingName).GetByteCount($Text)
     } catch [System.Text.EncoderFallbackException] {
+        # PowerShell wraps what a .NET method throws (MethodInvocationException).
         $e = $_.Exception
-        $cp = [int]$e.CharUnknown
-        if ($e.IsUnknownSurrogate()) { $cp = [char]::ConvertToUtf32($e.CharUnknownHigh, $e.CharUnknownLow) }
+        while ($null -ne $e -and -not ($e -is [System.Text.EncoderFallbackException])) { $e = $e.InnerException }
+        $cp = 0
+        if ($null -ne $e) {
+            $cp = [int]$e.CharUnknown
+            if ($e.IsUnknownSurrogate()) { $cp = [char]::ConvertToUtf32($e.CharUnknownHigh, $e.CharUnknownLow) }
+        }
         throw (New-OpError 87 ('{0}: the file is in {1}, which cannot hold the character U+{2:X4}; use only characters of that encoding (or convert the file to UTF-8)' -f $Name, $EncodingName, $cp))
     }
 }
