@@ -2,7 +2,9 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -34,6 +36,7 @@ func newDotNetAppSettingResource() resource.Resource { return &dotNetAppSettingR
 var (
 	_ resource.ResourceWithConfigure   = (*dotNetAppSettingResource)(nil)
 	_ resource.ResourceWithImportState = (*dotNetAppSettingResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*dotNetAppSettingResource)(nil)
 )
 
 type dotNetAppSettingModel struct {
@@ -65,11 +68,15 @@ func (r *dotNetAppSettingResource) Schema(_ context.Context, _ resource.SchemaRe
 				Validators:    []validator.String{stringCheck{description: "an absolute Windows path", check: checkAbsoluteWindowsPath}},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
 			"key": schema.StringAttribute{Required: true,
-				Description:   "The appSettings key, such as ServiceUri or HttpsServiceUri (compared case-insensitively, as .NET does). Changing it replaces the resource.",
-				Validators:    []validator.String{stringCheck{description: "a non-empty key", check: checkNonEmpty}},
+				Description: "The appSettings key, such as ServiceUri or HttpsServiceUri (compared case-insensitively, as .NET does). Changing it replaces the resource.",
+				Validators: []validator.String{
+					stringCheck{description: "a non-empty key", check: checkNonEmpty},
+					stringCheck{description: "text an XML file can hold", check: checkXMLText},
+				},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
 			"value": schema.StringAttribute{Required: true,
-				Description: "The value to set, such as https://sage300.example.local:4207."},
+				Description: "The value to set, such as https://sage300.example.local:4207.",
+				Validators:  []validator.String{stringCheck{description: "text an XML file can hold", check: checkXMLText}}},
 			"original_value": schema.StringAttribute{Computed: true,
 				Description:   "The value before Terraform set it (null if the entry did not exist); destroy restores it. After import, the value at import time.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
@@ -89,6 +96,24 @@ func checkAbsoluteWindowsPath(s string) error {
 		return nil
 	}
 	return errors.New(`must be an absolute path such as C:\Program Files\App\App.exe.config`)
+}
+
+// checkXMLText refuses what a .config file cannot hold: NUL and the C0
+// control characters but TAB, CR and LF, and U+FFFE/U+FFFF, which are not
+// XML 1.0 characters (XML 1.0, 2.2 Characters, production [2] Char): written
+// raw they leave a file no XML reader loads, the application's included.
+// U+007F is a legal XML character but a control character XML 1.0
+// discourages (the note in 2.2); nothing in a .config needs it and editors
+// hide it, so it is refused too. The host refuses the same (87).
+func checkXMLText(s string) error {
+	pos := 0
+	for _, r := range s {
+		pos++
+		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7F || r == 0xFFFE || r == 0xFFFF {
+			return fmt.Errorf("character U+%04X at position %d cannot be stored in an XML configuration file (XML 1.0 cannot hold it); remove it", r, pos)
+		}
+	}
+	return nil
 }
 
 func checkNonEmpty(s string) error {
@@ -111,7 +136,7 @@ func (r *dotNetAppSettingResource) Create(ctx context.Context, req resource.Crea
 	if !ok {
 		return
 	}
-	change, err := r.host.AppConfig().Set(ctx, plan.ConfigPath.ValueString(), plan.Key.ValueString(), plan.Value.ValueString())
+	change, err := r.host.AppConfig().Set(ctx, plan.ConfigPath.ValueString(), plan.Key.ValueString(), plan.Value.ValueString(), nil)
 	if err != nil {
 		addAppSettingError(&resp.Diagnostics, "Cannot set "+plan.Key.ValueString(), plan.ConfigPath.ValueString(), err)
 		return
@@ -120,6 +145,40 @@ func (r *dotNetAppSettingResource) Create(ctx context.Context, req resource.Crea
 	plan.OriginalValue = types.StringPointerValue(change.PreviousValue)
 	plan.OriginalExisted = types.BoolValue(change.Existed)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(recordWritten(ctx, resp.Private, plan.Value.ValueString())...)
+}
+
+// appSettingWrittenKey is the private state key of the value the resource
+// last wrote: destroy restores the original only while the entry still
+// holds it.
+const appSettingWrittenKey = "app_setting_written"
+
+// privateData is a resource's private state (privatestate.ProviderData).
+type privateData interface {
+	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
+	SetKey(context.Context, string, []byte) diag.Diagnostics
+}
+
+func recordWritten(ctx context.Context, private privateData, value string) diag.Diagnostics {
+	raw, err := json.Marshal(value)
+	if err != nil {
+		var d diag.Diagnostics
+		d.AddError("Cannot record the value written", err.Error())
+		return d
+	}
+	return private.SetKey(ctx, appSettingWrittenKey, raw)
+}
+
+// lastWritten returns the value the resource last wrote, or nil if it has
+// not recorded one (imported, or created by an earlier version).
+func lastWritten(ctx context.Context, private privateData, diags *diag.Diagnostics) *string {
+	raw, d := private.GetKey(ctx, appSettingWrittenKey)
+	diags.Append(d...)
+	var v string
+	if len(raw) == 0 || json.Unmarshal(raw, &v) != nil {
+		return nil
+	}
+	return &v
 }
 
 func (r *dotNetAppSettingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -145,32 +204,58 @@ func (r *dotNetAppSettingResource) Read(ctx context.Context, req resource.ReadRe
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
+// Update sets the new value if the entry is still what the plan read:
+// another change since (another resource on the key, a person) is reported
+// rather than overwritten.
 func (r *dotNetAppSettingResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	plan, ok := loadForHost[dotNetAppSettingModel](ctx, req.Plan, r.host, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	if _, err := r.host.AppConfig().Set(ctx, plan.ConfigPath.ValueString(), plan.Key.ValueString(), plan.Value.ValueString()); err != nil {
+	var prior dotNetAppSettingModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	expect := &windows.Expect{Value: prior.Value.ValueStringPointer()}
+	if _, err := r.host.AppConfig().Set(ctx, plan.ConfigPath.ValueString(), plan.Key.ValueString(), plan.Value.ValueString(), expect); err != nil {
 		addAppSettingError(&resp.Diagnostics, "Cannot set "+plan.Key.ValueString(), plan.ConfigPath.ValueString(), err)
 		return
 	}
 	plan.ID = appSettingID(plan)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(recordWritten(ctx, resp.Private, plan.Value.ValueString())...)
 }
 
 // Delete restores the original value, or removes the entry Terraform
-// created. A file that is gone has nothing to restore.
+// created, only while the entry holds the value this resource last wrote
+// (for an imported resource: what the last refresh read). Anything else
+// means another resource or a person changed it since, and restoring would
+// silently overwrite that (two resources on one key, in two
+// configurations, would lose the original): destroy fails and says so. A
+// file that is gone has nothing to restore.
 func (r *dotNetAppSettingResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	state, ok := loadForHost[dotNetAppSettingModel](ctx, req.State, r.host, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	api, file, key := r.host.AppConfig(), state.ConfigPath.ValueString(), state.Key.ValueString()
+	expect := &windows.Expect{Value: state.Value.ValueStringPointer()}
+	if written := lastWritten(ctx, req.Private, &resp.Diagnostics); written != nil {
+		expect.Value = written
+	}
 	var err error
 	if state.OriginalExisted.ValueBool() {
-		_, err = api.Set(ctx, file, key, state.OriginalValue.ValueString())
+		_, err = api.Set(ctx, file, key, state.OriginalValue.ValueString(), expect)
 	} else {
-		err = api.Remove(ctx, file, key)
+		err = api.Remove(ctx, file, key, expect)
+	}
+	if windows.ErrorCode(err) == windows.CodeRevisionMismatch {
+		resp.Diagnostics.AddError("Original "+key+" not restored", hostErrorDetail(err)+
+			"\n\nDestroy restores the original value only while the entry holds the value this resource set. "+
+			"To restore it anyway, run terraform apply (which sets the configured value again), then destroy; "+
+			"to leave the entry as it is now, remove the resource from the state (terraform state rm).")
+		return
 	}
 	if err != nil && !windows.IsNotFound(err) {
 		addAppSettingError(&resp.Diagnostics, "Cannot restore the original "+key, file, err)
@@ -199,6 +284,12 @@ func addAppSettingError(diags *diag.Diagnostics, summary, file string, err error
 		detail += "\n\nThe file " + file + " does not exist on the host: check config_path and that the application is installed."
 	case windows.CodeInvalidData:
 		detail += "\n\nThe file is not a well-formed .NET configuration file (<configuration> root). Fix it, or restore it from " + file + ".tfbak if a backup is there."
+	case windows.CodeNotSupported:
+		detail += "\n\nThe application reads its appSettings from the file named above, not from " + file + ": manage the entry there."
+	case windows.CodeRevisionMismatch:
+		detail += "\n\nThe entry changed after Terraform read it, so nothing was written, to keep that change. " +
+			"If another windows_dotnet_app_setting (here or in another configuration) manages the same key, keep only one. " +
+			"Run terraform plan again to see the entry as it is now."
 	}
 	diags.AddError(summary, detail)
 }

@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -61,6 +63,38 @@ var attributeChecks = []struct {
 		"reversed single quote", "left double quote", "right double quote", "command substitution",
 		"variable", "backtick", "statement separator", "HCL interpolation",
 	}},
+	// An app setting's key and value are free text: all that XML 1.0 can
+	// hold travels as data.
+	{attribute: "key (app setting)", check: checkXMLText, accepted: hostileValuesBut("NUL")},
+	{attribute: "value (app setting)", check: checkXMLText, accepted: hostileValuesBut("NUL")},
+}
+
+// hostileValuesBut names every hostile value but the given ones.
+func hostileValuesBut(refused ...string) []string {
+	var names []string
+	for name := range hostileValues {
+		if !slices.Contains(refused, name) {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+// TestCheckXMLText: what XML 1.0 cannot hold (and U+007F, which it
+// discourages) is refused, saying which character and where; what it can
+// hold, including what breaks naive XML writers, is accepted.
+func TestCheckXMLText(t *testing.T) {
+	for _, r := range []rune{0x00, 0x01, 0x08, 0x0B, 0x0C, 0x0E, 0x1F, 0x7F, 0xFFFE, 0xFFFF} {
+		err := checkXMLText("ab" + string(r))
+		if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("U+%04X at position 3", r)) {
+			t.Errorf("U+%04X: %v", r, err)
+		}
+	}
+	for _, s := range []string{"", `"'<>&`, "]]>", "\t\r\n", "\U0001F3E2", "\u0080\u009f", "\ufffd\ufeff", "##tfwin-envelope## x", "Büro"} {
+		if err := checkXMLText(s); err != nil {
+			t.Errorf("%q refused: %v", s, err)
+		}
+	}
 }
 
 func TestHostileValuesAreRejectedOrData(t *testing.T) {

@@ -1,6 +1,9 @@
 package windows
 
-import "context"
+import (
+	"context"
+	"encoding/json"
+)
 
 var appConfigScript = loadScript("appconfig")
 
@@ -8,6 +11,16 @@ var appConfigScript = loadScript("appconfig")
 // host's answer for a .config file that is not well-formed XML or has no
 // <configuration> root.
 const CodeInvalidData = 13
+
+// CodeNotSupported is ERROR_NOT_SUPPORTED: the host's answer for a file
+// whose appSettings live in another file (<appSettings configSource="…"/>);
+// the message names that file.
+const CodeNotSupported = 50
+
+// CodeRevisionMismatch is ERROR_REVISION_MISMATCH: the host's answer for a
+// change whose Expect does not match the entry in the file (something else
+// changed it); nothing was written.
+const CodeRevisionMismatch = 1306
 
 // AppConfig is the host's .NET application configuration files
 // (*.exe.config): their appSettings, read and written with XmlDocument.
@@ -24,7 +37,8 @@ type AppSetting struct {
 	// Value is the entry's value attribute; nil when Exists is false.
 	Value  *string `json:"value"`
 	Exists bool    `json:"exists"`
-	// Encoding is the file's encoding: utf-8, utf-8-bom or utf-16le.
+	// Encoding is the file's encoding: utf-8, utf-8-bom, utf-16le,
+	// utf-16be, or the one a BOM-less file declares (windows-1252, ...).
 	Encoding string `json:"encoding"`
 	// BackupPath is the copy of the previous content the last write kept
 	// ("<file>.tfbak"), if there is one.
@@ -40,10 +54,30 @@ type AppSettingChange struct {
 	Existed       bool    `json:"existed"`
 }
 
+// Expect is the entry a change expects to find in the file: Value, or no
+// entry when Value is nil. A change whose Expect does not hold fails with
+// CodeRevisionMismatch and writes nothing.
+type Expect struct{ Value *string }
+
 type appSettingArgs struct {
-	Path  string  `json:"path"`
-	Key   string  `json:"key"`
-	Value *string `json:"value,omitempty"`
+	Path     string          `json:"path"`
+	Key      string          `json:"key"`
+	Value    *string         `json:"value,omitempty"`
+	Expected json.RawMessage `json:"expected,omitempty"`
+}
+
+// changeArgs returns the arguments of a change, with the expectation if
+// any (absent: no check; null: no entry expected).
+func changeArgs(path, key string, value *string, expect *Expect) (appSettingArgs, error) {
+	a := appSettingArgs{Path: path, Key: key, Value: value}
+	if expect != nil {
+		raw, err := json.Marshal(expect.Value)
+		if err != nil {
+			return a, err
+		}
+		a.Expected = raw
+	}
+	return a, nil
 }
 
 // Get reads the entry key of the configuration file at path. A missing file
@@ -56,15 +90,25 @@ func (a *AppConfig) Get(ctx context.Context, path, key string) (AppSetting, erro
 }
 
 // Set sets the entry key to value, creating <appSettings> and the entry if
-// they are missing, and keeping the file's layout, encoding and BOM.
-func (a *AppConfig) Set(ctx context.Context, path, key, value string) (AppSettingChange, error) {
+// they are missing, and keeping the file's layout, encoding and BOM. With
+// expect, the host first checks that the entry is the one expected.
+func (a *AppConfig) Set(ctx context.Context, path, key, value string, expect *Expect) (AppSettingChange, error) {
 	var c AppSettingChange
-	err := a.host.call(ctx, appConfigScript, "appconfig.set", appSettingArgs{Path: path, Key: key, Value: &value}, &c)
+	args, err := changeArgs(path, key, &value, expect)
+	if err != nil {
+		return c, err
+	}
+	err = a.host.call(ctx, appConfigScript, "appconfig.set", args, &c)
 	return c, err
 }
 
 // Remove removes the entry key; removing an entry that is not there
-// succeeds.
-func (a *AppConfig) Remove(ctx context.Context, path, key string) error {
-	return a.host.call(ctx, appConfigScript, "appconfig.remove", appSettingArgs{Path: path, Key: key}, nil)
+// succeeds. With expect, the host first checks that the entry is the one
+// expected.
+func (a *AppConfig) Remove(ctx context.Context, path, key string, expect *Expect) error {
+	args, err := changeArgs(path, key, nil, expect)
+	if err != nil {
+		return err
+	}
+	return a.host.call(ctx, appConfigScript, "appconfig.remove", args, nil)
 }

@@ -2,6 +2,8 @@ package model
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"strings"
 )
 
@@ -18,10 +20,21 @@ const errInvalidData = 13
 // content ("<file>.tfbak").
 const appConfigBackupSuffix = ".tfbak"
 
+// errNotSupported is ERROR_NOT_SUPPORTED: the op script's answer for
+// appSettings kept in a configSource file.
+const errNotSupported = 50
+
+// errRevisionMismatch is ERROR_REVISION_MISMATCH: the op script's answer
+// for a set or remove whose expected entry is not the one in the file.
+const errRevisionMismatch = 1306
+
 type appSettingArgs struct {
 	Path  string  `json:"path"`
 	Key   string  `json:"key"`
 	Value *string `json:"value"`
+	// Expected, when present, is the entry the caller expects: a JSON
+	// string, or null for no entry.
+	Expected json.RawMessage `json:"expected"`
 }
 
 // appSettingResult is appconfig.get's result; set adds PreviousValue and
@@ -53,7 +66,31 @@ func (h *Host) parseAppSettingArgs(op string, raw json.RawMessage) (appSettingAr
 	if a.Key == "" {
 		return a, h.win32Error(errInvalidParameter, "key: an appSettings key is required")
 	}
+	if err := checkXMLText("key", a.Key); err != nil {
+		return a, h.win32Error(errInvalidParameter, "%v", err)
+	}
+	if a.Value != nil {
+		if err := checkXMLText("value", *a.Value); err != nil {
+			return a, h.win32Error(errInvalidParameter, "%v", err)
+		}
+	}
 	return a, nil
+}
+
+// checkXMLText refuses what the op script's Assert-XmlText refuses: NUL and
+// the C0 controls but TAB, CR and LF, and U+FFFE/U+FFFF, which are not XML
+// 1.0 characters (XML 1.0, 2.2 Characters, production [2] Char), and U+007F,
+// a legal but discouraged control character (the note in 2.2) that nothing
+// in a .config needs.
+func checkXMLText(name, text string) error {
+	pos := 0
+	for _, r := range text {
+		pos++
+		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7F || r == 0xFFFE || r == 0xFFFF {
+			return fmt.Errorf("%s: character U+%04X at position %d cannot be stored in an XML configuration file (XML 1.0 cannot hold it); remove it", name, r, pos)
+		}
+	}
+	return nil
 }
 
 // readConfigFile loads and parses the configuration file at path: 2 if it
@@ -76,53 +113,141 @@ func (h *Host) readConfigFile(path string) (*configFile, error) {
 	if err != nil {
 		return nil, h.win32Error(errInvalidData, "%s is not well-formed XML: %v", path, err)
 	}
-	if root.name != "configuration" {
-		return nil, h.win32Error(errInvalidData, "%s is not a .NET configuration file: its root element is not <configuration>", path)
+	if root.name != "configuration" && root.name != "appSettings" {
+		return nil, h.win32Error(errInvalidData, "%s is not a .NET configuration file: its root element is not <configuration> (or <appSettings>, for a configSource file)", path)
 	}
 	return &configFile{path: h.files[i].path, configText: text, root: root}, nil
 }
 
-// appSettingsSections are the root's <appSettings> children.
-func (c *configFile) appSettingsSections() []*xmlElement {
+// appSettingsSections are the root's <appSettings> children, or the root
+// itself in the file a configSource names (its root is the section). A
+// section with configSource keeps its entries in that file and "may contain
+// no other attributes or elements" (SectionInformation.ConfigSource; .NET
+// throws ConfigurationErrorsException when the application starts): it is
+// refused with 50, naming the file, as the op script does.
+func (h *Host) appSettingsSections(c *configFile) ([]*xmlElement, error) {
+	if c.root.name == "appSettings" {
+		return []*xmlElement{c.root}, nil
+	}
 	var out []*xmlElement
 	for _, e := range c.root.children {
-		if e.name == "appSettings" {
-			out = append(out, e)
+		if e.name != "appSettings" {
+			continue
 		}
+		if source, ok := e.attr("configSource"); ok {
+			full := joinWindowsPath(c.path, source)
+			return nil, h.win32Error(errNotSupported,
+				`%s keeps its appSettings in %s (<appSettings configSource="%s"/>), and .NET refuses to start an application whose configSource section has entries of its own: set config_path to %s`,
+				c.path, full, source, full)
+		}
+		out = append(out, e)
 	}
-	return out
+	return out, nil
 }
 
-// findSetting returns the <add> element of key: keys compare
-// case-insensitively, as ConfigurationManager.AppSettings (a
-// NameValueCollection with a case-insensitive comparer) looks them up, and
-// of several the last one counts, as it does for the application.
-func (c *configFile) findSetting(key string) *xmlElement {
+// joinWindowsPath resolves a configSource, relative to the folder of the
+// file that names it, as Path.Combine and Path.GetFullPath do.
+func joinWindowsPath(file, rel string) string {
+	rel = strings.ReplaceAll(rel, "/", `\`)
+	if len(rel) >= 2 && rel[1] == ':' || strings.HasPrefix(rel, `\`) {
+		return rel
+	}
+	folder := file[:strings.LastIndexByte(file, '\\')+1]
+	parts := strings.Split(strings.TrimSuffix(folder, `\`), `\`)
+	for _, p := range strings.Split(rel, `\`) {
+		switch p {
+		case "", ".":
+		case "..":
+			if len(parts) > 1 {
+				parts = parts[:len(parts)-1]
+			}
+		default:
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, `\`)
+}
+
+// findSetting returns the <add> element that gives key its value, or nil:
+// <add>, <remove key> and <clear/> count in document order, as
+// AppSettingsSection reads them ("<remove> element for <appSettings>",
+// "<clear> element for <appSettings>"), so of several <add> the last counts
+// and a later <remove> or <clear/> leaves the key without a value. Keys
+// compare case-insensitively, as ConfigurationManager.AppSettings (a
+// NameValueCollection with a case-insensitive comparer) looks them up.
+func (h *Host) findSetting(c *configFile, key string) (*xmlElement, error) {
+	sections, err := h.appSettingsSections(c)
+	if err != nil {
+		return nil, err
+	}
 	var found *xmlElement
-	for _, section := range c.appSettingsSections() {
+	for _, section := range sections {
 		for _, e := range section.children {
-			if k, ok := e.attr("key"); ok && e.name == "add" && strings.EqualFold(k, key) {
+			k, _ := e.attr("key")
+			switch {
+			case e.name == "add" && strings.EqualFold(k, key):
 				found = e
+			case e.name == "remove" && strings.EqualFold(k, key), e.name == "clear":
+				found = nil
 			}
 		}
 	}
-	return found
+	return found, nil
+}
+
+// checkExpected refuses a change when the caller said which entry it
+// expects (a value, or null for none) and the file holds another: something
+// else changed it since the caller read it (the op script's
+// Assert-Expected).
+func (h *Host) checkExpected(a appSettingArgs, e *xmlElement) error {
+	if len(a.Expected) == 0 {
+		return nil
+	}
+	var expected *string
+	if err := json.Unmarshal(a.Expected, &expected); err != nil {
+		return h.win32Error(errInvalidParameter, "expected: a string or null: %v", err)
+	}
+	describe := func(v *string) string {
+		if v == nil {
+			return "no entry"
+		}
+		return fmt.Sprintf("the value %q", *v)
+	}
+	var current *string
+	if e != nil {
+		v, _ := e.attr("value")
+		current = &v
+	}
+	if (expected == nil) == (current == nil) && (expected == nil || *expected == *current) {
+		return nil
+	}
+	return h.win32Error(errRevisionMismatch,
+		"%s in %s has %s, not %s as recorded: something else changed it (another resource on the same key, or a person); nothing was written",
+		a.Key, a.Path, describe(current), describe(expected))
 }
 
 // writeConfigFile replaces the file's content with text in the file's
 // encoding, keeping the previous content as the backup, as File.Replace
 // does; it returns the backup's path.
-func (h *Host) writeConfigFile(c *configFile, text string) string {
+func (h *Host) writeConfigFile(c *configFile, text string) (string, error) {
+	content, err := c.encode(text)
+	var unencodable unencodableError
+	if errors.As(err, &unencodable) {
+		return "", h.win32Error(errInvalidParameter, "value: %v", err)
+	}
+	if err != nil {
+		return "", err
+	}
 	i := h.findFile(c.path)
 	backup := c.path + appConfigBackupSuffix
 	old := h.files[i].content
-	h.files[i].content = c.encode(text)
+	h.files[i].content = content
 	if j := h.findFile(backup); j >= 0 {
 		h.files[j].content = old
 	} else {
 		h.files = append(h.files, hostFile{path: backup, content: old})
 	}
-	return backup
+	return backup, nil
 }
 
 // backupPath returns the backup of the file, if there is one.
@@ -145,7 +270,11 @@ func appConfigGet(h *Host, raw json.RawMessage) (any, error) {
 		return nil, err
 	}
 	res := appSettingResult{Path: a.Path, Key: a.Key, Encoding: c.encoding, BackupPath: h.backupPath(c)}
-	if e := c.findSetting(a.Key); e != nil {
+	e, err := h.findSetting(c, a.Key)
+	if err != nil {
+		return nil, err
+	}
+	if e != nil {
 		v, _ := e.attr("value")
 		res.Value, res.Exists = &v, true
 	}
@@ -168,7 +297,13 @@ func appConfigSet(h *Host, raw json.RawMessage) (any, error) {
 	existed := false
 	res := appSettingResult{Path: a.Path, Key: a.Key, Value: &value, Exists: true, Encoding: c.encoding,
 		BackupPath: h.backupPath(c), Existed: &existed}
-	e := c.findSetting(a.Key)
+	e, err := h.findSetting(c, a.Key)
+	if err != nil {
+		return nil, err
+	}
+	if err := h.checkExpected(a, e); err != nil {
+		return nil, err
+	}
 	if e != nil {
 		prev, hasValue := e.attr("value")
 		existed, res.PreviousValue = true, &prev
@@ -176,7 +311,14 @@ func appConfigSet(h *Host, raw json.RawMessage) (any, error) {
 			return res, nil // nothing to change: the file is not rewritten
 		}
 	}
-	backup := h.writeConfigFile(c, c.withSetting(e, a.Key, value))
+	text, err := c.withSetting(h, e, a.Key, value)
+	if err != nil {
+		return nil, err
+	}
+	backup, err := h.writeConfigFile(c, text)
+	if err != nil {
+		return nil, err
+	}
 	res.BackupPath = &backup
 	return res, nil
 }
@@ -184,20 +326,26 @@ func appConfigSet(h *Host, raw json.RawMessage) (any, error) {
 // withSetting returns the file's text with key set to value: the value
 // attribute of e replaced (or added), or a new <add> element (and
 // <appSettings> section) appended, as XmlTextWriter writes them.
-func (c *configFile) withSetting(e *xmlElement, key, value string) string {
+// A new element goes at the end of the last section, after any <remove> or
+// <clear/>, so that it counts.
+func (c *configFile) withSetting(h *Host, e *xmlElement, key, value string) (string, error) {
 	text := c.text
 	if e != nil {
 		if from, to, quote, ok := attrValueSpan(text, e, "value"); ok {
-			return text[:from] + escapeAttr(value, quote) + text[to:]
+			return text[:from] + escapeAttr(value, quote) + text[to:], nil
 		}
 		at := lastAttrEnd(text, e)
-		return text[:at] + ` value="` + escapeAttr(value, '"') + `"` + text[at:]
+		return text[:at] + ` value="` + escapeAttr(value, '"') + `"` + text[at:], nil
 	}
 	add := `<add key="` + escapeAttr(key, '"') + `" value="` + escapeAttr(value, '"') + `" />`
-	if sections := c.appSettingsSections(); len(sections) > 0 {
-		return appendChildText(text, sections[len(sections)-1], add)
+	sections, err := h.appSettingsSections(c)
+	if err != nil {
+		return "", err
 	}
-	return appendChildText(text, c.root, "<appSettings>"+add+"</appSettings>")
+	if len(sections) > 0 {
+		return appendChildText(text, sections[len(sections)-1], add), nil
+	}
+	return appendChildText(text, c.root, "<appSettings>"+add+"</appSettings>"), nil
 }
 
 func appConfigRemove(h *Host, raw json.RawMessage) (any, error) {
@@ -209,9 +357,18 @@ func appConfigRemove(h *Host, raw json.RawMessage) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if e := c.findSetting(a.Key); e != nil {
+	e, err := h.findSetting(c, a.Key)
+	if err != nil {
+		return nil, err
+	}
+	if err := h.checkExpected(a, e); err != nil {
+		return nil, err
+	}
+	if e != nil {
 		from := leadingWhitespace(c.text, e.start)
-		h.writeConfigFile(c, c.text[:from]+c.text[e.end:])
+		if _, err := h.writeConfigFile(c, c.text[:from]+c.text[e.end:]); err != nil {
+			return nil, err
+		}
 	}
 	return struct{}{}, nil
 }

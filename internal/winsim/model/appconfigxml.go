@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -17,16 +18,21 @@ import (
 // line ends, BOM, UTF-16). It parses the text with encoding/xml only to find
 // byte offsets, and splices the change into the original text.
 
-// Encodings of a configuration file, as appconfig.get names them.
+// Encodings of a configuration file, as appconfig.get names them (the
+// single-byte ones by their .NET WebName).
 const (
-	encodingUTF8    = "utf-8"
-	encodingUTF8BOM = "utf-8-bom"
-	encodingUTF16LE = "utf-16le"
+	encodingUTF8        = "utf-8"
+	encodingUTF8BOM     = "utf-8-bom"
+	encodingUTF16LE     = "utf-16le"
+	encodingUTF16BE     = "utf-16be"
+	encodingWindows1252 = "windows-1252"
+	encodingLatin1      = "iso-8859-1"
 )
 
 var (
 	bomUTF8    = []byte{0xEF, 0xBB, 0xBF}
 	bomUTF16LE = []byte{0xFF, 0xFE}
+	bomUTF16BE = []byte{0xFE, 0xFF}
 )
 
 // configText is a configuration file decoded to UTF-8 text, with the
@@ -36,25 +42,63 @@ type configText struct {
 	encoding string
 }
 
-// decodeConfigText detects the encoding from the byte order mark, as
-// XmlDocument.Load does; without one the file is UTF-8.
+// decodeConfigText detects the encoding as XmlTextReader does: the byte
+// order mark (UTF-8, UTF-16 LE or BE), else the encoding the XML
+// declaration names, else UTF-8 ("XmlTextReader.Encoding": "If no encoding
+// attribute exists, and there is no byte-order mark, this defaults to
+// UTF-8"). Of the declared single-byte encodings .NET supports, the
+// simulator models windows-1252 and iso-8859-1 (the German shops' files);
+// it answers 13 for others rather than misread them.
 func decodeConfigText(content []byte) (configText, error) {
 	switch {
 	case bytes.HasPrefix(content, bomUTF8):
 		return utf8Text(content[len(bomUTF8):], encodingUTF8BOM)
 	case bytes.HasPrefix(content, bomUTF16LE):
-		body := content[len(bomUTF16LE):]
-		if len(body)%2 != 0 {
-			return configText{}, errors.New("UTF-16 text with an odd number of bytes")
-		}
-		units := make([]uint16, len(body)/2)
-		for i := range units {
-			units[i] = uint16(body[2*i]) | uint16(body[2*i+1])<<8
-		}
-		return configText{text: string(utf16.Decode(units)), encoding: encodingUTF16LE}, nil
-	default:
-		return utf8Text(content, encodingUTF8)
+		return utf16Text(content[len(bomUTF16LE):], encodingUTF16LE, func(b []byte) uint16 { return uint16(b[0]) | uint16(b[1])<<8 })
+	case bytes.HasPrefix(content, bomUTF16BE):
+		return utf16Text(content[len(bomUTF16BE):], encodingUTF16BE, func(b []byte) uint16 { return uint16(b[0])<<8 | uint16(b[1]) })
 	}
+	switch declared := declaredEncoding(content); declared {
+	case "", encodingUTF8:
+		return utf8Text(content, encodingUTF8)
+	case encodingWindows1252, encodingLatin1:
+		return configText{text: decodeSingleByte(content, declared), encoding: declared}, nil
+	case "utf-16", "utf-16le", "utf-16be", "unicode":
+		// XmlTextReader: "There is no Unicode byte order mark. Cannot
+		// switch to Unicode."
+		return configText{}, errors.New("there is no Unicode byte order mark; cannot switch to Unicode")
+	default:
+		return configText{}, fmt.Errorf("the simulator does not model the declared encoding %q", declared)
+	}
+}
+
+// declaredEncodingPattern finds the encoding pseudo-attribute of an XML
+// declaration at the very start of the file (XML 1.0, 4.3.3: it is ASCII in
+// every encoding that can be detected this way).
+var declaredEncodingPattern = regexp.MustCompile(`^<\?xml[ \t\r\n][^>]*?encoding[ \t\r\n]*=[ \t\r\n]*["']([A-Za-z][A-Za-z0-9._-]*)["']`)
+
+// encodingAliases maps the names .NET's Encoding.GetEncoding accepts for
+// the modelled encodings to their WebName.
+var encodingAliases = map[string]string{
+	"utf-8": encodingUTF8, "utf8": encodingUTF8,
+	"windows-1252": encodingWindows1252, "cp1252": encodingWindows1252, "x-ansi": encodingWindows1252,
+	"iso-8859-1": encodingLatin1, "iso_8859-1": encodingLatin1, "latin1": encodingLatin1, "l1": encodingLatin1,
+	"ibm819": encodingLatin1, "cp819": encodingLatin1, "iso-ir-100": encodingLatin1, "csisolatin1": encodingLatin1,
+}
+
+// declaredEncoding returns the WebName of the encoding the declaration
+// names ("" without one), or the name as written, lower-cased, if the
+// simulator does not model it.
+func declaredEncoding(content []byte) string {
+	m := declaredEncodingPattern.FindSubmatch(content)
+	if m == nil {
+		return ""
+	}
+	name := strings.ToLower(string(m[1]))
+	if alias, ok := encodingAliases[name]; ok {
+		return alias
+	}
+	return name
 }
 
 func utf8Text(b []byte, encoding string) (configText, error) {
@@ -64,20 +108,108 @@ func utf8Text(b []byte, encoding string) (configText, error) {
 	return configText{text: string(b), encoding: encoding}, nil
 }
 
-// encode writes text back in the file's encoding, with its BOM.
-func (c configText) encode(text string) []byte {
+func utf16Text(body []byte, encoding string, unit func([]byte) uint16) (configText, error) {
+	if len(body)%2 != 0 {
+		return configText{}, errors.New("UTF-16 text with an odd number of bytes")
+	}
+	units := make([]uint16, len(body)/2)
+	for i := range units {
+		units[i] = unit(body[2*i:])
+	}
+	return configText{text: string(utf16.Decode(units)), encoding: encoding}, nil
+}
+
+// windows1252High are the characters of bytes 0x80-0x9F in windows-1252
+// (Microsoft's bestfit1252.txt; the five bytes it leaves undefined map to
+// the C1 control of the same number, as MultiByteToWideChar does). The
+// other bytes are the Unicode code point of the same number, as in
+// iso-8859-1.
+var windows1252High = [32]rune{
+	0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
+	0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
+}
+
+func decodeSingleByte(b []byte, encoding string) string {
+	var sb strings.Builder
+	for _, c := range b {
+		if encoding == encodingWindows1252 && c >= 0x80 && c <= 0x9F {
+			sb.WriteRune(windows1252High[c-0x80])
+			continue
+		}
+		sb.WriteRune(rune(c))
+	}
+	return sb.String()
+}
+
+// encodeSingleByte encodes text in windows-1252 or iso-8859-1, or says
+// which character the encoding cannot hold (the op script's encoder fails
+// rather than write "?", as the default replacement fallback would).
+func encodeSingleByte(text, encoding string) ([]byte, error) {
+	out := make([]byte, 0, len(text))
+	for _, r := range text {
+		b, ok := singleByte(r, encoding)
+		if !ok {
+			return nil, unencodableError{r: r, encoding: encoding}
+		}
+		out = append(out, b)
+	}
+	return out, nil
+}
+
+func singleByte(r rune, encoding string) (byte, bool) {
+	if encoding == encodingWindows1252 {
+		for i, h := range windows1252High {
+			if h == r {
+				return byte(0x80 + i), true
+			}
+		}
+		if r >= 0x80 && r <= 0x9F {
+			return 0, false
+		}
+	}
+	if r > 0xFF {
+		return 0, false
+	}
+	return byte(r), true
+}
+
+// unencodableError is a character the file's encoding cannot hold.
+type unencodableError struct {
+	r        rune
+	encoding string
+}
+
+func (e unencodableError) Error() string {
+	return fmt.Sprintf("the file is in %s, which cannot hold the character U+%04X; use only characters of that encoding (or convert the file to UTF-8)", e.encoding, e.r)
+}
+
+// encode writes text back in the file's encoding, with its BOM, as the op
+// script's XmlTextWriter does when given that encoding: a document saved
+// through an XmlTextWriter is written in the writer's encoding, whatever its
+// declaration says ("XmlDocument.CreateXmlDeclaration", Remarks), so the
+// script hands the writer the encoding the file was read in.
+func (c configText) encode(text string) ([]byte, error) {
 	switch c.encoding {
 	case encodingUTF8BOM:
-		return append(append([]byte{}, bomUTF8...), text...)
-	case encodingUTF16LE:
+		return append(append([]byte{}, bomUTF8...), text...), nil
+	case encodingUTF16LE, encodingUTF16BE:
 		units := utf16.Encode([]rune(text))
 		out := append([]byte{}, bomUTF16LE...)
-		for _, u := range units {
-			out = append(out, byte(u), byte(u>>8))
+		if c.encoding == encodingUTF16BE {
+			out = append([]byte{}, bomUTF16BE...)
 		}
-		return out
+		for _, u := range units {
+			if c.encoding == encodingUTF16BE {
+				out = append(out, byte(u>>8), byte(u))
+			} else {
+				out = append(out, byte(u), byte(u>>8))
+			}
+		}
+		return out, nil
+	case encodingWindows1252, encodingLatin1:
+		return encodeSingleByte(text, c.encoding)
 	default:
-		return []byte(text)
+		return []byte(text), nil
 	}
 }
 
