@@ -38,7 +38,7 @@ const (
 	maskGenericAll      = 0x10000000
 )
 
-// Key access levels of the keyacl ops (docs/protocol.md).
+// Key access levels of the cert.key_acl ops (docs/protocol.md).
 const (
 	keyAccessRead  = "read"
 	keyAccessFull  = "full"
@@ -46,7 +46,7 @@ const (
 )
 
 // KeyACE is one allow entry of a private key's DACL, as the state document
-// and the keyacl ops show it.
+// and the cert.key_acl ops show it.
 type KeyACE struct {
 	SID        string `json:"sid"`
 	AccessMask uint32 `json:"access_mask"`
@@ -125,7 +125,7 @@ func (k keyContainer) path() string {
 	return `C:\ProgramData\Microsoft\Crypto\Keys\` + k.name
 }
 
-// keyACLArgs are the keyacl ops' arguments.
+// keyACLArgs are the cert.key_acl ops' arguments.
 type keyACLArgs struct {
 	Store      string `json:"store"`
 	Thumbprint string `json:"thumbprint"`
@@ -133,7 +133,7 @@ type keyACLArgs struct {
 	Access     string `json:"access"`
 }
 
-// keyACEView is one entry of a keyacl result.
+// keyACEView is one entry of a cert.key_acl result.
 type keyACEView struct {
 	SID        string `json:"sid"`
 	Account    string `json:"account"`
@@ -141,7 +141,7 @@ type keyACEView struct {
 	Access     string `json:"access"`
 }
 
-// keyACLView is the keyacl ops' result.
+// keyACLView is the cert.key_acl ops' result.
 type keyACLView struct {
 	Store      string       `json:"store"`
 	Thumbprint string       `json:"thumbprint"`
@@ -230,7 +230,7 @@ func (h *Host) keyContainerOf(i int) *keyContainer {
 }
 
 func keyACLGet(h *Host, args json.RawMessage) (any, error) {
-	i, _, opErr := h.keyOf("keyacl.get", args, false)
+	i, _, opErr := h.keyOf("cert.key_acl.get", args, false)
 	if opErr != nil {
 		return nil, opErr
 	}
@@ -241,7 +241,7 @@ func keyACLGet(h *Host, args json.RawMessage) (any, error) {
 // after the explicit entries, unless an entry of the SID already grants it
 // (then "changed" is false and nothing is written).
 func keyACLAdd(h *Host, args json.RawMessage) (any, error) {
-	i, in, opErr := h.keyOf("keyacl.add", args, true)
+	i, in, opErr := h.keyOf("cert.key_acl.add", args, true)
 	if opErr != nil {
 		return nil, opErr
 	}
@@ -257,10 +257,10 @@ func keyACLAdd(h *Host, args json.RawMessage) (any, error) {
 	return h.keyACLResult(i, &changed), nil
 }
 
-// keyACLRemove removes the one entry keyacl.add writes for the SID and
+// keyACLRemove removes the one entry cert.key_acl.add writes for the SID and
 // access level (the same mask); other entries, of that SID too, stay.
 func keyACLRemove(h *Host, args json.RawMessage) (any, error) {
-	i, in, opErr := h.keyOf("keyacl.remove", args, true)
+	i, in, opErr := h.keyOf("cert.key_acl.remove", args, true)
 	if opErr != nil {
 		return nil, opErr
 	}
