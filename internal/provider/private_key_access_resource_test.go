@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"software.sslmate.com/src/go-pkcs12"
 
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/acctest"
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/windows"
@@ -250,5 +251,50 @@ func TestAccCertificatePrivateKeyAccess_noPrivateKey(t *testing.T) {
 			Config:      keyAccessConfig(h, hclAttr("thumbprint", cert.Thumbprint), hclAttr("account", sidNetworkService)),
 			ExpectError: regexp.MustCompile(`(?s)Certificate has no usable private key.*import it with its key`),
 		}},
+	})
+}
+
+// TestAccCertificatePrivateKeyAccess_followsRenewal: a renewal imports a
+// new certificate with a new key (default permissions); the access entry
+// that references the thumbprint is added to the new key in the same apply.
+func TestAccCertificatePrivateKeyAccess_followsRenewal(t *testing.T) {
+	h := acctest.NewHost(t, nil)
+	oldPFX := newTestPFX(t, "sage50.example.local", pkcs12.Modern)
+	newPFX := newTestPFX(t, "sage50.example.local", pkcs12.Modern)
+	configFor := func(p testPFX) string {
+		return pfxConfig(h, p.Base64, pfxPassword, "lifecycle {\n    create_before_destroy = true\n  }") +
+			hclBlock("resource", "windows_certificate_private_key_access", "test",
+				"thumbprint = windows_pfx_certificate.test.thumbprint", hclAttr("account", `NT AUTHORITY\NETWORK SERVICE`))
+	}
+	granted := func(p testPFX) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			acl, err := h.Windows(t).Certificates().GetKeyACL(acctest.Context(t), "My", p.Thumbprint)
+			if err != nil {
+				return err
+			}
+			for _, e := range acl.Entries {
+				if e.SID == sidNetworkService && e.Access == windows.KeyAccessRead {
+					return nil
+				}
+			}
+			return fmt.Errorf("the key of %s does not grant NETWORK SERVICE read access: %+v", p.Thumbprint, acl.Entries)
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkCertificatesGone(t, h, "My", oldPFX.Thumbprint, newPFX.Thumbprint),
+		Steps: []resource.TestStep{
+			{Config: configFor(oldPFX), Check: granted(oldPFX)},
+			{
+				Config: configFor(newPFX),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(pfxAddress, plancheck.ResourceActionCreateBeforeDestroy),
+					plancheck.ExpectResourceAction(keyAccessAddress, plancheck.ResourceActionReplace),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(granted(newPFX), checkCertificatesGone(t, h, "My", oldPFX.Thumbprint)),
+			},
+			emptyPlanStep(configFor(newPFX)),
+		},
 	})
 }
