@@ -21,8 +21,6 @@ import (
 
 func init() { resources = append(resources, newPrivateKeyAccessResource) }
 
-const privateKeyAccessResourceType = "windows_certificate_private_key_access"
-
 // privateKeyAccessResource is windows_certificate_private_key_access: one
 // account's read or full access to a certificate's private key, what
 // "Manage Private Keys..." in the certificates MMC grants. It owns one ACE:
@@ -246,7 +244,7 @@ func (r *privateKeyAccessResource) Read(ctx context.Context, req resource.ReadRe
 		resp.State.RemoveResource(ctx) // the entry was removed outside Terraform
 		return
 	}
-	if state.Access.IsNull() || !(held == windows.KeyAccessFull || held == state.Access.ValueString()) {
+	if state.Access.IsNull() || held != windows.KeyAccessFull && held != state.Access.ValueString() {
 		state.Access = types.StringValue(held)
 	}
 	state.Thumbprint = thumbprintNormalizer.keep(state.Thumbprint, acl.Thumbprint)
