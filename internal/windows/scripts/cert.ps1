@@ -711,8 +711,10 @@ function Invoke-cert.key_acl.add([hashtable]$A) {
         }
     }
     $mask = Get-KeyAccessMask $key.Provider $grant.Access
-    $newAce = New-Object System.Security.AccessControl.CommonAce -ArgumentList ([System.Security.AccessControl.AceFlags]::None),
-    ([System.Security.AccessControl.AceQualifier]::AccessAllowed), $mask, $grant.Sid, $false, $null
+    # CommonAce(AceFlags, AceQualifier, int accessMask, SecurityIdentifier, bool isCallback, byte[] opaque)
+    $aceFlags = [System.Security.AccessControl.AceFlags]::None
+    $allow = [System.Security.AccessControl.AceQualifier]::AccessAllowed
+    $newAce = New-Object System.Security.AccessControl.CommonAce -ArgumentList $aceFlags, $allow, $mask, $grant.Sid, $false, $null
     $acl.InsertAce($insertAt, $newAce)
     Save-KeyDescriptor $key
     return (ConvertTo-KeyAclResult $A (Open-CertificateKeyDescriptor $A) $true)
