@@ -68,6 +68,10 @@ func TestAccSage50Example_renewal(t *testing.T) {
 				Check:           checkIPPortBinding(t, h, sage50IPPort, oldPFX.Thumbprint, sage50AppID),
 			},
 			{
+				// An administrator turned on session tickets for the binding
+				// (a DefaultFlags bit examples/sage50 does not manage): the
+				// renewal's rebinding keeps it.
+				PreConfig:       editSimRows(t, h, "sslcert_bindings", "ipport", sage50IPPort, map[string]any{"other_flags": sessionTicketFlag}),
 				ConfigDirectory: example,
 				ConfigVariables: variables(newPFX.path),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -76,6 +80,12 @@ func TestAccSage50Example_renewal(t *testing.T) {
 				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					checkIPPortBinding(t, h, sage50IPPort, newPFX.Thumbprint, sage50AppID),
+					checkHostBinding(t, h, windows.BindingKey{IPPort: sage50IPPort}, func(b windows.SSLBinding) error {
+						if b.OtherFlags != sessionTicketFlag {
+							return fmt.Errorf("after renewal the binding's other DefaultFlags are %#x, want %#x (kept)", b.OtherFlags, sessionTicketFlag)
+						}
+						return nil
+					}),
 					checkHostCertificate(t, h, "My", newPFX.Thumbprint, true),
 					checkCertificatesGone(t, h, "My", oldPFX.Thumbprint),
 				),

@@ -20,7 +20,7 @@ type bindingDrift struct {
 }
 
 // TestAccHTTPSSLCertBinding_driftEveryField changes each of the binding's
-// twelve fields on the host through the simulator's admin API, one step
+// seventeen fields on the host through the simulator's admin API, one step
 // each, and expects refresh to see it (the plan updates the binding in
 // place), apply to repair it (the host holds the configured binding again)
 // and the plan after that to be empty. Drift that compares only the hash
@@ -55,6 +55,11 @@ func TestAccHTTPSSLCertBinding_driftEveryField(t *testing.T) {
 		{"ctl_store_name", "CA"},
 		{"ds_mapper_usage", true},
 		{"negotiate_client_cert", true},
+		{"disable_legacy_tls", true},
+		{"disable_tls13", true},
+		{"disable_http2", true},
+		{"disable_quic", true},
+		{"disable_ocsp_stapling", true},
 	}
 	steps := []resource.TestStep{{Config: config, Check: checkHostBinding(t, h, key, bindingEquals(configured, "after create"))}}
 	for _, d := range drifts {

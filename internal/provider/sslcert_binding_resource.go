@@ -39,6 +39,7 @@ var (
 	_ resource.ResourceWithConfigure        = (*sslCertBindingResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*sslCertBindingResource)(nil)
 	_ resource.ResourceWithImportState      = (*sslCertBindingResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*sslCertBindingResource)(nil)
 )
 
 // sslCertBindingModel is the resource's data, and one binding of the
@@ -59,6 +60,11 @@ type sslCertBindingModel struct {
 	CTLStoreName                             types.String `tfsdk:"ctl_store_name"`
 	DSMapperUsage                            types.Bool   `tfsdk:"ds_mapper_usage"`
 	NegotiateClientCert                      types.Bool   `tfsdk:"negotiate_client_cert"`
+	DisableLegacyTLS                         types.Bool   `tfsdk:"disable_legacy_tls"`
+	DisableTLS13                             types.Bool   `tfsdk:"disable_tls13"`
+	DisableHTTP2                             types.Bool   `tfsdk:"disable_http2"`
+	DisableQUIC                              types.Bool   `tfsdk:"disable_quic"`
+	DisableOCSPStapling                      types.Bool   `tfsdk:"disable_ocsp_stapling"`
 }
 
 // maxCTLIdentifierRunes bounds ctl_identifier, the name of a certificate
@@ -92,7 +98,7 @@ func sslCertBindingAttributes() map[string]schema.Attribute {
 	keyModifiers := func(n normalizer) []planmodifier.String {
 		return []planmodifier.String{keepStateWhenEquivalent{n}, stringplanmodifier.RequiresReplace()}
 	}
-	return map[string]schema.Attribute{
+	attrs := map[string]schema.Attribute{
 		"id": schema.StringAttribute{Computed: true,
 			Description:   "The binding's key as netsh names it: ipport=0.0.0.0:4106 or hostnameport=sage.example.com:443.",
 			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
@@ -149,6 +155,10 @@ func sslCertBindingAttributes() map[string]schema.Attribute {
 		"negotiate_client_cert": boolOption(false,
 			"Whether HTTP.sys asks clients for a certificate during the handshake. Default false."),
 	}
+	for name, flag := range bindingTLSFlags {
+		attrs[name] = boolOption(false, flag.description)
+	}
+	return attrs
 }
 
 func boolOption(def bool, description string) schema.BoolAttribute {
@@ -213,6 +223,11 @@ func (m sslCertBindingModel) binding() windows.SSLBinding {
 		CTLStoreName:                             ctlStore,
 		DSMapperUsage:                            m.DSMapperUsage.ValueBool(),
 		NegotiateClientCert:                      m.NegotiateClientCert.ValueBool(),
+		DisableLegacyTLS:                         m.DisableLegacyTLS.ValueBool(),
+		DisableTLS13:                             m.DisableTLS13.ValueBool(),
+		DisableHTTP2:                             m.DisableHTTP2.ValueBool(),
+		DisableQUIC:                              m.DisableQUIC.ValueBool(),
+		DisableOCSPStapling:                      m.DisableOCSPStapling.ValueBool(),
 	}
 }
 
@@ -238,6 +253,11 @@ func (m *sslCertBindingModel) mergeHost(b windows.SSLBinding) {
 	m.CTLStoreName = ctlStoreNameNormalizer.keep(m.CTLStoreName, b.CTLStoreName)
 	m.DSMapperUsage = types.BoolValue(b.DSMapperUsage)
 	m.NegotiateClientCert = types.BoolValue(b.NegotiateClientCert)
+	m.DisableLegacyTLS = types.BoolValue(b.DisableLegacyTLS)
+	m.DisableTLS13 = types.BoolValue(b.DisableTLS13)
+	m.DisableHTTP2 = types.BoolValue(b.DisableHTTP2)
+	m.DisableQUIC = types.BoolValue(b.DisableQUIC)
+	m.DisableOCSPStapling = types.BoolValue(b.DisableOCSPStapling)
 }
 
 func (r *sslCertBindingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -246,6 +266,9 @@ func (r *sslCertBindingResource) Create(ctx context.Context, req resource.Create
 		return
 	}
 	b := plan.binding()
+	if !checkTLSFlagsSupported(ctx, r.host, b, &resp.Diagnostics) {
+		return
+	}
 	if _, err := r.host.HTTPSys().AddSSLBinding(ctx, b); err != nil {
 		addBindingError(&resp.Diagnostics, "Cannot create the SSL binding "+b.BindingKey.String(), b, err)
 		return
@@ -306,6 +329,9 @@ func (r *sslCertBindingResource) Update(ctx context.Context, req resource.Update
 		return
 	}
 	b := plan.binding()
+	if !checkTLSFlagsSupported(ctx, r.host, b, &resp.Diagnostics) {
+		return
+	}
 	if _, err := r.host.HTTPSys().ReplaceSSLBinding(ctx, b); err != nil {
 		summary := "Cannot change the SSL binding " + b.BindingKey.String() + " (the old binding is still in place)"
 		if windows.IsNotFound(err) {

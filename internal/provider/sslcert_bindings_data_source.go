@@ -59,6 +59,11 @@ func (d *sslCertBindingsDataSource) Schema(_ context.Context, _ datasource.Schem
 					"ctl_store_name":            str("Store of the trust list, or empty."),
 					"ds_mapper_usage":           boolean("Whether client certificates map to directory accounts."),
 					"negotiate_client_cert":     boolean("Whether clients are asked for a certificate."),
+					"disable_legacy_tls":        boolean("Whether TLS 1.0 and 1.1 are refused on the binding."),
+					"disable_tls13":             boolean("Whether TLS 1.3 is refused on the binding."),
+					"disable_http2":             boolean("Whether HTTP/2 is refused on the binding."),
+					"disable_quic":              boolean("Whether QUIC (HTTP/3) is refused on the binding."),
+					"disable_ocsp_stapling":     boolean("Whether OCSP stapling is off on the binding."),
 				}}},
 		},
 	}

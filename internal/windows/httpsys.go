@@ -62,6 +62,15 @@ type SSLBinding struct {
 	CTLStoreName                             string `json:"ctl_store_name"`
 	DSMapperUsage                            bool   `json:"ds_mapper_usage"`
 	NegotiateClientCert                      bool   `json:"negotiate_client_cert"`
+	// The TLS flags of DefaultFlags (HTTP_SERVICE_CONFIG_SSL_FLAG_DISABLE_*).
+	DisableHTTP2        bool `json:"disable_http2"`
+	DisableQUIC         bool `json:"disable_quic"`
+	DisableTLS13        bool `json:"disable_tls13"`
+	DisableOCSPStapling bool `json:"disable_ocsp_stapling"`
+	DisableLegacyTLS    bool `json:"disable_legacy_tls"`
+	// OtherFlags are the DefaultFlags bits no field stands for, as read.
+	// Sent as 0 (omitted), a replace keeps the old binding's.
+	OtherFlags uint32 `json:"other_flags,omitempty"`
 }
 
 // LookupAccount resolves an account name or SID string on the host.

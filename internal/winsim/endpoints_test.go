@@ -113,3 +113,62 @@ func TestEndpointsServeTheBoundCertificate(t *testing.T) {
 		t.Error("the old listener still accepts connections")
 	}
 }
+
+// TestEndpointsHonourBindingTLSFlags checks that a served endpoint offers
+// TLS 1.0 and 1.1 only while its binding's disable_legacy_tls is off, and
+// TLS 1.3 only while disable_tls13 is off.
+func TestEndpointsHonourBindingTLSFlags(t *testing.T) {
+	tests := []struct {
+		name                        string
+		flags                       string
+		wantTLS10, wantTLS11        bool
+		wantNegotiatedWithoutLimits uint16
+	}{
+		{"no flags", ``, true, true, tls.VersionTLS13},
+		{"disable_legacy_tls", `,"disable_legacy_tls":true`, false, false, tls.VersionTLS13},
+		{"disable_tls13", `,"disable_tls13":true`, true, true, tls.VersionTLS12},
+		{"both", `,"disable_legacy_tls":true,"disable_tls13":true`, false, false, tls.VersionTLS12},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			scenario, thumbprint := endpointScenario(t)
+			srv := startTestServer(t, func(o *Options) { o.Scenario = scenario })
+			replace := `{"ipport":"0.0.0.0:4207","certificate_hash":"` + thumbprint + `","app_id":"{a86ad080-2ec6-44fb-82e4-bb1e409ab93c}"` + tt.flags + `}`
+			if _, err := srv.Host().Invoke("httpsys.sslcert.replace", []byte(replace)); err != nil {
+				t.Fatal(err)
+			}
+			eps := getEndpoints(t, srv)
+			if len(eps) != 1 {
+				t.Fatalf("endpoints %+v, want one", eps)
+			}
+			for _, v := range []struct {
+				version uint16
+				want    bool
+			}{{tls.VersionTLS10, tt.wantTLS10}, {tls.VersionTLS11, tt.wantTLS11}, {tls.VersionTLS12, true}} {
+				_, err := handshakeVersion(eps[0].Address, v.version, v.version)
+				if (err == nil) != v.want {
+					t.Errorf("handshake with only %s: error %v, want success %v", tls.VersionName(v.version), err, v.want)
+				}
+			}
+			got, err := handshakeVersion(eps[0].Address, tls.VersionTLS10, tls.VersionTLS13)
+			if err != nil || got != tt.wantNegotiatedWithoutLimits {
+				t.Errorf("handshake offering TLS 1.0-1.3 negotiated %s (%v), want %s",
+					tls.VersionName(got), err, tls.VersionName(tt.wantNegotiatedWithoutLimits))
+			}
+		})
+	}
+}
+
+// handshakeVersion connects offering TLS versions minVersion..maxVersion and
+// returns the version negotiated.
+func handshakeVersion(address string, minVersion, maxVersion uint16) (uint16, error) {
+	conn, err := tls.Dial("tcp", address, &tls.Config{
+		InsecureSkipVerify: true, // only the protocol version matters here
+		MinVersion:         minVersion, MaxVersion: maxVersion,
+	})
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close()
+	return conn.ConnectionState().Version, nil
+}

@@ -17,3 +17,12 @@ resource "windows_http_sslcert_binding" "portal" {
   app_id                 = "{0a3d5e6f-1111-4222-8333-944455556666}"
   negotiate_client_cert  = true
 }
+
+# Only TLS 1.2 and later on the Integration Agent's port, whatever the
+# machine-wide SChannel settings allow for other ports.
+resource "windows_http_sslcert_binding" "tls12_only" {
+  ipport             = "0.0.0.0:4107"
+  certificate_hash   = "0123456789ABCDEF0123456789ABCDEF01234567"
+  app_id             = "{4d159978-4574-4dd5-b3ff-6f7fc8c20344}"
+  disable_legacy_tls = true
+}

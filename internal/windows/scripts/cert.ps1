@@ -526,3 +526,219 @@ function Invoke-cert.remove([hashtable]$A) {
     }
     return @{}
 }
+
+# ---- private key access (docs/protocol.md, "Private key access")
+#
+# A certificate's private key lives in one of two places, each with its own
+# security descriptor ("Key Storage and Retrieval", learn.microsoft.com):
+#   CAPI (CSP) machine keys: a file under %ProgramData%\Microsoft\Crypto\RSA\
+#     MachineKeys named CspKeyContainerInfo.UniqueKeyContainerName; its DACL
+#     is the file's (File.GetAccessControl / SetAccessControl).
+#   CNG (KSP) machine keys, which Import-PfxCertificate and ECDSA keys always
+#     use: the key's "Security Descr" property (NCRYPT_SECURITY_DESCR_PROPERTY)
+#     read and written with DACL_SECURITY_INFORMATION (4) as the property
+#     flags, i.e. NCryptGetProperty / NCryptSetProperty through CngKey
+#     (.NET 4.6 / 4.6.1: RSACertificateExtensions, ECDsaCertificateExtensions).
+#     Setting it through CSP APIs fails for these keys.
+# The DACL is edited as a RawSecurityDescriptor, ACE by ACE: a grant inserts
+# one allow ACE after the explicit ones, a removal takes out exactly that
+# ACE, so entries others added stay as they are.
+
+# Access masks ("ACCESS_MASK"; "File Security and Access Rights"), as signed
+# 32-bit values the way CommonAce takes them: GENERIC_READ 0x80000000,
+# GENERIC_ALL 0x10000000 (CNG); FILE_GENERIC_READ 0x120089, FILE_ALL_ACCESS
+# 0x1F01FF (CAPI files, FileSystemRights Read and FullControl).
+$KeyMaskGenericRead = [int]-2147483648
+$KeyMaskGenericAll = [int]268435456
+$KeyMaskFileRead = [int]1179785
+$KeyMaskFileAll = [int]2032127
+$DaclSecurityInformation = 4
+$HResultBadKeysetSigned = [int]-2146893802 # 0x80090016 NTE_BAD_KEYSET as a signed HRESULT
+
+# Get-KeyAccessMask is the mask a grant of Access writes for a key of Provider.
+function Get-KeyAccessMask([string]$Provider, [string]$Access) {
+    if ($Provider -eq 'capi') {
+        if ($Access -eq 'full') { return $KeyMaskFileAll }
+        return $KeyMaskFileRead
+    }
+    if ($Access -eq 'full') { return $KeyMaskGenericAll }
+    return $KeyMaskGenericRead
+}
+
+# Get-KeyAccessName names what a mask grants: full, read or other.
+function Get-KeyAccessName([long]$Mask) {
+    if ((($Mask -band 268435456) -ne 0) -or (($Mask -band 2032127) -eq 2032127)) { return 'full' }
+    if ((($Mask -band 2147483648) -ne 0) -or (($Mask -band 1179785) -eq 1179785)) { return 'read' }
+    return 'other'
+}
+
+# New-BadKeysetError is NTE_BAD_KEYSET with context: the certificate has no
+# private key the host can open.
+function New-BadKeysetError([string]$Message) {
+    $inner = New-Object System.Security.Cryptography.CryptographicException -ArgumentList $HResultBadKeysetSigned
+    return (New-Object System.Exception -ArgumentList ($Message + ': ' + $inner.Message), $inner)
+}
+
+# Open-CertificateKeyDescriptor finds the certificate's key and returns
+# @{ Provider = 'cng'|'capi'; Path = the key file; Cng = CngKey or $null;
+# Descriptor = RawSecurityDescriptor of its DACL }.
+function Open-CertificateKeyDescriptor([hashtable]$A) {
+    $name = [string]$A['store']
+    $thumbprint = Get-ThumbprintArg $A
+    $store = Open-CertStore $name
+    try {
+        $cert = Find-StoreCertificate $store $thumbprint
+    } finally {
+        $store.Close()
+    }
+    if ($null -eq $cert) { throw (New-OpError 2 ("certificate {0} is not in LocalMachine\{1}" -f $thumbprint, $name)) }
+    $where = "certificate {0} in LocalMachine\{1}" -f $thumbprint, $name
+    if (-not $cert.HasPrivateKey) { throw (New-BadKeysetError ($where + ' has no private key')) }
+    $key = $null
+    try {
+        $key = Get-CertificatePrivateKey $cert
+    } catch {
+        if (Test-HResult $_.Exception $HResultBadKeyset) { throw (New-BadKeysetError ($where + ': its private key cannot be opened')) }
+        throw
+    }
+    if ($null -eq $key) { throw (New-OpError 1 ($where + ': cannot open its private key; .NET Framework 4.6.1 or later is needed for CNG keys')) }
+    $dataDir = $env:ProgramData # where machine keys live
+    if ($key -is [System.Security.Cryptography.ICspAsymmetricAlgorithm]) {
+        $info = $key.CspKeyContainerInfo
+        if (-not $info.MachineKeyStore) { throw (New-OpError 1 ($where + ': its CSP key is in a user profile, not the machine key store')) }
+        $path = [System.IO.Path]::Combine($dataDir, 'Microsoft\Crypto\RSA\MachineKeys\' + $info.UniqueKeyContainerName)
+        $bytes = [System.IO.File]::GetAccessControl($path, [System.Security.AccessControl.AccessControlSections]::Access).GetSecurityDescriptorBinaryForm()
+        return @{ Provider = 'capi'; Path = $path; Cng = $null
+            Descriptor = (New-Object System.Security.AccessControl.RawSecurityDescriptor -ArgumentList $bytes, 0) }
+    }
+    $keyProperty = $key.PSObject.Properties['Key']
+    if ($null -eq $keyProperty -or $keyProperty.Value -isnot [System.Security.Cryptography.CngKey]) {
+        throw (New-OpError 1 ("{0}: cannot manage a private key of type {1}" -f $where, $key.GetType().FullName))
+    }
+    # Reopen by name as a machine key, so the handle may read and write the DACL.
+    $found = $keyProperty.Value
+    $options = [System.Security.Cryptography.CngKeyOpenOptions]::MachineKey
+    if (-not $found.IsMachineKey) { throw (New-OpError 1 ($where + ': its CNG key is in a user profile, not the machine key store')) }
+    $cng = [System.Security.Cryptography.CngKey]::Open($found.KeyName, $found.Provider, $options)
+    $flags = [Enum]::ToObject([System.Security.Cryptography.CngPropertyOptions], $DaclSecurityInformation)
+    $bytes = $cng.GetProperty('Security Descr', $flags).GetValue()
+    $path = [System.IO.Path]::Combine($dataDir, 'Microsoft\Crypto\Keys\' + $cng.UniqueName)
+    return @{ Provider = 'cng'; Path = $path; Cng = $cng
+        Descriptor = (New-Object System.Security.AccessControl.RawSecurityDescriptor -ArgumentList $bytes, 0) }
+}
+
+# Save-KeyDescriptor writes the edited DACL back where it came from.
+function Save-KeyDescriptor([hashtable]$Key) {
+    $sd = $Key.Descriptor
+    $bytes = New-Object byte[] $sd.BinaryLength
+    $sd.GetBinaryForm($bytes, 0)
+    if ($Key.Provider -eq 'cng') {
+        $flags = [Enum]::ToObject([System.Security.Cryptography.CngPropertyOptions], $DaclSecurityInformation)
+        $property = New-Object System.Security.Cryptography.CngProperty -ArgumentList 'Security Descr', $bytes, $flags
+        $Key.Cng.SetProperty($property)
+        return
+    }
+    $security = New-Object System.Security.AccessControl.FileSecurity
+    $security.SetSecurityDescriptorBinaryForm($bytes, [System.Security.AccessControl.AccessControlSections]::Access)
+    [System.IO.File]::SetAccessControl($Key.Path, $security)
+}
+
+# Get-KeyGrantArgs reads sid (87 malformed, 1332 no such account) and access.
+function Get-KeyGrantArgs([hashtable]$A) {
+    $sidText = [string]$A['sid']
+    try {
+        $sid = New-Object System.Security.Principal.SecurityIdentifier -ArgumentList $sidText
+    } catch {
+        throw (New-OpError 87 ("sid '" + $sidText + "' is not a SID string"))
+    }
+    try {
+        [void]$sid.Translate([System.Security.Principal.NTAccount])
+    } catch {
+        throw (New-OpError 1332 ("no account on this host has SID " + $sid.Value))
+    }
+    $access = [string]$A['access']
+    if ($access -ne 'read' -and $access -ne 'full') { throw (New-OpError 87 ("access '" + $access + "' must be read or full")) }
+    return @{ Sid = $sid; Access = $access }
+}
+
+# ConvertTo-KeyAclResult is the protocol's key access object.
+function ConvertTo-KeyAclResult([hashtable]$A, [hashtable]$Key, $Changed) {
+    $entries = New-Object System.Collections.ArrayList
+    $acl = $Key.Descriptor.DiscretionaryAcl
+    if ($null -ne $acl) {
+        foreach ($ace in $acl) {
+            if ($ace -isnot [System.Security.AccessControl.CommonAce]) { continue }
+            if ($ace.AceQualifier -ne [System.Security.AccessControl.AceQualifier]::AccessAllowed) { continue }
+            $mask = ([long]$ace.AccessMask) -band 4294967295
+            $account = $ace.SecurityIdentifier.Value
+            try { $account = $ace.SecurityIdentifier.Translate([System.Security.Principal.NTAccount]).Value } catch { $account = $ace.SecurityIdentifier.Value }
+            [void]$entries.Add(@{ sid = $ace.SecurityIdentifier.Value; account = $account; access_mask = $mask; access = (Get-KeyAccessName $mask) })
+        }
+    }
+    $result = @{
+        store      = ([string]$A['store']).ToUpperInvariant()
+        thumbprint = (Get-ThumbprintArg $A)
+        provider   = $Key.Provider
+        key_path   = $Key.Path
+        entries    = $entries.ToArray()
+    }
+    if ($null -ne $Changed) { $result['changed'] = [bool]$Changed }
+    return $result
+}
+
+function Invoke-cert.key_acl.get([hashtable]$A) {
+    $key = Open-CertificateKeyDescriptor $A
+    return (ConvertTo-KeyAclResult $A $key $null)
+}
+
+# cert.key_acl.add inserts one allow ACE for the SID after the explicit
+# ACEs (before inherited ones, the canonical order), unless an allow ACE of
+# that SID already grants the access.
+function Invoke-cert.key_acl.add([hashtable]$A) {
+    $grant = Get-KeyGrantArgs $A
+    $key = Open-CertificateKeyDescriptor $A
+    $acl = $key.Descriptor.DiscretionaryAcl
+    if ($null -eq $acl) { throw (New-OpError 1 'the private key has no DACL (everyone has full access); refusing to replace it with one entry') }
+    $insertAt = $acl.Count
+    for ($i = 0; $i -lt $acl.Count; $i++) {
+        $ace = $acl[$i]
+        if (($ace.AceFlags -band [System.Security.AccessControl.AceFlags]::Inherited) -ne 0) { $insertAt = $i; break }
+        if ($ace -is [System.Security.AccessControl.CommonAce] -and
+            $ace.AceQualifier -eq [System.Security.AccessControl.AceQualifier]::AccessAllowed -and
+            $ace.SecurityIdentifier -eq $grant.Sid) {
+            $held = Get-KeyAccessName (([long]$ace.AccessMask) -band 4294967295)
+            if ($held -eq 'full' -or $held -eq $grant.Access) { return (ConvertTo-KeyAclResult $A $key $false) }
+        }
+    }
+    $mask = Get-KeyAccessMask $key.Provider $grant.Access
+    # CommonAce(AceFlags, AceQualifier, int accessMask, SecurityIdentifier, bool isCallback, byte[] opaque)
+    $aceFlags = [System.Security.AccessControl.AceFlags]::None
+    $allow = [System.Security.AccessControl.AceQualifier]::AccessAllowed
+    $newAce = New-Object System.Security.AccessControl.CommonAce -ArgumentList $aceFlags, $allow, $mask, $grant.Sid, $false, $null
+    $acl.InsertAce($insertAt, $newAce)
+    Save-KeyDescriptor $key
+    return (ConvertTo-KeyAclResult $A (Open-CertificateKeyDescriptor $A) $true)
+}
+
+# cert.key_acl.remove removes the one explicit allow ACE cert.key_acl.add
+# writes for the SID and access (the same mask); other ACEs stay.
+function Invoke-cert.key_acl.remove([hashtable]$A) {
+    $grant = Get-KeyGrantArgs $A
+    $key = Open-CertificateKeyDescriptor $A
+    $acl = $key.Descriptor.DiscretionaryAcl
+    $mask = Get-KeyAccessMask $key.Provider $grant.Access
+    if ($null -ne $acl) {
+        for ($i = 0; $i -lt $acl.Count; $i++) {
+            $ace = $acl[$i]
+            if ($ace -is [System.Security.AccessControl.CommonAce] -and
+                $ace.AceQualifier -eq [System.Security.AccessControl.AceQualifier]::AccessAllowed -and
+                ($ace.AceFlags -band [System.Security.AccessControl.AceFlags]::Inherited) -eq 0 -and
+                $ace.SecurityIdentifier -eq $grant.Sid -and $ace.AccessMask -eq $mask) {
+                $acl.RemoveAce($i)
+                Save-KeyDescriptor $key
+                return (ConvertTo-KeyAclResult $A (Open-CertificateKeyDescriptor $A) $true)
+            }
+        }
+    }
+    return (ConvertTo-KeyAclResult $A $key $false)
+}

@@ -1048,8 +1048,8 @@ function New-SslKeyRecord([hashtable]$A) {
 
 # ConvertTo-SslRecord reads a Binding (docs/protocol.md) into a record.
 # DefaultCertCheckMode: 1 no client revocation check, 2 cached only,
-# 4 freshness time enabled, 0x10000 no usage check. DefaultFlags: 1 DS
-# mapper, 2 negotiate client certificate.
+# 4 freshness time enabled, 0x10000 no usage check. DefaultFlags: the bits
+# of SslFlagBits below, plus other_flags.
 function ConvertTo-SslRecord([hashtable]$A) {
     $record = New-SslKeyRecord $A
 
@@ -1078,11 +1078,40 @@ function ConvertTo-SslRecord([hashtable]$A) {
     $record.CtlIdentifier = Get-OptionalString $A 'ctl_identifier'
     $record.CtlStoreName = Get-OptionalString $A 'ctl_store_name'
 
-    $flags = 0
-    if (Get-OptionalBool $A 'ds_mapper_usage' $false) { $flags = $flags -bor 1 }
-    if (Get-OptionalBool $A 'negotiate_client_cert' $false) { $flags = $flags -bor 2 }
+    $flags = [long](Get-OptionalUInt32 $A 'other_flags')
+    $named = Get-NamedSslFlags
+    if (($flags -band $named) -ne 0) {
+        throw (New-OpError 87 ('other_flags holds bits that have their own arguments: 0x' + ($flags -band $named).ToString('x')))
+    }
+    $bits = Get-SslFlagBits
+    foreach ($name in $bits.Keys) {
+        if (Get-OptionalBool $A $name $false) { $flags = $flags -bor $bits[$name] }
+    }
     $record.Flags = [uint32]$flags
     return $record
+}
+
+# Get-SslFlagBits returns the DefaultFlags bits (HTTP_SERVICE_CONFIG_SSL_FLAG_*
+# of http.h) that have their own arguments; other_flags carries the rest.
+function Get-SslFlagBits {
+    return @{
+        ds_mapper_usage       = 0x1   # USE_DS_MAPPER
+        negotiate_client_cert = 0x2   # NEGOTIATE_CLIENT_CERT
+        disable_http2         = 0x10  # DISABLE_HTTP2
+        disable_quic          = 0x20  # DISABLE_QUIC
+        disable_tls13         = 0x40  # DISABLE_TLS13
+        disable_ocsp_stapling = 0x80  # DISABLE_OCSP_STAPLING
+        disable_legacy_tls    = 0x400 # DISABLE_LEGACY_TLS
+    }
+}
+
+# Get-NamedSslFlags returns the union of Get-SslFlagBits' bits.
+function Get-NamedSslFlags { return [long]0x4F3 }
+
+# Get-OtherSslFlags returns the DefaultFlags bits of Flags that have no
+# argument of their own.
+function Get-OtherSslFlags([long]$Flags) {
+    return ($Flags -band (-bnot (Get-NamedSslFlags)) -band 4294967295)
 }
 
 # ConvertTo-BindingResult is the protocol's Binding object of a record.
@@ -1104,8 +1133,14 @@ function ConvertTo-BindingResult($Record) {
         url_retrieval_timeout                          = [long]$Record.UrlRetrievalTimeout
         ctl_identifier                                 = [string]$Record.CtlIdentifier
         ctl_store_name                                 = [string]$Record.CtlStoreName
-        ds_mapper_usage                                = (($flags -band 1) -ne 0)
-        negotiate_client_cert                          = (($flags -band 2) -ne 0)
+        ds_mapper_usage                                = (($flags -band 0x1) -ne 0)
+        negotiate_client_cert                          = (($flags -band 0x2) -ne 0)
+        disable_http2                                  = (($flags -band 0x10) -ne 0)
+        disable_quic                                   = (($flags -band 0x20) -ne 0)
+        disable_tls13                                  = (($flags -band 0x40) -ne 0)
+        disable_ocsp_stapling                          = (($flags -band 0x80) -ne 0)
+        disable_legacy_tls                             = (($flags -band 0x400) -ne 0)
+        other_flags                                    = (Get-OtherSslFlags $flags)
     }
 }
 
@@ -1163,10 +1198,13 @@ function Restore-SslRecord($Old, [System.Exception]$AddError) {
 # Replace deletes the binding at the key and adds the new one; if the add
 # fails it re-adds the old binding (every field as read, flags it does not
 # model included) and reports the add's error, so the port never stays unbound.
+# The new binding keeps the old one's DefaultFlags bits that have no argument.
 function Invoke-httpsys.sslcert.replace([hashtable]$A) {
     Import-HttpSysNative
     $new = ConvertTo-SslRecord $A
     $old = Get-SslRecord $new
+    # DefaultFlags bits the arguments have no name for stay as they were.
+    $new.Flags = [uint32](([long]$new.Flags) -bor (Get-OtherSslFlags ([long]$old.Flags)))
     Assert-HttpApi ([TfWin.HttpSys.V1.HttpConfig]::DeleteSsl($old)) ('HttpDeleteServiceConfiguration(' + $old.KeyText + ')')
     try {
         Assert-HttpApi ([TfWin.HttpSys.V1.HttpConfig]::SetSsl($new)) ('HttpSetServiceConfiguration(' + $new.KeyText + ')')

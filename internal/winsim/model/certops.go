@@ -263,6 +263,11 @@ func (h *Host) importPFX(op string, in importArgs, data []byte) (any, error) {
 		Store: store, Thumbprint: thumbprint, DER: pfx.endEntity.Raw, Cert: pfx.endEntity,
 		HasPrivateKey: true, KeyPEM: pfx.keyPEM, Exportable: in.Exportable,
 	}
+	// Every import writes a new key container with a new DACL: grants on
+	// the previous key do not carry over to the new one.
+	h.keySerial++
+	k := newKeyContainer(pfx.endEntity, "", h.keySerial)
+	leaf.key = &k
 	h.addCertificate(leaf)
 	chain := []certificateView{}
 	if in.ImportChain {

@@ -25,6 +25,13 @@ type CertificateState struct {
 	// KeyPEM is the optional PKCS#8 private key; it implies HasPrivateKey.
 	KeyPEM     string `json:"key_pem,omitempty"`
 	Exportable bool   `json:"exportable"`
+	// KeyProvider ("cng" or "capi"), KeyContainer (the key file's unique
+	// name) and KeyACL (the key's DACL) describe the private key's storage
+	// (keyacl.go); the host fills them in for a key that has none, and
+	// ignores them for a certificate without a key.
+	KeyProvider  string   `json:"key_provider,omitempty"`
+	KeyContainer string   `json:"key_container,omitempty"`
+	KeyACL       []KeyACE `json:"key_acl,omitempty"`
 }
 
 // Certificate is a certificate in a LocalMachine store.
@@ -38,6 +45,8 @@ type Certificate struct {
 	HasPrivateKey bool
 	KeyPEM        []byte
 	Exportable    bool
+	// key is the private key's container, made when first needed.
+	key *keyContainer
 }
 
 // Thumbprint returns the certificate hash Windows shows for der: the SHA-1
@@ -78,7 +87,7 @@ func (h *Host) addCertificate(c Certificate) {
 	for i, old := range h.certs {
 		if old.Store == c.Store && old.Thumbprint == c.Thumbprint {
 			if !c.HasPrivateKey {
-				c.HasPrivateKey, c.KeyPEM, c.Exportable = old.HasPrivateKey, old.KeyPEM, old.Exportable
+				c.HasPrivateKey, c.KeyPEM, c.Exportable, c.key = old.HasPrivateKey, old.KeyPEM, old.Exportable, old.key
 			}
 			h.certs[i] = c
 			return
@@ -173,7 +182,36 @@ func certificateFromState(s CertificateState) (Certificate, error) {
 		}
 		c.HasPrivateKey, c.KeyPEM = true, []byte(s.KeyPEM)
 	}
+	if c.HasPrivateKey {
+		k, err := keyContainerFromState(c.Cert, s)
+		if err != nil {
+			return Certificate{}, fmt.Errorf("certificate %s: %w", c.Thumbprint, err)
+		}
+		c.key = k
+	}
 	return c, nil
+}
+
+// keyContainerFromState reads a state document's key storage fields.
+func keyContainerFromState(cert *x509.Certificate, s CertificateState) (*keyContainer, error) {
+	if s.KeyProvider != "" && s.KeyProvider != keyProviderCNG && s.KeyProvider != keyProviderCAPI {
+		return nil, fmt.Errorf("key_provider %q must be %s or %s", s.KeyProvider, keyProviderCNG, keyProviderCAPI)
+	}
+	k := newKeyContainer(cert, s.KeyProvider, 0)
+	if s.KeyContainer != "" {
+		k.name = s.KeyContainer
+	}
+	if s.KeyACL != nil {
+		k.acl = make([]KeyACE, 0, len(s.KeyACL))
+		for _, e := range s.KeyACL {
+			sid, ok := parseSID(e.SID)
+			if !ok {
+				return nil, fmt.Errorf("key_acl: %q is not a SID string", e.SID)
+			}
+			k.acl = append(k.acl, KeyACE{SID: sid, AccessMask: e.AccessMask})
+		}
+	}
+	return &k, nil
 }
 
 // checkKeyPEM checks that keyPEM is a PKCS#8 key for cert's public key. Its
@@ -199,15 +237,20 @@ func checkKeyPEM(cert *x509.Certificate, keyPEM string) error {
 // certificateStates returns the stores for the state document.
 func (h *Host) certificateStates() []CertificateState {
 	out := make([]CertificateState, 0, len(h.certs))
-	for _, c := range h.certs {
-		out = append(out, CertificateState{
+	for i, c := range h.certs {
+		s := CertificateState{
 			Store:         c.Store,
 			PEM:           string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.DER})),
 			Thumbprint:    c.Thumbprint,
 			HasPrivateKey: c.HasPrivateKey,
 			KeyPEM:        string(c.KeyPEM),
 			Exportable:    c.Exportable,
-		})
+		}
+		if c.HasPrivateKey {
+			k := h.keyContainerOf(i)
+			s.KeyProvider, s.KeyContainer, s.KeyACL = k.provider, k.name, append([]KeyACE{}, k.acl...)
+		}
+		out = append(out, s)
 	}
 	return out
 }

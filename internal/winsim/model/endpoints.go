@@ -17,6 +17,11 @@ type Endpoint struct {
 	CertDER    []byte
 	KeyPEM     string
 	Thumbprint string
+	// DisableLegacyTLS and DisableTLS13 are the binding's
+	// HTTP_SERVICE_CONFIG_SSL_FLAG_DISABLE_LEGACY_TLS and _DISABLE_TLS13:
+	// the protocol versions HTTP.sys offers on it.
+	DisableLegacyTLS bool
+	DisableTLS13     bool
 }
 
 // defaultURISettings are the appSettings keys the seeds' services read
@@ -61,7 +66,8 @@ func (h *Host) serviceEndpoint(s ServiceState) (Endpoint, bool) {
 		return Endpoint{}, false
 	}
 	c := h.certs[i]
-	return Endpoint{Service: s.Name, Port: port, CertDER: c.DER, KeyPEM: string(c.KeyPEM), Thumbprint: c.Thumbprint}, true
+	return Endpoint{Service: s.Name, Port: port, CertDER: c.DER, KeyPEM: string(c.KeyPEM), Thumbprint: c.Thumbprint,
+		DisableLegacyTLS: b.DisableLegacyTLS, DisableTLS13: b.DisableTLS13}, true
 }
 
 // configuredURI returns the URI the service's config file holds now (the

@@ -64,6 +64,9 @@ type tables struct {
 	sniBindings []Binding
 	files       []hostFile
 	services    []ServiceState
+	// keySerial numbers the key containers imports create, so each gets
+	// its own unique name.
+	keySerial int
 }
 
 // New returns a host with the given state; empty fields get the defaults of
@@ -215,6 +218,9 @@ var ops = map[string]opFunc{
 	"cert.import_pfx_file":    certImportPFXFile,
 	"cert.add":                certAdd,
 	"cert.remove":             certRemove,
+	"cert.key_acl.get":        keyACLGet,
+	"cert.key_acl.add":        keyACLAdd,
+	"cert.key_acl.remove":     keyACLRemove,
 	"appconfig.get":           appConfigGet,
 	"appconfig.set":           appConfigSet,
 	"appconfig.remove":        appConfigRemove,

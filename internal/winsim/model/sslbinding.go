@@ -28,6 +28,14 @@ type Binding struct {
 	CTLStoreName                             string  `json:"ctl_store_name"`
 	DSMapperUsage                            bool    `json:"ds_mapper_usage"`
 	NegotiateClientCert                      bool    `json:"negotiate_client_cert"`
+	DisableHTTP2                             bool    `json:"disable_http2"`
+	DisableQUIC                              bool    `json:"disable_quic"`
+	DisableTLS13                             bool    `json:"disable_tls13"`
+	DisableOCSPStapling                      bool    `json:"disable_ocsp_stapling"`
+	DisableLegacyTLS                         bool    `json:"disable_legacy_tls"`
+	// OtherFlags are the DefaultFlags bits no field above stands for
+	// (NO_RAW_FILTER, REJECT, ENABLE_SESSION_TICKET, ...), kept as read.
+	OtherFlags uint32 `json:"other_flags"`
 }
 
 // bindingArgs is a binding's JSON with absent booleans and out-of-range
@@ -47,6 +55,12 @@ type bindingArgs struct {
 	CTLStoreName                             string   `json:"ctl_store_name"`
 	DSMapperUsage                            bool     `json:"ds_mapper_usage"`
 	NegotiateClientCert                      bool     `json:"negotiate_client_cert"`
+	DisableHTTP2                             bool     `json:"disable_http2"`
+	DisableQUIC                              bool     `json:"disable_quic"`
+	DisableTLS13                             bool     `json:"disable_tls13"`
+	DisableOCSPStapling                      bool     `json:"disable_ocsp_stapling"`
+	DisableLegacyTLS                         bool     `json:"disable_legacy_tls"`
+	OtherFlags                               *float64 `json:"other_flags"`
 }
 
 // bindingKey is a parsed key: which table, and the key in canonical form.
@@ -128,6 +142,13 @@ func (b *Binding) UnmarshalJSON(data []byte) error {
 	if opErr != nil {
 		return opErr
 	}
+	other, opErr := dword("other_flags", in.OtherFlags)
+	if opErr != nil {
+		return opErr
+	}
+	if other&namedFlags != 0 {
+		return bareError(errInvalidParameter, "other_flags %#x holds bits that have their own fields (%#x)", other, other&namedFlags)
+	}
 	*b = Binding{
 		IPPort:                                   in.IPPort,
 		HostnamePort:                             in.HostnamePort,
@@ -143,6 +164,12 @@ func (b *Binding) UnmarshalJSON(data []byte) error {
 		CTLStoreName:                             in.CTLStoreName,
 		DSMapperUsage:                            in.DSMapperUsage,
 		NegotiateClientCert:                      in.NegotiateClientCert,
+		DisableHTTP2:                             in.DisableHTTP2,
+		DisableQUIC:                              in.DisableQUIC,
+		DisableTLS13:                             in.DisableTLS13,
+		DisableOCSPStapling:                      in.DisableOCSPStapling,
+		DisableLegacyTLS:                         in.DisableLegacyTLS,
+		OtherFlags:                               other,
 	}
 	return nil
 }
@@ -250,15 +277,35 @@ func (b Binding) CertCheckMode() uint32 {
 	return mode
 }
 
-// Flags returns the binding's DefaultFlags: 1 HTTP_SERVICE_CONFIG_SSL_FLAG_
-// USE_DS_MAPPER, 2 HTTP_SERVICE_CONFIG_SSL_FLAG_NEGOTIATE_CLIENT_CERT.
+// DefaultFlags bits of HTTP_SERVICE_CONFIG_SSL_PARAM (http.h,
+// HTTP_SERVICE_CONFIG_SSL_FLAG_*; the Windows SDK's http.h and its metadata
+// give the values, the structure's page on learn.microsoft.com lists only
+// the first three).
+const (
+	flagUseDSMapper         = 0x1   // USE_DS_MAPPER
+	flagNegotiateClientCert = 0x2   // NEGOTIATE_CLIENT_CERT
+	flagDisableHTTP2        = 0x10  // DISABLE_HTTP2
+	flagDisableQUIC         = 0x20  // DISABLE_QUIC
+	flagDisableTLS13        = 0x40  // DISABLE_TLS13
+	flagDisableOCSPStapling = 0x80  // DISABLE_OCSP_STAPLING
+	flagDisableLegacyTLS    = 0x400 // DISABLE_LEGACY_TLS
+	// namedFlags are the bits the binding's boolean fields stand for.
+	namedFlags = flagUseDSMapper | flagNegotiateClientCert | flagDisableHTTP2 | flagDisableQUIC |
+		flagDisableTLS13 | flagDisableOCSPStapling | flagDisableLegacyTLS
+)
+
+// Flags returns the binding's DefaultFlags: its boolean fields' bits and
+// OtherFlags.
 func (b Binding) Flags() uint32 {
-	var flags uint32
-	if b.DSMapperUsage {
-		flags |= 1
-	}
-	if b.NegotiateClientCert {
-		flags |= 2
+	flags := b.OtherFlags
+	for bit, set := range map[uint32]bool{
+		flagUseDSMapper: b.DSMapperUsage, flagNegotiateClientCert: b.NegotiateClientCert,
+		flagDisableHTTP2: b.DisableHTTP2, flagDisableQUIC: b.DisableQUIC, flagDisableTLS13: b.DisableTLS13,
+		flagDisableOCSPStapling: b.DisableOCSPStapling, flagDisableLegacyTLS: b.DisableLegacyTLS,
+	} {
+		if set {
+			flags |= bit
+		}
 	}
 	return flags
 }

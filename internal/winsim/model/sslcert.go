@@ -151,6 +151,9 @@ func sslCertReplace(h *Host, args json.RawMessage) (any, error) {
 	}
 	t := h.bindingTable(k)
 	old := (*t)[i]
+	// DefaultFlags bits the new binding has no field for stay as they were
+	// (docs/protocol.md: replace keeps other_flags).
+	b.OtherFlags |= old.OtherFlags
 	*t = append((*t)[:i:i], (*t)[i+1:]...)
 	if opErr := h.addBinding(b); opErr != nil {
 		*t = append((*t)[:i:i], append([]Binding{old}, (*t)[i:]...)...)

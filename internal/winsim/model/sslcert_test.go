@@ -176,3 +176,24 @@ func TestSSLCertReplace(t *testing.T) {
 	wantCode(t, "replace absent", invoke(t, h, "httpsys.sslcert.replace",
 		map[string]any{"ipport": "0.0.0.0:9", "certificate_hash": keyed.thumbprint, "app_id": testAppID}, nil), 2)
 }
+
+// TestSSLCertFlags checks the TLS flags' DefaultFlags bits and that replace
+// keeps the bits the new binding has no field for (other_flags).
+func TestSSLCertFlags(t *testing.T) {
+	h, keyed, _, _ := bindingHost(t)
+	add := map[string]any{"ipport": "0.0.0.0:4106", "certificate_hash": keyed.thumbprint, "app_id": testAppID,
+		"disable_http2": true, "disable_quic": true, "disable_tls13": true, "disable_ocsp_stapling": true,
+		"disable_legacy_tls": true, "other_flags": 0x800 | 0x8}
+	var b Binding
+	mustInvoke(t, h, "httpsys.sslcert.add", add, &b)
+	if got, want := b.Flags(), uint32(0x10|0x20|0x40|0x80|0x400|0x800|0x8); got != want {
+		t.Errorf("DefaultFlags %#x, want %#x", got, want)
+	}
+	replace := map[string]any{"ipport": "0.0.0.0:4106", "certificate_hash": keyed.thumbprint, "app_id": testAppID, "disable_tls13": true}
+	mustInvoke(t, h, "httpsys.sslcert.replace", replace, &b)
+	if got, want := b.Flags(), uint32(0x40|0x800|0x8); got != want || b.DisableLegacyTLS || !b.DisableTLS13 {
+		t.Errorf("after replace: DefaultFlags %#x, want %#x (other bits kept, named bits as given)", got, want)
+	}
+	bad := map[string]any{"ipport": "0.0.0.0:4107", "certificate_hash": keyed.thumbprint, "app_id": testAppID, "other_flags": 0x400}
+	wantCode(t, "other_flags with a named bit", invoke(t, h, "httpsys.sslcert.add", bad, nil), 87)
+}

@@ -1,0 +1,25 @@
+# Let the service account of an application that serves TLS itself read
+# the private key of its certificate ("Manage Private Keys..." in the
+# certificates MMC, Read). The key's security descriptor is changed where the
+# key lives: through CNG for keys of a key storage provider (what
+# Import-PfxCertificate and ECDSA keys use), on the MachineKeys file for
+# CryptoAPI keys.
+resource "windows_pfx_certificate" "agent" {
+  content_base64 = filebase64("sage50.pfx")
+  password_wo    = var.pfx_password
+}
+
+resource "windows_certificate_private_key_access" "agent_service" {
+  # A renewal imports a new key without this entry; referencing the
+  # thumbprint makes the entry follow the certificate.
+  thumbprint = windows_pfx_certificate.agent.thumbprint
+  account    = "NT AUTHORITY\\NETWORK SERVICE"
+  access     = "read"
+}
+
+# An account by SID works on hosts in every language; store_name defaults to My.
+resource "windows_certificate_private_key_access" "iis" {
+  thumbprint = windows_pfx_certificate.agent.thumbprint
+  store_name = "My"
+  account    = "S-1-5-32-568" # BUILTIN\IIS_IUSRS
+}
