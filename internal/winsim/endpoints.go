@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -49,7 +50,7 @@ type endpointTable struct {
 }
 
 func endpointKey(ep model.Endpoint) string {
-	return ep.Service + "|" + strconv.Itoa(ep.Port) + "|" + ep.Thumbprint
+	return ep.Service + "|" + strconv.Itoa(ep.Port) + "|" + ep.Thumbprint + "|" + strings.Join(ep.Protocols, ",")
 }
 
 // startEndpoints closes the endpoint listeners when the server closes.
@@ -134,7 +135,9 @@ func startEndpointListener(ep model.Endpoint) (*endpointListener, error) {
 		srv:  srv,
 		done: make(chan struct{}),
 	}
-	tlsLn := tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12})
+	cfg := &tls.Config{Certificates: []tls.Certificate{pair}}
+	applySChannel(cfg, ep.Protocols)
+	tlsLn := tls.NewListener(ln, cfg)
 	go func() {
 		defer close(l.done)
 		_ = srv.Serve(tlsLn) // ends with http.ErrServerClosed on close

@@ -17,6 +17,9 @@ type Endpoint struct {
 	CertDER    []byte
 	KeyPEM     string
 	Thumbprint string
+	// Protocols are the TLS versions SChannel serves ("TLS 1.2", ...),
+	// from the SCHANNEL Server keys as of the last boot (schannel.go).
+	Protocols []string
 }
 
 // defaultURISettings are the appSettings keys the seeds' services read
@@ -61,7 +64,8 @@ func (h *Host) serviceEndpoint(s ServiceState) (Endpoint, bool) {
 		return Endpoint{}, false
 	}
 	c := h.certs[i]
-	return Endpoint{Service: s.Name, Port: port, CertDER: c.DER, KeyPEM: string(c.KeyPEM), Thumbprint: c.Thumbprint}, true
+	return Endpoint{Service: s.Name, Port: port, CertDER: c.DER, KeyPEM: string(c.KeyPEM), Thumbprint: c.Thumbprint,
+		Protocols: h.schannelProtocolsOn("Server")}, true
 }
 
 // configuredURI returns the URI the service's config file holds now (the

@@ -45,6 +45,9 @@ type State struct {
 	Files []FileState `json:"files,omitempty"`
 	// Services are the host's Windows services.
 	Services []ServiceState `json:"services,omitempty"`
+	// Registry holds the HKLM keys the ops use (registry.go); absent means
+	// a Windows Server 2022 host's defaults.
+	Registry []RegistryKey `json:"registry,omitempty"`
 }
 
 // Host is a simulated Windows host. It is safe for concurrent use.
@@ -64,6 +67,10 @@ type tables struct {
 	sniBindings []Binding
 	files       []hostFile
 	services    []ServiceState
+	registry    []RegistryKey
+	// bootRegistry is the registry as SChannel read it at boot (when the
+	// state was loaded): SChannel settings take effect after a reboot.
+	bootRegistry []RegistryKey
 }
 
 // New returns a host with the given state; empty fields get the defaults of
@@ -131,6 +138,9 @@ func loadState(s State) (*Host, error) {
 	if err := n.loadServices(s.Services); err != nil {
 		return nil, err
 	}
+	if err := n.loadRegistry(s.Registry); err != nil {
+		return nil, err
+	}
 	return n, nil
 }
 
@@ -138,6 +148,7 @@ func loadState(s State) (*Host, error) {
 // host's defaults, and no tables.
 func identityDefaults(s State) State {
 	s.Accounts, s.Certificates, s.URLACLs, s.SSLCertBindings, s.Files, s.Services = nil, nil, nil, nil, nil, nil
+	s.Registry = nil
 	if s.Hostname == "" {
 		s.Hostname = "WIN-SIM"
 	}
@@ -175,6 +186,7 @@ func (h *Host) StateJSON() ([]byte, error) {
 	s.SSLCertBindings = h.sslBindings()
 	s.Files = h.fileStates()
 	s.Services = h.serviceStates()
+	s.Registry = h.registryStates()
 	return json.MarshalIndent(s, "", "  ")
 }
 
@@ -220,6 +232,10 @@ var ops = map[string]opFunc{
 	"appconfig.remove":        appConfigRemove,
 	"service.get":             serviceGet,
 	"service.restart":         serviceRestart,
+	"schannel.get":            schannelGet,
+	"schannel.set":            schannelSet,
+	"dotnet.strongcrypto.get": dotNetCryptoGet,
+	"dotnet.strongcrypto.set": dotNetCryptoSet,
 }
 
 // Invoke executes an op with its JSON arguments and returns its JSON result.
