@@ -61,9 +61,9 @@ type tlsProbeResult struct {
 // Messages of the .NET SocketException for the Winsock errors a connect
 // fails with ("Windows Sockets Error Codes", learn.microsoft.com).
 const (
-	wsaConnRefused = "No connection could be made because the target machine actively refused it"                                                                                                  // WSAECONNREFUSED 10061
+	wsaConnRefused = "No connection could be made because the target machine actively refused it"                                                                                                             // WSAECONNREFUSED 10061
 	wsaTimedOut    = "A connection attempt failed because the connected party did not properly respond after a period of time, or established connection failed because connected host has failed to respond" // WSAETIMEDOUT 10060
-	wsaHostUnknown = "No such host is known"                                                                                                                                                        // WSAHOST_NOT_FOUND 11001
+	wsaHostUnknown = "No such host is known"                                                                                                                                                                  // WSAHOST_NOT_FOUND 11001
 )
 
 func (s *Server) tlsProbe(raw []byte) ([]byte, error) {
