@@ -103,7 +103,7 @@ func TestTLSProbeReportsWhatIsServed(t *testing.T) {
 func TestSChannelTakesEffectAtBoot(t *testing.T) {
 	scenario := probeScenario(t, false, offKey(`TLS 1.3\Server`))
 	srv := startTestServer(t, func(o *Options) { o.Scenario = scenario })
-	if _, err := srv.Host().Invoke("schannel.set", []byte(`{"protocol":"TLS 1.2","side":"Server","enabled":0,"disabled_by_default":1}`)); err != nil {
+	if _, err := srv.Host().Invoke("registry.schannel.set", []byte(`{"protocol":"TLS 1.2","side":"Server","enabled":0,"disabled_by_default":1}`)); err != nil {
 		t.Fatal(err)
 	}
 	if r := runProbe(t, srv, `{"port":4207}`); r.Protocol != "TLS 1.2" {

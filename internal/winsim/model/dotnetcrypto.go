@@ -23,7 +23,7 @@ var dotNetCryptoKeys = []struct{ path, view, framework string }{
 	{regHKLM + `SOFTWARE\WOW6432Node\Microsoft\.NETFramework\v2.0.50727`, "32-bit", "v2.0.50727"},
 }
 
-// dotNetCryptoKey is one key as dotnet.strongcrypto.get answers it.
+// dotNetCryptoKey is one key as registry.dotnet_crypto.get answers it.
 type dotNetCryptoKey struct {
 	Path                     string  `json:"path"`
 	View                     string  `json:"view,omitempty"`
@@ -58,7 +58,7 @@ func dotNetCryptoGet(h *Host, _ json.RawMessage) (any, error) {
 func dotNetCryptoSet(h *Host, raw json.RawMessage) (any, error) {
 	var a dotNetCryptoArgs
 	if err := json.Unmarshal(raw, &a); err != nil {
-		return nil, h.win32Error(errInvalidParameter, "dotnet.strongcrypto.set: arguments: %v", err)
+		return nil, h.win32Error(errInvalidParameter, "registry.dotnet_crypto.set: arguments: %v", err)
 	}
 	for _, k := range a.Keys {
 		known := slices.ContainsFunc(dotNetCryptoKeys, func(d struct{ path, view, framework string }) bool {

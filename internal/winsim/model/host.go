@@ -232,10 +232,10 @@ var ops = map[string]opFunc{
 	"appconfig.remove":        appConfigRemove,
 	"service.get":             serviceGet,
 	"service.restart":         serviceRestart,
-	"schannel.get":            schannelGet,
-	"schannel.set":            schannelSet,
-	"dotnet.strongcrypto.get": dotNetCryptoGet,
-	"dotnet.strongcrypto.set": dotNetCryptoSet,
+	"registry.schannel.get":            schannelGet,
+	"registry.schannel.set":            schannelSet,
+	"registry.dotnet_crypto.get": dotNetCryptoGet,
+	"registry.dotnet_crypto.set": dotNetCryptoSet,
 }
 
 // Invoke executes an op with its JSON arguments and returns its JSON result.

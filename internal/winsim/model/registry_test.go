@@ -25,13 +25,13 @@ func invokeJSON(t *testing.T, h *Host, op, args string, out any) error {
 func TestSChannelSetAndRestore(t *testing.T) {
 	h := New(State{})
 	var v schannelView
-	if err := invokeJSON(t, h, "schannel.get", `{"protocol":"tls 1.2","side":"server"}`, &v); err != nil {
+	if err := invokeJSON(t, h, "registry.schannel.get", `{"protocol":"tls 1.2","side":"server"}`, &v); err != nil {
 		t.Fatal(err)
 	}
 	if v.KeyExists || v.Enabled != nil || v.DisabledByDefault != nil || v.Protocol != "TLS 1.2" || v.Side != "Server" {
 		t.Fatalf("fresh Server 2022: %+v, want no key", v)
 	}
-	if err := invokeJSON(t, h, "schannel.set", `{"protocol":"TLS 1.2","side":"Server","enabled":1,"disabled_by_default":0}`, &v); err != nil {
+	if err := invokeJSON(t, h, "registry.schannel.set", `{"protocol":"TLS 1.2","side":"Server","enabled":1,"disabled_by_default":0}`, &v); err != nil {
 		t.Fatal(err)
 	}
 	if !v.Changed || !v.KeyExists || *v.Enabled != 1 || *v.DisabledByDefault != 0 {
@@ -41,10 +41,10 @@ func TestSChannelSetAndRestore(t *testing.T) {
 	if !strings.Contains(string(state), `SCHANNEL\\Protocols\\TLS 1.2\\Server`) {
 		t.Errorf("state document lacks the key:\n%s", state)
 	}
-	if err := invokeJSON(t, h, "schannel.set", `{"protocol":"TLS 1.2","side":"Server","enabled":1,"disabled_by_default":0}`, &v); err != nil || v.Changed {
+	if err := invokeJSON(t, h, "registry.schannel.set", `{"protocol":"TLS 1.2","side":"Server","enabled":1,"disabled_by_default":0}`, &v); err != nil || v.Changed {
 		t.Fatalf("same values again: %+v %v, want no change", v, err)
 	}
-	if err := invokeJSON(t, h, "schannel.set", `{"protocol":"TLS 1.2","side":"Server"}`, &v); err != nil {
+	if err := invokeJSON(t, h, "registry.schannel.set", `{"protocol":"TLS 1.2","side":"Server"}`, &v); err != nil {
 		t.Fatal(err)
 	}
 	if v.KeyExists || !v.Changed {
@@ -55,7 +55,7 @@ func TestSChannelSetAndRestore(t *testing.T) {
 func TestSChannelBadArguments(t *testing.T) {
 	h := New(State{})
 	for _, args := range []string{`{"protocol":"SSL 2.5","side":"Server"}`, `{"protocol":"TLS 1.2","side":"both"}`} {
-		_, err := h.Invoke("schannel.set", []byte(args))
+		_, err := h.Invoke("registry.schannel.set", []byte(args))
 		var opErr *OpError
 		if !errors.As(err, &opErr) || opErr.Code != errInvalidParameter {
 			t.Errorf("%s: %v, want 87", args, err)
@@ -96,7 +96,7 @@ func TestSChannelProtocolsOn(t *testing.T) {
 func TestDotNetStrongCrypto(t *testing.T) {
 	h := New(State{})
 	var got struct{ Keys []dotNetCryptoKey }
-	if err := invokeJSON(t, h, "dotnet.strongcrypto.get", `{}`, &got); err != nil {
+	if err := invokeJSON(t, h, "registry.dotnet_crypto.get", `{}`, &got); err != nil {
 		t.Fatal(err)
 	}
 	if len(got.Keys) != 4 || !got.Keys[0].Exists || !got.Keys[1].Exists || got.Keys[2].Exists || got.Keys[3].Exists {
@@ -104,7 +104,7 @@ func TestDotNetStrongCrypto(t *testing.T) {
 	}
 	set := `{"keys":[{"path":"` + jsonEscape(got.Keys[0].Path) + `","sch_use_strong_crypto":1,"system_default_tls_versions":1},` +
 		`{"path":"` + jsonEscape(got.Keys[1].Path) + `","sch_use_strong_crypto":1,"system_default_tls_versions":1}]}`
-	if err := invokeJSON(t, h, "dotnet.strongcrypto.set", set, &got); err != nil {
+	if err := invokeJSON(t, h, "registry.dotnet_crypto.set", set, &got); err != nil {
 		t.Fatal(err)
 	}
 	for _, k := range got.Keys[:2] {
@@ -112,12 +112,12 @@ func TestDotNetStrongCrypto(t *testing.T) {
 			t.Errorf("after set: %+v", k)
 		}
 	}
-	_, err := h.Invoke("dotnet.strongcrypto.set", []byte(`{"keys":[{"path":"`+jsonEscape(got.Keys[2].Path)+`","sch_use_strong_crypto":1}]}`))
+	_, err := h.Invoke("registry.dotnet_crypto.set", []byte(`{"keys":[{"path":"`+jsonEscape(got.Keys[2].Path)+`","sch_use_strong_crypto":1}]}`))
 	var opErr *OpError
 	if !errors.As(err, &opErr) || opErr.Code != errFileNotFound {
 		t.Errorf("set in the .NET 2.0 key that is absent: %v, want 2", err)
 	}
-	if err := invokeJSON(t, h, "dotnet.strongcrypto.set", `{"keys":[{"path":"`+jsonEscape(got.Keys[0].Path)+`"}]}`, &got); err != nil {
+	if err := invokeJSON(t, h, "registry.dotnet_crypto.set", `{"keys":[{"path":"`+jsonEscape(got.Keys[0].Path)+`"}]}`, &got); err != nil {
 		t.Fatal(err)
 	}
 	if got.Keys[0].SchUseStrongCrypto != nil || got.Keys[0].SystemDefaultTLSVersions != nil || !got.Keys[0].Exists {

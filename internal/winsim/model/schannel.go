@@ -34,7 +34,7 @@ type schannelArgs struct {
 	KeepKey bool `json:"keep_key"`
 }
 
-// schannelView is a side's key as schannel.get answers it.
+// schannelView is a side's key as registry.schannel.get answers it.
 type schannelView struct {
 	Protocol          string  `json:"protocol"`
 	Side              string  `json:"side"`
@@ -75,7 +75,7 @@ func (h *Host) schannelView(a schannelArgs, key string) schannelView {
 }
 
 func schannelGet(h *Host, raw json.RawMessage) (any, error) {
-	a, key, err := h.parseSChannelArgs("schannel.get", raw)
+	a, key, err := h.parseSChannelArgs("registry.schannel.get", raw)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +85,7 @@ func schannelGet(h *Host, raw json.RawMessage) (any, error) {
 // schannelSet writes both values (null deletes one) and, when both are
 // gone and keep_key is false, deletes the side's key if it is empty.
 func schannelSet(h *Host, raw json.RawMessage) (any, error) {
-	a, key, err := h.parseSChannelArgs("schannel.set", raw)
+	a, key, err := h.parseSChannelArgs("registry.schannel.set", raw)
 	if err != nil {
 		return nil, err
 	}
