@@ -23,9 +23,11 @@ const (
 // key path, besides the .NET Framework 4 keys every Server 2022 has.
 func registryScenario(t *testing.T, osVersion string, keys map[string]map[string]uint32) []byte {
 	t.Helper()
-	list := []map[string]any{
-		{"key": `HKLM\SOFTWARE\Microsoft\.NETFramework\v4.0.30319`},
-		{"key": `HKLM\SOFTWARE\WOW6432Node\Microsoft\.NETFramework\v4.0.30319`},
+	var list []map[string]any
+	for _, key := range []string{`HKLM\SOFTWARE\Microsoft\.NETFramework\v4.0.30319`, `HKLM\SOFTWARE\WOW6432Node\Microsoft\.NETFramework\v4.0.30319`} {
+		if _, ok := keys[key]; !ok {
+			list = append(list, map[string]any{"key": key})
+		}
 	}
 	for key, values := range keys {
 		var vs []map[string]any
