@@ -37,7 +37,7 @@ func checkHostStrongCrypto(t *testing.T, h *acctest.Host, path string, exists bo
 			}
 			if k.Exists != exists || !sameDWORD(k.SchUseStrongCrypto, strong) || !sameDWORD(k.SystemDefaultTLSVersions, system) {
 				return fmt.Errorf("host %s: exists %t SchUseStrongCrypto %s SystemDefaultTlsVersions %s; want %t %s %s",
-					path, k.Exists, dword(k.SchUseStrongCrypto), dword(k.SystemDefaultTLSVersions), exists, dword(strong), dword(system))
+					path, k.Exists, dwordText(k.SchUseStrongCrypto), dwordText(k.SystemDefaultTLSVersions), exists, dwordText(strong), dwordText(system))
 			}
 			return nil
 		}
@@ -60,7 +60,7 @@ func TestAccDotNetStrongCrypto_lifecycle(t *testing.T) {
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
-			checkHostStrongCrypto(t, h, netFx4Key64, true, u32(1), nil),
+			checkHostStrongCrypto(t, h, netFx4Key64, true, dwordValue(1), nil),
 			checkHostStrongCrypto(t, h, netFx4Key32, true, nil, nil),
 			checkHostStrongCrypto(t, h, netFx2Key64, true, nil, nil),
 			checkHostStrongCrypto(t, h, netFx2Key32, false, nil, nil),
@@ -69,9 +69,9 @@ func TestAccDotNetStrongCrypto_lifecycle(t *testing.T) {
 			{
 				Config: config,
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkHostStrongCrypto(t, h, netFx4Key64, true, u32(1), u32(1)),
-					checkHostStrongCrypto(t, h, netFx4Key32, true, u32(1), u32(1)),
-					checkHostStrongCrypto(t, h, netFx2Key64, true, u32(1), u32(1)),
+					checkHostStrongCrypto(t, h, netFx4Key64, true, dwordValue(1), dwordValue(1)),
+					checkHostStrongCrypto(t, h, netFx4Key32, true, dwordValue(1), dwordValue(1)),
+					checkHostStrongCrypto(t, h, netFx2Key64, true, dwordValue(1), dwordValue(1)),
 					checkHostStrongCrypto(t, h, netFx2Key32, false, nil, nil),
 					resource.TestCheckResourceAttr(strongCryptoAddress, "id", "dotnet_strong_crypto"),
 					resource.TestCheckResourceAttr(strongCryptoAddress, "keys.#", "3"),
@@ -87,14 +87,14 @@ func TestAccDotNetStrongCrypto_lifecycle(t *testing.T) {
 					{"name": "SystemDefaultTlsVersions", "type": "REG_DWORD", "data": 0}}}),
 				Config:           config,
 				ConfigPlanChecks: expectAction(strongCryptoAddress, plancheck.ResourceActionUpdate),
-				Check:            checkHostStrongCrypto(t, h, netFx4Key32, true, u32(1), u32(1)),
+				Check:            checkHostStrongCrypto(t, h, netFx4Key32, true, dwordValue(1), dwordValue(1)),
 			},
 			{
 				Config:           strongCryptoConfig(h, false),
 				ConfigPlanChecks: expectAction(strongCryptoAddress, plancheck.ResourceActionUpdate),
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkHostStrongCrypto(t, h, netFx4Key64, true, u32(0), u32(0)),
-					checkHostStrongCrypto(t, h, netFx2Key64, true, u32(0), u32(0)),
+					checkHostStrongCrypto(t, h, netFx4Key64, true, dwordValue(0), dwordValue(0)),
+					checkHostStrongCrypto(t, h, netFx2Key64, true, dwordValue(0), dwordValue(0)),
 				),
 			},
 			emptyPlanStep(strongCryptoConfig(h, false)),

@@ -65,7 +65,7 @@ func checkHostSChannel(t *testing.T, h *acctest.Host, protocol, side string, wan
 		}
 		if s.KeyExists != wantKey || !sameDWORD(s.Enabled, enabled) || !sameDWORD(s.DisabledByDefault, disabledByDefault) {
 			return fmt.Errorf("host %s %s: key %t Enabled %s DisabledByDefault %s; want key %t Enabled %s DisabledByDefault %s",
-				protocol, side, s.KeyExists, dword(s.Enabled), dword(s.DisabledByDefault), wantKey, dword(enabled), dword(disabledByDefault))
+				protocol, side, s.KeyExists, dwordText(s.Enabled), dwordText(s.DisabledByDefault), wantKey, dwordText(enabled), dwordText(disabledByDefault))
 		}
 		return nil
 	}
@@ -73,14 +73,14 @@ func checkHostSChannel(t *testing.T, h *acctest.Host, protocol, side string, wan
 
 func sameDWORD(a, b *uint32) bool { return a == nil && b == nil || a != nil && b != nil && *a == *b }
 
-func dword(v *uint32) string {
+func dwordText(v *uint32) string {
 	if v == nil {
 		return "absent"
 	}
 	return fmt.Sprint(*v)
 }
 
-func u32(v uint32) *uint32 { return &v }
+func dwordValue(v uint32) *uint32 { return &v }
 
 // TestAccSChannelProtocol_lifecycle turns TLS 1.2 on (no key before) and
 // TLS 1.0 off (a key with Enabled=1 before) on the server side: create,
@@ -96,14 +96,14 @@ func TestAccSChannelProtocol_lifecycle(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
 			checkHostSChannel(t, h, "TLS 1.2", "Server", false, nil, nil),
-			checkHostSChannel(t, h, "TLS 1.0", "Server", true, u32(1), nil),
+			checkHostSChannel(t, h, "TLS 1.0", "Server", true, dwordValue(1), nil),
 		),
 		Steps: []resource.TestStep{
 			{
 				Config: config,
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkHostSChannel(t, h, "TLS 1.2", "Server", true, u32(1), u32(0)),
-					checkHostSChannel(t, h, "TLS 1.0", "Server", true, u32(0), u32(1)),
+					checkHostSChannel(t, h, "TLS 1.2", "Server", true, dwordValue(1), dwordValue(0)),
+					checkHostSChannel(t, h, "TLS 1.0", "Server", true, dwordValue(0), dwordValue(1)),
 					resource.TestCheckResourceAttr(tls12ServerAddress, "id", "TLS 1.2/server"),
 					resource.TestCheckResourceAttr(tls12ServerAddress, "reboot_required", "true"),
 					resource.TestCheckResourceAttr(tls12ServerAddress, "key", schannelProtocolsKey+`TLS 1.2\Server`),
@@ -121,7 +121,7 @@ func TestAccSChannelProtocol_lifecycle(t *testing.T) {
 					plancheck.ExpectResourceAction(tls12ServerAddress, plancheck.ResourceActionUpdate),
 					plancheck.ExpectResourceAction(tls10ServerAddress, plancheck.ResourceActionNoop),
 				}},
-				Check: checkHostSChannel(t, h, "TLS 1.2", "Server", true, u32(1), u32(0)),
+				Check: checkHostSChannel(t, h, "TLS 1.2", "Server", true, dwordValue(1), dwordValue(0)),
 			},
 			{
 				// The key deleted: enabled reads as null (the Windows default), planned back to true.
@@ -129,18 +129,18 @@ func TestAccSChannelProtocol_lifecycle(t *testing.T) {
 				PreConfig: func() {
 					if h.IsSim() {
 						h.EditSimState(t, func(state map[string]any) {
-							state["registry"] = dropRows(acctest.StateList(t, state, "registry"), "key", schannelProtocolsKey+`TLS 1.2\Server`)
+							state["registry"] = withoutRows(acctest.StateList(t, state, "registry"), "key", schannelProtocolsKey+`TLS 1.2\Server`)
 						})
 					}
 				},
 				Config:           config,
 				ConfigPlanChecks: expectAction(tls12ServerAddress, plancheck.ResourceActionUpdate),
-				Check:            checkHostSChannel(t, h, "TLS 1.2", "Server", true, u32(1), u32(0)),
+				Check:            checkHostSChannel(t, h, "TLS 1.2", "Server", true, dwordValue(1), dwordValue(0)),
 			},
 			{
 				Config:           schannelConfig(h, true, true),
 				ConfigPlanChecks: expectAction(tls10ServerAddress, plancheck.ResourceActionUpdate),
-				Check:            checkHostSChannel(t, h, "TLS 1.0", "Server", true, u32(1), u32(0)),
+				Check:            checkHostSChannel(t, h, "TLS 1.0", "Server", true, dwordValue(1), dwordValue(0)),
 			},
 			{
 				ResourceName:            tls10ServerAddress,
@@ -153,8 +153,8 @@ func TestAccSChannelProtocol_lifecycle(t *testing.T) {
 	})
 }
 
-// dropRows returns rows without those whose field is value.
-func dropRows(rows []map[string]any, field, value string) []any {
+// withoutRows returns rows without those whose field is value.
+func withoutRows(rows []map[string]any, field, value string) []any {
 	out := []any{}
 	for _, r := range rows {
 		if r[field] != value {
@@ -175,14 +175,14 @@ func TestAccSChannelProtocol_tls13NeedsServer2022(t *testing.T) {
 
 func TestAccSChannelProtocol_badImportID(t *testing.T) {
 	h := acctest.NewHost(t, nil)
-	testImportFails(t, h.ProviderConfig("")+hclBlock("resource", "windows_schannel_protocol", "x",
+	testImportIDFails(t, h.ProviderConfig("")+hclBlock("resource", "windows_schannel_protocol", "x",
 		hclAttr("protocol", "TLS 1.2"), hclAttr("side", "server"), "enabled = true"),
 		"windows_schannel_protocol.x", "TLS1.2/Server", `(?s)Invalid import ID.*"TLS 1.2/server"`)
 }
 
-// testImportFails imports id into address with config and expects an error
+// testImportIDFails imports id into address with config and expects an error
 // matching wantErr.
-func testImportFails(t *testing.T, config, address, id, wantErr string) {
+func testImportIDFails(t *testing.T, config, address, id, wantErr string) {
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProviderFactories,

@@ -111,7 +111,7 @@ function Invoke-tls.probe([hashtable]$A) {
             $result.thumbprint = $cert.Thumbprint
             $result.subject = $cert.Subject
             $result.issuer = $cert.Issuer
-            $result.not_after = $cert.NotAfter.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ', [Globalization.CultureInfo]::InvariantCulture)
+            $result.not_after = $cert.NotAfter.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", [Globalization.CultureInfo]::InvariantCulture)
             $protocol = [int]$ssl.SslProtocol
             $result.protocol = [string]$ssl.SslProtocol
             if ($TlsProtocolNames.ContainsKey($protocol)) { $result.protocol = $TlsProtocolNames[$protocol] }
