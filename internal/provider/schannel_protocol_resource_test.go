@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/acctest"
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/windows"
 )
 
 const (
@@ -71,6 +72,16 @@ func checkHostSChannel(t *testing.T, h *acctest.Host, protocol, side string, wan
 	}
 }
 
+// readHostSChannel reads a side's key through the host API.
+func readHostSChannel(t *testing.T, h *acctest.Host, protocol, side string) windows.SChannelSide {
+	t.Helper()
+	s, err := h.Windows(t).TLSSettings().SChannel(acctest.Context(t), protocol, side)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 func sameDWORD(a, b *uint32) bool { return a == nil && b == nil || a != nil && b != nil && *a == *b }
 
 func dwordText(v *uint32) string {
@@ -91,12 +102,18 @@ func TestAccSChannelProtocol_lifecycle(t *testing.T) {
 		schannelProtocolsKey + `TLS 1.0\Server`: {"Enabled": 1},
 	}))
 	config := schannelConfig(h, true, false)
+	// What destroy must put back: on the simulator the scenario's keys, on
+	// a real host whatever it had.
+	tls12, tls10 := readHostSChannel(t, h, "TLS 1.2", "Server"), readHostSChannel(t, h, "TLS 1.0", "Server")
+	if h.IsSim() && (tls12.KeyExists || tls10.Enabled == nil || *tls10.Enabled != 1 || tls10.DisabledByDefault != nil) {
+		t.Fatalf("scenario: TLS 1.2 %+v, TLS 1.0 %+v; want no TLS 1.2 key and TLS 1.0 with Enabled=1 only", tls12, tls10)
+	}
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
-			checkHostSChannel(t, h, "TLS 1.2", "Server", false, nil, nil),
-			checkHostSChannel(t, h, "TLS 1.0", "Server", true, dwordValue(1), nil),
+			checkHostSChannel(t, h, "TLS 1.2", "Server", tls12.KeyExists, tls12.Enabled, tls12.DisabledByDefault),
+			checkHostSChannel(t, h, "TLS 1.0", "Server", tls10.KeyExists, tls10.Enabled, tls10.DisabledByDefault),
 		),
 		Steps: []resource.TestStep{
 			{
@@ -168,6 +185,9 @@ func withoutRows(rows []map[string]any, field, value string) []any {
 // (build 17763) TLS 1.3 is refused at plan, naming the build needed.
 func TestAccSChannelProtocol_tls13NeedsServer2022(t *testing.T) {
 	h := acctest.NewHost(t, registryScenario(t, "10.0.17763", nil))
+	if !h.IsSim() {
+		t.Skip("needs a Windows Server 2019 host, which the simulator plays")
+	}
 	testPlanFails(t, h.ProviderConfig("")+hclBlock("resource", "windows_schannel_protocol", "tls13",
 		hclAttr("protocol", "TLS 1.3"), hclAttr("side", "server"), "enabled = true"),
 		`(?s)TLS 1.3 is not available.*build 17763.*Server 2022 \(build 20348\)`)

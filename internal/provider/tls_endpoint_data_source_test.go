@@ -38,6 +38,9 @@ check "agent_serves_the_imported_certificate" {
 // port nobody serves is reported, not failed.
 func TestAccTLSEndpointDataSource_servedCertificate(t *testing.T) {
 	h := acctest.NewHost(t, sage300Scenario(t, nil))
+	if !h.IsSim() {
+		t.Skip("needs the Sage 300 Connector Agent of the Sage 300 scenario, which only the simulator has")
+	}
 	p := newTestPFX(t, "sage300.example.local", pkcs12.Modern)
 	config := sage300ServerConfig(h, p) + tlsEndpointBlocks("windows_service_restart.agent")
 	resource.Test(t, resource.TestCase{
