@@ -47,7 +47,7 @@ type State struct {
 	Services []ServiceState `json:"services,omitempty"`
 	// Registry holds the HKLM keys the ops use (registry.go); absent means
 	// a Windows Server 2022 host's defaults.
-	Registry []RegistryKey `json:"registry,omitempty"`
+	Registry []RegistryKey `json:"registry"`
 }
 
 // Host is a simulated Windows host. It is safe for concurrent use.

@@ -126,3 +126,26 @@ func TestDotNetStrongCrypto(t *testing.T) {
 }
 
 func jsonEscape(s string) string { return strings.ReplaceAll(s, `\`, `\\`) }
+
+// TestRegistryEmptySurvivesARoundTrip: a host without any of the keys keeps
+// none after its state is read and put back (no defaults come back).
+func TestRegistryEmptySurvivesARoundTrip(t *testing.T) {
+	h, err := NewFromJSON([]byte(`{"registry":[]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	state, err := h.StateJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.SetStateJSON(state); err != nil {
+		t.Fatal(err)
+	}
+	var got struct{ Keys []dotNetCryptoKey }
+	if err := invokeJSON(t, h, "registry.dotnet_crypto.get", `{}`, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Keys[0].Exists {
+		t.Errorf("after a round trip of %s the .NET 4 key exists", state)
+	}
+}
