@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -49,27 +50,7 @@ type endpointTable struct {
 }
 
 func endpointKey(ep model.Endpoint) string {
-	minVersion, maxVersion := bindingTLSVersions(ep)
-	return ep.Service + "|" + strconv.Itoa(ep.Port) + "|" + ep.Thumbprint + "|" +
-		strconv.Itoa(int(minVersion)) + "-" + strconv.Itoa(int(maxVersion))
-}
-
-// bindingTLSVersions is the range of TLS versions HTTP.sys offers on a
-// binding given its flags: "Disable Legacy TLS" sets a TLS 1.2 floor
-// ("TLS version enforcement capabilities now available per certificate
-// binding on Windows Server 2019", learn.microsoft.com/security/engineering/
-// disable-legacy-tls), and HTTP_SERVICE_CONFIG_SSL_FLAG_DISABLE_TLS13 caps
-// it at TLS 1.2. Without them TLS 1.0 to 1.3 are offered, as far as the
-// host's SChannel protocols allow.
-func bindingTLSVersions(ep model.Endpoint) (minVersion, maxVersion uint16) {
-	minVersion, maxVersion = tls.VersionTLS10, tls.VersionTLS13
-	if ep.DisableLegacyTLS {
-		minVersion = tls.VersionTLS12
-	}
-	if ep.DisableTLS13 {
-		maxVersion = tls.VersionTLS12
-	}
-	return minVersion, maxVersion
+	return ep.Service + "|" + strconv.Itoa(ep.Port) + "|" + ep.Thumbprint + "|" + strings.Join(ep.Protocols, ",")
 }
 
 // startEndpoints closes the endpoint listeners when the server closes.
@@ -154,8 +135,9 @@ func startEndpointListener(ep model.Endpoint) (*endpointListener, error) {
 		srv:  srv,
 		done: make(chan struct{}),
 	}
-	minVersion, maxVersion := bindingTLSVersions(ep)
-	tlsLn := tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: minVersion, MaxVersion: maxVersion})
+	cfg := &tls.Config{Certificates: []tls.Certificate{pair}}
+	applySChannel(cfg, ep.Protocols)
+	tlsLn := tls.NewListener(ln, cfg)
 	go func() {
 		defer close(l.done)
 		_ = srv.Serve(tlsLn) // ends with http.ErrServerClosed on close

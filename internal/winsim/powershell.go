@@ -196,7 +196,7 @@ func (s *Server) runBootstrap(p *process) int {
 		p.stderr(clixmlErrors(badRequestLines()))
 		return 1
 	}
-	result, err := s.host.Invoke(op, args)
+	result, err := s.invokeOp(op, args)
 	var opErr *model.OpError
 	switch {
 	case err == nil:

@@ -17,11 +17,10 @@ type Endpoint struct {
 	CertDER    []byte
 	KeyPEM     string
 	Thumbprint string
-	// DisableLegacyTLS and DisableTLS13 are the binding's
-	// HTTP_SERVICE_CONFIG_SSL_FLAG_DISABLE_LEGACY_TLS and _DISABLE_TLS13:
-	// the protocol versions HTTP.sys offers on it.
-	DisableLegacyTLS bool
-	DisableTLS13     bool
+	// Protocols are the TLS versions HTTP.sys serves on the binding
+	// ("TLS 1.2", ...): those the SCHANNEL Server keys turned on as of the
+	// last boot (schannel.go), less those the binding's flags disable.
+	Protocols []string
 }
 
 // defaultURISettings are the appSettings keys the seeds' services read
@@ -67,7 +66,7 @@ func (h *Host) serviceEndpoint(s ServiceState) (Endpoint, bool) {
 	}
 	c := h.certs[i]
 	return Endpoint{Service: s.Name, Port: port, CertDER: c.DER, KeyPEM: string(c.KeyPEM), Thumbprint: c.Thumbprint,
-		DisableLegacyTLS: b.DisableLegacyTLS, DisableTLS13: b.DisableTLS13}, true
+		Protocols: bindingProtocols(h.schannelProtocolsOn("Server"), b)}, true
 }
 
 // configuredURI returns the URI the service's config file holds now (the
@@ -148,4 +147,22 @@ func (h *Host) bindingForPort(host string, port int) (Binding, bool) {
 		}
 	}
 	return Binding{}, false
+}
+
+// bindingProtocols narrows the protocols SChannel serves to what a binding's
+// flags allow: HTTP_SERVICE_CONFIG_SSL_FLAG_DISABLE_LEGACY_TLS sets a TLS 1.2
+// floor ("TLS version enforcement capabilities now available per certificate
+// binding on Windows Server 2019", learn.microsoft.com/security/engineering/
+// disable-legacy-tls) and HTTP_SERVICE_CONFIG_SSL_FLAG_DISABLE_TLS13 takes
+// TLS 1.3 away (HTTP_SERVICE_CONFIG_SSL_PARAM, learn.microsoft.com).
+func bindingProtocols(schannelOn []string, b Binding) []string {
+	var served []string
+	for _, p := range schannelOn {
+		legacy := p == "SSL 3.0" || p == "TLS 1.0" || p == "TLS 1.1"
+		if (legacy && b.DisableLegacyTLS) || (p == "TLS 1.3" && b.DisableTLS13) {
+			continue
+		}
+		served = append(served, p)
+	}
+	return served
 }

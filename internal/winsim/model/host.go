@@ -45,6 +45,9 @@ type State struct {
 	Files []FileState `json:"files,omitempty"`
 	// Services are the host's Windows services.
 	Services []ServiceState `json:"services,omitempty"`
+	// Registry holds the HKLM keys the ops use (registry.go); absent means
+	// a Windows Server 2022 host's defaults.
+	Registry []RegistryKey `json:"registry"`
 }
 
 // Host is a simulated Windows host. It is safe for concurrent use.
@@ -67,6 +70,10 @@ type tables struct {
 	// keySerial numbers the key containers imports create, so each gets
 	// its own unique name.
 	keySerial int
+	registry  []RegistryKey
+	// bootRegistry is the registry as SChannel read it at boot (when the
+	// state was loaded): SChannel settings take effect after a reboot.
+	bootRegistry []RegistryKey
 }
 
 // New returns a host with the given state; empty fields get the defaults of
@@ -134,6 +141,9 @@ func loadState(s State) (*Host, error) {
 	if err := n.loadServices(s.Services); err != nil {
 		return nil, err
 	}
+	if err := n.loadRegistry(s.Registry); err != nil {
+		return nil, err
+	}
 	return n, nil
 }
 
@@ -141,6 +151,7 @@ func loadState(s State) (*Host, error) {
 // host's defaults, and no tables.
 func identityDefaults(s State) State {
 	s.Accounts, s.Certificates, s.URLACLs, s.SSLCertBindings, s.Files, s.Services = nil, nil, nil, nil, nil, nil
+	s.Registry = nil
 	if s.Hostname == "" {
 		s.Hostname = "WIN-SIM"
 	}
@@ -178,6 +189,7 @@ func (h *Host) StateJSON() ([]byte, error) {
 	s.SSLCertBindings = h.sslBindings()
 	s.Files = h.fileStates()
 	s.Services = h.serviceStates()
+	s.Registry = h.registryStates()
 	return json.MarshalIndent(s, "", "  ")
 }
 
@@ -199,33 +211,37 @@ type opFunc func(h *Host, args json.RawMessage) (any, error)
 
 // ops maps op names (docs/protocol.md) to their implementations.
 var ops = map[string]opFunc{
-	"host.info":               hostInfo,
-	"debug.echo":              debugEcho,
-	"debug.emit":              debugEmit,
-	"httpsys.account.lookup":  accountLookup,
-	"httpsys.urlacl.list":     urlACLList,
-	"httpsys.urlacl.get":      urlACLGet,
-	"httpsys.urlacl.add":      urlACLAdd,
-	"httpsys.urlacl.delete":   urlACLDelete,
-	"httpsys.sslcert.list":    sslCertList,
-	"httpsys.sslcert.get":     sslCertGet,
-	"httpsys.sslcert.add":     sslCertAdd,
-	"httpsys.sslcert.replace": sslCertReplace,
-	"httpsys.sslcert.delete":  sslCertDelete,
-	"cert.list":               certList,
-	"cert.get":                certGet,
-	"cert.import_pfx":         certImportPFX,
-	"cert.import_pfx_file":    certImportPFXFile,
-	"cert.add":                certAdd,
-	"cert.remove":             certRemove,
-	"cert.key_acl.get":        keyACLGet,
-	"cert.key_acl.add":        keyACLAdd,
-	"cert.key_acl.remove":     keyACLRemove,
-	"appconfig.get":           appConfigGet,
-	"appconfig.set":           appConfigSet,
-	"appconfig.remove":        appConfigRemove,
-	"service.get":             serviceGet,
-	"service.restart":         serviceRestart,
+	"host.info":                  hostInfo,
+	"debug.echo":                 debugEcho,
+	"debug.emit":                 debugEmit,
+	"httpsys.account.lookup":     accountLookup,
+	"httpsys.urlacl.list":        urlACLList,
+	"httpsys.urlacl.get":         urlACLGet,
+	"httpsys.urlacl.add":         urlACLAdd,
+	"httpsys.urlacl.delete":      urlACLDelete,
+	"httpsys.sslcert.list":       sslCertList,
+	"httpsys.sslcert.get":        sslCertGet,
+	"httpsys.sslcert.add":        sslCertAdd,
+	"httpsys.sslcert.replace":    sslCertReplace,
+	"httpsys.sslcert.delete":     sslCertDelete,
+	"cert.list":                  certList,
+	"cert.get":                   certGet,
+	"cert.import_pfx":            certImportPFX,
+	"cert.import_pfx_file":       certImportPFXFile,
+	"cert.add":                   certAdd,
+	"cert.remove":                certRemove,
+	"cert.key_acl.get":           keyACLGet,
+	"cert.key_acl.add":           keyACLAdd,
+	"cert.key_acl.remove":        keyACLRemove,
+	"appconfig.get":              appConfigGet,
+	"appconfig.set":              appConfigSet,
+	"appconfig.remove":           appConfigRemove,
+	"service.get":                serviceGet,
+	"service.restart":            serviceRestart,
+	"registry.schannel.get":      schannelGet,
+	"registry.schannel.set":      schannelSet,
+	"registry.dotnet_crypto.get": dotNetCryptoGet,
+	"registry.dotnet_crypto.set": dotNetCryptoSet,
 }
 
 // Invoke executes an op with its JSON arguments and returns its JSON result.

@@ -1,0 +1,4 @@
+import {
+  to = windows_dotnet_strong_crypto.this
+  id = "dotnet_strong_crypto"
+}

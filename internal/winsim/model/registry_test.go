@@ -1,0 +1,151 @@
+package model
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+)
+
+func invokeJSON(t *testing.T, h *Host, op, args string, out any) error {
+	t.Helper()
+	res, err := h.Invoke(op, []byte(args))
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(res, out); err != nil {
+		t.Fatalf("%s result %s: %v", op, res, err)
+	}
+	return nil
+}
+
+// TestSChannelSetAndRestore writes a side's values, reads them back, and
+// restores their absence: the key it created goes, the state document
+// shows each step.
+func TestSChannelSetAndRestore(t *testing.T) {
+	h := New(State{})
+	var v schannelView
+	if err := invokeJSON(t, h, "registry.schannel.get", `{"protocol":"tls 1.2","side":"server"}`, &v); err != nil {
+		t.Fatal(err)
+	}
+	if v.KeyExists || v.Enabled != nil || v.DisabledByDefault != nil || v.Protocol != "TLS 1.2" || v.Side != "Server" {
+		t.Fatalf("fresh Server 2022: %+v, want no key", v)
+	}
+	if err := invokeJSON(t, h, "registry.schannel.set", `{"protocol":"TLS 1.2","side":"Server","enabled":1,"disabled_by_default":0}`, &v); err != nil {
+		t.Fatal(err)
+	}
+	if !v.Changed || !v.KeyExists || *v.Enabled != 1 || *v.DisabledByDefault != 0 {
+		t.Fatalf("after set: %+v", v)
+	}
+	state, _ := h.StateJSON()
+	if !strings.Contains(string(state), `SCHANNEL\\Protocols\\TLS 1.2\\Server`) {
+		t.Errorf("state document lacks the key:\n%s", state)
+	}
+	if err := invokeJSON(t, h, "registry.schannel.set", `{"protocol":"TLS 1.2","side":"Server","enabled":1,"disabled_by_default":0}`, &v); err != nil || v.Changed {
+		t.Fatalf("same values again: %+v %v, want no change", v, err)
+	}
+	if err := invokeJSON(t, h, "registry.schannel.set", `{"protocol":"TLS 1.2","side":"Server"}`, &v); err != nil {
+		t.Fatal(err)
+	}
+	if v.KeyExists || !v.Changed {
+		t.Fatalf("after restoring absence: %+v, want the key gone", v)
+	}
+}
+
+func TestSChannelBadArguments(t *testing.T) {
+	h := New(State{})
+	for _, args := range []string{`{"protocol":"SSL 2.5","side":"Server"}`, `{"protocol":"TLS 1.2","side":"both"}`} {
+		_, err := h.Invoke("registry.schannel.set", []byte(args))
+		var opErr *OpError
+		if !errors.As(err, &opErr) || opErr.Code != errInvalidParameter {
+			t.Errorf("%s: %v, want 87", args, err)
+		}
+	}
+}
+
+// TestSChannelProtocolsOn checks the OS defaults ("Protocols in TLS/SSL
+// (Schannel SSP)") and that Enabled/DisabledByDefault override them.
+func TestSChannelProtocolsOn(t *testing.T) {
+	dword := func(name string, v uint32) RegistryValue { return RegistryValue{Name: name, Type: regDWORD, Data: v} }
+	tests := []struct {
+		name      string
+		osVersion string
+		keys      []RegistryKey
+		want      string
+	}{
+		{"Server 2022 defaults", "", nil, "TLS 1.0,TLS 1.1,TLS 1.2,TLS 1.3"},
+		{"Server 2019 has no TLS 1.3", "10.0.17763", nil, "TLS 1.0,TLS 1.1,TLS 1.2"},
+		{"SSL 3.0 turned on, TLS 1.0 off", "", []RegistryKey{
+			{Key: schannelRoot + `\SSL 3.0\Server`, Values: []RegistryValue{dword("Enabled", 1)}},
+			{Key: schannelRoot + `\TLS 1.0\Server`, Values: []RegistryValue{dword("Enabled", 0)}}}, "SSL 3.0,TLS 1.1,TLS 1.2,TLS 1.3"},
+		{"DisabledByDefault turns off", "", []RegistryKey{
+			{Key: schannelRoot + `\TLS 1.1\Server`, Values: []RegistryValue{dword("Enabled", 0xffffffff), dword("DisabledByDefault", 1)}}}, "TLS 1.0,TLS 1.2,TLS 1.3"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := New(State{OSVersion: tt.osVersion, Registry: tt.keys})
+			if got := strings.Join(h.schannelProtocolsOn("Server"), ","); got != tt.want {
+				t.Errorf("server protocols %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestDotNetStrongCrypto sets both values in the keys that exist, refuses a
+// Framework that is not installed, and deletes the values again.
+func TestDotNetStrongCrypto(t *testing.T) {
+	h := New(State{})
+	var got struct{ Keys []dotNetCryptoKey }
+	if err := invokeJSON(t, h, "registry.dotnet_crypto.get", `{}`, &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Keys) != 4 || !got.Keys[0].Exists || !got.Keys[1].Exists || got.Keys[2].Exists || got.Keys[3].Exists {
+		t.Fatalf("Server 2022 defaults: %+v, want only the v4.0.30319 keys", got.Keys)
+	}
+	set := `{"keys":[{"path":"` + jsonEscape(got.Keys[0].Path) + `","sch_use_strong_crypto":1,"system_default_tls_versions":1},` +
+		`{"path":"` + jsonEscape(got.Keys[1].Path) + `","sch_use_strong_crypto":1,"system_default_tls_versions":1}]}`
+	if err := invokeJSON(t, h, "registry.dotnet_crypto.set", set, &got); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range got.Keys[:2] {
+		if k.SchUseStrongCrypto == nil || *k.SchUseStrongCrypto != 1 || *k.SystemDefaultTLSVersions != 1 {
+			t.Errorf("after set: %+v", k)
+		}
+	}
+	_, err := h.Invoke("registry.dotnet_crypto.set", []byte(`{"keys":[{"path":"`+jsonEscape(got.Keys[2].Path)+`","sch_use_strong_crypto":1}]}`))
+	var opErr *OpError
+	if !errors.As(err, &opErr) || opErr.Code != errFileNotFound {
+		t.Errorf("set in the .NET 2.0 key that is absent: %v, want 2", err)
+	}
+	if err := invokeJSON(t, h, "registry.dotnet_crypto.set", `{"keys":[{"path":"`+jsonEscape(got.Keys[0].Path)+`"}]}`, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Keys[0].SchUseStrongCrypto != nil || got.Keys[0].SystemDefaultTLSVersions != nil || !got.Keys[0].Exists {
+		t.Errorf("after deleting the values: %+v, want the key without them", got.Keys[0])
+	}
+}
+
+func jsonEscape(s string) string { return strings.ReplaceAll(s, `\`, `\\`) }
+
+// TestRegistryEmptySurvivesARoundTrip: a host without any of the keys keeps
+// none after its state is read and put back (no defaults come back).
+func TestRegistryEmptySurvivesARoundTrip(t *testing.T) {
+	h, err := NewFromJSON([]byte(`{"registry":[]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	state, err := h.StateJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.SetStateJSON(state); err != nil {
+		t.Fatal(err)
+	}
+	var got struct{ Keys []dotNetCryptoKey }
+	if err := invokeJSON(t, h, "registry.dotnet_crypto.get", `{}`, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Keys[0].Exists {
+		t.Errorf("after a round trip of %s the .NET 4 key exists", state)
+	}
+}

@@ -1,0 +1,128 @@
+package winsim
+
+import (
+	"crypto/tls"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/winsim/model"
+)
+
+const schannelKey = `HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\`
+
+// offKey is a SCHANNEL side key that turns its protocol off.
+func offKey(protocolSide string) model.RegistryKey {
+	return model.RegistryKey{Key: schannelKey + protocolSide, Values: []model.RegistryValue{
+		{Name: "Enabled", Type: "REG_DWORD", Data: 0}, {Name: "DisabledByDefault", Type: "REG_DWORD", Data: 1}}}
+}
+
+// probeScenario is endpointScenario with the given registry keys and, if
+// trusted, the served certificate in the Root store too.
+func probeScenario(t *testing.T, trusted bool, keys ...model.RegistryKey) []byte {
+	t.Helper()
+	data, _ := endpointScenario(t)
+	var s model.State
+	if err := json.Unmarshal(data, &s); err != nil {
+		t.Fatal(err)
+	}
+	s.Registry = keys
+	if trusted {
+		s.Certificates = append(s.Certificates, model.CertificateState{Store: "ROOT", PEM: s.Certificates[0].PEM})
+	}
+	out, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func runProbe(t *testing.T, srv *Server, args string) tlsProbeResult {
+	t.Helper()
+	out, err := srv.invokeOp("tls.probe", []byte(args))
+	if err != nil {
+		t.Fatalf("tls.probe %s: %v", args, err)
+	}
+	var r tlsProbeResult
+	if err := json.Unmarshal(out, &r); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// TestTLSProbeReportsWhatIsServed makes the handshake against the simulated
+// service's listener under different SCHANNEL settings and trust.
+func TestTLSProbeReportsWhatIsServed(t *testing.T) {
+	tests := []struct {
+		name         string
+		trusted      bool
+		keys         []model.RegistryKey
+		args         string
+		wantProtocol string // "" when the handshake must fail
+		wantError    string
+	}{
+		{name: "defaults serve TLS 1.3", args: `{"port":4207,"server_name":"sage300.example.local"}`, wantProtocol: "TLS 1.3"},
+		{name: "trusted root", trusted: true, args: `{"port":4207}`, wantProtocol: "TLS 1.3"},
+		{name: "TLS 1.3 server off", keys: []model.RegistryKey{offKey(`TLS 1.3\Server`)}, args: `{"port":4207}`, wantProtocol: "TLS 1.2"},
+		{name: "only TLS 1.0 left on the server",
+			keys:         []model.RegistryKey{offKey(`TLS 1.3\Server`), offKey(`TLS 1.2\Server`), offKey(`TLS 1.1\Server`)},
+			args:         `{"address":"localhost","port":4207}`,
+			wantProtocol: "TLS 1.0"},
+		{name: "client offers only what the server has off",
+			keys:      []model.RegistryKey{offKey(`TLS 1.3\Server`), offKey(`TLS 1.0\Client`), offKey(`TLS 1.1\Client`), offKey(`TLS 1.2\Server`), offKey(`TLS 1.1\Server`), offKey(`TLS 1.0\Server`)},
+			args:      `{"port":4207}`,
+			wantError: "do not possess a common algorithm"},
+		{name: "no listener on the port", args: `{"port":4300}`, wantError: "actively refused it 127.0.0.1:4300"},
+		{name: "another machine", args: `{"address":"10.1.2.3","port":4207}`, wantError: "did not properly respond"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			scenario := probeScenario(t, tt.trusted, tt.keys...)
+			srv := startTestServer(t, func(o *Options) { o.Scenario = scenario })
+			want := srv.Endpoints()
+			r := runProbe(t, srv, tt.args)
+			if tt.wantProtocol == "" {
+				if r.Reachable || !strings.Contains(r.Error, tt.wantError) {
+					t.Fatalf("probe = %+v, want unreachable with %q", r, tt.wantError)
+				}
+				return
+			}
+			if !r.Reachable || r.Protocol != tt.wantProtocol || r.Thumbprint != want[0].Thumbprint {
+				t.Fatalf("probe = %+v, want %s with %s", r, tt.wantProtocol, want[0].Thumbprint)
+			}
+			if r.Subject != "CN=sage300.example.local" || r.CipherSuite == "" || r.NotAfter == "" || r.ChainTrusted != tt.trusted {
+				t.Errorf("probe = %+v: want the subject, a cipher suite, not_after and chain_trusted %t", r, tt.trusted)
+			}
+		})
+	}
+}
+
+// TestSChannelTakesEffectAtBoot: a protocol turned off by an op still
+// serves until the host restarts (a state document loaded), as SChannel
+// reads its keys at boot; afterwards a TLS 1.2 client cannot connect.
+func TestSChannelTakesEffectAtBoot(t *testing.T) {
+	scenario := probeScenario(t, false, offKey(`TLS 1.3\Server`))
+	srv := startTestServer(t, func(o *Options) { o.Scenario = scenario })
+	if _, err := srv.Host().Invoke("registry.schannel.set", []byte(`{"protocol":"TLS 1.2","side":"Server","enabled":0,"disabled_by_default":1}`)); err != nil {
+		t.Fatal(err)
+	}
+	if r := runProbe(t, srv, `{"port":4207}`); r.Protocol != "TLS 1.2" {
+		t.Fatalf("before the reboot: probe = %+v, want TLS 1.2 still served", r)
+	}
+	state, err := srv.Host().StateJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Host().SetStateJSON(state); err != nil {
+		t.Fatal(err)
+	}
+	eps := srv.Endpoints()
+	conn, err := tls.Dial("tcp", eps[0].Address, &tls.Config{InsecureSkipVerify: true, MaxVersion: tls.VersionTLS12}) //nolint:gosec // the test looks at the protocol only
+	if err == nil {
+		conn.Close()
+		t.Fatal("after the reboot the endpoint still serves TLS 1.2")
+	}
+	if r := runProbe(t, srv, `{"port":4207}`); r.Protocol != "TLS 1.1" {
+		t.Errorf("after the reboot: probe = %+v, want TLS 1.1 (the newest left on)", r)
+	}
+}
