@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strconv"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -96,8 +94,8 @@ func checkTLSFlagsSupported(ctx context.Context, host *windows.Host, b windows.S
 		addHostError(diags, "Cannot read the host's Windows version to check the binding's TLS flags", err)
 		return false
 	}
-	build, ok := windowsBuild(info.OSVersion)
-	if !ok {
+	build := windowsBuild(info.OSVersion)
+	if build == 0 {
 		return true // an unexpected version text: let HTTP.sys decide
 	}
 	sort.Strings(set)
@@ -114,15 +112,4 @@ func checkTLSFlagsSupported(ctx context.Context, host *windows.Host, b windows.S
 				name, flag.bit, flag.minWindows, info.Hostname, info.OSCaption, info.OSVersion, name))
 	}
 	return supported
-}
-
-// windowsBuild returns the build number of an os_version such as
-// "10.0.20348" (Win32_OperatingSystem.Version).
-func windowsBuild(osVersion string) (int, bool) {
-	parts := strings.Split(osVersion, ".")
-	if len(parts) < 3 {
-		return 0, false
-	}
-	build, err := strconv.Atoi(parts[2])
-	return build, err == nil
 }
