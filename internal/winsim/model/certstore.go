@@ -25,6 +25,10 @@ type CertificateState struct {
 	// KeyPEM is the optional PKCS#8 private key; it implies HasPrivateKey.
 	KeyPEM     string `json:"key_pem,omitempty"`
 	Exportable bool   `json:"exportable"`
+	// KeyLinkBroken makes the certificate link a private key whose container
+	// cannot be opened (deleted, or named inconsistently: Posh-ACME #157);
+	// it implies HasPrivateKey and excludes KeyPEM (see Certificate).
+	KeyLinkBroken bool `json:"key_link_broken,omitempty"`
 }
 
 // Certificate is a certificate in a LocalMachine store.
@@ -38,7 +42,20 @@ type Certificate struct {
 	HasPrivateKey bool
 	KeyPEM        []byte
 	Exportable    bool
+	// KeyLinkBroken says the key link (CERT_KEY_PROV_INFO_PROP_ID) names a
+	// key container that cannot be opened: the container was deleted, or
+	// its name or provider does not match the link (Posh-ACME #157,
+	// "container name inconsistent"). HasPrivateKey still says true: it
+	// checks only "whether the CERT_KEY_PROV_INFO_PROP_ID property is
+	// present" ("ICertificate2::HasPrivateKey method",
+	// learn.microsoft.com/windows/win32/seccrypto/certificate-hasprivatekey;
+	// X509Certificate2.HasPrivateKey reads the same property), while HTTP.sys
+	// cannot acquire the key and HttpSetServiceConfiguration answers 1312.
+	KeyLinkBroken bool
 }
+
+// keyUsable says a private key is linked and its container opens.
+func (c Certificate) keyUsable() bool { return c.HasPrivateKey && !c.KeyLinkBroken }
 
 // Thumbprint returns the certificate hash Windows shows for der: the SHA-1
 // of the encoded certificate in upper-case hex (X509Certificate.Thumbprint).
@@ -78,7 +95,7 @@ func (h *Host) addCertificate(c Certificate) {
 	for i, old := range h.certs {
 		if old.Store == c.Store && old.Thumbprint == c.Thumbprint {
 			if !c.HasPrivateKey {
-				c.HasPrivateKey, c.KeyPEM, c.Exportable = old.HasPrivateKey, old.KeyPEM, old.Exportable
+				c.HasPrivateKey, c.KeyPEM, c.Exportable, c.KeyLinkBroken = old.HasPrivateKey, old.KeyPEM, old.Exportable, old.KeyLinkBroken
 			}
 			h.certs[i] = c
 			return
@@ -167,6 +184,12 @@ func certificateFromState(s CertificateState) (Certificate, error) {
 		return Certificate{}, fmt.Errorf("thumbprint %s does not match the certificate (%s)", s.Thumbprint, c.Thumbprint)
 	}
 	c.HasPrivateKey, c.Exportable = s.HasPrivateKey, s.Exportable
+	if s.KeyLinkBroken {
+		if s.KeyPEM != "" {
+			return Certificate{}, fmt.Errorf("certificate %s: key_link_broken and key_pem exclude each other: a broken link has no key to serve", c.Thumbprint)
+		}
+		c.HasPrivateKey, c.KeyLinkBroken = true, true
+	}
 	if s.KeyPEM != "" {
 		if err := checkKeyPEM(c.Cert, s.KeyPEM); err != nil {
 			return Certificate{}, fmt.Errorf("certificate %s: %w", c.Thumbprint, err)
@@ -207,6 +230,7 @@ func (h *Host) certificateStates() []CertificateState {
 			HasPrivateKey: c.HasPrivateKey,
 			KeyPEM:        string(c.KeyPEM),
 			Exportable:    c.Exportable,
+			KeyLinkBroken: c.KeyLinkBroken,
 		})
 	}
 	return out
