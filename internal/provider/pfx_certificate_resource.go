@@ -6,7 +6,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -63,10 +62,10 @@ func (r *pfxCertificateResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"expired certificate fail the plan. Exactly one of content_base64 and remote_path.",
 		Validators: []validator.String{base64Validator{}}}
 	attrs["remote_path"] = schema.StringAttribute{Optional: true,
-		Description: "Path of a .pfx file already on the host. Its facts are known only after apply; " +
+		Description: "Absolute path (`C:\\certs\\host.pfx`, or UNC) of a .pfx file already on the host. Its facts are known only after apply; " +
 			"changing it replaces the certificate. Changing password or password_wo_version imports the file again " +
 			"in place, which fails, changing nothing, if the file now holds another certificate.",
-		Validators: []validator.String{stringvalidator.LengthAtLeast(1)}}
+		Validators: []validator.String{stringCheck{description: "an absolute Windows path", check: checkRemotePFXPath}}}
 	attrs["password_wo"] = schema.StringAttribute{Optional: true, Sensitive: true, WriteOnly: true,
 		Description: "PFX password, write-only: never stored in the plan or state (Terraform 1.11 or later). " +
 			"With remote_path, change password_wo_version to import again."}
@@ -204,10 +203,37 @@ func (r *pfxCertificateResource) Read(ctx context.Context, req resource.ReadRequ
 	if !ok {
 		return
 	}
-	if _, found := state.refresh(ctx, r.host, resp, "import"); !found {
+	cert, found := state.refresh(ctx, r.host, resp, "import")
+	if !found {
 		return
 	}
+	if cert.HasPrivateKey && !r.keyOpens(ctx, state, &resp.Diagnostics) {
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		// Planned as a lost key: the next plan imports the PFX again in place.
+		state.HasPrivateKey = types.BoolValue(false)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// keyOpens asks the host to open the certificate's private key. A key link
+// whose container was deleted or does not match (Posh-ACME #157) still shows
+// as has_private_key on Windows, yet HTTP.sys refuses the certificate with
+// 1312; false (without an error) says so.
+func (r *pfxCertificateResource) keyOpens(ctx context.Context, state pfxCertificateModel, diags *diag.Diagnostics) bool {
+	_, err := r.host.Certificates().GetWithUsableKey(ctx, state.StoreName.ValueString(), state.Thumbprint.ValueString())
+	switch {
+	case err == nil:
+		return true
+	case windows.IsNoUsablePrivateKey(err):
+		tflog.Warn(ctx, "the certificate links a private key that cannot be opened; planning to import the PFX again",
+			map[string]any{"store": state.StoreName.ValueString(), "thumbprint": state.Thumbprint.ValueString(), "host_error": err.Error()})
+		return false
+	default:
+		addHostError(diags, "Cannot open the certificate's private key", err)
+		return false
+	}
 }
 
 // Update imports the PFX again over the certificate in the store when
