@@ -83,6 +83,10 @@ func TestPlanPFXFailures(t *testing.T) {
 			wantPath: path.Root("content_base64"), wantError: "Certificate expired"},
 		{name: "not a PFX", content: []byte("hello"), password: testPFXPassword,
 			wantPath: path.Root("content_base64"), wantError: "Invalid PFX content"},
+		{name: "a DER certificate", content: valid.Leaf.Raw, password: testPFXPassword,
+			wantPath: path.Root("content_base64"), wantError: "Certificate without its private key, not a PFX"},
+		{name: "a PEM certificate", content: []byte(CertificatePEM(valid.Leaf)), password: testPFXPassword,
+			wantPath: path.Root("content_base64"), wantError: "Certificate without its private key, not a PFX"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -90,8 +90,9 @@ func (r *pfxCertificateResource) Schema(_ context.Context, _ resource.SchemaRequ
 	attrs["chain_thumbprints"] = schema.SetAttribute{Computed: true, ElementType: types.StringType,
 		Description: "Thumbprints of the chain certificates imported with import_chain (empty without it)."}
 	attrs["has_private_key"] = schema.BoolAttribute{Computed: true,
-		Description: "Whether the store links a private key to the certificate. If it turns false (the key was " +
-			"deleted outside Terraform), the next plan imports the PFX again in place."}
+		Description: "Whether the certificate has a private key that opens on the host (a key link to a deleted or " +
+			"mismatched key container counts as none: HTTP.sys refuses it). If it turns false, the next plan imports " +
+			"the PFX again in place."}
 	resp.Schema = schema.Schema{
 		Description: "A PFX (PKCS#12) certificate with its private key in a LocalMachine store, imported with " +
 			"MachineKeySet | PersistKeySet, as `certutil -importPFX` does. Destroy removes the certificate and " +
