@@ -389,7 +389,8 @@ func TestCertErrorsGerman(t *testing.T) {
 	}{
 		{"wrong password", "cert.import_pfx", importArgsFor("MY", pfx, "falsch", false), hresultInvalidPassword, "Das angegebene Netzwerkkennwort ist falsch."},
 		{"missing file", "cert.import_pfx_file", map[string]any{"store": "MY", "path": `C:\fehlt.pfx`, "password": pfxPassword}, 2, "Das System kann die angegebene Datei nicht finden. "},
-		{"corrupt", "cert.import_pfx", importArgsFor("MY", []byte{0x30, 0x03, 0x02, 0x01}, pfxPassword, false), hresultASN1BadTag, "ASN1 bad tag value met. "},
+		// No verified German text for CRYPT_E_NO_MATCH: the English one, as win32Messages says.
+		{"corrupt", "cert.import_pfx", importArgsFor("MY", []byte{0x30, 0x03, 0x02, 0x01}, pfxPassword, false), hresultNoMatch, "Cannot find the requested object."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
