@@ -416,7 +416,11 @@ function Open-PfxCollection([byte[]]$Bytes, [hashtable]$A) {
         $collection.Import($Bytes, [string]$A['password'], $flags)
     } catch {
         # Windows' own code passes through: 0x80070056 for a wrong password,
-        # 0x8009310B (CRYPT_E_ASN1_BADTAG) for bytes that are not a PFX.
+        # 0x80092009 (CRYPT_E_NO_MATCH, from CryptQueryObject) for bytes that
+        # are no certificate, PKCS #7 or PFX at all, 0x8009310B
+        # (CRYPT_E_ASN1_BADTAG) for a PFX whose inside is malformed. A bare
+        # certificate loads as a collection without a key: Select-EndEntity
+        # answers 87.
         $crypto = Find-CryptographicException $_.Exception
         if ($null -ne $crypto -and $crypto.HResult -ne 0) { throw $crypto }
         throw (New-OpError 87 ('the PFX cannot be read: {0}' -f (Get-InnermostMessage $_.Exception)))
