@@ -54,9 +54,6 @@ type Certificate struct {
 	KeyLinkBroken bool
 }
 
-// keyUsable says a private key is linked and its container opens.
-func (c Certificate) keyUsable() bool { return c.HasPrivateKey && !c.KeyLinkBroken }
-
 // Thumbprint returns the certificate hash Windows shows for der: the SHA-1
 // of the encoded certificate in upper-case hex (X509Certificate.Thumbprint).
 func Thumbprint(der []byte) string {
