@@ -146,3 +146,23 @@ func checkKeyOpens(t *testing.T, h *acctest.Host, store, thumbprint string) reso
 		return nil
 	}
 }
+
+// TestAccHTTPSSLCertBinding_brokenKeyLink: HTTP.sys refuses (1312) a
+// certificate whose key link names a container that does not open, though
+// HasPrivateKey says true; the error says what that means.
+func TestAccHTTPSSLCertBinding_brokenKeyLink(t *testing.T) {
+	h, first, _, _ := bindingHost(t, nil)
+	if !h.IsSim() {
+		t.Skip("breaks a key link through the simulator's state")
+	}
+	h.EditSimState(t, func(state map[string]any) { breakKeyLink(t, state, first.Thumbprint) })
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: bindingConfig(h, bindingArg("ipport", "0.0.0.0:4106"), bindingArg("certificate_hash", first.Thumbprint), bindingArg("app_id", sageAppID)),
+			ExpectError: diagnosticText("Certificate not usable for the binding", "does not match the certificate's key link counts as none",
+				"import the PFX again", "cannot be opened"),
+		}},
+	})
+}

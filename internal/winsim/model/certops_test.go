@@ -356,7 +356,12 @@ func TestCertImportPFXFile(t *testing.T) {
 		{`C:\certs\sub\..\.\\host.pfx. `, 0},
 		{`C:\certs\other.pfx`, 2},
 		{`D:\Certs\Host.pfx`, 2},
+		// Relative paths are 87, as docs/protocol.md says: the WinRM
+		// session's current directory is not what the user meant.
 		{`certs\host.pfx`, 87},
+		{`.\host.pfx`, 87},
+		{`\certs\host.pfx`, 87},
+		{`C:host.pfx`, 87},
 		{``, 87},
 	}
 	for _, tt := range tests {
