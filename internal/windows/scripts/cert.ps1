@@ -17,6 +17,7 @@
 $X509 = 'System.Security.Cryptography.X509Certificates'
 # HRESULTs, compared as unsigned 32-bit values ("COM Error Codes", learn.microsoft.com).
 $HResultBadKeyset = [long]2148073494     # 0x80090016 NTE_BAD_KEYSET: the key container does not exist
+$HResultBadProvType = [long]2148073492   # 0x80090014 NTE_BAD_PROV_TYPE: X509Certificate2.PrivateKey of a CNG key
 $HResultFileNotFound = [long]2147942402  # 0x80070002 HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND): X509Store.Open, no such store
 
 # Find-CryptographicException returns the CryptographicException in an
@@ -182,7 +183,9 @@ function ConvertTo-CertificateResult($Cert, [string]$Store) {
 # the link names), then CryptoAPI (X509Certificate2.PrivateKey builds an
 # RSA/DSACryptoServiceProvider with UseExistingKey, which acquires the
 # container in its constructor). It returns the key object, or $null with
-# each attempt's reason added to $Failures. HasPrivateKey is no proof: it
+# each attempt's reason added to $Failures; $Cert itself when this .NET
+# (before 4.6) has no CNG API and the key is a CNG key, which cannot be
+# checked here and so is not refuted. HasPrivateKey is no proof: it
 # only says the key-link property (CERT_KEY_PROV_INFO_PROP_ID) is present
 # ("ICertificate2::HasPrivateKey method", learn.microsoft.com), and HTTP.sys
 # answers 1312 for a link whose container does not open (Posh-ACME #157).
@@ -206,6 +209,7 @@ function Open-CertificatePrivateKey($Cert, [System.Collections.Generic.List[stri
         if ($null -ne $key) { return $key }
         $Failures.Add('CryptoAPI: no key object for this key type')
     } catch {
+        if ($null -eq $rsaExtensions -and (Test-HResult $_.Exception $HResultBadProvType)) { return $Cert }
         $Failures.Add(('CryptoAPI: {0}' -f (Get-InnermostMessage $_.Exception)))
     }
     return $null
