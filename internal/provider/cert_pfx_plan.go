@@ -109,13 +109,20 @@ func planPFX(ctx context.Context, plan, state *pfxCertificateModel, password str
 // nil when they are not, or when go-pkcs12 cannot read the file (a warning
 // says the facts come after apply). Errors go on the attribute to fix.
 func readPlannedPFX(plan pfxCertificateModel, password string, passwordKnown bool, diags *diag.Diagnostics) *parsedPFX {
-	if plan.ContentBase64.IsNull() || plan.ContentBase64.IsUnknown() || !passwordKnown {
+	if plan.ContentBase64.IsNull() || plan.ContentBase64.IsUnknown() {
 		return nil
 	}
 	content, err := decodeBase64(plan.ContentBase64.ValueString())
 	if err != nil {
 		diags.AddAttributeError(path.Root("content_base64"), "Invalid PFX content",
 			"content_base64 is not base64: "+err.Error()+". Use filebase64(\"host.pfx\").")
+		return nil
+	}
+	if !passwordKnown {
+		// A certificate needs no password to be recognised.
+		if isBareCertificate(content) {
+			addPFXParseDiagnostic(diags, plan, errPFXIsCertificate)
+		}
 		return nil
 	}
 	parsed, err := parsePFX(content, password)

@@ -112,6 +112,16 @@ func TestPlanPFXFailures(t *testing.T) {
 	}
 }
 
+func TestPlanPFXUnknownPasswordStillRefusesACertificate(t *testing.T) {
+	chain := NewTestChain(t, LeafOptions{Subject: pkix.Name{CommonName: "a"}})
+	plan := pfxModel(chain.Leaf.Raw, "My")
+	var diags diag.Diagnostics
+	planPFX(context.Background(), &plan, nil, "", false, &diags)
+	if !diags.HasError() || diags.Errors()[0].Summary() != "Certificate without its private key, not a PFX" {
+		t.Fatalf("plan of a DER certificate with an unknown password: %v, want the certificate refused", diags)
+	}
+}
+
 func TestPlanPFXUnknownPasswordLeavesFactsUnknown(t *testing.T) {
 	chain := NewTestChain(t, LeafOptions{Subject: pkix.Name{CommonName: "a"}})
 	plan := pfxModel(chain.PFX(t, pkcs12.Modern, testPFXPassword, false), "My")
