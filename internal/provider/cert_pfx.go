@@ -3,6 +3,7 @@ package provider
 import (
 	"crypto"
 	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"fmt"
 
@@ -16,6 +17,9 @@ var (
 	errPFXNoPrivateKey  = errors.New("the PFX holds no private key")
 	errPFXKeyMismatch   = errors.New("the private key in the PFX belongs to none of its certificates")
 	errPFXMalformed     = errors.New("the content is not a PKCS#12 (.pfx/.p12) file")
+	// errPFXIsCertificate is a bare certificate given as a PFX, which
+	// Windows imports as a certificate without a private key.
+	errPFXIsCertificate = errors.New("the content is an X.509 certificate without its private key, not a PFX")
 )
 
 // errPFXUnsupported wraps what go-pkcs12 cannot read but Windows may (more
@@ -37,6 +41,9 @@ type parsedPFX struct {
 // private key, its certificate and any chain certificates.
 func parsePFX(data []byte, password string) (parsedPFX, error) {
 	key, first, rest, err := pkcs12.DecodeChain(data, password)
+	if err != nil && isBareCertificate(data) {
+		return parsedPFX{}, errPFXIsCertificate
+	}
 	if err != nil {
 		return parsedPFX{}, classifyPKCS12Error(err)
 	}
@@ -76,6 +83,17 @@ func classifyPKCS12Error(err error) error {
 	default:
 		return fmt.Errorf("%w (%s)", errPFXMalformed, err.Error())
 	}
+}
+
+// isBareCertificate says data is one X.509 certificate, DER or PEM (a .cer
+// or .crt file): X509Certificate2Collection.Import loads those too, as a
+// collection of one certificate without a key.
+func isBareCertificate(data []byte) bool {
+	if block, _ := pem.Decode(data); block != nil {
+		data = block.Bytes
+	}
+	_, err := x509.ParseCertificate(data)
+	return err == nil
 }
 
 // publicKeyMatches reports whether the private key belongs to cert.

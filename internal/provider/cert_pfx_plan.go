@@ -109,13 +109,20 @@ func planPFX(ctx context.Context, plan, state *pfxCertificateModel, password str
 // nil when they are not, or when go-pkcs12 cannot read the file (a warning
 // says the facts come after apply). Errors go on the attribute to fix.
 func readPlannedPFX(plan pfxCertificateModel, password string, passwordKnown bool, diags *diag.Diagnostics) *parsedPFX {
-	if plan.ContentBase64.IsNull() || plan.ContentBase64.IsUnknown() || !passwordKnown {
+	if plan.ContentBase64.IsNull() || plan.ContentBase64.IsUnknown() {
 		return nil
 	}
 	content, err := decodeBase64(plan.ContentBase64.ValueString())
 	if err != nil {
 		diags.AddAttributeError(path.Root("content_base64"), "Invalid PFX content",
 			"content_base64 is not base64: "+err.Error()+". Use filebase64(\"host.pfx\").")
+		return nil
+	}
+	if !passwordKnown {
+		// A certificate needs no password to be recognised.
+		if isBareCertificate(content) {
+			addPFXParseDiagnostic(diags, plan, errPFXIsCertificate)
+		}
 		return nil
 	}
 	parsed, err := parsePFX(content, password)
@@ -140,6 +147,12 @@ func addPFXParseDiagnostic(diags *diag.Diagnostics, plan pfxCertificateModel, er
 			"The PFX holds no private key, so HTTP.sys could not use the certificate for TLS (error 1312). "+
 				"Export it again with its private key: in the certificate MMC, Export, \"Yes, export the private "+
 				"key\"; or certutil -exportPFX.")
+	case errors.Is(err, errPFXIsCertificate):
+		diags.AddAttributeError(content, "Certificate without its private key, not a PFX",
+			"content_base64 holds an X.509 certificate (a .cer or .crt file), not a PFX. Windows would import it "+
+				"without a private key, so HTTP.sys could not use it for TLS (error 1312). Export the certificate "+
+				"with its private key as a .pfx (in the certificate MMC: Export, \"Yes, export the private key\"; "+
+				"or openssl pkcs12 -export), or use windows_certificate for a certificate without a key, such as a root CA.")
 	case errors.Is(err, errPFXKeyMismatch):
 		diags.AddAttributeError(content, "PFX key matches no certificate",
 			"The private key in the PFX belongs to none of its certificates. Export the certificate together with its own key again.")
@@ -325,8 +338,18 @@ func addPFXImportError(diags *diag.Diagnostics, plan pfxCertificateModel, err er
 			"The host says: \"The specified network password is not correct.\" Either the password is wrong, or "+
 				"the PFX is encrypted with AES-256 (the OpenSSL 3 default), which Windows before Server 2016 "+
 				"version 1709 cannot read: export it again with TripleDES-SHA1 (openssl pkcs12 -export -legacy).")
+	case windows.IsNotPFX(err):
+		diags.AddAttributeError(pfxSourcePath(plan), "Windows could not read the PFX",
+			"Windows says this is not a PFX (PKCS#12) file it can read: the file is damaged or truncated, or it "+
+				"is something else. Give a .pfx/.p12 file exported with its private key; copy it in binary mode.\n\n"+
+				"Host error: "+err.Error())
 	case windows.IsInvalidParameter(err):
 		diags.AddAttributeError(pfxSourcePath(plan), "Windows rejected the PFX", err.Error())
+	case windows.IsNoUsablePrivateKey(err):
+		diags.AddAttributeError(pfxSourcePath(plan), "Imported private key not usable",
+			"Windows imported the certificate but cannot open its private key, so HTTP.sys could not serve TLS "+
+				"with it; the host was left as it was before the import. Apply again; if it persists, import the PFX "+
+				"once by hand (certutil -p PASSWORD -importPFX FILE) to see Windows' own error.\n\nHost error: "+err.Error())
 	case windows.IsNotFound(err) && !plan.RemotePath.IsNull():
 		diags.AddAttributeError(path.Root("remote_path"), "PFX file not found on the host", err.Error())
 	default:

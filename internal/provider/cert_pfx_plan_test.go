@@ -83,6 +83,10 @@ func TestPlanPFXFailures(t *testing.T) {
 			wantPath: path.Root("content_base64"), wantError: "Certificate expired"},
 		{name: "not a PFX", content: []byte("hello"), password: testPFXPassword,
 			wantPath: path.Root("content_base64"), wantError: "Invalid PFX content"},
+		{name: "a DER certificate", content: valid.Leaf.Raw, password: testPFXPassword,
+			wantPath: path.Root("content_base64"), wantError: "Certificate without its private key, not a PFX"},
+		{name: "a PEM certificate", content: []byte(CertificatePEM(valid.Leaf)), password: testPFXPassword,
+			wantPath: path.Root("content_base64"), wantError: "Certificate without its private key, not a PFX"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -105,6 +109,16 @@ func TestPlanPFXFailures(t *testing.T) {
 			assertNoSecret(t, d.Summary()+d.Detail(), tt.password, tt.content)
 			assertNoSecret(t, d.Detail(), testPFXPassword, tt.content)
 		})
+	}
+}
+
+func TestPlanPFXUnknownPasswordStillRefusesACertificate(t *testing.T) {
+	chain := NewTestChain(t, LeafOptions{Subject: pkix.Name{CommonName: "a"}})
+	plan := pfxModel(chain.Leaf.Raw, "My")
+	var diags diag.Diagnostics
+	planPFX(context.Background(), &plan, nil, "", false, &diags)
+	if !diags.HasError() || diags.Errors()[0].Summary() != "Certificate without its private key, not a PFX" {
+		t.Fatalf("plan of a DER certificate with an unknown password: %v, want the certificate refused", diags)
 	}
 }
 

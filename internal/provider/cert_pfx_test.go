@@ -47,7 +47,9 @@ func TestParsePFX(t *testing.T) {
 		{name: "no private key", pfx: chain.PFXWithoutKey(t, pkcs12.Modern, testPFXPassword), password: testPFXPassword, wantErr: errPFXNoPrivateKey},
 		{name: "no private key legacy", pfx: chain.PFXWithoutKey(t, pkcs12.LegacyDES, testPFXPassword), password: testPFXPassword, wantErr: errPFXNoPrivateKey},
 		{name: "key of another certificate", pfx: foreignKey, password: testPFXPassword, wantErr: errPFXKeyMismatch},
-		{name: "a PEM certificate, not a PFX", pfx: []byte(CertificatePEM(chain.Leaf)), password: testPFXPassword, wantErr: errPFXMalformed},
+		{name: "a PEM certificate, not a PFX", pfx: []byte(CertificatePEM(chain.Leaf)), password: testPFXPassword, wantErr: errPFXIsCertificate},
+		{name: "a DER certificate, not a PFX", pfx: chain.Leaf.Raw, password: testPFXPassword, wantErr: errPFXIsCertificate},
+		{name: "garbage", pfx: []byte("not a PFX at all"), password: testPFXPassword, wantErr: errPFXMalformed},
 		{name: "empty", pfx: nil, password: testPFXPassword, wantErr: errPFXMalformed},
 		{name: "password outside the BMP", pfx: chain.PFX(t, pkcs12.Modern, "", false), password: "pw😀", wantErr: errPFXUnsupported},
 	}

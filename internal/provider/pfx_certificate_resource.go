@@ -6,7 +6,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -65,10 +64,10 @@ func (r *pfxCertificateResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"is kept in the store as it is, and any plan that needs the PFX (a new host, a lost key) fails saying so.",
 		Validators: []validator.String{base64Validator{}}}
 	attrs["remote_path"] = schema.StringAttribute{Optional: true,
-		Description: "Path of a .pfx file already on the host. Its facts are known only after apply; " +
+		Description: "Absolute path (`C:\\certs\\host.pfx`, or UNC) of a .pfx file already on the host. Its facts are known only after apply; " +
 			"changing it replaces the certificate. Changing password or password_wo_version imports the file again " +
 			"in place, which fails, changing nothing, if the file now holds another certificate.",
-		Validators: []validator.String{stringvalidator.LengthAtLeast(1)}}
+		Validators: []validator.String{stringCheck{description: "an absolute Windows path", check: checkRemotePFXPath}}}
 	attrs["password_wo"] = schema.StringAttribute{Optional: true, Sensitive: true, WriteOnly: true,
 		Description: "PFX password, write-only: never stored in the plan or state (Terraform 1.11 or later). " +
 			"With remote_path, change password_wo_version to import again."}
@@ -93,8 +92,9 @@ func (r *pfxCertificateResource) Schema(_ context.Context, _ resource.SchemaRequ
 	attrs["chain_thumbprints"] = schema.SetAttribute{Computed: true, ElementType: types.StringType,
 		Description: "Thumbprints of the chain certificates imported with import_chain (empty without it)."}
 	attrs["has_private_key"] = schema.BoolAttribute{Computed: true,
-		Description: "Whether the store links a private key to the certificate. If it turns false (the key was " +
-			"deleted outside Terraform), the next plan imports the PFX again in place."}
+		Description: "Whether the certificate has a private key that opens on the host (a key link to a deleted or " +
+			"mismatched key container counts as none: HTTP.sys refuses it). If it turns false, the next plan imports " +
+			"the PFX again in place."}
 	resp.Schema = schema.Schema{
 		Description: "A PFX (PKCS#12) certificate with its private key in a LocalMachine store, imported with " +
 			"MachineKeySet | PersistKeySet, as `certutil -importPFX` does. Destroy removes the certificate and " +
@@ -209,10 +209,37 @@ func (r *pfxCertificateResource) Read(ctx context.Context, req resource.ReadRequ
 	if !ok {
 		return
 	}
-	if _, found := state.refresh(ctx, r.host, resp, "import"); !found {
+	cert, found := state.refresh(ctx, r.host, resp, "import")
+	if !found {
 		return
 	}
+	if cert.HasPrivateKey && !r.keyOpens(ctx, state, &resp.Diagnostics) {
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		// Planned as a lost key: the next plan imports the PFX again in place.
+		state.HasPrivateKey = types.BoolValue(false)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// keyOpens asks the host to open the certificate's private key. A key link
+// whose container was deleted or does not match (Posh-ACME #157) still shows
+// as has_private_key on Windows, yet HTTP.sys refuses the certificate with
+// 1312; false (without an error) says so.
+func (r *pfxCertificateResource) keyOpens(ctx context.Context, state pfxCertificateModel, diags *diag.Diagnostics) bool {
+	_, err := r.host.Certificates().GetWithUsableKey(ctx, state.StoreName.ValueString(), state.Thumbprint.ValueString())
+	switch {
+	case err == nil:
+		return true
+	case windows.IsNoUsablePrivateKey(err):
+		tflog.Warn(ctx, "the certificate links a private key that cannot be opened; planning to import the PFX again",
+			map[string]any{"store": state.StoreName.ValueString(), "thumbprint": state.Thumbprint.ValueString(), "host_error": err.Error()})
+		return false
+	default:
+		addHostError(diags, "Cannot open the certificate's private key", err)
+		return false
+	}
 }
 
 // Update imports the PFX again over the certificate in the store when

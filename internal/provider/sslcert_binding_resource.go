@@ -299,7 +299,9 @@ func addBindingError(diags *diag.Diagnostics, summary string, b windows.SSLBindi
 // noUsablePrivateKeyMessage is what Windows error 1312 ("A specified logon
 // session does not exist") means for a binding, and what to do about it.
 func noUsablePrivateKeyMessage(thumbprint, store string) string {
-	return fmt.Sprintf(`the certificate %s is not in LocalMachine\%s or has no private key there; import it with its key (windows_pfx_certificate) and bind again.`, thumbprint, store)
+	return fmt.Sprintf(`the certificate %s is not in LocalMachine\%s or has no private key there; import it with its key (windows_pfx_certificate) and bind again.`, thumbprint, store) +
+		" A key whose container was deleted or does not match the certificate's key link counts as none, although " +
+		"the certificate MMC still shows a key: import the PFX again."
 }
 
 func (r *sslCertBindingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

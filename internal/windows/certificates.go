@@ -124,6 +124,20 @@ func (c *Certificates) Get(ctx context.Context, store, thumbprint string) (Certi
 	return cert, err
 }
 
+// GetWithUsableKey is Get that also opens the certificate's private key on
+// the host (CNG, then CryptoAPI): IsNoUsablePrivateKey when there is none or
+// it does not open. HasPrivateKey alone only says the certificate links a
+// key; HTTP.sys refuses a link whose key container is missing (1312).
+func (c *Certificates) GetWithUsableKey(ctx context.Context, store, thumbprint string) (Certificate, error) {
+	var cert Certificate
+	args := struct {
+		certKey
+		RequireKey bool `json:"require_key"`
+	}{certKey{Store: store, Thumbprint: thumbprint}, true}
+	err := c.host.call(ctx, certScript, "cert.get", args, &cert)
+	return cert, err
+}
+
 // ImportPFX imports the certificate with a private key from a PFX, with the
 // key in the machine key store (MachineKeySet | PersistKeySet), and confirms
 // it is in the store. Importing a certificate already in the store again
@@ -172,6 +186,24 @@ func (c *Certificates) Remove(ctx context.Context, store, thumbprint string) err
 // PFX. Windows before Server 2016 1709 says the same of a PFX encrypted with
 // AES-256, which it cannot read.
 func IsWrongPFXPassword(err error) bool { return ErrorCode(err) == CodeWrongPFXPassword }
+
+// HRESULTs of a PFX import that say the bytes are no PFX Windows can read
+// ("COM Error Codes (Security and Setup)", learn.microsoft.com).
+const (
+	// CodeNotPFX is CRYPT_E_NO_MATCH: CryptQueryObject found no
+	// certificate, PKCS #7 or PFX content at all.
+	CodeNotPFX = 0x80092009
+	// CodeMalformedPFX is CRYPT_E_ASN1_BADTAG: the PFX's inside is not the
+	// DER it must be.
+	CodeMalformedPFX = 0x8009310B
+)
+
+// IsNotPFX reports whether err says the bytes given as a PFX are not one
+// (garbage, a truncated or damaged file).
+func IsNotPFX(err error) bool {
+	code := ErrorCode(err)
+	return code == CodeNotPFX || code == CodeMalformedPFX
+}
 
 // IsInvalidParameter reports whether err says an argument was rejected (for
 // certificates: not a certificate, or no certificate with a private key).

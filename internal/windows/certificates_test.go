@@ -73,6 +73,12 @@ func TestCertificatesOps(t *testing.T) {
 				return err
 			},
 			wantArgs: map[string]any{"store": "My", "thumbprint": thumb}},
+		{name: "get with usable key", result: hostCertificateJSON, wantOp: "cert.get",
+			call: func(c *Certificates) error {
+				_, err := c.GetWithUsableKey(context.Background(), "My", thumb)
+				return err
+			},
+			wantArgs: map[string]any{"store": "My", "thumbprint": thumb, "require_key": true}},
 		{name: "import_pfx", result: `{"certificate":` + hostCertificateJSON + `,"chain":[]}`, wantOp: "cert.import_pfx",
 			call: func(c *Certificates) error {
 				imported, err := c.ImportPFX(context.Background(), PFXImport{Store: "My", PFX: pfx, Password: "pw", Exportable: true})
@@ -138,6 +144,9 @@ func TestCertificateErrors(t *testing.T) {
 		{name: "no key in PFX", code: 87, check: IsInvalidParameter},
 		{name: "absent", code: 2, check: IsNotFound},
 		{name: "another certificate in the PFX", code: 13, check: IsPFXOfAnotherCertificate},
+		{name: "not a PFX at all (CRYPT_E_NO_MATCH)", code: 2148081673, check: IsNotPFX},
+		{name: "malformed PFX (CRYPT_E_ASN1_BADTAG)", code: 2148086027, check: IsNotPFX},
+		{name: "imported key does not open", code: 1312, check: IsNoUsablePrivateKey},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -17,6 +17,7 @@
 $X509 = 'System.Security.Cryptography.X509Certificates'
 # HRESULTs, compared as unsigned 32-bit values ("COM Error Codes", learn.microsoft.com).
 $HResultBadKeyset = [long]2148073494     # 0x80090016 NTE_BAD_KEYSET: the key container does not exist
+$HResultBadProvType = [long]2148073492   # 0x80090014 NTE_BAD_PROV_TYPE: X509Certificate2.PrivateKey of a CNG key
 $HResultFileNotFound = [long]2147942402  # 0x80070002 HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND): X509Store.Open, no such store
 
 # Find-CryptographicException returns the CryptographicException in an
@@ -176,9 +177,61 @@ function ConvertTo-CertificateResult($Cert, [string]$Store) {
     }
 }
 
+# Open-CertificatePrivateKey opens the private key a certificate links to:
+# CNG first (RSACertificateExtensions.GetRSAPrivateKey, .NET 4.6, and
+# ECDsaCertificateExtensions.GetECDsaPrivateKey, .NET 4.6.1, open the key
+# the link names), then CryptoAPI (X509Certificate2.PrivateKey builds an
+# RSA/DSACryptoServiceProvider with UseExistingKey, which acquires the
+# container in its constructor). It returns the key object, or $null with
+# each attempt's reason added to $Failures; $Cert itself when this .NET
+# (before 4.6) has no CNG API and the key is a CNG key, which cannot be
+# checked here and so is not refuted. HasPrivateKey is no proof: it
+# only says the key-link property (CERT_KEY_PROV_INFO_PROP_ID) is present
+# ("ICertificate2::HasPrivateKey method", learn.microsoft.com), and HTTP.sys
+# answers 1312 for a link whose container does not open (Posh-ACME #157).
+function Open-CertificatePrivateKey($Cert, [System.Collections.Generic.List[string]]$Failures) {
+    $rsaExtensions = "$X509.RSACertificateExtensions" -as [type]
+    $ecdsaExtensions = "$X509.ECDsaCertificateExtensions" -as [type]
+    try {
+        if ($null -ne $rsaExtensions) {
+            $key = $rsaExtensions::GetRSAPrivateKey($Cert)
+            if ($null -ne $key) { return $key }
+        }
+        if ($null -ne $ecdsaExtensions) {
+            $key = $ecdsaExtensions::GetECDsaPrivateKey($Cert)
+            if ($null -ne $key) { return $key }
+        }
+    } catch {
+        $Failures.Add(('CNG: {0}' -f (Get-InnermostMessage $_.Exception)))
+    }
+    try {
+        $key = $Cert.PrivateKey
+        if ($null -ne $key) { return $key }
+        $Failures.Add('CryptoAPI: no key object for this key type')
+    } catch {
+        if ($null -eq $rsaExtensions -and (Test-HResult $_.Exception $HResultBadProvType)) { return $Cert }
+        $Failures.Add(('CryptoAPI: {0}' -f (Get-InnermostMessage $_.Exception)))
+    }
+    return $null
+}
+
+# Assert-PrivateKeyOpens fails with 1312 (what HTTP.sys would answer for a
+# binding) unless the certificate links a private key that opens. $Context
+# starts the message ("after the import, ").
+function Assert-PrivateKeyOpens($Cert, [string]$StoreName, [string]$Context) {
+    $thumbprint = $Cert.Thumbprint.ToUpperInvariant()
+    if (-not $Cert.HasPrivateKey) {
+        throw (New-OpError 1312 ("{0}certificate {1} in LocalMachine\{2} has no private key" -f $Context, $thumbprint, $StoreName))
+    }
+    $failures = New-Object System.Collections.Generic.List[string]
+    if ($null -ne (Open-CertificatePrivateKey $Cert $failures)) { return }
+    throw (New-OpError 1312 ("{0}certificate {1} in LocalMachine\{2} links a private key that cannot be opened ({3}): its key container is missing or not the one the certificate names; import the PFX again with its private key" -f $Context, $thumbprint, $StoreName, ($failures -join '; ')))
+}
+
 # Confirm-StoreCertificate reads the certificate back from a freshly opened
 # store: an import that seemed to succeed must have put it there (and, for a
-# PFX, linked a private key: puppetlabs-sslcertificate #116).
+# PFX, linked a private key that opens: puppetlabs-sslcertificate #116,
+# Posh-ACME #157).
 function Confirm-StoreCertificate([string]$StoreName, [string]$Thumbprint, [switch]$RequireKey) {
     $store = Open-CertStore $StoreName
     try {
@@ -186,9 +239,7 @@ function Confirm-StoreCertificate([string]$StoreName, [string]$Thumbprint, [swit
         if ($null -eq $cert) {
             throw (New-OpError 1168 ("after the import, certificate {0} is not in LocalMachine\{1}" -f $Thumbprint, $StoreName))
         }
-        if ($RequireKey -and -not $cert.HasPrivateKey) {
-            throw (New-OpError 1312 ("after the import, certificate {0} in LocalMachine\{1} has no private key" -f $Thumbprint, $StoreName))
-        }
+        if ($RequireKey) { Assert-PrivateKeyOpens $cert $StoreName 'after the import, ' }
         return (ConvertTo-CertificateResult $cert $StoreName)
     } finally {
         $store.Close()
@@ -369,7 +420,11 @@ function Open-PfxCollection([byte[]]$Bytes, [hashtable]$A) {
         $collection.Import($Bytes, [string]$A['password'], $flags)
     } catch {
         # Windows' own code passes through: 0x80070056 for a wrong password,
-        # 0x8009310B (CRYPT_E_ASN1_BADTAG) for bytes that are not a PFX.
+        # 0x80092009 (CRYPT_E_NO_MATCH, from CryptQueryObject) for bytes that
+        # are no certificate, PKCS #7 or PFX at all, 0x8009310B
+        # (CRYPT_E_ASN1_BADTAG) for a PFX whose inside is malformed. A bare
+        # certificate loads as a collection without a key: Select-EndEntity
+        # answers 87.
         $crypto = Find-CryptographicException $_.Exception
         if ($null -ne $crypto -and $crypto.HResult -ne 0) { throw $crypto }
         throw (New-OpError 87 ('the PFX cannot be read: {0}' -f (Get-InnermostMessage $_.Exception)))
@@ -385,6 +440,85 @@ function Assert-ExpectedThumbprint($EndEntity, [hashtable]$A) {
     throw (New-OpError 13 ('the PFX holds certificate {0}, not {1}, which is being imported again; nothing was changed' -f $EndEntity.Thumbprint, $expected.ToUpperInvariant()))
 }
 
+# New-KeyLinkedCertificate returns a copy of the certificate (DER) linked to
+# the key container $Container names (as Get-KeyContainer described it), for
+# X509Store.Add to give the stored certificate that key link again: Add keeps
+# the stored context and gives it the added one's properties
+# (CertAddCertificateContextToStore, CERT_STORE_ADD_REPLACE_EXISTING_INHERIT_PROPERTIES).
+# CNG: CngKey.Open by name, then RSA/ECDsaCertificateExtensions.CopyWithPrivateKey
+# (.NET Framework 4.7.2), which sets CERT_KEY_PROV_INFO_PROP_ID to the
+# persisted key's name and provider. CSP: setting X509Certificate2.PrivateKey
+# to the reopened RSA/DSACryptoServiceProvider sets the same property.
+function New-KeyLinkedCertificate([byte[]]$RawData, [hashtable]$Container) {
+    $cert = New-Object "$X509.X509Certificate2" -ArgumentList (, $RawData)
+    if ($Container.Cng) {
+        $options = [System.Security.Cryptography.CngKeyOpenOptions]::None
+        if ($Container.Machine) { $options = [System.Security.Cryptography.CngKeyOpenOptions]::MachineKey }
+        $provider = New-Object System.Security.Cryptography.CngProvider -ArgumentList $Container.Provider
+        $cngKey = [System.Security.Cryptography.CngKey]::Open($Container.Name, $provider, $options)
+        if ($cngKey.AlgorithmGroup -eq [System.Security.Cryptography.CngAlgorithmGroup]::Rsa) {
+            $key = New-Object System.Security.Cryptography.RSACng -ArgumentList $cngKey
+            $extensions = "$X509.RSACertificateExtensions" -as [type]
+        } else {
+            $key = New-Object System.Security.Cryptography.ECDsaCng -ArgumentList $cngKey
+            $extensions = "$X509.ECDsaCertificateExtensions" -as [type]
+        }
+        if ($null -eq $extensions -or $null -eq $extensions.GetMethod('CopyWithPrivateKey')) {
+            throw (New-OpError 1 'linking a certificate to a CNG key again needs .NET Framework 4.7.2 or later')
+        }
+        return $extensions::CopyWithPrivateKey($cert, $key)
+    }
+    $params = New-Object System.Security.Cryptography.CspParameters -ArgumentList $Container.ProviderType, $Container.Provider, $Container.Name
+    $params.Flags = [System.Security.Cryptography.CspProviderFlags]::UseExistingKey
+    if ($Container.Machine) {
+        $params.Flags = $params.Flags -bor [System.Security.Cryptography.CspProviderFlags]::UseMachineKeyStore
+    }
+    if ($Container.Dsa) {
+        $cert.PrivateKey = New-Object System.Security.Cryptography.DSACryptoServiceProvider -ArgumentList $params
+    } else {
+        $cert.PrivateKey = New-Object System.Security.Cryptography.RSACryptoServiceProvider -ArgumentList $params
+    }
+    return $cert
+}
+
+# Get-StoredKeyContainer describes the key container the stored certificate
+# links to now ($null: not in the store, or no key that opens).
+function Get-StoredKeyContainer([string]$StoreName, [string]$Thumbprint) {
+    $store = Open-CertStore $StoreName
+    try {
+        return (Get-KeyContainer (Find-StoreCertificate $store $Thumbprint))
+    } finally {
+        $store.Close()
+    }
+}
+
+# Undo-CertificateAdd puts the store back as it was before the end-entity
+# was added: a first import is removed; a re-import's certificate is linked
+# to its previous key container again (read before the Add: the object
+# X509Store.Find returned is a link into the store, and after the Add it
+# names the new key). A previous link that did not open is not restored:
+# the new key stays linked, better than none. Best effort: the caller
+# reports the first failure. It returns what the stored certificate links
+# to afterwards, which must not be deleted, and Known = $false when that
+# cannot be read (then no key may be deleted).
+function Undo-CertificateAdd([string]$StoreName, $EndEntity, [bool]$HadPrevious, $PreviousKey) {
+    try {
+        $store = Open-CertStore $StoreName -Write
+        try {
+            if (-not $HadPrevious) {
+                $store.Remove($EndEntity)
+            } elseif ($null -ne $PreviousKey) {
+                $store.Add((New-KeyLinkedCertificate $EndEntity.RawData $PreviousKey))
+            }
+        } finally { $store.Close() }
+    } catch { }
+    try {
+        return @{ Known = $true; Container = (Get-StoredKeyContainer $StoreName $EndEntity.Thumbprint) }
+    } catch {
+        return @{ Known = $false; Container = $null }
+    }
+}
+
 # Import-PfxBytes imports the end-entity certificate of a PFX with its key in
 # the machine key store. PersistKeySet writes every key of the PFX to disk
 # during Import, so on any failure the keys not kept are deleted again.
@@ -394,22 +528,25 @@ function Assert-ExpectedThumbprint($EndEntity, [hashtable]$A) {
 # new key is written first; X509Store.Add (CertAddCertificateContextToStore,
 # CERT_STORE_ADD_REPLACE_EXISTING_INHERIT_PROPERTIES) replaces the stored
 # certificate's key link (CERT_KEY_PROV_INFO_PROP_ID) with the new key's; the
-# thumbprint and HasPrivateKey are confirmed; only then is the previous key
-# container deleted. On a failure before that, the previous certificate
-# object (with its key link) is added back and the new keys deleted.
+# thumbprint and the new key are confirmed; only then is the previous key
+# container deleted. On a failure after the Add, Undo-CertificateAdd links
+# the certificate to its previous key container again, and the new keys are
+# deleted, except one the stored certificate still links to.
 function Import-PfxBytes([byte[]]$Bytes, [hashtable]$A) {
     $storeName = [string]$A['store']
     $collection = Open-PfxCollection $Bytes $A
     $linked = $false
     $endEntity = $null
-    $previous = $null
+    $hadPrevious = $false
     $previousKey = $null
     try {
         $endEntity = Select-EndEntity $collection
         Assert-ExpectedThumbprint $endEntity $A
         $store = Open-CertStore $storeName -Write -Create
         try {
+            # Read before the Add, which changes what $previous points at.
             $previous = Find-StoreCertificate $store $endEntity.Thumbprint
+            $hadPrevious = $null -ne $previous
             $previousKey = Get-KeyContainer $previous
             $store.Add($endEntity)
             $linked = $true
@@ -421,20 +558,18 @@ function Import-PfxBytes([byte[]]$Bytes, [hashtable]$A) {
         if ($A['import_chain'] -eq $true) { $chain = Add-ChainCertificates $collection $endEntity.Thumbprint }
     } catch {
         $failure = $_
-        # Best effort: the first failure is what the caller needs to see.
-        if ($linked) {
-            try {
-                $store = Open-CertStore $storeName -Write
+        $stored = @{ Known = $true; Container = $previousKey }
+        if ($linked) { $stored = Undo-CertificateAdd $storeName $endEntity $hadPrevious $previousKey }
+        if ($stored.Known) {
+            foreach ($cert in $collection) {
                 try {
-                    if ($null -eq $previous) { $store.Remove($endEntity) } else { $store.Add($previous) }
-                } finally { $store.Close() }
-            } catch { }
-        }
-        foreach ($cert in $collection) {
-            try {
-                # Never the container the stored certificate used before.
-                if (-not (Test-SameKeyContainer (Get-KeyContainer $cert) $previousKey)) { Remove-CertificatePrivateKey $cert }
-            } catch { }
+                    # Never the container the stored certificate used before, nor the one it links to now.
+                    $container = Get-KeyContainer $cert
+                    if (-not (Test-SameKeyContainer $container $previousKey) -and -not (Test-SameKeyContainer $container $stored.Container)) {
+                        Remove-CertificatePrivateKey $cert
+                    }
+                } catch { }
+            }
         }
         throw $failure
     }
@@ -474,6 +609,7 @@ function Invoke-cert.get([hashtable]$A) {
     try {
         $cert = Find-StoreCertificate $store $thumbprint
         if ($null -eq $cert) { throw (New-OpError 2 ("certificate {0} is not in LocalMachine\{1}" -f $thumbprint, $name)) }
+        if ($A['require_key'] -eq $true) { Assert-PrivateKeyOpens $cert $name '' }
         return (ConvertTo-CertificateResult $cert $name)
     } finally {
         $store.Close()
@@ -489,9 +625,21 @@ function Invoke-cert.import_pfx([hashtable]$A) {
     return (Import-PfxBytes $bytes $A)
 }
 
+# Test-AbsolutePath: a drive-absolute (C:\...) or UNC (\\server\share\...)
+# path. [IO.Path]::IsPathRooted also accepts "\dir\file" and "C:file", which
+# resolve against the session's current drive or directory ("File path
+# formats on Windows systems", learn.microsoft.com/dotnet/standard/io/file-path-formats);
+# over WinRM that is the user's profile folder, not what the user meant.
+function Test-AbsolutePath([string]$Path) {
+    return ($Path -match '^[A-Za-z]:[\\/]') -or ($Path -match '^[\\/]{2}[^\\/]+[\\/]+[^\\/]')
+}
+
 function Invoke-cert.import_pfx_file([hashtable]$A) {
     $path = [string]$A['path']
     if ([string]::IsNullOrWhiteSpace($path)) { throw (New-OpError 87 'path: the path of a .pfx file on the host is required') }
+    if (-not (Test-AbsolutePath $path)) {
+        throw (New-OpError 87 ('path: {0} is relative; give the full path of the .pfx file on the host, such as C:\Certs\host.pfx' -f $path))
+    }
     if (-not (Test-Path -LiteralPath $path -PathType Leaf)) { throw (New-OpError 2 ("no such file: {0}" -f $path)) }
     $bytes = [System.IO.File]::ReadAllBytes($path)
     return (Import-PfxBytes $bytes $A)

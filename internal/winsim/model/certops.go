@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -139,17 +140,42 @@ func certList(h *Host, args json.RawMessage) (any, error) {
 	return map[string]any{"certificates": list}, nil
 }
 
+// certGet reads one certificate. With require_key it also opens the private
+// key, as the op script does (CNG, then CryptoAPI): 1312 when no key is
+// linked or the linked container does not open (Certificate.KeyLinkBroken),
+// which has_private_key alone cannot show.
 func certGet(h *Host, args json.RawMessage) (any, error) {
 	const op = "cert.get"
 	store, thumbprint, opErr := h.certKeyArgs(op, args)
 	if opErr != nil {
 		return nil, opErr
 	}
+	var in struct {
+		RequireKey bool `json:"require_key"`
+	}
+	if opErr := h.decodeArgs(op, args, &in); opErr != nil {
+		return nil, opErr
+	}
 	i := h.findCertificate(store, thumbprint)
 	if i < 0 {
 		return nil, h.win32Error(errFileNotFound, "%s: certificate %s is not in LocalMachine\\%s", op, thumbprint, store)
 	}
-	return viewCertificate(h.certs[i]), nil
+	c := h.certs[i]
+	switch {
+	case in.RequireKey && !c.HasPrivateKey:
+		return nil, h.win32Error(errNoSuchLogonSession, "%s: certificate %s in LocalMachine\\%s has no private key", op, thumbprint, store)
+	case in.RequireKey && c.KeyLinkBroken:
+		return nil, h.win32Error(errNoSuchLogonSession, "%s: %s", op, brokenKeyLinkMessage(thumbprint, store))
+	}
+	return viewCertificate(c), nil
+}
+
+// brokenKeyLinkMessage is the op script's text for a key link whose
+// container does not open.
+func brokenKeyLinkMessage(thumbprint, store string) string {
+	return fmt.Sprintf("certificate %s in LocalMachine\\%s links a private key that cannot be opened (CNG: Keyset does not exist; "+
+		"CryptoAPI: Keyset does not exist): its key container is missing or not the one the certificate names; "+
+		"import the PFX again with its private key", thumbprint, store)
 }
 
 // certRemove deletes the certificate and its private key; SSL bindings that

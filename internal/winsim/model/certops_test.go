@@ -166,9 +166,12 @@ func TestCertImportPFX(t *testing.T) {
 		{name: "wrong password, legacy", args: importArgsFor("MY", legacy, "wrong", false), code: hresult(0x80070056), message: "The specified network password is not correct."},
 		{name: "wrong password, modern", args: importArgsFor("MY", modern, "", false), code: hresult(0x80070056), message: "The specified network password is not correct."},
 		{name: "no private key", args: importArgsFor("MY", trustStore, pfxPassword, false), code: 87},
-		{name: "corrupt", args: importArgsFor("MY", []byte("this is not a PFX"), pfxPassword, false), code: hresult(0x8009310B)},
-		{name: "truncated", args: importArgsFor("MY", modern[:len(modern)/2], pfxPassword, false), code: hresult(0x8009310B)},
-		{name: "a certificate, not a PFX", args: importArgsFor("MY", pki.server.Raw, pfxPassword, false), code: hresult(0x8009310B)},
+		{name: "garbage", args: importArgsFor("MY", []byte("this is not a PFX"), pfxPassword, false), code: hresult(0x80092009), message: "Cannot find the requested object."},
+		{name: "truncated", args: importArgsFor("MY", modern[:len(modern)/2], pfxPassword, false), code: hresult(0x80092009)},
+		// A PFX whose outer layer decodes gets to PFXImportCertStore, whose MAC check fails.
+		{name: "PFX with a corrupt inside", args: importArgsFor("MY", corruptInside(t, modern), pfxPassword, false), code: hresult(0x80070056)},
+		{name: "a DER certificate, not a PFX", args: importArgsFor("MY", pki.server.Raw, pfxPassword, false), code: 87},
+		{name: "a PEM certificate, not a PFX", args: importArgsFor("MY", []byte(pemOf(pki.server)), pfxPassword, false), code: 87},
 		{name: "not base64", args: map[string]any{"store": "MY", "pfx_base64": "%%%", "password": pfxPassword}, code: 87},
 		{name: "no store", args: importArgsFor("", modern, pfxPassword, false), code: 87},
 		{name: "store path", args: importArgsFor(`LocalMachine\My`, modern, pfxPassword, false), code: 87},
@@ -201,6 +204,28 @@ func TestCertImportPFX(t *testing.T) {
 			}
 		})
 	}
+}
+
+// corruptInside returns a copy of pfx whose outer layer (version,
+// authSafe, macData) still decodes but whose authSafe content is not the
+// DER it must be.
+func corruptInside(t *testing.T, pfx []byte) []byte {
+	t.Helper()
+	var outer pfxOuter
+	if _, err := asn1.Unmarshal(pfx, &outer); err != nil {
+		t.Fatal(err)
+	}
+	var octets asn1.RawValue // the OCTET STRING holding the AuthenticatedSafe
+	if _, err := asn1.Unmarshal(outer.AuthSafe.Content.Bytes, &octets); err != nil || octets.Tag != asn1.TagOctetString {
+		t.Fatalf("authSafe content is not an OCTET STRING: %v", err)
+	}
+	out := bytes.Clone(pfx)
+	at := bytes.Index(out, octets.Bytes)
+	copy(out[at:at+8], bytes.Repeat([]byte{0xFF}, 8))
+	if !isPFXBlob(out) {
+		t.Fatal("corruptInside broke the outer layer too")
+	}
+	return out
 }
 
 // checkImportedServer checks that the server certificate is in the store
@@ -331,7 +356,12 @@ func TestCertImportPFXFile(t *testing.T) {
 		{`C:\certs\sub\..\.\\host.pfx. `, 0},
 		{`C:\certs\other.pfx`, 2},
 		{`D:\Certs\Host.pfx`, 2},
+		// Relative paths are 87, as docs/protocol.md says: the WinRM
+		// session's current directory is not what the user meant.
 		{`certs\host.pfx`, 87},
+		{`.\host.pfx`, 87},
+		{`\certs\host.pfx`, 87},
+		{`C:host.pfx`, 87},
 		{``, 87},
 	}
 	for _, tt := range tests {
@@ -364,7 +394,8 @@ func TestCertErrorsGerman(t *testing.T) {
 	}{
 		{"wrong password", "cert.import_pfx", importArgsFor("MY", pfx, "falsch", false), hresultInvalidPassword, "Das angegebene Netzwerkkennwort ist falsch."},
 		{"missing file", "cert.import_pfx_file", map[string]any{"store": "MY", "path": `C:\fehlt.pfx`, "password": pfxPassword}, 2, "Das System kann die angegebene Datei nicht finden. "},
-		{"corrupt", "cert.import_pfx", importArgsFor("MY", []byte{0x30, 0x03, 0x02, 0x01}, pfxPassword, false), hresultASN1BadTag, "ASN1 bad tag value met. "},
+		// No verified German text for CRYPT_E_NO_MATCH: the English one, as win32Messages says.
+		{"corrupt", "cert.import_pfx", importArgsFor("MY", []byte{0x30, 0x03, 0x02, 0x01}, pfxPassword, false), hresultNoMatch, "Cannot find the requested object."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -482,4 +513,53 @@ func TestHTTPSysSeesCertificateStores(t *testing.T) {
 	wantCode(t, "bind a certificate added without key", bind("4107", other.thumbprint), errNoSuchLogonSession)
 	mustInvoke(t, h, "cert.remove", map[string]any{"store": "MY", "thumbprint": server}, nil)
 	wantCode(t, "bind a removed certificate", bind("4108", server), errNoSuchLogonSession)
+}
+
+// TestCertBrokenKeyLink models a certificate whose key link names a key
+// container that does not open (deleted, or inconsistent: Posh-ACME #157):
+// has_private_key says true, as on Windows, but a binding cannot use it,
+// cert.get with require_key says 1312, and importing the PFX again repairs it.
+func TestCertBrokenKeyLink(t *testing.T) {
+	pki := newTestPKI(t)
+	thumbprint := Thumbprint(pki.server.Raw)
+	h := New(State{Certificates: []CertificateState{{Store: "My", PEM: pemOf(pki.server), KeyLinkBroken: true}}})
+	getArgs := map[string]any{"store": "MY", "thumbprint": thumbprint}
+	var got certificateView
+	mustInvoke(t, h, "cert.get", getArgs, &got)
+	if !got.HasPrivateKey {
+		t.Error("cert.get: has_private_key false, want true (HasPrivateKey only sees the key link)")
+	}
+	requireKey := map[string]any{"store": "MY", "thumbprint": thumbprint, "require_key": true}
+	opErr := invoke(t, h, "cert.get", requireKey, nil)
+	wantCode(t, "cert.get require_key", opErr, 1312)
+	if opErr != nil && !strings.Contains(opErr.Message, "cannot be opened") {
+		t.Errorf("cert.get require_key: message %q does not say the key cannot be opened", opErr.Message)
+	}
+	bind := map[string]any{"ipport": "0.0.0.0:4106", "certificate_hash": thumbprint, "app_id": testAppID}
+	wantCode(t, "sslcert.add", invoke(t, h, "httpsys.sslcert.add", bind, nil), 1312)
+	if states := h.certificateStates(); len(states) != 1 || !states[0].KeyLinkBroken || !states[0].HasPrivateKey {
+		t.Errorf("state document %+v, want the broken key link kept", states)
+	}
+	// cert.add of the public certificate keeps the broken link, as X509Store.Add inherits it.
+	mustInvoke(t, h, "cert.add", map[string]any{"store": "MY", "pem": pemOf(pki.server)}, nil)
+	wantCode(t, "cert.get require_key after cert.add", invoke(t, h, "cert.get", requireKey, nil), 1312)
+
+	pfx := encodePFX(t, pkcs12.Modern, pki.serverKey, pki.server, nil)
+	args := importArgsFor("MY", pfx, pfxPassword, false)
+	args["expect_thumbprint"] = thumbprint
+	mustInvoke(t, h, "cert.import_pfx", args, nil)
+	mustInvoke(t, h, "cert.get", requireKey, nil)
+	mustInvoke(t, h, "httpsys.sslcert.add", bind, nil)
+
+	keyless := New(State{Certificates: []CertificateState{{Store: "My", PEM: pemOf(pki.server)}}})
+	wantCode(t, "cert.get require_key without a key", invoke(t, keyless, "cert.get", requireKey, nil), 1312)
+	mustInvoke(t, keyless, "cert.get", getArgs, nil)
+}
+
+func TestCertBrokenKeyLinkStateDocument(t *testing.T) {
+	c := newTestCert(t, "broken.example.com")
+	_, err := certificateFromState(CertificateState{Store: "MY", PEM: c.certPEM, KeyPEM: c.keyPEM, KeyLinkBroken: true})
+	if err == nil || !strings.Contains(err.Error(), "key_link_broken") {
+		t.Errorf("key_link_broken with key_pem: error %v, want one naming key_link_broken", err)
+	}
 }

@@ -32,6 +32,10 @@ type CertificateState struct {
 	KeyProvider  string   `json:"key_provider,omitempty"`
 	KeyContainer string   `json:"key_container,omitempty"`
 	KeyACL       []KeyACE `json:"key_acl,omitempty"`
+	// KeyLinkBroken makes the certificate link a private key whose container
+	// cannot be opened (deleted, or named inconsistently: Posh-ACME #157);
+	// it implies HasPrivateKey and excludes KeyPEM (see Certificate).
+	KeyLinkBroken bool `json:"key_link_broken,omitempty"`
 }
 
 // Certificate is a certificate in a LocalMachine store.
@@ -47,6 +51,16 @@ type Certificate struct {
 	Exportable    bool
 	// key is the private key's container, made when first needed.
 	key *keyContainer
+	// KeyLinkBroken says the key link (CERT_KEY_PROV_INFO_PROP_ID) names a
+	// key container that cannot be opened: the container was deleted, or
+	// its name or provider does not match the link (Posh-ACME #157,
+	// "container name inconsistent"). HasPrivateKey still says true: it
+	// checks only "whether the CERT_KEY_PROV_INFO_PROP_ID property is
+	// present" ("ICertificate2::HasPrivateKey method",
+	// learn.microsoft.com/windows/win32/seccrypto/certificate-hasprivatekey;
+	// X509Certificate2.HasPrivateKey reads the same property), while HTTP.sys
+	// cannot acquire the key and HttpSetServiceConfiguration answers 1312.
+	KeyLinkBroken bool
 }
 
 // Thumbprint returns the certificate hash Windows shows for der: the SHA-1
@@ -87,7 +101,7 @@ func (h *Host) addCertificate(c Certificate) {
 	for i, old := range h.certs {
 		if old.Store == c.Store && old.Thumbprint == c.Thumbprint {
 			if !c.HasPrivateKey {
-				c.HasPrivateKey, c.KeyPEM, c.Exportable, c.key = old.HasPrivateKey, old.KeyPEM, old.Exportable, old.key
+				c.HasPrivateKey, c.KeyPEM, c.Exportable, c.key, c.KeyLinkBroken = old.HasPrivateKey, old.KeyPEM, old.Exportable, old.key, old.KeyLinkBroken
 			}
 			h.certs[i] = c
 			return
@@ -176,6 +190,12 @@ func certificateFromState(s CertificateState) (Certificate, error) {
 		return Certificate{}, fmt.Errorf("thumbprint %s does not match the certificate (%s)", s.Thumbprint, c.Thumbprint)
 	}
 	c.HasPrivateKey, c.Exportable = s.HasPrivateKey, s.Exportable
+	if s.KeyLinkBroken {
+		if s.KeyPEM != "" {
+			return Certificate{}, fmt.Errorf("certificate %s: key_link_broken and key_pem exclude each other: a broken link has no key to serve", c.Thumbprint)
+		}
+		c.HasPrivateKey, c.KeyLinkBroken = true, true
+	}
 	if s.KeyPEM != "" {
 		if err := checkKeyPEM(c.Cert, s.KeyPEM); err != nil {
 			return Certificate{}, fmt.Errorf("certificate %s: %w", c.Thumbprint, err)
@@ -245,6 +265,7 @@ func (h *Host) certificateStates() []CertificateState {
 			HasPrivateKey: c.HasPrivateKey,
 			KeyPEM:        string(c.KeyPEM),
 			Exportable:    c.Exportable,
+			KeyLinkBroken: c.KeyLinkBroken,
 		}
 		if c.HasPrivateKey {
 			k := h.keyContainerOf(i)

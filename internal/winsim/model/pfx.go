@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"crypto"
 	"crypto/x509"
+	"encoding/asn1"
+	"encoding/base64"
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"strings"
 
 	"software.sslmate.com/src/go-pkcs12"
 )
@@ -33,6 +36,9 @@ const (
 // SHA-256 MAC) encodings Windows Server 2022 imports. Failures are answered
 // as Windows answers them; no error quotes the password or the PFX bytes.
 func (h *Host) parsePFX(op string, data []byte, password string) (pfxContents, *OpError) {
+	if !isPFXBlob(data) {
+		return pfxContents{}, h.notPFXError(op, data)
+	}
 	key, first, rest, err := pkcs12.DecodeChain(data, password)
 	if err != nil {
 		return pfxContents{}, h.pfxError(op, err)
@@ -63,6 +69,60 @@ func (h *Host) parsePFX(op string, data []byte, password string) (pfxContents, *
 		}
 	}
 	return out, nil
+}
+
+// pfxOuter is the outer layer of a PFX (RFC 7292 4: PFX ::= SEQUENCE {
+// version INTEGER {v3(3)}, authSafe ContentInfo, macData MacData OPTIONAL}).
+type pfxOuter struct {
+	Version  int
+	AuthSafe struct {
+		ContentType asn1.ObjectIdentifier
+		Content     asn1.RawValue `asn1:"explicit,tag:0,optional"`
+	}
+	MacData asn1.RawValue `asn1:"optional"`
+}
+
+// isPFXBlob says the outer layer of data decodes as a version 3 PFX, which
+// is what CryptQueryObject checks before it calls the content a PFX
+// ("PFXIsPFXBlob function": "attempts to decode the outer layer of a BLOB as
+// a PFX packet", learn.microsoft.com/windows/win32/api/wincrypt/
+// nf-wincrypt-pfxispfxblob). Truncated or garbage data is not one.
+func isPFXBlob(data []byte) bool {
+	var outer pfxOuter
+	_, err := asn1.Unmarshal(data, &outer)
+	return err == nil && outer.Version == 3
+}
+
+// notPFXError answers an import of data that is no PFX as .NET does:
+// X509Certificate2Collection.Import loads a certificate (DER, or base64 and
+// PEM, CERT_QUERY_FORMAT_FLAG_ALL) as a collection of one certificate
+// without a key, for which the op script answers 87 as for a PFX without a
+// key; anything else fails in CryptQueryObject with CRYPT_E_NO_MATCH.
+// PKCS #7 and serialized stores, which Windows also loads, are not modelled:
+// they fail as garbage here.
+func (h *Host) notPFXError(op string, data []byte) *OpError {
+	if isCertificateBlob(data) {
+		return h.win32Error(errInvalidParameter, "%s: the PFX holds no certificate with a private key; export the certificate with its private key", op)
+	}
+	return h.systemError(hresultNoMatch)
+}
+
+// isCertificateBlob says data is one X.509 certificate in DER, PEM or bare
+// base64.
+func isCertificateBlob(data []byte) bool {
+	if _, err := x509.ParseCertificate(data); err == nil {
+		return true
+	}
+	if block, _ := pem.Decode(data); block != nil {
+		_, err := x509.ParseCertificate(block.Bytes)
+		return err == nil
+	}
+	der, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(string(data)), ""))
+	if err != nil {
+		return false
+	}
+	_, err = x509.ParseCertificate(der)
+	return err == nil
 }
 
 // pfxError maps a DecodeChain failure to the host's answer.

@@ -63,6 +63,10 @@ func (h *Host) checkBindingCertificate(b Binding) *OpError {
 		return bareError(errNoSuchLogonSession, "certificate %s is not in the LocalMachine\\%s store", b.CertificateHash, b.CertificateStoreName)
 	case !h.certs[i].HasPrivateKey:
 		return bareError(errNoSuchLogonSession, "certificate %s in LocalMachine\\%s has no private key", b.CertificateHash, b.CertificateStoreName)
+	case h.certs[i].KeyLinkBroken:
+		// HTTP.sys acquires the key through the link; a container that does
+		// not open fails the same way as no key (Posh-ACME #157).
+		return bareError(errNoSuchLogonSession, "the private key of certificate %s in LocalMachine\\%s cannot be opened (its key container is missing or does not match the certificate's key link)", b.CertificateHash, b.CertificateStoreName)
 	}
 	return nil
 }

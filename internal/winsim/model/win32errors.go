@@ -28,6 +28,16 @@ var (
 	// that is not the DER it expects (dotnet/aspnetcore #19091,
 	// steffengy/schannel-rs #92: PFX loads failing with "ASN1 bad tag value met.").
 	hresultASN1BadTag = hresult(0x8009310B)
+	// hresultNoMatch is CRYPT_E_NO_MATCH ("Cannot find the requested
+	// object."): CryptQueryObject's answer for a blob that is none of the
+	// content types asked for. X509Certificate2Collection.Import calls it
+	// with certificate, PKCS #7, serialized store and PFX content, in binary
+	// or base64 ("CryptQueryObject function", learn.microsoft.com/windows/
+	// win32/api/wincrypt/nf-wincrypt-cryptqueryobject; .NET Framework
+	// reference source X509Certificate2Collection.LoadStoreFromBlob, and
+	// dotnet/runtime StorePal.FromBlobOrFile on Windows), and throws its
+	// error as a CryptographicException before PFXImportCertStore runs.
+	hresultNoMatch = hresult(0x80092009)
 )
 
 func hresult(v uint32) int { return int(v) }
@@ -44,6 +54,7 @@ var win32Messages = map[string]map[int]string{
 		errNoneMapped:          "No mapping between account names and security IDs was done.",
 		hresultInvalidPassword: "The specified network password is not correct.",
 		hresultASN1BadTag:      "ASN1 bad tag value met.",
+		hresultNoMatch:         "Cannot find the requested object.",
 	},
 	localeGerman: {
 		errFileNotFound:       "Das System kann die angegebene Datei nicht finden.",
