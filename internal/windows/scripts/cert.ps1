@@ -1,4 +1,4 @@
-# Domain: certificates in LocalMachine stores (docs/protocol.md, "Certificates").
+# Domain: certificates in LocalMachine stores (PROTOCOL.md, "Certificates").
 #
 # .NET APIs used (all in .NET Framework 4.5, except where noted):
 #   X509Store(String storeName, StoreLocation.LocalMachine) with OpenFlags

@@ -181,7 +181,7 @@ func TestCertImportPFX(t *testing.T) {
 			wantCode(t, tt.name, opErr, tt.code)
 			if opErr != nil {
 				if tt.code == hresult(0x80070056) && uint32(opErr.Code) != 2147942486 {
-					t.Errorf("code %d, want 2147942486 (0x80070056) as docs/protocol.md shows it", opErr.Code)
+					t.Errorf("code %d, want 2147942486 (0x80070056) as PROTOCOL.md shows it", opErr.Code)
 				}
 				if tt.message != "" && opErr.Message != tt.message {
 					t.Errorf("message %q, want %q", opErr.Message, tt.message)

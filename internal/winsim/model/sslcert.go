@@ -137,7 +137,7 @@ func sslCertAdd(h *Host, args json.RawMessage) (any, error) {
 // sslCertReplace deletes the binding at the key and adds the new one; if the
 // add fails, the old binding goes back into its place before the add's error
 // is returned, so a failed change never leaves the port unbound
-// (docs/protocol.md). HttpSetServiceConfiguration cannot overwrite a record
+// (PROTOCOL.md). HttpSetServiceConfiguration cannot overwrite a record
 // ("To change a given configuration record, delete it and then recreate it").
 func sslCertReplace(h *Host, args json.RawMessage) (any, error) {
 	b, err := h.parseBindingArgs("httpsys.sslcert.replace", args)
