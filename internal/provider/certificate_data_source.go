@@ -66,7 +66,7 @@ func (d *certificateDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 		Description: "Find by DNS name in the subject alternative names; a wildcard name (`*.example.local`) " +
 			"matches one label (`host.example.local`)."}
 	attrs["pem"] = schema.StringAttribute{Computed: true,
-		Description: "The certificate in PEM, public part only: the seed's exported .CER, ready for windows_certificate on another host."}
+		Description: "The certificate in PEM, public part only: what the Sage 300 procedure exports as a `.CER` file, ready for `windows_certificate` on another host."}
 	resp.Schema = schema.Schema{
 		Description: "One certificate in a LocalMachine store, found by thumbprint, subject or DNS name. " +
 			"It is an error if none or several match; the error lists the candidates.",
