@@ -12,7 +12,10 @@ trap 'rm -rf "$work"' EXIT
 
 cat > "$work/cli.tfrc" <<RC
 provider_installation {
-  dev_overrides { "registry.terraform.io/seed-1120c41c/windows" = "$root/bin" }
+  dev_overrides {
+    "registry.terraform.io/seed-1120c41c/windows"  = "$root/bin"
+    "registry.opentofu.org/seed-1120c41c/windows" = "$root/bin"
+  }
   direct {}
 }
 RC
