@@ -51,9 +51,9 @@ func (d *certificateDataSource) Metadata(_ context.Context, req datasource.Metad
 
 func (d *certificateDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attrs := certFactDataSourceAttributes()
-	attrs["id"] = schema.StringAttribute{Computed: true, Description: "STORE/THUMBPRINT of the certificate found."}
+	attrs["id"] = schema.StringAttribute{Computed: true, Description: "`STORE/THUMBPRINT` of the certificate found."}
 	attrs["store_name"] = schema.StringAttribute{Optional: true,
-		Description: "LocalMachine store to search: My (the default), Root, CA, WebHosting, ...",
+		Description: "LocalMachine store to search: `My` (the default), `Root`, `CA`, `WebHosting`, ...",
 		Validators:  []validator.String{certStoreNameValidator{}}}
 	attrs["thumbprint"] = schema.StringAttribute{Optional: true, Computed: true,
 		Description: "Find by thumbprint; spaces, lower case and the MMC's hidden characters are fine. " +

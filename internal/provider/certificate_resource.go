@@ -53,7 +53,7 @@ func (r *certificateResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"the certificate only if it is a different certificate.",
 		Validators: []validator.String{singleCertificatePEMValidator{}}}
 	attrs["store_name"] = schema.StringAttribute{Required: true,
-		Description: "LocalMachine store: Root (Trusted Root Certification Authorities), CA (Intermediate " +
+		Description: "LocalMachine store: `Root` (Trusted Root Certification Authorities), `CA` (Intermediate " +
 			"Certification Authorities), TrustedPeople, My, ... Case-insensitive; changing it replaces.",
 		Validators: []validator.String{certStoreNameValidator{}}}
 	resp.Schema = schema.Schema{

@@ -63,7 +63,7 @@ func (r *pfxCertificateResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"expired certificate fail the plan. Exactly one of content_base64 and remote_path.",
 		Validators: []validator.String{base64Validator{}}}
 	attrs["remote_path"] = schema.StringAttribute{Optional: true,
-		Description: "Path of a .pfx file already on the host. Its facts are known only after apply; " +
+		Description: "Path of a `.pfx` file already on the host. Its facts are known only after apply; " +
 			"changing it replaces the certificate. Changing password or password_wo_version imports the file again " +
 			"in place, which fails, changing nothing, if the file now holds another certificate.",
 		Validators: []validator.String{stringvalidator.LengthAtLeast(1)}}
@@ -76,12 +76,12 @@ func (r *pfxCertificateResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"when it changes.",
 		Validators: []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("password_wo"))}}
 	attrs["password"] = schema.StringAttribute{Optional: true, Sensitive: true,
-		Description: "PFX password, stored (sensitive) in the state: for Terraform before 1.11. Prefer password_wo."}
+		Description: "PFX password, stored (sensitive) in the state: for Terraform before 1.11. Prefer `password_wo`."}
 	attrs["store_name"] = schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("My"),
-		Description: "LocalMachine store: My (Personal, the default), WebHosting, ... Case-insensitive; changing it replaces.",
+		Description: "LocalMachine store: `My` (Personal, the default), `WebHosting`, ... Case-insensitive; changing it replaces.",
 		Validators:  []validator.String{certStoreNameValidator{}}}
 	attrs["exportable"] = schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
-		Description: "Mark the private key exportable. Default false; changing it imports the PFX again in place: " +
+		Description: "Mark the private key exportable. Default `false`; changing it imports the PFX again in place: " +
 			"the same certificate with a new key, which SSL bindings keep serving."}
 	attrs["import_chain"] = schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 		Description: "Also import the PFX's other certificates: issuing CAs into CA (Intermediate Certification " +
@@ -89,7 +89,7 @@ func (r *pfxCertificateResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"the resource is destroyed (other certificates may chain to them). Default false; changing it imports " +
 			"the PFX again in place."}
 	attrs["chain_thumbprints"] = schema.SetAttribute{Computed: true, ElementType: types.StringType,
-		Description: "Thumbprints of the chain certificates imported with import_chain (empty without it)."}
+		Description: "Thumbprints of the chain certificates imported with `import_chain` (empty without it)."}
 	attrs["has_private_key"] = schema.BoolAttribute{Computed: true,
 		Description: "Whether the store links a private key to the certificate. If it turns false (the key was " +
 			"deleted outside Terraform), the next plan imports the PFX again in place."}
