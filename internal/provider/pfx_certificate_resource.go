@@ -56,7 +56,7 @@ func (r *pfxCertificateResource) Metadata(_ context.Context, req resource.Metada
 func (r *pfxCertificateResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	attrs := certFactResourceAttributes()
 	attrs["id"] = schema.StringAttribute{Computed: true,
-		Description: "STORE/THUMBPRINT, with the store upper-cased (`MY/0123…`); also the import ID."}
+		Description: "`STORE/THUMBPRINT`, with the store upper-cased (`MY/0123…`); also the import ID."}
 	attrs["content_base64"] = schema.StringAttribute{Optional: true, Sensitive: true,
 		Description: "The PFX file in base64 (`filebase64(\"host.pfx\")`). Read at plan time: the thumbprint and " +
 			"the other facts are known in the plan, and a wrong password, a PFX without a private key or an " +
