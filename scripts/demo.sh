@@ -2,16 +2,23 @@
 # The main job (README): terraform apply of the Sage 50 Accounts Connector
 # procedure, against the built-in simulated host unless WINRM_HOST names a
 # real one, then a plan that must be empty. Run through `make demo`, which
-# builds bin/terraform-provider-windows and bin/winsim first.
+# builds bin/terraform-provider-windows and bin/winsim first. TF names the
+# binary that runs it: terraform on PATH by default, TF=tofu for OpenTofu
+# (`make demo-tofu`).
 set -euo pipefail
+tf=${TF:-terraform}
 root=$(cd "$(dirname "$0")/.." && pwd)
 run="$root/demo/.run"
 rm -rf "$run" && mkdir -p "$run"
 
-# Terraform uses the provider just built, never a downloaded one.
+# Terraform uses the provider just built, never a downloaded one (OpenTofu
+# names the same source address under its own registry's host name).
 cat > "$run/terraformrc" <<RC
 provider_installation {
-  dev_overrides { "registry.terraform.io/seed-1120c41c/windows" = "$root/bin" }
+  dev_overrides {
+    "registry.terraform.io/seed-1120c41c/windows"  = "$root/bin"
+    "registry.opentofu.org/seed-1120c41c/windows" = "$root/bin"
+  }
   direct {}
 }
 RC
@@ -47,14 +54,14 @@ fi
 
 cp "$root"/examples/sage50/*.tf "$run/"
 cd "$run"
-terraform apply -auto-approve -input=false
+"$tf" apply -auto-approve -input=false
 echo "--- re-plan (must be empty) ---"
-terraform plan -detailed-exitcode -input=false
+"$tf" plan -detailed-exitcode -input=false
 
 # The seeds' last check: the endpoint now serves that certificate. The
 # simulator maps the service's port to a loopback address of its own.
 if [ -n "${addr:-}" ]; then
-  want=$(terraform output -json certificate | python3 -c 'import json,sys; print(json.load(sys.stdin)["thumbprint"])')
+  want=$("$tf" output -json certificate | python3 -c 'import json,sys; print(json.load(sys.stdin)["thumbprint"])')
   endpoint=$(WINRM_PASSWORD="$password" python3 - "$addr" <<'PY'
 import base64, json, os, sys, urllib.request
 req = urllib.request.Request("http://%s/winsim/endpoints" % sys.argv[1])

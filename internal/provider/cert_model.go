@@ -26,7 +26,7 @@ type certFactsModel struct {
 
 // certFactDescriptions documents each fact once for both schema packages.
 var certFactDescriptions = map[string]string{
-	"thumbprint":          "SHA-1 thumbprint: 40 upper-case hexadecimal digits, as netsh and HTTP.sys bindings use it.",
+	"thumbprint":          "SHA-1 thumbprint: 40 upper-case hexadecimal digits, as `netsh` and HTTP.sys bindings use it.",
 	"subject":             "Subject distinguished name as Windows prints it (`CN=host.example.local, O=Example`).",
 	"issuer":              "Issuer distinguished name as Windows prints it.",
 	"not_before":          "Start of validity, UTC RFC 3339.",

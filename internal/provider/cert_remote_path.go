@@ -6,7 +6,7 @@ import (
 )
 
 // checkRemotePFXPath accepts what the host's cert.import_pfx_file accepts
-// (docs/protocol.md): a drive-absolute path (C:\certs\host.pfx) or a UNC
+// (PROTOCOL.md): a drive-absolute path (C:\certs\host.pfx) or a UNC
 // path (\\server\share\host.pfx), with "\" or "/". A relative path, "\dir"
 // or "C:file" would resolve against the WinRM session's current directory
 // ("File path formats on Windows systems", learn.microsoft.com), which the

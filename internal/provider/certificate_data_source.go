@@ -51,9 +51,9 @@ func (d *certificateDataSource) Metadata(_ context.Context, req datasource.Metad
 
 func (d *certificateDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attrs := certFactDataSourceAttributes()
-	attrs["id"] = schema.StringAttribute{Computed: true, Description: "STORE/THUMBPRINT of the certificate found."}
+	attrs["id"] = schema.StringAttribute{Computed: true, Description: "`STORE/THUMBPRINT` of the certificate found."}
 	attrs["store_name"] = schema.StringAttribute{Optional: true,
-		Description: "LocalMachine store to search: My (the default), Root, CA, WebHosting, ...",
+		Description: "LocalMachine store to search: `My` (the default), `Root`, `CA`, `WebHosting`, ...",
 		Validators:  []validator.String{certStoreNameValidator{}}}
 	attrs["thumbprint"] = schema.StringAttribute{Optional: true, Computed: true,
 		Description: "Find by thumbprint; spaces, lower case and the MMC's hidden characters are fine. " +
@@ -66,7 +66,7 @@ func (d *certificateDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 		Description: "Find by DNS name in the subject alternative names; a wildcard name (`*.example.local`) " +
 			"matches one label (`host.example.local`)."}
 	attrs["pem"] = schema.StringAttribute{Computed: true,
-		Description: "The certificate in PEM, public part only: the seed's exported .CER, ready for windows_certificate on another host."}
+		Description: "The certificate in PEM, public part only: what the Sage 300 procedure exports as a `.CER` file, ready for `windows_certificate` on another host."}
 	resp.Schema = schema.Schema{
 		Description: "One certificate in a LocalMachine store, found by thumbprint, subject or DNS name. " +
 			"It is an error if none or several match; the error lists the candidates.",

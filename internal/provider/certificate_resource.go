@@ -46,15 +46,15 @@ func (r *certificateResource) Metadata(_ context.Context, req resource.MetadataR
 func (r *certificateResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	attrs := certFactResourceAttributes()
 	attrs["id"] = schema.StringAttribute{Computed: true,
-		Description: "STORE/THUMBPRINT, with the store upper-cased (`ROOT/0123…`); also the import ID."}
+		Description: "`STORE/THUMBPRINT`, with the store upper-cased (`ROOT/0123…`); also the import ID."}
 	attrs["pem"] = schema.StringAttribute{Required: true,
 		Description: "The certificate in PEM (`-----BEGIN CERTIFICATE-----`), public part only: one certificate, no key. " +
 			"Read at plan time, so the thumbprint and the other facts are known in the plan. A new PEM replaces " +
 			"the certificate only if it is a different certificate.",
 		Validators: []validator.String{singleCertificatePEMValidator{}}}
 	attrs["store_name"] = schema.StringAttribute{Required: true,
-		Description: "LocalMachine store: Root (Trusted Root Certification Authorities), CA (Intermediate " +
-			"Certification Authorities), TrustedPeople, My, ... Case-insensitive; changing it replaces.",
+		Description: "LocalMachine store: `Root` (Trusted Root Certification Authorities), `CA` (Intermediate " +
+			"Certification Authorities), `TrustedPeople`, `My`, ... Case-insensitive; changing it replaces.",
 		Validators: []validator.String{certStoreNameValidator{}}}
 	resp.Schema = schema.Schema{
 		Description: "A public certificate in a LocalMachine store, such as a server's certificate trusted in Root " +

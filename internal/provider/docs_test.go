@@ -60,3 +60,29 @@ func checkDocPage(t *testing.T, kind, typeName string, attributes []string) {
 		}
 	}
 }
+
+// TestDocsSpeakToUsers keeps the Registry pages and their templates free of
+// the project's internal vocabulary: the procedures are "the Sage 300
+// procedure", never a "seed". The provider's namespace is a name, not a word.
+func TestDocsSpeakToUsers(t *testing.T) {
+	for _, dir := range []string{"docs", "templates"} {
+		root := filepath.Join("..", "..", dir)
+		err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			text, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			words := strings.ReplaceAll(strings.ToLower(string(text)), "seed-1120c41c", "")
+			if strings.Contains(words, "seed") {
+				t.Errorf("%s says \"seed\": name the procedure instead (\"the Sage 300 procedure\")", path)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("reading %s: %v", root, err)
+		}
+	}
+}

@@ -55,7 +55,7 @@ func (r *pfxCertificateResource) Metadata(_ context.Context, req resource.Metada
 func (r *pfxCertificateResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	attrs := certFactResourceAttributes()
 	attrs["id"] = schema.StringAttribute{Computed: true,
-		Description: "STORE/THUMBPRINT, with the store upper-cased (`MY/0123…`); also the import ID."}
+		Description: "`STORE/THUMBPRINT`, with the store upper-cased (`MY/0123…`); also the import ID."}
 	attrs["content_base64"] = schema.StringAttribute{Optional: true, Sensitive: true,
 		Description: "The PFX file in base64 (`filebase64(\"host.pfx\")`). Read at plan time: the thumbprint and " +
 			"the other facts are known in the plan, and a wrong password, a PFX without a private key or an " +
@@ -64,7 +64,7 @@ func (r *pfxCertificateResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"is kept in the store as it is, and any plan that needs the PFX (a new host, a lost key) fails saying so.",
 		Validators: []validator.String{base64Validator{}}}
 	attrs["remote_path"] = schema.StringAttribute{Optional: true,
-		Description: "Absolute path (`C:\\certs\\host.pfx`, or UNC) of a .pfx file already on the host. Its facts are known only after apply; " +
+		Description: "Absolute path (`C:\\certs\\host.pfx`, or UNC) of a `.pfx` file already on the host. Its facts are known only after apply; " +
 			"changing it replaces the certificate. Changing password or password_wo_version imports the file again " +
 			"in place, which fails, changing nothing, if the file now holds another certificate.",
 		Validators: []validator.String{stringCheck{description: "an absolute Windows path", check: checkRemotePFXPath}}}
@@ -77,12 +77,12 @@ func (r *pfxCertificateResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"when it changes.",
 		Validators: []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("password_wo"))}}
 	attrs["password"] = schema.StringAttribute{Optional: true, Sensitive: true,
-		Description: "PFX password, stored (sensitive) in the state: for Terraform before 1.11. Prefer password_wo."}
+		Description: "PFX password, stored (sensitive) in the state: for Terraform before 1.11. Prefer `password_wo`."}
 	attrs["store_name"] = schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("My"),
-		Description: "LocalMachine store: My (Personal, the default), WebHosting, ... Case-insensitive; changing it replaces.",
+		Description: "LocalMachine store: `My` (Personal, the default), `WebHosting`, ... Case-insensitive; changing it replaces.",
 		Validators:  []validator.String{certStoreNameValidator{}}}
 	attrs["exportable"] = schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
-		Description: "Mark the private key exportable. Default false; changing it imports the PFX again in place: " +
+		Description: "Mark the private key exportable. Default `false`; changing it imports the PFX again in place: " +
 			"the same certificate with a new key, which SSL bindings keep serving."}
 	attrs["import_chain"] = schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 		Description: "Also import the PFX's other certificates: issuing CAs into CA (Intermediate Certification " +
@@ -90,7 +90,7 @@ func (r *pfxCertificateResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"the resource is destroyed (other certificates may chain to them). Default false; changing it imports " +
 			"the PFX again in place."}
 	attrs["chain_thumbprints"] = schema.SetAttribute{Computed: true, ElementType: types.StringType,
-		Description: "Thumbprints of the chain certificates imported with import_chain (empty without it)."}
+		Description: "Thumbprints of the chain certificates imported with `import_chain` (empty without it)."}
 	attrs["has_private_key"] = schema.BoolAttribute{Computed: true,
 		Description: "Whether the certificate has a private key that opens on the host (a key link to a deleted or " +
 			"mismatched key container counts as none: HTTP.sys refuses it). If it turns false, the next plan imports " +

@@ -27,7 +27,7 @@ const (
 )
 
 // keyMasks are the access masks a grant writes for each key provider
-// (docs/protocol.md, "Private key access").
+// (PROTOCOL.md, "Private key access").
 var keyMasks = map[string]map[string]uint32{
 	windows.KeyProviderCNG:  {windows.KeyAccessRead: 0x80000000, windows.KeyAccessFull: 0x10000000},
 	windows.KeyProviderCAPI: {windows.KeyAccessRead: 0x120089, windows.KeyAccessFull: 0x1F01FF},

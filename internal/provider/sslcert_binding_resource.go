@@ -100,15 +100,15 @@ func sslCertBindingAttributes() map[string]schema.Attribute {
 	}
 	attrs := map[string]schema.Attribute{
 		"id": schema.StringAttribute{Computed: true,
-			Description:   "The binding's key as netsh names it: ipport=0.0.0.0:4106 or hostnameport=sage.example.com:443.",
+			Description:   "The binding's key as `netsh` names it: `ipport=0.0.0.0:4106` or `hostnameport=sage.example.com:443`.",
 			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
 		"ipport": schema.StringAttribute{Optional: true,
-			Description: "IP address and port: a.b.c.d:port, [IPv6]:port, 0.0.0.0:port (every IPv4 address) " +
+			Description: "IP address and port: `a.b.c.d:port`, `[IPv6]:port`, `0.0.0.0:port` (every IPv4 address) " +
 				"or [::]:port (every IPv6 address). Exactly one of ipport and hostnameport. Changing it replaces the binding.",
 			Validators:    []validator.String{ipportNormalizer.validator("an IP address and port")},
 			PlanModifiers: keyModifiers(ipportNormalizer)},
 		"hostnameport": schema.StringAttribute{Optional: true,
-			Description: "Host name and port for an SNI binding, such as sage.example.com:443. " +
+			Description: "Host name and port for an SNI binding, such as `sage.example.com:443`. " +
 				"Changing it replaces the binding.",
 			Validators:    []validator.String{hostnamePortNormalizer.validator("a host name and port")},
 			PlanModifiers: keyModifiers(hostnamePortNormalizer)},
@@ -128,7 +128,7 @@ func sslCertBindingAttributes() map[string]schema.Attribute {
 			PlanModifiers: []planmodifier.String{keepStateWhenEquivalent{guidNormalizer}}},
 		"certificate_store_name": schema.StringAttribute{Optional: true, Computed: true,
 			Default:       stringdefault.StaticString(defaultStoreName),
-			Description:   "LocalMachine store holding the certificate and its private key. Default MY (Personal). Case-insensitive.",
+			Description:   "LocalMachine store holding the certificate and its private key. Default `MY` (Personal). Case-insensitive.",
 			Validators:    []validator.String{storeNameNormalizer.validator("a certificate store name")},
 			PlanModifiers: []planmodifier.String{keepStateWhenEquivalent{storeNameNormalizer}}},
 		"verify_client_cert_revocation": boolOption(true,

@@ -39,7 +39,7 @@ func (d *sslCertBindingsDataSource) Schema(_ context.Context, _ datasource.Schem
 		return schema.Int64Attribute{Computed: true, Description: description}
 	}
 	resp.Schema = schema.Schema{
-		Description: "All HTTP.sys SSL certificate bindings of the host, IP and SNI (netsh http show sslcert).",
+		Description: "All HTTP.sys SSL certificate bindings of the host, IP and SNI (`netsh http show sslcert`).",
 		Attributes: map[string]schema.Attribute{
 			"bindings": schema.ListNestedAttribute{Computed: true,
 				Description: "The bindings: first the IP table, then the SNI table, each in the host's order.",

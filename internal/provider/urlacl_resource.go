@@ -55,14 +55,14 @@ func (r *urlACLResource) Metadata(_ context.Context, req resource.MetadataReques
 
 func (r *urlACLResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		Description: "An HTTP.sys URL reservation (netsh http add urlacl): lets an account that is not an " +
+		Description: "An HTTP.sys URL reservation (`netsh http add urlacl`): lets an account that is not an " +
 			"administrator listen on a URL prefix. Give either user (with listen and delegate) or sddl.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true,
 				Description:   "The URL prefix.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
 			"url": schema.StringAttribute{Required: true,
-				Description: "The URL prefix to reserve: scheme://host:port/path/ with scheme http or https, " +
+				Description: "The URL prefix to reserve: `scheme://host:port/path/` with scheme `http` or `https`, " +
 					"host + (all names), * (names no other reservation takes), a host name or an IP address, " +
 					"and a trailing slash, such as https://+:4207/. Changing it replaces the reservation.",
 				Validators:    []validator.String{stringCheck{description: "an HTTP.sys URL prefix", check: checkURLPrefix}},
@@ -76,16 +76,16 @@ func (r *urlACLResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 					"listen and delegate make. Import reads it from a reservation for one account.",
 				Validators: []validator.String{stringCheck{description: "an account name or SID", check: checkAccountName}}},
 			"sddl": schema.StringAttribute{Optional: true, Computed: true,
-				Description: "The reservation's security descriptor in SDDL, such as D:(A;;GX;;;WD). " +
+				Description: "The reservation's security descriptor in SDDL, such as `D:(A;;GX;;;WD)`. " +
 					"Set it instead of user for several accounts; otherwise it is computed from user, " +
 					"listen and delegate. Compared by meaning: WD and S-1-1-0 are the same account.",
 				Validators: []validator.String{stringCheck{description: "an SDDL security descriptor", check: checkURLACLSDDL}}},
 			"listen": schema.BoolAttribute{Optional: true, Computed: true,
-				Description: "Whether user may listen on the URL (GX). Default true. " +
+				Description: "Whether `user` may listen on the URL (`GX`). Default `true`. " +
 					"With sddl: computed, true when every account in it may listen; it may be set too " +
 					"(as terraform plan -generate-config-out writes it), but only to that value."},
 			"delegate": schema.BoolAttribute{Optional: true, Computed: true,
-				Description: "Whether user may delegate the URL to other accounts (GW). Default false. " +
+				Description: "Whether `user` may delegate the URL to other accounts (`GW`). Default `false`. " +
 					"With sddl: computed, true when every account in it may delegate; it may be set too " +
 					"(as terraform plan -generate-config-out writes it), but only to that value."},
 			"entries": schema.ListNestedAttribute{Computed: true,

@@ -36,7 +36,7 @@ func (d *urlACLsDataSource) Metadata(_ context.Context, req datasource.MetadataR
 
 func (d *urlACLsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		Description: "All HTTP.sys URL reservations of the host (netsh http show urlacl).",
+		Description: "All HTTP.sys URL reservations of the host (`netsh http show urlacl`).",
 		Attributes: map[string]schema.Attribute{
 			"urlacls": schema.ListNestedAttribute{Computed: true,
 				Description: "The reservations, in the host's order.",

@@ -125,7 +125,7 @@ func TestCertScriptRequireKeyOpensTheKey(t *testing.T) {
 // TestCertScriptAbsolutePath runs the patterns of Test-AbsolutePath (valid
 // in both .NET's and Go's regular expressions) against paths: a relative
 // path would resolve against the WinRM session's current directory, and
-// docs/protocol.md promises 87 for it.
+// PROTOCOL.md promises 87 for it.
 func TestCertScriptAbsolutePath(t *testing.T) {
 	fn := functionOf(t, "cert", "Test-AbsolutePath")
 	patterns := regexp.MustCompile(`-match '([^']*)'`).FindAllStringSubmatch(fn.src, -1)

@@ -1,7 +1,7 @@
 // Package windows is the typed API of a Windows host: Go types and methods
 // for each domain (host facts, HTTP.sys, certificates), each backed by one
 // embedded PowerShell script run over WinRM with the op protocol of
-// docs/protocol.md. It knows nothing of Terraform.
+// PROTOCOL.md. It knows nothing of Terraform.
 package windows
 
 import (

@@ -9,7 +9,7 @@ import (
 var scriptFiles embed.FS
 
 // Script is one domain's request script: the prelude, the domain's op
-// functions and the dispatcher, as the host runs it (docs/protocol.md).
+// functions and the dispatcher, as the host runs it (PROTOCOL.md).
 type Script struct {
 	name string
 	text []byte

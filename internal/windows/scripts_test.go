@@ -120,17 +120,17 @@ func TestScriptsForbiddenConstructs(t *testing.T) {
 	}
 }
 
-// TestScriptsDefineProtocolOps checks docs/protocol.md section 3 against the
+// TestScriptsDefineProtocolOps checks PROTOCOL.md section 3 against the
 // scripts both ways: every op it names has its Invoke-<op> function in the
 // domain's script, and every Invoke- function of such a domain is documented.
 func TestScriptsDefineProtocolOps(t *testing.T) {
-	doc, err := os.ReadFile("../../docs/protocol.md")
+	doc, err := os.ReadFile("../../PROTOCOL.md")
 	if err != nil {
 		t.Fatalf("read protocol: %v", err)
 	}
 	ops, err := protocolOps(string(doc))
 	if err != nil {
-		t.Fatalf("docs/protocol.md: %v", err)
+		t.Fatalf("PROTOCOL.md: %v", err)
 	}
 	byDomain := map[string][]string{}
 	for _, op := range ops {
@@ -138,7 +138,7 @@ func TestScriptsDefineProtocolOps(t *testing.T) {
 		byDomain[domain] = append(byDomain[domain], op)
 	}
 	if len(byDomain["httpsys"]) < 10 {
-		t.Fatalf("found only %d httpsys ops in section 3 of docs/protocol.md (%v): did the format change?", len(byDomain["httpsys"]), byDomain["httpsys"])
+		t.Fatalf("found only %d httpsys ops in section 3 of PROTOCOL.md (%v): did the format change?", len(byDomain["httpsys"]), byDomain["httpsys"])
 	}
 	for domain, want := range byDomain {
 		if !slices.Contains(scriptNames, domain) {
@@ -148,12 +148,12 @@ func TestScriptsDefineProtocolOps(t *testing.T) {
 		defined := definedOps(readScript(t, domain))
 		for _, op := range want {
 			if !slices.Contains(defined, op) {
-				t.Errorf("%s.ps1 has no function Invoke-%s (docs/protocol.md section 3)", domain, op)
+				t.Errorf("%s.ps1 has no function Invoke-%s (PROTOCOL.md section 3)", domain, op)
 			}
 		}
 		for _, op := range defined {
 			if !slices.Contains(want, op) {
-				t.Errorf("%s.ps1 defines Invoke-%s, which docs/protocol.md section 3 does not document", domain, op)
+				t.Errorf("%s.ps1 defines Invoke-%s, which PROTOCOL.md section 3 does not document", domain, op)
 			}
 		}
 	}
@@ -589,7 +589,7 @@ type codePattern struct {
 }
 
 // evaluationPatterns would run text as code: user values must only ever be
-// data (docs/protocol.md).
+// data (PROTOCOL.md).
 var evaluationPatterns = []codePattern{
 	{regexp.MustCompile(`(?i)(^|[^\w$-])(iex|invoke-expression)($|[^\w-])`), "evaluates a string as code"},
 	{regexp.MustCompile(`(?i)\.ExpandString\s*\(`), "expands a string as code"},
@@ -775,7 +775,7 @@ var (
 	opFunctionRE = regexp.MustCompile(`(?m)^function\s+Invoke-([a-z][a-z0-9]*(?:\.[a-z][a-z0-9_]*)+)\s*[({]`)
 )
 
-// protocolOps returns the ops section 3 of docs/protocol.md names in its
+// protocolOps returns the ops section 3 of PROTOCOL.md names in its
 // "### op" headings and in the first column of its tables, sorted.
 func protocolOps(doc string) ([]string, error) {
 	start := strings.Index(doc, "\n## 3.")

@@ -13,7 +13,7 @@
 //     on a fresh, short-lived context.
 //   - Commands run in pipe mode without cmd.exe (WINRS_CONSOLEMODE_STDIN=FALSE,
 //     WINRS_SKIP_CMD_SHELL=TRUE), so requests travel on stdin and no
-//     command-line length limit applies (docs/protocol.md section 1).
+//     command-line length limit applies (PROTOCOL.md section 1).
 //   - Errors say which step failed and what a person should check; passwords
 //     never appear in them.
 package winrm

@@ -17,7 +17,7 @@ import (
 // before contacting the host.
 var ErrInvalidRequest = errors.New("invalid request")
 
-// Request is one op of docs/protocol.md: a domain's script library, the op
+// Request is one op of PROTOCOL.md: a domain's script library, the op
 // to run and its JSON arguments. Nothing of it enters PowerShell source or
 // a command line: it travels on stdin, base64-encoded.
 type Request struct {
@@ -26,7 +26,7 @@ type Request struct {
 	Args   []byte // JSON object; nil means {}
 }
 
-// opPattern is the op name grammar of docs/protocol.md section 1.
+// opPattern is the op name grammar of PROTOCOL.md section 1.
 var opPattern = regexp.MustCompile(`^[a-z][a-z0-9]*(\.[a-z][a-z0-9_]*)*$`)
 
 // bootstrapScript is the fixed program powershell.exe runs: it reads the
@@ -79,7 +79,7 @@ func (c *Client) RunCommand(ctx context.Context, command string, args []string, 
 	return c.execute(ctx, command, args, stdin)
 }
 
-// stdin is the three LF-terminated lines of docs/protocol.md section 1.
+// stdin is the three LF-terminated lines of PROTOCOL.md section 1.
 func (r Request) stdin() ([]byte, error) {
 	if !opPattern.MatchString(r.Op) {
 		return nil, fmt.Errorf("%w: op %q does not match %s", ErrInvalidRequest, r.Op, opPattern)

@@ -85,7 +85,7 @@ func newClient(t testing.TB, cfg Config) *Client {
 	return c
 }
 
-// opEnvelope is the envelope of docs/protocol.md section 2.
+// opEnvelope is the envelope of PROTOCOL.md section 2.
 type opEnvelope struct {
 	OK     bool            `json:"ok"`
 	Result json.RawMessage `json:"result"`

@@ -186,7 +186,7 @@ func utf16Base64(script string) string {
 	return base64.StdEncoding.EncodeToString(b)
 }
 
-// bootstrapCommand is the transport's command line (docs/protocol.md).
+// bootstrapCommand is the transport's command line (PROTOCOL.md).
 func bootstrapCommand() string {
 	script := "$r = [Console]::In.ReadToEnd(); $l = $r -split \"`n\"; & ([scriptblock]::Create([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($l[0])))) $l[1] $l[2]"
 	return "powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -EncodedCommand " + utf16Base64(script)

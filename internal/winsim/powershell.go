@@ -12,10 +12,10 @@ import (
 )
 
 // bootstrapMarker identifies the transport's bootstrap script
-// (docs/protocol.md section 1): it reads the request from stdin.
+// (PROTOCOL.md section 1): it reads the request from stdin.
 const bootstrapMarker = "[Console]::In.ReadToEnd()"
 
-// envelopePrefix starts the envelope line (docs/protocol.md section 2).
+// envelopePrefix starts the envelope line (PROTOCOL.md section 2).
 const envelopePrefix = "##tfwin-envelope## "
 
 // exitBadCommandLine is powershell.exe's exit code for command-line
@@ -213,7 +213,7 @@ func (s *Server) runBootstrap(p *process) int {
 }
 
 // parseOpRequest splits stdin into op name and decoded JSON arguments
-// (docs/protocol.md section 1); the script line must be valid base64.
+// (PROTOCOL.md section 1); the script line must be valid base64.
 func parseOpRequest(stdin string) (op string, args []byte, ok bool) {
 	lines := strings.Split(stdin, "\n")
 	if len(lines) < 3 {
@@ -244,7 +244,7 @@ func badRequestLines() []string {
 		" ")
 }
 
-// envelope is the op script's answer (docs/protocol.md section 2).
+// envelope is the op script's answer (PROTOCOL.md section 2).
 type envelope struct {
 	OK     bool            `json:"ok"`
 	Result json.RawMessage `json:"result,omitempty"`

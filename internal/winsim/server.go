@@ -3,7 +3,7 @@
 // authentication verified for real, NTLM message encryption ([MS-WSMV]
 // 2.2.9.1), and the Windows Remote Shell operations (Create, Command, Send,
 // Receive, Signal, Delete) answered as Windows answers them. Commands run
-// against a host model (internal/winsim/model); see docs/protocol.md.
+// against a host model (internal/winsim/model); see PROTOCOL.md.
 package winsim
 
 import (

@@ -17,7 +17,7 @@ import (
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/x500"
 )
 
-// tls.probe (docs/protocol.md "TLS endpoint probe") is a TLS handshake
+// tls.probe (PROTOCOL.md "TLS endpoint probe") is a TLS handshake
 // made from the host itself. The simulator makes it for real, from Go, to
 // the listener of the simulated service that serves the port, so what it
 // reports is what that listener really serves. It runs here, not in the

@@ -1,4 +1,4 @@
-# Sage 300 Connector Agent, seed step 5: point the agent at HTTPS.
+# Step 5 of the Sage 300 procedure: point the Connector Agent at HTTPS.
 resource "windows_dotnet_app_setting" "service_uri" {
   config_path = "C:\\Program Files (x86)\\Sage 300 Connector Agent\\Sage300IntegrationService.exe.config"
   key         = "ServiceUri"

@@ -2,6 +2,11 @@
 # thumbprint, subject and expiry show in `terraform plan`, and a wrong
 # password, a PFX without its private key or an expired certificate fail the
 # plan instead of the maintenance window.
+variable "pfx_path" {
+  description = "Path of the .pfx file on the machine running Terraform."
+  type        = string
+}
+
 variable "pfx_password" {
   type      = string
   sensitive = true
@@ -9,7 +14,7 @@ variable "pfx_password" {
 }
 
 resource "windows_pfx_certificate" "sage300" {
-  content_base64      = filebase64("${path.module}/SAGE300.pfx")
+  content_base64      = filebase64(var.pfx_path)
   password_wo         = var.pfx_password
   password_wo_version = 1
   store_name          = "My"

@@ -1,4 +1,4 @@
-# Domain: .NET application configuration files (*.exe.config), docs/protocol.md
+# Domain: .NET application configuration files (*.exe.config), PROTOCOL.md
 # "App config files": read, set and remove one appSettings entry
 # (/configuration/appSettings/add[@key=KEY]/@value).
 #

@@ -1,4 +1,4 @@
-# Domain: certificates in LocalMachine stores (docs/protocol.md, "Certificates").
+# Domain: certificates in LocalMachine stores (PROTOCOL.md, "Certificates").
 #
 # .NET APIs used (all in .NET Framework 4.5, except where noted):
 #   X509Store(String storeName, StoreLocation.LocalMachine) with OpenFlags
@@ -675,7 +675,7 @@ function Invoke-cert.remove([hashtable]$A) {
     return @{}
 }
 
-# ---- private key access (docs/protocol.md, "Private key access")
+# ---- private key access (PROTOCOL.md, "Private key access")
 #
 # A certificate's private key lives in one of two places, each with its own
 # security descriptor ("Key Storage and Retrieval", learn.microsoft.com):

@@ -1,4 +1,4 @@
-# Domain: HTTP.sys configuration, docs/protocol.md section 3: account lookup,
+# Domain: HTTP.sys configuration, PROTOCOL.md section 3: account lookup,
 # URL reservations (httpsys.urlacl.*) and SSL certificate bindings
 # (httpsys.sslcert.*).
 #
@@ -1046,7 +1046,7 @@ function New-SslKeyRecord([hashtable]$A) {
     return $record
 }
 
-# ConvertTo-SslRecord reads a Binding (docs/protocol.md) into a record.
+# ConvertTo-SslRecord reads a Binding (PROTOCOL.md) into a record.
 # DefaultCertCheckMode: 1 no client revocation check, 2 cached only,
 # 4 freshness time enabled, 0x10000 no usage check. DefaultFlags: the bits
 # of SslFlagBits below, plus other_flags.

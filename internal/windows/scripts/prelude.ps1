@@ -1,4 +1,4 @@
-# Prelude of every request script (docs/protocol.md). The bootstrap invokes the
+# Prelude of every request script (PROTOCOL.md). The bootstrap invokes the
 # whole script as a script block with two parameters: the op name and the
 # base64 of its UTF-8 JSON arguments. User values arrive only as that data;
 # they are never part of this source text.

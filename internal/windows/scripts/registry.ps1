@@ -1,4 +1,4 @@
-# Domain: TLS settings in the registry, docs/protocol.md "SChannel protocols"
+# Domain: TLS settings in the registry, PROTOCOL.md "SChannel protocols"
 # and ".NET Framework strong cryptography".
 #
 # SCHANNEL\Protocols\<protocol>\<Server|Client> holds the DWORDs Enabled and

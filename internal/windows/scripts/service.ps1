@@ -1,4 +1,4 @@
-# Domain: Windows services, docs/protocol.md "Services": read a service and
+# Domain: Windows services, PROTOCOL.md "Services": read a service and
 # restart it with bounded waits.
 #
 # .NET and Windows APIs: System.ServiceProcess.ServiceController (Status,

@@ -1,4 +1,4 @@
-# Domain: TLS endpoint probe, docs/protocol.md "TLS endpoint probe": a TLS
+# Domain: TLS endpoint probe, PROTOCOL.md "TLS endpoint probe": a TLS
 # handshake made from the host itself, reporting the certificate and
 # protocol the endpoint really serves.
 #

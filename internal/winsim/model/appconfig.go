@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// The appconfig ops (docs/protocol.md, "App config files") edit .NET
+// The appconfig ops (PROTOCOL.md, "App config files") edit .NET
 // configuration files in the host's files table, as the op script does with
 // XmlDocument (PreserveWhitespace) and File.Replace on Windows.
 

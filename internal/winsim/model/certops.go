@@ -13,7 +13,7 @@ import (
 	"time"
 )
 
-// The cert ops (docs/protocol.md, "Certificates") work on the LocalMachine
+// The cert ops (PROTOCOL.md, "Certificates") work on the LocalMachine
 // stores the HTTP.sys ops check bindings against: one table, h.certs.
 
 // certificateView is a certificate as the cert ops show it.
@@ -281,7 +281,7 @@ func (h *Host) importPFX(op string, in importArgs, data []byte) (any, error) {
 	}
 	thumbprint := Thumbprint(pfx.endEntity.Raw)
 	if in.ExpectThumbprint != "" && !strings.EqualFold(in.ExpectThumbprint, thumbprint) {
-		// The op script's own check, before anything is stored (docs/protocol.md).
+		// The op script's own check, before anything is stored (PROTOCOL.md).
 		return nil, h.win32Error(errInvalidData, "%s: the PFX holds certificate %s, not %s, which is being imported again; nothing was changed",
 			op, thumbprint, strings.ToUpper(in.ExpectThumbprint))
 	}

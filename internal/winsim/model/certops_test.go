@@ -184,7 +184,7 @@ func TestCertImportPFX(t *testing.T) {
 			wantCode(t, tt.name, opErr, tt.code)
 			if opErr != nil {
 				if tt.code == hresult(0x80070056) && uint32(opErr.Code) != 2147942486 {
-					t.Errorf("code %d, want 2147942486 (0x80070056) as docs/protocol.md shows it", opErr.Code)
+					t.Errorf("code %d, want 2147942486 (0x80070056) as PROTOCOL.md shows it", opErr.Code)
 				}
 				if tt.message != "" && opErr.Message != tt.message {
 					t.Errorf("message %q, want %q", opErr.Message, tt.message)
@@ -356,7 +356,7 @@ func TestCertImportPFXFile(t *testing.T) {
 		{`C:\certs\sub\..\.\\host.pfx. `, 0},
 		{`C:\certs\other.pfx`, 2},
 		{`D:\Certs\Host.pfx`, 2},
-		// Relative paths are 87, as docs/protocol.md says: the WinRM
+		// Relative paths are 87, as PROTOCOL.md says: the WinRM
 		// session's current directory is not what the user meant.
 		{`certs\host.pfx`, 87},
 		{`.\host.pfx`, 87},

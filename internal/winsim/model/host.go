@@ -1,6 +1,6 @@
 // Package model is the simulated Windows host's state: its identity, local
 // accounts, certificate stores, HTTP.sys tables and files, and the ops of
-// docs/protocol.md executed against them in Go.
+// PROTOCOL.md executed against them in Go.
 package model
 
 import (
@@ -209,7 +209,7 @@ func (h *Host) SetStateJSON(data []byte) error {
 // opFunc executes one op with the host locked.
 type opFunc func(h *Host, args json.RawMessage) (any, error)
 
-// ops maps op names (docs/protocol.md) to their implementations.
+// ops maps op names (PROTOCOL.md) to their implementations.
 var ops = map[string]opFunc{
 	"host.info":                  hostInfo,
 	"debug.echo":                 debugEcho,

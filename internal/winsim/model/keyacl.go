@@ -38,7 +38,7 @@ const (
 	maskGenericAll      = 0x10000000
 )
 
-// Key access levels of the cert.key_acl ops (docs/protocol.md).
+// Key access levels of the cert.key_acl ops (PROTOCOL.md).
 const (
 	keyAccessRead  = "read"
 	keyAccessFull  = "full"

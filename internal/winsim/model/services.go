@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// The service ops (docs/protocol.md, "Services") run against the host's
+// The service ops (PROTOCOL.md, "Services") run against the host's
 // services table as the op script runs against the Service Control Manager
 // with System.ServiceProcess.ServiceController.
 

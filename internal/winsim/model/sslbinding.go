@@ -10,7 +10,7 @@ import (
 )
 
 // Binding is an HTTP.sys SSL certificate binding as the ops and the state
-// document show it (docs/protocol.md section 3): exactly one of IPPort
+// document show it (PROTOCOL.md section 3): exactly one of IPPort
 // (HttpServiceConfigSSLCertInfo) and HostnamePort
 // (HttpServiceConfigSslSniCertInfo) is set.
 type Binding struct {

@@ -141,7 +141,7 @@ func sslCertAdd(h *Host, args json.RawMessage) (any, error) {
 // sslCertReplace deletes the binding at the key and adds the new one; if the
 // add fails, the old binding goes back into its place before the add's error
 // is returned, so a failed change never leaves the port unbound
-// (docs/protocol.md). HttpSetServiceConfiguration cannot overwrite a record
+// (PROTOCOL.md). HttpSetServiceConfiguration cannot overwrite a record
 // ("To change a given configuration record, delete it and then recreate it").
 func sslCertReplace(h *Host, args json.RawMessage) (any, error) {
 	b, err := h.parseBindingArgs("httpsys.sslcert.replace", args)
@@ -156,7 +156,7 @@ func sslCertReplace(h *Host, args json.RawMessage) (any, error) {
 	t := h.bindingTable(k)
 	old := (*t)[i]
 	// DefaultFlags bits the new binding has no field for stay as they were
-	// (docs/protocol.md: replace keeps other_flags).
+	// (PROTOCOL.md: replace keeps other_flags).
 	b.OtherFlags |= old.OtherFlags
 	*t = append((*t)[:i:i], (*t)[i+1:]...)
 	if opErr := h.addBinding(b); opErr != nil {

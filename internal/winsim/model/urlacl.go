@@ -26,7 +26,7 @@ type urlACLEntry struct {
 	Delegate bool   `json:"delegate"`
 }
 
-// urlACLResult is a reservation as the ops return it (docs/protocol.md).
+// urlACLResult is a reservation as the ops return it (PROTOCOL.md).
 type urlACLResult struct {
 	URL     string        `json:"url"`
 	SDDL    string        `json:"sddl"`

@@ -2,7 +2,7 @@ package model
 
 import "fmt"
 
-// Win32 error codes the host answers with (docs/protocol.md section 2).
+// Win32 error codes the host answers with (PROTOCOL.md section 2).
 // Values from "System Error Codes (0-499)" and "System Error Codes
 // (1300-1699)", https://learn.microsoft.com/en-us/windows/win32/debug/system-error-codes.
 const (
@@ -14,7 +14,7 @@ const (
 )
 
 // HRESULTs the certificate ops answer with, as the unsigned 32-bit values
-// docs/protocol.md shows ("COM Error Codes", learn.microsoft.com). They are
+// PROTOCOL.md shows ("COM Error Codes", learn.microsoft.com). They are
 // variables converted from uint32 so that the package still compiles where
 // int is 32 bits (there they wrap to the signed HRESULT).
 var (
