@@ -1,5 +1,34 @@
-# Follows the Sage 300 server procedure (windows_pfx_certificate.sage300, ...,
-# windows_service_restart.agent; see examples/sage300).
+# The end of the Sage 300 server procedure (in full in examples/sage300):
+# the certificate imported, bound to the agent's port, the agent restarted.
+variable "pfx_path" {
+  description = "Path of the .pfx file on the machine running Terraform."
+  type        = string
+}
+
+variable "pfx_password" {
+  type      = string
+  sensitive = true
+  ephemeral = true # TF_VAR_pfx_password; never in the plan or state
+}
+
+resource "windows_pfx_certificate" "sage300" {
+  content_base64 = filebase64(var.pfx_path)
+  password_wo    = var.pfx_password
+}
+
+resource "windows_http_sslcert_binding" "agent" {
+  ipport           = "0.0.0.0:4207"
+  certificate_hash = windows_pfx_certificate.sage300.thumbprint
+  app_id           = "{a86ad080-2ec6-44fb-82e4-bb1e409ab93c}"
+}
+
+resource "windows_service_restart" "agent" {
+  service_name = "Sage300IntegrationService"
+  triggers = {
+    thumbprint = windows_http_sslcert_binding.agent.certificate_hash
+  }
+}
+
 # Prove from the host itself that the Sage 300 agent serves the imported
 # certificate, once it has restarted. A failed handshake is reported in
 # reachable and error, so the check warns instead of failing the run.
