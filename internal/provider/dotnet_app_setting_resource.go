@@ -54,9 +54,9 @@ func (r *dotNetAppSettingResource) Metadata(_ context.Context, req resource.Meta
 
 func (r *dotNetAppSettingResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		Description: "One appSettings entry (<add key=\"...\" value=\"...\" />) of a .NET application configuration file " +
-			"such as Sage300IntegrationService.exe.config. The file keeps its layout, comments, encoding and BOM; " +
-			"it is replaced atomically and the previous content kept as <file>.tfbak. A key the file lacks is created. " +
+		Description: "One `appSettings` entry (`<add key=\"...\" value=\"...\" />`) of a .NET application configuration file " +
+			"such as `Sage300IntegrationService.exe.config`. The file keeps its layout, comments, encoding and BOM; " +
+			"it is replaced atomically and the previous content kept as `<file>.tfbak`. A key the file lacks is created. " +
 			"Destroy restores the value found at creation (or removes the entry if there was none). " +
 			"Restart the service (windows_service_restart) for the change to take effect.",
 		Attributes: map[string]schema.Attribute{

@@ -104,7 +104,7 @@ func sslCertBindingAttributes() map[string]schema.Attribute {
 			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
 		"ipport": schema.StringAttribute{Optional: true,
 			Description: "IP address and port: `a.b.c.d:port`, `[IPv6]:port`, `0.0.0.0:port` (every IPv4 address) " +
-				"or [::]:port (every IPv6 address). Exactly one of ipport and hostnameport. Changing it replaces the binding.",
+				"or `[::]:port` (every IPv6 address). Exactly one of `ipport` and `hostnameport`. Changing it replaces the binding.",
 			Validators:    []validator.String{ipportNormalizer.validator("an IP address and port")},
 			PlanModifiers: keyModifiers(ipportNormalizer)},
 		"hostnameport": schema.StringAttribute{Optional: true,

@@ -68,12 +68,12 @@ func (r *urlACLResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				Validators:    []validator.String{stringCheck{description: "an HTTP.sys URL prefix", check: checkURLPrefix}},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
 			"user": schema.StringAttribute{Optional: true, Computed: true,
-				Description: "The account granted the reservation: a name (Everyone, BUILTIN\\Users, " +
-					"NT AUTHORITY\\NETWORK SERVICE, HOST\\alice, alice@corp.example) or a SID string. " +
+				Description: "The account granted the reservation: a name (`Everyone`, `BUILTIN\\Users`, " +
+					"`NT AUTHORITY\\NETWORK SERVICE`, `HOST\\alice`, `alice@corp.example`) or a SID string. " +
 					"English names of well-known accounts work on hosts in every language. Compared by the account " +
-					"it names: EVERYONE, Everyone and S-1-1-0 are the same. Give user or sddl; both only as " +
-					"terraform plan -generate-config-out writes them after an import, sddl then saying what user, " +
-					"listen and delegate make. Import reads it from a reservation for one account.",
+					"it names: `EVERYONE`, `Everyone` and `S-1-1-0` are the same. Give `user` or `sddl`; both only as " +
+					"`terraform plan -generate-config-out` writes them after an import, `sddl` then saying what `user`, " +
+					"`listen` and `delegate` make. Import reads it from a reservation for one account.",
 				Validators: []validator.String{stringCheck{description: "an account name or SID", check: checkAccountName}}},
 			"sddl": schema.StringAttribute{Optional: true, Computed: true,
 				Description: "The reservation's security descriptor in SDDL, such as `D:(A;;GX;;;WD)`. " +
