@@ -189,3 +189,108 @@ func TestAccGeneratedConfig_serviceRestart(t *testing.T) {
 		},
 	})
 }
+
+// TestAccGeneratedConfig_schannelProtocol: on Windows Server 2022 the
+// configuration generated for a side whose key holds values says what they
+// say (TLS 1.0 off), and for a key without values what Windows does by
+// default (TLS 1.1 on, "Protocols in TLS/SSL (Schannel SSP)"); both plan
+// no change. Importing that key with an import {} block and applying
+// writes nothing, later plans stay empty, and destroy leaves the key empty.
+func TestAccGeneratedConfig_schannelProtocol(t *testing.T) {
+	h := acctest.NewHost(t, registryScenario(t, "10.0.20348", map[string]map[string]uint32{
+		schannelProtocolsKey + `TLS 1.0\Server`: {"Enabled": 0, "DisabledByDefault": 1},
+		schannelProtocolsKey + `TLS 1.1\Server`: {},
+	}))
+	const generated = "windows_schannel_protocol.generated"
+	imported := schannelConfig(h, true, false) + `
+import {
+  to = windows_schannel_protocol.tls11_server
+  id = "TLS 1.1/server"
+}
+` + hclBlock("resource", "windows_schannel_protocol", "tls11_server", hclAttr("protocol", "TLS 1.1"), hclAttr("side", "server"), "enabled = true")
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkHostSChannel(t, h, "TLS 1.1", "Server", true, nil, nil),
+		Steps: []resource.TestStep{
+			{Config: schannelConfig(h, true, false)},
+			generatedConfigStep("windows_schannel_protocol.tls11_server", "TLS 1.1/server",
+				plancheck.ExpectKnownValue(generated, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
+				plancheck.ExpectKnownValue(generated, tfjsonpath.New("protocol"), knownvalue.StringExact("TLS 1.1")),
+			),
+			generatedConfigStep("windows_schannel_protocol.tls10_server", "TLS 1.0/server",
+				plancheck.ExpectKnownValue(generated, tfjsonpath.New("enabled"), knownvalue.Bool(false)),
+			),
+			{
+				Config:           imported,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check:            checkHostSChannel(t, h, "TLS 1.1", "Server", true, nil, nil),
+			},
+			emptyPlanStep(imported),
+		},
+	})
+}
+
+// TestAccGeneratedConfig_schannelUnknownDefault: on a Windows newer than
+// Server 2022, whose TLS 1.0 default Microsoft has changed, importing a key
+// without values fails saying to declare the resource instead.
+func TestAccGeneratedConfig_schannelUnknownDefault(t *testing.T) {
+	h := acctest.NewHost(t, registryScenario(t, "10.0.26100", map[string]map[string]uint32{
+		schannelProtocolsKey + `TLS 1.0\Server`: {},
+	}))
+	if !h.IsSim() {
+		t.Skip("needs a Windows Server 2025 host, which the simulator plays")
+	}
+	testImportIDFails(t, h.ProviderConfig("")+hclBlock("resource", "windows_schannel_protocol", "x",
+		hclAttr("protocol", "TLS 1.0"), hclAttr("side", "server"), "enabled = false"),
+		"windows_schannel_protocol.x", "TLS 1.0/server", `(?s)Windows default for TLS 1.0 unknown.*build 26100.*declare the resource`)
+}
+
+// TestAccGeneratedConfig_dotNetStrongCrypto: the configuration generated
+// for settings that are set alike plans no change; keys without the values
+// (each application's target framework decides) are refused at import,
+// saying to declare the resource instead.
+func TestAccGeneratedConfig_dotNetStrongCrypto(t *testing.T) {
+	h := acctest.NewHost(t, registryScenario(t, "", nil))
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: strongCryptoConfig(h, false)},
+			generatedConfigStep(strongCryptoAddress, "dotnet_strong_crypto",
+				plancheck.ExpectKnownValue("windows_dotnet_strong_crypto.generated", tfjsonpath.New("enabled"), knownvalue.Bool(false)),
+			),
+		},
+	})
+	if h.IsSim() {
+		absent := acctest.NewHost(t, registryScenario(t, "", nil))
+		testImportIDFails(t, strongCryptoConfig(absent, true), strongCryptoAddress, "dotnet_strong_crypto",
+			`(?s)Nothing to import.*SchUseStrongCrypto absent.*declare\s+windows_dotnet_strong_crypto`)
+	}
+}
+
+// TestAccGeneratedConfig_certificatePrivateKeyAccess: the configuration
+// generated for an entry imported as STORE/THUMBPRINT/ACCOUNT (the account
+// as a SID or a name) names the certificate, the account as the ID gave it
+// and the access the host grants, and plans no change.
+func TestAccGeneratedConfig_certificatePrivateKeyAccess(t *testing.T) {
+	cert := acctest.NewTestCertificate(t, "sage50.example.local")
+	h := acctest.NewHostWithCertificates(t, nil, acctest.StoreCertificate{Store: "MY", Cert: cert, WithKey: true})
+	const generated = "windows_certificate_private_key_access.generated"
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: keyAccessConfig(h, hclAttr("thumbprint", cert.Thumbprint), hclAttr("account", `NT AUTHORITY\NETWORK SERVICE`), `access = "full"`)},
+			generatedConfigStep(keyAccessAddress, "My/"+cert.Thumbprint+"/"+sidNetworkService,
+				plancheck.ExpectKnownValue(generated, tfjsonpath.New("account"), knownvalue.StringExact(sidNetworkService)),
+				plancheck.ExpectKnownValue(generated, tfjsonpath.New("access"), knownvalue.StringExact("full")),
+				plancheck.ExpectKnownValue(generated, tfjsonpath.New("store_name"), knownvalue.StringExact("My")),
+				plancheck.ExpectKnownValue(generated, tfjsonpath.New("thumbprint"), knownvalue.StringExact(cert.Thumbprint)),
+			),
+			generatedConfigStep(keyAccessAddress, "My/"+cert.Thumbprint+`/NT AUTHORITY\NETWORK SERVICE`,
+				plancheck.ExpectKnownValue(generated, tfjsonpath.New("account"), knownvalue.StringExact(`NT AUTHORITY\NETWORK SERVICE`)),
+			),
+		},
+	})
+}
