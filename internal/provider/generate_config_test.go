@@ -1,6 +1,7 @@
 package provider_test
 
 import (
+	"fmt"
 	"regexp"
 	"testing"
 
@@ -195,19 +196,27 @@ func TestAccGeneratedConfig_serviceRestart(t *testing.T) {
 // say (TLS 1.0 off), and for a key without values what Windows does by
 // default (TLS 1.1 on, "Protocols in TLS/SSL (Schannel SSP)"); both plan
 // no change. Importing that key with an import {} block and applying
-// writes nothing, later plans stay empty, and destroy leaves the key empty.
+// writes nothing and later plans stay empty; once Terraform has written
+// the values (off, then on), their removal plans an update; destroy leaves
+// the key as it was, empty.
 func TestAccGeneratedConfig_schannelProtocol(t *testing.T) {
 	h := acctest.NewHost(t, registryScenario(t, "10.0.20348", map[string]map[string]uint32{
 		schannelProtocolsKey + `TLS 1.0\Server`: {"Enabled": 0, "DisabledByDefault": 1},
 		schannelProtocolsKey + `TLS 1.1\Server`: {},
 	}))
+	if !h.IsSim() {
+		t.Skip("needs a Windows Server 2022 host with an empty TLS 1.1 server key, which the simulator plays")
+	}
 	const generated = "windows_schannel_protocol.generated"
-	imported := schannelConfig(h, true, false) + `
+	// tls11 imports TLS 1.1/server with an import {} block.
+	tls11 := func(enabled bool) string {
+		return schannelConfig(h, true, false) + `
 import {
   to = windows_schannel_protocol.tls11_server
   id = "TLS 1.1/server"
 }
-` + hclBlock("resource", "windows_schannel_protocol", "tls11_server", hclAttr("protocol", "TLS 1.1"), hclAttr("side", "server"), "enabled = true")
+` + hclBlock("resource", "windows_schannel_protocol", "tls11_server", hclAttr("protocol", "TLS 1.1"), hclAttr("side", "server"), fmt.Sprintf("enabled = %t", enabled))
+	}
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -222,11 +231,31 @@ import {
 				plancheck.ExpectKnownValue(generated, tfjsonpath.New("enabled"), knownvalue.Bool(false)),
 			),
 			{
-				Config:           imported,
+				Config:           tls11(true),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				Check:            checkHostSChannel(t, h, "TLS 1.1", "Server", true, nil, nil),
 			},
-			emptyPlanStep(imported),
+			emptyPlanStep(tls11(true)),
+			{
+				// Turned off: Terraform writes the values, and from then on
+				// their removal shows as a change, as for a created resource.
+				Config:           tls11(false),
+				ConfigPlanChecks: expectAction("windows_schannel_protocol.tls11_server", plancheck.ResourceActionUpdate),
+				Check:            checkHostSChannel(t, h, "TLS 1.1", "Server", true, dwordValue(0), dwordValue(1)),
+			},
+			{
+				Config:           tls11(true),
+				ConfigPlanChecks: expectAction("windows_schannel_protocol.tls11_server", plancheck.ResourceActionUpdate),
+				Check:            checkHostSChannel(t, h, "TLS 1.1", "Server", true, dwordValue(1), dwordValue(0)),
+			},
+			{
+				// The values removed: the Windows default (on) is not what
+				// Terraform wrote, so they are written again.
+				PreConfig:        editSimRows(t, h, "registry", "key", schannelProtocolsKey+`TLS 1.1\Server`, map[string]any{"values": []any{}}),
+				Config:           tls11(true),
+				ConfigPlanChecks: expectAction("windows_schannel_protocol.tls11_server", plancheck.ResourceActionUpdate),
+				Check:            checkHostSChannel(t, h, "TLS 1.1", "Server", true, dwordValue(1), dwordValue(0)),
+			},
 		},
 	})
 }

@@ -156,14 +156,15 @@ func schannelValues(enabled bool) windows.SChannelValues {
 
 // schannelDefault is whether SChannel has protocol on, for a key without an
 // Enabled value, on Windows build; known is false where the provider cannot
-// tell. Server and client sides have the same defaults. Source: "Protocols
-// in TLS/SSL (Schannel SSP)" and "Transport Layer Security (TLS) registry
-// settings" (learn.microsoft.com): TLS 1.2 is on from Windows 8 / Server
-// 2012 (build 9200); TLS 1.3 exists, and is on, from Server 2022 (20348);
-// SSL 3.0 is off from Windows 10 1607 / Server 2016 (14393); TLS 1.0 and 1.1
-// are on up to Server 2022 and off by default in Windows releases since
-// September 2023 ("TLS 1.0 and TLS 1.1 soon to be disabled in Windows",
-// Windows IT Pro blog), which is not tied to one build, so unknown there.
+// tell (on is false then). Server and client sides have the same defaults.
+// Sources: "Protocols in TLS/SSL (Schannel SSP)" and "Transport Layer
+// Security (TLS) registry settings" (learn.microsoft.com): TLS 1.2 is on
+// from Windows 8 / Server 2012 (build 9200), off before (Windows 7 / Server
+// 2008 R2); TLS 1.3 exists, and is on, from Server 2022 (20348); SSL 3.0 is
+// off from Windows 10 1607 / Server 2016 (14393); TLS 1.0 and 1.1 are on up
+// to Server 2022 and off by default in Windows releases since September
+// 2023 ("TLS 1.0 and TLS 1.1 soon to be disabled in Windows", Windows IT
+// Pro blog), a change not tied to one build, so unknown after 20348.
 func schannelDefault(protocol string, build int) (on, known bool) {
 	switch protocol {
 	case "TLS 1.3":
@@ -171,7 +172,8 @@ func schannelDefault(protocol string, build int) (on, known bool) {
 	case "TLS 1.2":
 		return build >= 9200, build > 0
 	case "TLS 1.1", "TLS 1.0":
-		return true, build >= 9200 && build <= tls13MinBuild
+		known := build >= 9200 && build <= tls13MinBuild
+		return known, known
 	case "SSL 3.0":
 		return false, build >= 14393
 	}
@@ -221,7 +223,6 @@ func (r *schannelProtocolResource) Create(ctx context.Context, req resource.Crea
 		return
 	}
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, schannelOriginalKey, original)...)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, schannelDefaultKey, nil)...)
 	after, err := api.SetSChannel(ctx, protocol, side, schannelValues(plan.Enabled.ValueBool()))
 	if err != nil {
 		addHostError(&resp.Diagnostics, "Cannot write SChannel "+protocol+" "+side, err)
@@ -282,6 +283,7 @@ func (r *schannelProtocolResource) Update(ctx context.Context, req resource.Upda
 		addHostError(&resp.Diagnostics, "Cannot write SChannel "+protocol+" "+side, err)
 		return
 	}
+	// Terraform wrote the values: their removal is a change from now on.
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, schannelDefaultKey, nil)...)
 	plan.Key, plan.RebootRequired = types.StringValue(after.Key), types.BoolValue(after.Changed)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
