@@ -158,6 +158,9 @@ func TestAccGeneratedConfig_pfxCertificate(t *testing.T) {
 
 // TestAccGeneratedConfig_appSetting: the configuration generated for an app
 // setting (config_path, key and the value the file holds) plans no change.
+// The setting is written, then forgotten by Terraform (a removed block that
+// keeps it on the host): a configuration managing it still would be refused
+// for the generated block, as two resources on one entry.
 func TestAccGeneratedConfig_appSetting(t *testing.T) {
 	h := acctest.NewHost(t, sage300Scenario(t, nil))
 	resource.Test(t, resource.TestCase{
@@ -165,6 +168,24 @@ func TestAccGeneratedConfig_appSetting(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: appSettingConfig(h, sage300HTTPSURI)},
+			{
+				Config: h.ProviderConfig("") + `
+removed {
+  from = windows_dotnet_app_setting.service_uri
+  lifecycle {
+    destroy = false
+  }
+}
+
+removed {
+  from = windows_dotnet_app_setting.trace
+  lifecycle {
+    destroy = false
+  }
+}
+`,
+				Check: checkHostAppSetting(t, h, "ServiceUri", sage300HTTPSURI),
+			},
 			generatedConfigStep(appSettingAddress, sage300ConfigPath+"|ServiceUri",
 				plancheck.ExpectKnownValue("windows_dotnet_app_setting.generated", tfjsonpath.New("value"), knownvalue.StringExact(sage300HTTPSURI)),
 			),
