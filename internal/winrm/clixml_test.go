@@ -42,7 +42,12 @@ func TestDecodeCLIXML(t *testing.T) {
 			want:   "one\ntwo",
 		},
 		{name: "plain text stays", stderr: "The system cannot find the file specified.\r\n", want: "The system cannot find the file specified.\r\n"},
-		{name: "broken XML stays", stderr: "#< CLIXML\r\n<Objs><S S=\"Error\">cut", want: "#< CLIXML\r\n<Objs><S S=\"Error\">cut"},
+		{name: "broken XML shows its text, never markup", stderr: "#< CLIXML\r\n<Objs><S S=\"Error\">cut", want: "cut"},
+		{name: "broken XML keeps complete strings", stderr: "#< CLIXML\r\n<Objs><S S=\"Error\">a &amp; b_x000D__x000A_</S><S S=\"Error\">c", want: "a & b"},
+		// A German host writes CLIXML in CP850: 0x81 is ü, 0x9A is Ü.
+		{name: "CP850 from a German host", stderr: "#< CLIXML\r\n<Objs><S S=\"Error\">ausf\x81hrbaren _x000D__x000A_</S><S S=\"Error\">\x9Aberpr\x81fen</S></Objs>", want: "ausführbaren \nÜberprüfen"},
+		{name: "CP850 plain text", stderr: "Zugriff verweigert: Schl\x81ssel", want: "Zugriff verweigert: Schlüssel"},
+		{name: "UTF-8 stays UTF-8", stderr: "#< CLIXML\r\n<Objs><S S=\"Error\">Größe</S></Objs>", want: "Größe"},
 		{name: "empty", stderr: "", want: ""},
 	}
 	for _, tt := range tests {
