@@ -28,8 +28,8 @@ type Options struct {
 	// Hostname, User and Password: the host's computer name (overrides the
 	// scenario's) and the administrator account WinRM and /winsim/ accept.
 	Hostname, User, Password string
-	HTTPAddr                 string        // e.g. "127.0.0.1:0"; "" = no HTTP listener
-	TLSAddr                  string        // "" = no HTTPS listener
+	HTTPAddr                 string // e.g. "127.0.0.1:0"; "" = no HTTP listener
+	TLSAddr                  string // "" = no HTTPS listener
 	// Latency is added per HTTP request: half before the request is
 	// handled (its way to the host) and half before the answer is written
 	// (its way back).
@@ -42,7 +42,7 @@ type Options struct {
 	// ShellIdleTimeout is the host's winrs IdleTimeout: the longest a shell
 	// may stay idle (default two hours, Windows' default).
 	ShellIdleTimeout time.Duration
-	Scenario                 []byte        // JSON host fixture (model state), may be nil
+	Scenario         []byte // JSON host fixture (model state), may be nil
 	// Logf, if set, receives one line per request (never credentials or
 	// request payloads).
 	Logf func(format string, args ...any)
