@@ -32,6 +32,7 @@ type config struct {
 	scenario, addrOut           string
 	latency, psStart            time.Duration
 	addType, idleTimeout        time.Duration
+	noAssemblyCache             bool
 }
 
 const usageHeader = `Usage: winsim [flags]
@@ -64,6 +65,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.DurationVar(&c.latency, "latency", 0, "added to every HTTP request (`duration`, e.g. 20ms)")
 	fs.DurationVar(&c.psStart, "ps-start", 0, "added to every powershell.exe start (`duration`, e.g. 300ms)")
 	fs.DurationVar(&c.addType, "add-type", 0, "the C# compile of the HTTP.sys declarations, paid once per host; later processes pay 30ms to load the cached assembly (`duration`, e.g. 1.5s)")
+	fs.BoolVar(&c.noAssemblyCache, "no-assembly-cache", false, "every process pays -add-type, as when the host's assembly cache cannot be used")
 	fs.DurationVar(&c.idleTimeout, "idle-timeout", 0, "the host's winrs IdleTimeout: the longest a shell stays idle before the host deletes it (`duration`; default 2h as on Windows)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usageHeader)
@@ -124,7 +126,7 @@ func start(c config, stderr io.Writer) (*winsim.Server, error) {
 	srv, err := winsim.Start(winsim.Options{
 		Hostname: c.hostname, User: c.user, Password: c.password,
 		HTTPAddr: c.listen, TLSAddr: c.tlsListen,
-		Latency: c.latency, PSStart: c.psStart, AddType: c.addType, ShellIdleTimeout: c.idleTimeout, Scenario: scenario,
+		Latency: c.latency, PSStart: c.psStart, AddType: c.addType, NoAssemblyCache: c.noAssemblyCache, ShellIdleTimeout: c.idleTimeout, Scenario: scenario,
 	})
 	if err != nil {
 		return nil, err

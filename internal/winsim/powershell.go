@@ -242,17 +242,28 @@ func (s *Server) runOp(op string, args []byte, id string) (line []byte, code int
 const assemblyLoadCost = 30 * time.Millisecond
 
 // loadDeclarations charges, the first time a process runs an HTTP.sys op,
-// the compile of the P/Invoke declarations (once per host: httpsys.ps1
-// caches the assembly) or the load of the cached assembly; false if the
-// process was terminated meanwhile.
+// what httpsys.ps1 pays to get its P/Invoke declarations: the compile
+// (Options.AddType) when the host has no compiled assembly cached yet, or
+// when Options.NoAssemblyCache says the cache cannot be used (as before the
+// cache, every process compiled); else the load of the cached assembly. A
+// process that starts while another one's compile is still running compiles
+// too, as it finds no file yet. False if the process was terminated.
 func (s *Server) loadDeclarations(p *process, op string) bool {
 	if p.compiled || !strings.HasPrefix(op, "httpsys.") || s.opts.AddType <= 0 {
 		return true
 	}
 	p.compiled = true
-	cost := assemblyLoadCost
-	if !s.assemblyCached.Swap(true) {
-		cost = s.opts.AddType
+	now := time.Now()
+	cost := s.opts.AddType
+	if !s.opts.NoAssemblyCache {
+		s.assemblyMu.Lock()
+		switch {
+		case s.assemblyReady.IsZero():
+			s.assemblyReady = now.Add(s.opts.AddType)
+		case !now.Before(s.assemblyReady):
+			cost = assemblyLoadCost
+		}
+		s.assemblyMu.Unlock()
 	}
 	t := time.NewTimer(cost)
 	defer t.Stop()

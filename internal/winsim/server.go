@@ -16,7 +16,6 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/ntlm"
@@ -39,6 +38,10 @@ type Options struct {
 	// first time a host compiles the declarations; later processes load the
 	// cached assembly for AssemblyLoadCost (see httpsys.ps1).
 	AddType time.Duration
+	// NoAssemblyCache makes every process compile, as httpsys.ps1 does when
+	// the cache folder cannot be trusted (and as every process did before
+	// the cache): the baseline of the benchmark.
+	NoAssemblyCache bool
 	// ShellIdleTimeout is the host's winrs IdleTimeout: the longest a shell
 	// may stay idle (default two hours, Windows' default).
 	ShellIdleTimeout time.Duration
@@ -59,9 +62,10 @@ type Server struct {
 	faults   faultState
 	// endpoints are the simulated services' HTTPS listeners (endpoints.go).
 	endpoints endpointTable
-	// assemblyCached is set once a process compiled the HTTP.sys
-	// declarations and cached the assembly on the host.
-	assemblyCached atomic.Bool
+	// assemblyReady is when the first compile of the HTTP.sys declarations
+	// put the assembly in the host's cache (zero: never compiled).
+	assemblyMu    sync.Mutex
+	assemblyReady time.Time
 
 	ctx     context.Context // cancelled by Close
 	cancel  context.CancelFunc
