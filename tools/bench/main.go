@@ -69,15 +69,16 @@ func main() {
 	psStart := flag.Duration("ps-start", 400*time.Millisecond, "modelled powershell.exe start")
 	addType := flag.Duration("add-type", 1500*time.Millisecond, "modelled C# compile")
 	lifecycle := flag.Int("lifecycle", 20, "plans and interrupted applies of the lifecycle check (0 = skip)")
+	measureRuns := flag.Bool("measure", true, "measure (false: only the lifecycle check)")
 	repeats := flag.Int("repeats", 3, "runs of each measurement; the fastest counts (the machine's own noise only adds)")
 	flag.Parse()
-	if err := run(*providerDir, costs{*latency, *psStart, *addType}, *lifecycle, max(*repeats, 1)); err != nil {
+	if err := run(*providerDir, costs{*latency, *psStart, *addType}, *lifecycle, max(*repeats, 1), *measureRuns); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(providerDir string, modelled costs, lifecycle, repeats int) error {
+func run(providerDir string, modelled costs, lifecycle, repeats int, measure bool) error {
 	dir, err := os.MkdirTemp("", "tfwin-bench-")
 	if err != nil {
 		return err
@@ -88,6 +89,9 @@ func run(providerDir string, modelled costs, lifecycle, repeats int) error {
 	w, err := newWorkspace(dir, providerDir)
 	if err != nil {
 		return err
+	}
+	if !measure {
+		return w.checkLifecycle(modelled, lifecycle)
 	}
 	modes := []mode{
 		{name: "workers (reuse_powershell = true)", reuse: true},
