@@ -2,6 +2,7 @@ package winrm
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -35,14 +36,14 @@ func (s *sessions) notifyLocked() {
 	s.changed = make(chan struct{})
 }
 
-// claim is what acquire got: a free slot, or an idle worker (whose slot
-// comes with it).
+// claim is what acquire got: a free slot (worker nil), or an idle worker
+// whose slot comes with it.
 type claim struct {
 	worker *worker
 }
 
 // acquire waits until it can take an idle worker (when takeIdle) or a free
-// slot. With evictIdle, an idle worker found when no slot is free is
+// slot. Without takeIdle, an idle worker found when no slot is free is
 // returned for the caller to retire, its slot becoming the caller's.
 func (s *sessions) acquire(ctx context.Context, takeIdle bool) (claim, error) {
 	for {
@@ -144,7 +145,7 @@ func (s *sessions) waitReleased(deadline time.Time) int {
 // retiring an idle worker if that is the only way to get one.
 func (c *Client) acquireSession(ctx context.Context) error {
 	got, err := c.sessions.acquire(ctx, false)
-	if err == ErrClosed {
+	if errors.Is(err, ErrClosed) {
 		return &Error{Step: "start", Endpoint: c.cfg.endpointURL(), Kind: ErrClosed}
 	}
 	if err != nil {

@@ -300,3 +300,27 @@ func TestCancelledWorkerOpLeavesNoShellNorGoroutine(t *testing.T) {
 		t.Errorf("%d goroutines after cancel and Close, %d before", runtime.NumGoroutine(), baseline)
 	}
 }
+
+func TestCutLineFindsOnlyAWholeDoneLine(t *testing.T) {
+	const marker = "##tfwin-done## 0123456789abcdef"
+	tests := []struct {
+		name, data, before, after string
+		ok                        bool
+	}{
+		{"alone", marker + "\r\n", "", "", true},
+		{"after output", "out\r\n" + marker + "\r\nnext", "out\r\n", "next", true},
+		{"not yet ended", "out\r\n" + marker, "", "", false},
+		{"inside a line", "echo " + marker + "\r\n", "", "", false},
+		{"another id", "##tfwin-done## 0123456789abcdee\r\n", "", "", false},
+		{"longer id", marker + "0\r\n", "", "", false},
+		{"inside, then alone", "x " + marker + "\n" + marker + "\n", "x " + marker + "\n", "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before, after, ok := cutLine([]byte(tt.data), []byte(marker))
+			if ok != tt.ok || string(before) != tt.before || string(after) != tt.after {
+				t.Errorf("cutLine(%q) = %q, %q, %t; want %q, %q, %t", tt.data, before, after, ok, tt.before, tt.after, tt.ok)
+			}
+		})
+	}
+}
