@@ -90,7 +90,7 @@ func TestGermanHostErrorTextIsDecoded(t *testing.T) {
 			if !errors.As(err, &opErr) {
 				t.Fatalf("error = %v, want *Error", err)
 			}
-			if !strings.Contains(opErr.Message, "eines ausführbaren Programms erkannt. Überprüfen Sie") {
+			if !strings.Contains(opErr.Message, "eines ausführbaren") || !strings.Contains(opErr.Message, "erkannt. Überprüfen Sie") {
 				t.Errorf("message %q does not carry the German text decoded", opErr.Message)
 			}
 			if strings.Contains(opErr.Message, "<Objs") || strings.Contains(opErr.Message, "_x000D_") || strings.ContainsRune(opErr.Message, '\uFFFD') {

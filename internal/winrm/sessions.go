@@ -114,13 +114,6 @@ func (s *sessions) close() []*worker {
 	return idle
 }
 
-// isClosed reports whether close was called.
-func (s *sessions) isClosed() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.closed
-}
-
 // waitReleased waits until every slot is given back or the deadline passes,
 // and reports how many are still held.
 func (s *sessions) waitReleased(deadline time.Time) int {

@@ -21,7 +21,7 @@ const consoleWidth = 120
 func (s *Server) notRecognizedMessage(name string) string {
 	if s.host.Locale() == "de-DE" {
 		return "Die Benennung \"" + name + "\" wurde nicht als Name eines Cmdlet, einer Funktion, einer Skriptdatei oder " +
-			"eines ausführbaren Programms erkannt. Überprüfen Sie die Schreibweise des Namens, oder ob der Pfad korrekt " +
+			"eines ausführbaren Programms erkannt. Überprüfen Sie die Schreibweise des Namens, oder ob der Pfad korrekt " + //nolint:misspell // German, as Windows writes it
 			"ist (sofern enthalten), und wiederholen Sie den Vorgang."
 	}
 	return "The term '" + name + "' is not recognized as the name of a cmdlet, function, script file, " +

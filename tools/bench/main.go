@@ -59,7 +59,7 @@ type mode struct {
 
 // figures are one terraform command's measurements.
 type figures struct {
-	wall                                  time.Duration
+	wall                                 time.Duration
 	requests, shells, processes, expired int64
 }
 
