@@ -85,22 +85,26 @@ func newAuthenticator(cfg Config) (authenticator, error) {
 
 // Close deletes the workers' shells (waiting briefly for those still
 // running an op that is being interrupted), then closes idle connections.
-// Later requests fail with ErrClosed. It is safe to call more than once.
+// It returns within about closeWait, so that a provider told to stop exits
+// before Terraform kills it; a host that does not answer by then deletes
+// the shells itself at their IdleTimeOut. Later requests fail with
+// ErrClosed. It is safe to call more than once.
 func (c *Client) Close() error {
+	deadline := time.Now().Add(closeWait)
 	idle := c.sessions.close()
-	ctx := context.Background()
 	var wg sync.WaitGroup
 	for _, w := range idle {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c.retire(ctx, w)
+			c.retire(context.Background(), w)
 			c.releaseSession()
 		}()
 	}
-	wg.Wait()
-	if n := c.sessions.waitReleased(time.Now().Add(closeWait)); n > 0 {
+	if n := c.sessions.waitReleased(deadline); n > 0 {
 		c.transport.logf("%d shells still in use at close; the host deletes them after their IdleTimeOut (%s)", n, c.cfg.ShellIdleTimeout)
+	} else {
+		wg.Wait()
 	}
 	c.transport.pool.close()
 	return nil
