@@ -324,3 +324,27 @@ func TestCutLineFindsOnlyAWholeDoneLine(t *testing.T) {
 		})
 	}
 }
+
+func TestRequestFrameIsOneLineWithTheScriptOnlyOnce(t *testing.T) {
+	req := Request{Script: []byte("function Invoke-x.y { 'ü' }"), Op: "x.y", Args: []byte(`{"password":"it's $(secret)\n"}`)}
+	hash := [32]byte{1, 2, 3}
+	first := string(requestFrame("0123456789abcdef", hash, req, true))
+	later := string(requestFrame("fedcba9876543210", hash, req, false))
+	for _, frame := range []string{first, later} {
+		if strings.Count(frame, "\n") != 1 || !strings.HasSuffix(frame, "\n") {
+			t.Errorf("frame %q is not one LF-terminated line", frame)
+		}
+		if strings.Contains(frame, "secret") || strings.Contains(frame, "Invoke-x.y") {
+			t.Errorf("frame %q carries arguments or script in clear", frame)
+		}
+		if f := strings.Fields(frame); len(f) != 6 || f[0] != "tfwin-request" || f[2] != "x.y" {
+			t.Errorf("frame fields %q", f)
+		}
+	}
+	if f := strings.Fields(later); f[5] != "-" {
+		t.Errorf("the script was sent again: %q", f[5])
+	}
+	if f := strings.Fields(first); f[5] != base64.StdEncoding.EncodeToString(req.Script) {
+		t.Errorf("first frame's script field %q", f[5])
+	}
+}
