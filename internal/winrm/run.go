@@ -33,11 +33,13 @@ type Request struct {
 // opPattern is the op name grammar of docs/protocol.md section 1.
 var opPattern = regexp.MustCompile(`^[a-z][a-z0-9]*(\.[a-z][a-z0-9_]*)*$`)
 
-// bootstrapScript is the fixed program powershell.exe runs: it reads the
-// request from stdin (three lines: base64 script, op, base64 args), turns
-// the script into a script block and invokes it with the op and the
-// arguments, still base64, as its two parameters.
+// bootstrapScript is the fixed program powershell.exe runs: it says which
+// code page its output streams use (codePageMarker), reads the request from
+// stdin (three lines: base64 script, op, base64 args), turns the script
+// into a script block and invokes it with the op and the arguments, still
+// base64, as its two parameters.
 const bootstrapScript = `$ErrorActionPreference = 'Stop'
+[Console]::Out.Write('##tfwin-codepage## ' + [Console]::OutputEncoding.CodePage + [char]13 + [char]10)
 $lines = [Console]::In.ReadToEnd().Split([char]10)
 $script = [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($lines[0].Trim()))
 & ([ScriptBlock]::Create($script)) $lines[1].Trim() $lines[2].Trim()
@@ -76,7 +78,13 @@ func (c *Client) Run(ctx context.Context, req Request) (*Result, error) {
 	if err != nil && started && !req.ReadOnly {
 		return nil, c.outcomeUnknown(req.Op, err)
 	}
-	return res, err
+	if err != nil {
+		return nil, err
+	}
+	var codePage int
+	res.Stdout, codePage = cutCodePage(res.Stdout)
+	res.Stderr = decodeStderr(res.Stderr, codePage)
+	return res, nil
 }
 
 // outcomeUnknown reports a write whose request may have reached the host
@@ -95,7 +103,11 @@ func (c *Client) RunCommand(ctx context.Context, command string, args []string, 
 		return nil, fmt.Errorf("%w: command is empty", ErrInvalidRequest)
 	}
 	res, _, err := c.execute(ctx, command, args, stdin)
-	return res, err
+	if err != nil {
+		return nil, err
+	}
+	res.Stderr = DecodeCLIXML(res.Stderr)
+	return res, nil
 }
 
 // check refuses a request the host could not read.

@@ -16,6 +16,7 @@ const cleanupTimeout = 5 * time.Second
 // It holds a session slot from before the shell is created until after it
 // is deleted, so at most MaxSessions shells are ever open. started reports
 // whether the command was started, so its input may have reached it.
+// stderr is returned as the host sent it; the caller decodes it.
 func (c *Client) execute(ctx context.Context, command string, args []string, stdin io.Reader) (res *Result, started bool, err error) {
 	if err := c.acquireSession(ctx); err != nil {
 		return nil, false, err
@@ -30,7 +31,6 @@ func (c *Client) execute(ctx context.Context, command string, args []string, std
 	if err != nil {
 		return nil, commandID != "", err
 	}
-	res.Stderr = DecodeCLIXML(res.Stderr)
 	return res, true, nil
 }
 

@@ -15,7 +15,8 @@ import (
 // workerScript is the program of a worker: a long-lived powershell.exe that
 // reads one request line at a time from stdin (docs/protocol.md section 1),
 // runs it, writes the done line after the op's output, flushes, and waits
-// for the next. Scripts arrive once, checked against their SHA-256, and are
+// for the next. It first says which code page its output streams use
+// (codePageMarker). Scripts arrive once, checked against their SHA-256, and are
 // referenced by hash afterwards. A failure outside the op's own error
 // handling goes to stderr as text, before the done line. The first line is
 // the marker the simulator recognises workers by.
@@ -23,6 +24,8 @@ const workerScript = `# tfwin-worker-v1
 $ErrorActionPreference = 'Stop'
 $scripts = @{}
 $sha = [Security.Cryptography.SHA256]::Create()
+[Console]::Out.Write('##tfwin-codepage## ' + [Console]::OutputEncoding.CodePage + [char]13 + [char]10)
+[Console]::Out.Flush()
 while ($true) {
     $line = [Console]::In.ReadLine()
     if ($null -eq $line) { break }
@@ -63,7 +66,10 @@ type worker struct {
 	// loaded are the SHA-256 hashes of the scripts the worker holds.
 	loaded map[[sha256.Size]byte]bool
 	// stdout is output received after the last done line (normally none).
-	stdout    []byte
+	stdout []byte
+	// codePage is the code page the worker said its streams use; 0 until
+	// its first line arrived.
+	codePage  int
 	idleSince time.Time
 }
 
@@ -200,7 +206,7 @@ func (c *Client) runOnWorker(ctx context.Context, w *worker, req Request) (res *
 		return nil, delivered, recvErr
 	}
 	w.loaded[hash] = true
-	return &Result{Stdout: stdout, Stderr: DecodeCLIXML(stderr), RequestID: id}, true, nil
+	return &Result{Stdout: stdout, Stderr: decodeStderr(stderr, w.codePage), RequestID: id}, true, nil
 }
 
 // sendFrame sends the request line in chunks that keep each envelope under
@@ -241,6 +247,9 @@ func (c *Client) receiveUntilDone(ctx context.Context, w *worker, id string) (st
 			return nil, nil, c.protocolError(step, err)
 		}
 		w.stdout = append(w.stdout, out.Stdout...)
+		if w.codePage == 0 {
+			w.stdout, w.codePage = cutCodePage(w.stdout)
+		}
 		stderr = append(stderr, out.Stderr...)
 		if before, after, ok := cutLine(w.stdout, marker); ok {
 			w.stdout = after
@@ -248,7 +257,7 @@ func (c *Client) receiveUntilDone(ctx context.Context, w *worker, id string) (st
 		}
 		if out.Done {
 			detail := fmt.Sprintf("the PowerShell worker exited with code %d before answering", out.ExitCode)
-			if text := bytes.TrimSpace(DecodeCLIXML(stderr)); len(text) > 0 {
+			if text := bytes.TrimSpace(decodeStderr(stderr, w.codePage)); len(text) > 0 {
 				detail += ": " + printableSnippet(text, 500)
 			}
 			return nil, nil, &Error{Step: step, Endpoint: c.cfg.endpointURL(), Kind: ErrProtocol, Detail: detail}

@@ -101,7 +101,7 @@ func (s *Server) clixmlErrors(lines []string) []byte {
 // code page lacks become '?', as WideCharToMultiByte's default character.
 func (s *Server) oemText(text string) []byte {
 	cp := charmap.CodePage437
-	if s.host.Locale() == "de-DE" {
+	if s.oemCodePage() == 850 {
 		cp = charmap.CodePage850
 	}
 	out := make([]byte, 0, len(text))
@@ -113,6 +113,22 @@ func (s *Server) oemText(text string) []byte {
 		out = append(out, b)
 	}
 	return out
+}
+
+// oemCodePage is the host's OEM code page: 850 for de-DE, 437 for en-US
+// (the OEMCP of each locale, National Language Support reference), which is
+// what [Console]::OutputEncoding says in a WinRM process.
+func (s *Server) oemCodePage() int {
+	if s.host.Locale() == "de-DE" {
+		return 850
+	}
+	return 437
+}
+
+// codePageLine is the first line the bootstrap and the worker write: the
+// code page of their output streams.
+func (s *Server) codePageLine() []byte {
+	return []byte(fmt.Sprintf("##tfwin-codepage## %d\r\n", s.oemCodePage()))
 }
 
 // clixmlDocument is "#< CLIXML" then an Objs document, one <S S="Error">

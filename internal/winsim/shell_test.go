@@ -1,6 +1,7 @@
 package winsim
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -156,8 +157,14 @@ func TestReceiveBlocksThenTimesOut(t *testing.T) {
 	srv := startTestServer(t)
 	shellID := openShell(t, srv)
 	cmdID := runCommand(t, srv, shellID, bootstrapCommand())
-	start := time.Now()
+	// The bootstrap's first line (its code page) comes at once; then it
+	// waits for stdin.
 	r := post(t, srv, winrm.NewGetOutputRequest(endpointURL(srv), shellID, cmdID, "stdout stderr", params("PT1S")))
+	if r.status != http.StatusOK || !strings.Contains(r.body, base64.StdEncoding.EncodeToString([]byte("##tfwin-codepage## 437\r\n"))) {
+		t.Fatalf("first Receive: HTTP %d %s", r.status, r.body)
+	}
+	start := time.Now()
+	r = post(t, srv, winrm.NewGetOutputRequest(endpointURL(srv), shellID, cmdID, "stdout stderr", params("PT1S")))
 	elapsed := time.Since(start)
 	f := parseFault(t, r.body)
 	if r.status != http.StatusInternalServerError || r.contentType != soapContentType {
@@ -184,7 +191,10 @@ func TestBootstrapOps(t *testing.T) {
 		check          func(t *testing.T, res result)
 	}{
 		{name: "host.info", op: "host.info", args: "{}", check: func(t *testing.T, res result) {
-			line := strings.TrimSuffix(res.stdout, "\r\n")
+			first, line, _ := strings.Cut(strings.TrimSuffix(res.stdout, "\r\n"), "\r\n")
+			if first != "##tfwin-codepage## 437" {
+				t.Errorf("first line %q, want the code page line", first)
+			}
 			var env struct {
 				OK     bool              `json:"ok"`
 				Result map[string]string `json:"result"`
@@ -197,7 +207,7 @@ func TestBootstrapOps(t *testing.T) {
 			}
 		}},
 		{name: "unknown op", op: "nosuch.op", args: "{}", check: func(t *testing.T, res result) {
-			if res.exitCode != 1 || res.stdout != "" || !strings.HasPrefix(res.stderr, "#< CLIXML\r\n") ||
+			if res.exitCode != 1 || res.stdout != "##tfwin-codepage## 437\r\n" || !strings.HasPrefix(res.stderr, "#< CLIXML\r\n") ||
 				!strings.Contains(res.stderr, "Invoke-nosuch.op : The term 'Invoke-nosuch.op' is not recognized") {
 				t.Fatalf("unknown op: %+v", res)
 			}

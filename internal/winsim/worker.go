@@ -21,6 +21,7 @@ const doneMarker = "##tfwin-done## "
 // whole life, however many ops it runs. Failures outside an op go to stderr
 // as the worker's catch block writes them: the exception's message.
 func (s *Server) runWorker(p *process) int {
+	p.stdout(s.codePageLine())
 	loaded := map[string]bool{}
 	for {
 		line, err := p.readLine()
