@@ -33,14 +33,15 @@ type Request struct {
 // opPattern is the op name grammar of docs/protocol.md section 1.
 var opPattern = regexp.MustCompile(`^[a-z][a-z0-9]*(\.[a-z][a-z0-9_]*)*$`)
 
-// bootstrapScript is the fixed program powershell.exe runs: it says which
-// code page its output streams use (codePageMarker), reads the request from
-// stdin (three lines: base64 script, op, base64 args), turns the script
-// into a script block and invokes it with the op and the arguments, still
-// base64, as its two parameters.
+// bootstrapScript is the fixed program powershell.exe runs: it reads the
+// request from stdin (three lines: base64 script, op, base64 args), says
+// which code page its output streams use (codePageMarker; after reading, so
+// the line comes back with the op's output in one Receive), turns the
+// script into a script block and invokes it with the op and the arguments,
+// still base64, as its two parameters.
 const bootstrapScript = `$ErrorActionPreference = 'Stop'
-[Console]::Out.Write('##tfwin-codepage## ' + [Console]::OutputEncoding.CodePage + [char]13 + [char]10)
 $lines = [Console]::In.ReadToEnd().Split([char]10)
+[Console]::Out.Write('##tfwin-codepage## ' + [Console]::OutputEncoding.CodePage + [char]13 + [char]10)
 $script = [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($lines[0].Trim()))
 & ([ScriptBlock]::Create($script)) $lines[1].Trim() $lines[2].Trim()
 `

@@ -15,8 +15,8 @@ import (
 // workerScript is the program of a worker: a long-lived powershell.exe that
 // reads one request line at a time from stdin (docs/protocol.md section 1),
 // runs it, writes the done line after the op's output, flushes, and waits
-// for the next. It first says which code page its output streams use
-// (codePageMarker). Scripts arrive once, checked against their SHA-256, and are
+// for the next. With its first request's output it says which code page
+// its output streams use (codePageMarker). Scripts arrive once, checked against their SHA-256, and are
 // referenced by hash afterwards. A failure outside the op's own error
 // handling goes to stderr as text, before the done line. The first line is
 // the marker the simulator recognises workers by.
@@ -24,11 +24,14 @@ const workerScript = `# tfwin-worker-v1
 $ErrorActionPreference = 'Stop'
 $scripts = @{}
 $sha = [Security.Cryptography.SHA256]::Create()
-[Console]::Out.Write('##tfwin-codepage## ' + [Console]::OutputEncoding.CodePage + [char]13 + [char]10)
-[Console]::Out.Flush()
+$codePageSaid = $false
 while ($true) {
     $line = [Console]::In.ReadLine()
     if ($null -eq $line) { break }
+    if (-not $codePageSaid) {
+        [Console]::Out.Write('##tfwin-codepage## ' + [Console]::OutputEncoding.CodePage + [char]13 + [char]10)
+        $codePageSaid = $true
+    }
     $f = $line.Trim().Split([char]32)
     if ($f.Length -lt 6 -or $f[0] -ne 'tfwin-request') { continue }
     try {

@@ -190,11 +190,11 @@ func (s *Server) runUnknownScript(p *process, script string, render func([]strin
 // runBootstrap executes the op protocol: it reads the three-line request
 // from stdin, runs the op on the host model and writes the envelope.
 func (s *Server) runBootstrap(p *process) int {
-	p.stdout(s.codePageLine())
 	data, err := p.readAllStdin()
 	if err != nil {
 		return 1
 	}
+	p.stdout(s.codePageLine())
 	op, args, ok := parseOpRequest(string(data))
 	if !ok {
 		p.stderr(s.clixmlErrors(badRequestLines()))

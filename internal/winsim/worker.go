@@ -21,15 +21,17 @@ const doneMarker = "##tfwin-done## "
 // whole life, however many ops it runs. Failures outside an op go to stderr
 // as the worker's catch block writes them: the exception's message.
 func (s *Server) runWorker(p *process) int {
-	p.stdout(s.codePageLine())
 	loaded := map[string]bool{}
-	for {
+	for first := true; ; first = false {
 		line, err := p.readLine()
 		if err != nil {
 			if p.ctx.Err() != nil {
 				return exitKilled
 			}
 			return 0 // end of input ends the loop
+		}
+		if first {
+			p.stdout(s.codePageLine())
 		}
 		f := strings.Fields(line)
 		if len(f) < 6 || f[0] != "tfwin-request" {
