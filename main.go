@@ -23,6 +23,10 @@ func main() {
 		Address: "registry.terraform.io/seed-1120c41c/windows",
 		Debug:   *debug,
 	})
+	// Terraform has shut the plugin down (after its last request, or after
+	// Ctrl-C interrupted them): delete the PowerShell workers' shells before
+	// exiting, within the two seconds Terraform waits before killing us.
+	provider.CloseClients()
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -31,6 +31,8 @@ type config struct {
 	user, password, hostname    string
 	scenario, addrOut           string
 	latency, psStart            time.Duration
+	addType, idleTimeout        time.Duration
+	noAssemblyCache             bool
 }
 
 const usageHeader = `Usage: winsim [flags]
@@ -39,7 +41,7 @@ Runs a simulated Windows host: a WinRM (WS-Management) endpoint at /wsman on
 loopback, with Basic and NTLM authentication, NTLM message encryption and the
 remote shell operations, and an admin API with the same credentials:
 GET/PUT /winsim/state (the host as JSON), GET /winsim/counters, and
-PUT /winsim/faults ({"drop_on_request":N,"http500":true}) to inject failures.
+PUT /winsim/faults ({"drop_on_request":N,"http500":true,"kill_on_op":"OP"}) to inject failures.
 Runs until SIGINT or SIGTERM.
 Only loopback addresses (127.0.0.1, ::1, localhost) are accepted.
 
@@ -62,6 +64,9 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.StringVar(&c.addrOut, "addr-out", "", `when ready, atomically write {"http":"ADDR","https":"ADDR"} to `+"`file`")
 	fs.DurationVar(&c.latency, "latency", 0, "added to every HTTP request (`duration`, e.g. 20ms)")
 	fs.DurationVar(&c.psStart, "ps-start", 0, "added to every powershell.exe start (`duration`, e.g. 300ms)")
+	fs.DurationVar(&c.addType, "add-type", 0, "the C# compile of the HTTP.sys declarations, paid once per host; later processes pay 30ms to load the cached assembly (`duration`, e.g. 1.5s)")
+	fs.BoolVar(&c.noAssemblyCache, "no-assembly-cache", false, "every process pays -add-type, as when the host's assembly cache cannot be used")
+	fs.DurationVar(&c.idleTimeout, "idle-timeout", 0, "the host's winrs IdleTimeout: the longest a shell stays idle before the host deletes it (`duration`; default 2h as on Windows)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usageHeader)
 		fs.PrintDefaults()
@@ -121,7 +126,7 @@ func start(c config, stderr io.Writer) (*winsim.Server, error) {
 	srv, err := winsim.Start(winsim.Options{
 		Hostname: c.hostname, User: c.user, Password: c.password,
 		HTTPAddr: c.listen, TLSAddr: c.tlsListen,
-		Latency: c.latency, PSStart: c.psStart, Scenario: scenario,
+		Latency: c.latency, PSStart: c.psStart, AddType: c.addType, NoAssemblyCache: c.noAssemblyCache, ShellIdleTimeout: c.idleTimeout, Scenario: scenario,
 	})
 	if err != nil {
 		return nil, err

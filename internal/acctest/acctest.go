@@ -88,6 +88,10 @@ func NewHost(t *testing.T, scenario []byte) *Host {
 		t.Fatalf("simulator address %q: %v", sim.HTTPAddr(), err)
 	}
 	p, _ := strconv.Atoi(port)
+	// The provider's clients outlive a terraform run in this process: delete
+	// their workers' shells before the simulator goes (cleanups run last
+	// registered first).
+	t.Cleanup(func() { provider.CloseClientsOf(host, p) })
 	return &Host{Address: host, Port: p, Username: simUser, Password: simPassword, Auth: "ntlm", Sim: sim}
 }
 

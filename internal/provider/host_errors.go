@@ -21,7 +21,9 @@ func hostErrorDetail(err error) string {
 	case 0:
 		// Only a transport failure is about reaching the host; other errors
 		// without a Windows code (a malformed result) say what they are.
-		if errors.As(err, &transportErr) {
+		if isOutcomeUnknown(err) {
+			advice = outcomeUnknownAdvice
+		} else if errors.As(err, &transportErr) {
 			advice = "The host could not be reached or did not answer as expected. Check the provider block (host, port, https, auth, username, password) and that WinRM is running on the host (winrm quickconfig)."
 		}
 	case windows.CodeAccessDenied:
@@ -36,6 +38,16 @@ func hostErrorDetail(err error) string {
 	}
 	return err.Error() + "\n\n" + advice
 }
+
+// outcomeUnknownAdvice explains a change whose request reached the host
+// without its answer coming back. The transport never resends a change
+// blindly, so nothing was done twice.
+const outcomeUnknownAdvice = "The connection to the host was lost after the change was sent, so the host may or may not have applied it; " +
+	"it was not sent again. Run terraform plan (or apply) again: it reads the host and shows which, and applies what is still missing."
+
+// isOutcomeUnknown reports whether err is a change the host may or may not
+// have applied.
+func isOutcomeUnknown(err error) bool { return errors.Is(err, winrm.ErrOutcomeUnknown) }
 
 // addHostError adds an error diagnostic for a failed host call.
 func addHostError(diags *diag.Diagnostics, summary string, err error) {

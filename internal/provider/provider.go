@@ -52,6 +52,7 @@ type providerModel struct {
 	KrbRealm      types.String `tfsdk:"kerberos_realm"`
 	KrbConfig     types.String `tfsdk:"kerberos_config"`
 	KrbSPN        types.String `tfsdk:"kerberos_spn"`
+	Reuse         types.Bool   `tfsdk:"reuse_powershell"`
 }
 
 func (p *windowsProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -98,6 +99,10 @@ func (p *windowsProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				Description: "Path of `krb5.conf`. Default `KRB5_CONFIG` or `/etc/krb5.conf`. Env: `WINRM_KERBEROS_CONFIG`."},
 			"kerberos_spn": schema.StringAttribute{Optional: true,
 				Description: "Service principal name. Default `HTTP/<host>`. Env: `WINRM_KERBEROS_SPN`."},
+			"reuse_powershell": schema.BoolAttribute{Optional: true,
+				Description: "Run operations in long-lived PowerShell workers, at most `max_sessions`, kept until the provider exits " +
+					"(much faster: no process start, script upload or compile per operation). `false` starts one `powershell.exe` " +
+					"per operation, for hosts whose policy forbids long-lived processes. Default `true`. Env: `WINRM_REUSE_POWERSHELL`."},
 		},
 	}
 }
@@ -122,7 +127,7 @@ func (p *windowsProvider) Configure(ctx context.Context, req provider.ConfigureR
 		}
 		return
 	}
-	client, err := winrm.New(cfg)
+	client, err := sharedClient(cfg)
 	if err != nil {
 		var cfgErr *winrm.ConfigError
 		if errors.As(err, &cfgErr) {
@@ -163,6 +168,9 @@ func clientConfig(m providerModel) (winrm.Config, string, error) {
 	if cfg.AllowUnencrypted, err = boolSetting(m.Unencrypted, "WINRM_ALLOW_UNENCRYPTED"); err != nil {
 		return cfg, "allow_unencrypted", err
 	}
+	if cfg.ReusePowerShell, err = boolSettingDefault(m.Reuse, "WINRM_REUSE_POWERSHELL", true); err != nil {
+		return cfg, "reuse_powershell", err
+	}
 	port, err := intSetting(m.Port, "WINRM_PORT")
 	if err != nil {
 		return cfg, "port", err
@@ -201,6 +209,15 @@ func boolSetting(v types.Bool, env string) (bool, error) {
 		return false, fmt.Errorf("environment variable %s=%q is not true or false", env, s)
 	}
 	return b, nil
+}
+
+// boolSettingDefault is boolSetting with a default for when neither the
+// attribute nor the environment variable is set.
+func boolSettingDefault(v types.Bool, env string, def bool) (bool, error) {
+	if v.IsNull() && os.Getenv(env) == "" {
+		return def, nil
+	}
+	return boolSetting(v, env)
 }
 
 func intSetting(v types.Int64, env string) (int64, error) {

@@ -13,7 +13,7 @@ import (
 func clearWinRMEnv(t *testing.T) {
 	for _, name := range []string{"WINRM_HOST", "WINRM_PORT", "WINRM_HTTPS", "WINRM_INSECURE", "WINRM_CA_CERT",
 		"WINRM_TLS_SERVER_NAME", "WINRM_AUTH", "WINRM_USERNAME", "WINRM_PASSWORD", "WINRM_TIMEOUT",
-		"WINRM_MAX_SESSIONS", "WINRM_ALLOW_UNENCRYPTED"} {
+		"WINRM_MAX_SESSIONS", "WINRM_ALLOW_UNENCRYPTED", "WINRM_REUSE_POWERSHELL"} {
 		t.Setenv(name, "")
 	}
 }
@@ -49,6 +49,7 @@ func TestClientConfigNamesTheAttributeAtFault(t *testing.T) {
 		{"WINRM_TIMEOUT", "soon", "timeout"},
 		{"WINRM_TIMEOUT", "-5s", "timeout"},
 		{"WINRM_ALLOW_UNENCRYPTED", "2", "allow_unencrypted"},
+		{"WINRM_REUSE_POWERSHELL", "sometimes", "reuse_powershell"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.env+"="+tt.value, func(t *testing.T) {
@@ -60,6 +61,33 @@ func TestClientConfigNamesTheAttributeAtFault(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), tt.value) {
 				t.Errorf("error %q does not quote the bad value %q", err, tt.value)
+			}
+		})
+	}
+}
+
+func TestClientConfigReusePowerShell(t *testing.T) {
+	tests := []struct {
+		name  string
+		block types.Bool
+		env   string
+		want  bool
+	}{
+		{"default", types.BoolNull(), "", true},
+		{"environment off", types.BoolNull(), "false", false},
+		{"block off", types.BoolValue(false), "", false},
+		{"block wins over environment", types.BoolValue(true), "false", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clearWinRMEnv(t)
+			t.Setenv("WINRM_REUSE_POWERSHELL", tt.env)
+			cfg, _, err := clientConfig(providerModel{Reuse: tt.block})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.ReusePowerShell != tt.want {
+				t.Errorf("ReusePowerShell = %t, want %t", cfg.ReusePowerShell, tt.want)
 			}
 		})
 	}

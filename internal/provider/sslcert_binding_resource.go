@@ -338,7 +338,11 @@ func (r *sslCertBindingResource) Update(ctx context.Context, req resource.Update
 	}
 	if _, err := r.host.HTTPSys().ReplaceSSLBinding(ctx, b); err != nil {
 		summary := "Cannot change the SSL binding " + b.BindingKey.String() + " (the old binding is still in place)"
-		if windows.IsNotFound(err) {
+		switch {
+		case isOutcomeUnknown(err):
+			// The request may have been applied: claim nothing about the host.
+			summary = "Cannot tell whether the SSL binding " + b.BindingKey.String() + " was changed"
+		case windows.IsNotFound(err):
 			summary = "The SSL binding " + b.BindingKey.String() + " was removed outside Terraform; run terraform apply again to create it"
 		}
 		addBindingError(&resp.Diagnostics, summary, b, err)

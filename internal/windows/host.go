@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/winrm"
 )
@@ -31,6 +32,9 @@ func New(runner Runner) *Host { return &Host{runner: runner} }
 var envelopePrefix = []byte("##tfwin-envelope## ")
 
 type envelope struct {
+	// ID is the request id a worker ran the op under (PROTOCOL.md
+	// section 2); absent for one process per op.
+	ID     string          `json:"id"`
 	OK     bool            `json:"ok"`
 	Result json.RawMessage `json:"result"`
 	Error  *struct {
@@ -49,13 +53,17 @@ func (h *Host) call(ctx context.Context, script Script, op string, args, out any
 	if err != nil {
 		return fmt.Errorf("%s: encode arguments: %w", op, err)
 	}
-	res, err := h.runner.Run(ctx, winrm.Request{Script: script.text, Op: op, Args: argsJSON})
+	res, err := h.runner.Run(ctx, winrm.Request{Script: script.text, Op: op, Args: argsJSON, ReadOnly: isReadOnlyOp(op)})
 	if err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
 	env, err := parseEnvelope(res.Stdout)
 	if err != nil {
 		return &Error{Op: op, Code: codeScriptFailure, Message: scriptFailure(err, res)}
+	}
+	if env.ID != res.RequestID {
+		// Never take another request's answer for this one's.
+		return fmt.Errorf("%s: the host's answer belongs to request %q, not to %q", op, env.ID, res.RequestID)
 	}
 	if !env.OK {
 		if env.Error == nil {
@@ -72,16 +80,32 @@ func (h *Host) call(ctx context.Context, script Script, op string, args, out any
 	return nil
 }
 
-// parseEnvelope finds the last envelope line of stdout; anything a profile or
-// the script printed before it is ignored.
+// readOnlyVerbs are the last name segments of ops that only read the host
+// (PROTOCOL.md section 1): the transport may run such an op again on a
+// fresh worker after a failure whose outcome is unknown. Every other op is
+// a write, never sent twice.
+var readOnlyVerbs = map[string]bool{"get": true, "list": true, "lookup": true, "info": true, "echo": true, "emit": true}
+
+// isReadOnlyOp reports whether op only reads the host.
+func isReadOnlyOp(op string) bool {
+	return readOnlyVerbs[op[strings.LastIndexByte(op, '.')+1:]]
+}
+
+// parseEnvelope finds the last line of stdout that starts with the envelope
+// prefix; anything a profile or the script printed before it is ignored, and
+// the prefix inside a value (a setting holding it) is not a line start.
 func parseEnvelope(stdout []byte) (*envelope, error) {
-	i := bytes.LastIndex(stdout, envelopePrefix)
-	if i < 0 {
-		return nil, fmt.Errorf("no result envelope in the output")
+	var line []byte
+	found := false
+	for rest := stdout; len(rest) > 0; {
+		current, next, _ := bytes.Cut(rest, []byte("\n"))
+		if bytes.HasPrefix(current, envelopePrefix) {
+			line, found = current[len(envelopePrefix):], true
+		}
+		rest = next
 	}
-	line := stdout[i+len(envelopePrefix):]
-	if j := bytes.IndexByte(line, '\n'); j >= 0 {
-		line = line[:j]
+	if !found {
+		return nil, fmt.Errorf("no result envelope in the output")
 	}
 	var env envelope
 	if err := json.Unmarshal(bytes.TrimSpace(line), &env); err != nil {
@@ -97,10 +121,14 @@ func scriptFailure(cause error, res *winrm.Result) string {
 	if len(stderr) > maxStderrInErrorBytes {
 		stderr = append(stderr[:maxStderrInErrorBytes:maxStderrInErrorBytes], "…"...)
 	}
-	if len(stderr) == 0 {
-		return fmt.Sprintf("PowerShell exited with code %d: %v", res.ExitCode, cause)
+	how := fmt.Sprintf("PowerShell exited with code %d", res.ExitCode)
+	if res.RequestID != "" {
+		how = "the op's script failed in the PowerShell worker"
 	}
-	return fmt.Sprintf("PowerShell exited with code %d: %s", res.ExitCode, stderr)
+	if len(stderr) == 0 {
+		return fmt.Sprintf("%s: %v", how, cause)
+	}
+	return fmt.Sprintf("%s: %s", how, stderr)
 }
 
 // Info is what identifies a host.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"sync"
 	"time"
 )
 
@@ -14,16 +15,21 @@ type Client struct {
 	cfg       Config
 	transport *transport
 	messages  messages
-	// sessions holds one token per open shell (a counting semaphore).
-	sessions chan struct{}
+	// sessions counts open shells against MaxSessions and keeps the idle
+	// workers.
+	sessions *sessions
 }
 
 // Result is what a command left behind.
 type Result struct {
 	Stdout []byte
 	Stderr []byte // CLIXML documents decoded to plain text
-	// ExitCode is the process's exit code (int32 value of the DWORD).
+	// ExitCode is the process's exit code (int32 value of the DWORD); 0 for
+	// an op run by a worker, which keeps running.
 	ExitCode int
+	// RequestID is the id a worker ran the op under, which the op's
+	// envelope echoes; "" for one process per op.
+	RequestID string
 }
 
 // New validates cfg and returns a client. It does not connect: the first
@@ -58,7 +64,7 @@ func New(cfg Config) (*Client, error) {
 		cfg:       cfg,
 		transport: t,
 		messages:  newMessages(cfg.endpointURL(), cfg.Timeout),
-		sessions:  make(chan struct{}, cfg.MaxSessions),
+		sessions:  newSessions(cfg.MaxSessions),
 	}, nil
 }
 
@@ -77,21 +83,29 @@ func newAuthenticator(cfg Config) (authenticator, error) {
 	return &ntlmAuth{client: client, encrypt: cfg.encrypted()}, nil
 }
 
-// Close closes idle connections; requests in flight finish on theirs, and
-// later requests fail with ErrClosed.
+// Close deletes the workers' shells (waiting briefly for those still
+// running an op that is being interrupted), then closes idle connections.
+// It returns within about closeWait, so that a provider told to stop exits
+// before Terraform kills it; a host that does not answer by then deletes
+// the shells itself at their IdleTimeOut. Later requests fail with
+// ErrClosed. It is safe to call more than once.
 func (c *Client) Close() error {
+	deadline := time.Now().Add(closeWait)
+	idle := c.sessions.close()
+	var wg sync.WaitGroup
+	for _, w := range idle {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c.retire(context.Background(), w)
+			c.releaseSession()
+		}()
+	}
+	if n := c.sessions.waitReleased(deadline); n > 0 {
+		c.transport.logf("%d shells still in use at close; the host deletes them after their IdleTimeOut (%s)", n, c.cfg.ShellIdleTimeout)
+	} else {
+		wg.Wait()
+	}
 	c.transport.pool.close()
 	return nil
 }
-
-// acquireSession waits for a free shell slot.
-func (c *Client) acquireSession(ctx context.Context) error {
-	select {
-	case c.sessions <- struct{}{}:
-		return nil
-	case <-ctx.Done():
-		return c.transport.transportError(ctx, fmt.Sprintf("wait for a free session (max_sessions %d)", c.cfg.MaxSessions), context.Cause(ctx))
-	}
-}
-
-func (c *Client) releaseSession() { <-c.sessions }

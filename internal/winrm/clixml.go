@@ -4,10 +4,15 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
+	"html"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf16"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
 )
 
 // clixmlMarker starts every CLIXML document PowerShell writes to stderr
@@ -18,9 +23,11 @@ const clixmlMarker = "#< CLIXML"
 // DecodeCLIXML turns PowerShell's `#< CLIXML` stderr into the text a person
 // would have seen: the strings of the Error stream (<S S="Error">), with
 // PowerShell's _xHHHH_ escapes decoded, lines joined with LF and trailing
-// blank space removed. Stderr that is not CLIXML, or that does not parse, is
-// returned unchanged.
+// blank space removed. Stderr that is not UTF-8 is read in the OEM code
+// page (see fromOEM). Stderr that is not CLIXML is returned as text; CLIXML
+// that does not parse still yields its strings, never raw XML.
 func DecodeCLIXML(stderr []byte) []byte {
+	stderr = fromOEM(stderr)
 	trimmed := bytes.TrimLeft(stderr, " \t\r\n\ufeff")
 	if !bytes.HasPrefix(trimmed, []byte(clixmlMarker)) {
 		return stderr
@@ -28,11 +35,47 @@ func DecodeCLIXML(stderr []byte) []byte {
 	var text strings.Builder
 	for _, doc := range bytes.Split(trimmed, []byte(clixmlMarker))[1:] {
 		if err := appendErrorStrings(&text, doc); err != nil {
-			return stderr
+			return salvageStrings(trimmed)
 		}
 	}
 	decoded := strings.ReplaceAll(text.String(), "\r\n", "\n")
 	return []byte(strings.TrimRight(decoded, " \t\r\n"))
+}
+
+// fromOEM returns stderr as UTF-8. powershell.exe writes a redirected
+// stream in the console's OEM code page on non-English Windows (CP850 on a
+// German, French or Spanish host), whatever code page the shell asked for.
+// Text that is valid UTF-8 (ASCII included) is kept; anything else is read
+// as CP850, the OEM code page of the Western European locales, whose
+// letters 0x80-0xA5 are also CP437's, so English hosts decode right too.
+func fromOEM(stderr []byte) []byte {
+	if utf8.Valid(stderr) {
+		return stderr
+	}
+	decoded, err := charmap.CodePage850.NewDecoder().Bytes(stderr)
+	if err != nil {
+		return bytes.ToValidUTF8(stderr, []byte("\uFFFD"))
+	}
+	return decoded
+}
+
+// errorStringPattern finds the Error-stream strings of CLIXML that does not
+// parse as a whole (cut short, or mixed with other output).
+var errorStringPattern = regexp.MustCompile(`(?s)<S S="Error">(.*?)</S>`)
+
+// salvageStrings returns the Error-stream strings of broken CLIXML, or the
+// text with its markup removed when it has none.
+func salvageStrings(doc []byte) []byte {
+	var text strings.Builder
+	for _, m := range errorStringPattern.FindAllSubmatch(doc, -1) {
+		text.WriteString(decodePSEscapes(html.UnescapeString(string(m[1]))))
+	}
+	if text.Len() == 0 {
+		stripped := regexp.MustCompile(`<[^>]*>`).ReplaceAll(bytes.ReplaceAll(doc, []byte(clixmlMarker), nil), nil)
+		text.WriteString(decodePSEscapes(html.UnescapeString(string(stripped))))
+	}
+	decoded := strings.ReplaceAll(text.String(), "\r\n", "\n")
+	return []byte(strings.TrimSpace(decoded))
 }
 
 // appendErrorStrings appends the text of each <S S="Error"> element of one

@@ -42,7 +42,12 @@ func TestDecodeCLIXML(t *testing.T) {
 			want:   "one\ntwo",
 		},
 		{name: "plain text stays", stderr: "The system cannot find the file specified.\r\n", want: "The system cannot find the file specified.\r\n"},
-		{name: "broken XML stays", stderr: "#< CLIXML\r\n<Objs><S S=\"Error\">cut", want: "#< CLIXML\r\n<Objs><S S=\"Error\">cut"},
+		{name: "broken XML shows its text, never markup", stderr: "#< CLIXML\r\n<Objs><S S=\"Error\">cut", want: "cut"},
+		{name: "broken XML keeps complete strings", stderr: "#< CLIXML\r\n<Objs><S S=\"Error\">a &amp; b_x000D__x000A_</S><S S=\"Error\">c", want: "a & b"},
+		// A German host writes CLIXML in CP850: 0x81 is ü, 0x9A is Ü.
+		{name: "CP850 from a German host", stderr: "#< CLIXML\r\n<Objs><S S=\"Error\">ausf\x81hrbaren _x000D__x000A_</S><S S=\"Error\">\x9Aberpr\x81fen</S></Objs>", want: "ausführbaren \nÜberprüfen"},
+		{name: "CP850 plain text", stderr: "Zugriff verweigert: Schl\x81ssel", want: "Zugriff verweigert: Schlüssel"},
+		{name: "UTF-8 stays UTF-8", stderr: "#< CLIXML\r\n<Objs><S S=\"Error\">Größe</S></Objs>", want: "Größe"},
 		{name: "empty", stderr: "", want: ""},
 	}
 	for _, tt := range tests {
@@ -51,5 +56,48 @@ func TestDecodeCLIXML(t *testing.T) {
 				t.Errorf("DecodeCLIXML() =\n%q\nwant\n%q", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestDecodeStderrInTheCodePageTheHostNamed(t *testing.T) {
+	clixml := func(s string) string { return "#< CLIXML\r\n<Objs><S S=\"Error\">" + s + "</S></Objs>" }
+	tests := []struct {
+		name     string
+		codePage int
+		stderr   string
+		want     string
+	}{
+		// CP852 (Czech, Polish): 0xD8 is ě, 0xA5 is ą; read as CP850 they
+		// would be Ï and Ñ.
+		{"CP852 from a Czech host", 852, clixml("P\xD8\xA5"), "Pěą"},
+		{"CP850 from a German host", 850, clixml("ausf\x81hrbaren"), "ausführbaren"},
+		{"CP866 from a Russian host", 866, clixml("\x8E\xE8\xA8\xA1\xAA\xA0"), "Ошибка"},
+		{"UTF-8 when the host says 65001", 65001, clixml("Größe"), "Größe"},
+		{"not said: the CP850 guess", 0, clixml("Schl\x81ssel"), "Schlüssel"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := string(decodeStderr([]byte(tt.stderr), tt.codePage)); got != tt.want {
+				t.Errorf("decodeStderr = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestCutCodePage(t *testing.T) {
+	tests := []struct {
+		stdout, rest string
+		codePage     int
+	}{
+		{"##tfwin-codepage## 850\r\n##tfwin-envelope## {}\r\n", "##tfwin-envelope## {}\r\n", 850},
+		{"##tfwin-codepage## 437\r\n", "", 437},
+		{"##tfwin-codepage## 85", "##tfwin-codepage## 85", 0}, // not yet whole
+		{"other\r\n", "other\r\n", 0},
+	}
+	for _, tt := range tests {
+		rest, cp := cutCodePage([]byte(tt.stdout))
+		if string(rest) != tt.rest || cp != tt.codePage {
+			t.Errorf("cutCodePage(%q) = %q, %d; want %q, %d", tt.stdout, rest, cp, tt.rest, tt.codePage)
+		}
 	}
 }

@@ -22,6 +22,10 @@ const (
 	DefaultTimeout     = 60 * time.Second
 	DefaultMaxSessions = 5
 	DefaultAuth        = AuthNTLM // what a Windows host accepts out of the box (Negotiate)
+	// DefaultShellIdleTimeout is the IdleTimeOut asked for every shell: a
+	// client killed without deleting its shells leaves them this long
+	// instead of WinRM's default two hours (winrm/config/winrs IdleTimeout).
+	DefaultShellIdleTimeout = 2 * time.Minute
 )
 
 // Config describes one WinRM endpoint and how to authenticate to it. Field
@@ -44,6 +48,14 @@ type Config struct {
 	// or NTLM/Kerberos without sealing). Only on explicit opt-in: the host's
 	// default AllowUnencrypted=false refuses it anyway.
 	AllowUnencrypted bool
+
+	// ReusePowerShell runs ops in long-lived powershell.exe workers, at most
+	// MaxSessions, kept for the Client's life (PROTOCOL.md section 1).
+	// False starts one powershell.exe per op in a shell of its own.
+	ReusePowerShell bool
+	// ShellIdleTimeout is the IdleTimeOut asked for each shell; default
+	// DefaultShellIdleTimeout.
+	ShellIdleTimeout time.Duration
 
 	KerberosRealm      string // default: the upper-cased domain of user@domain
 	KerberosConfigPath string // default $KRB5_CONFIG, else /etc/krb5.conf
@@ -81,6 +93,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxSessions == 0 {
 		c.MaxSessions = DefaultMaxSessions
+	}
+	if c.ShellIdleTimeout == 0 {
+		c.ShellIdleTimeout = DefaultShellIdleTimeout
 	}
 	return c
 }
@@ -168,6 +183,9 @@ func (c Config) validateCredentials() error {
 func (c Config) validateLimits() error {
 	if c.Timeout < 0 {
 		return configError("timeout", fmt.Sprintf("%s is negative", c.Timeout))
+	}
+	if c.ShellIdleTimeout < time.Second {
+		return configError("shell_idle_timeout", fmt.Sprintf("%s is shorter than one second", c.ShellIdleTimeout))
 	}
 	if c.MaxSessions < 0 {
 		return configError("max_sessions", fmt.Sprintf("%d is negative", c.MaxSessions))

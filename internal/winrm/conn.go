@@ -172,13 +172,6 @@ func (p *pool) put(c *conn) {
 	}
 }
 
-// isClosed reports whether close was called.
-func (p *pool) isClosed() bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.closed
-}
-
 // close closes the idle connections; connections in use are closed when
 // they come back.
 func (p *pool) close() {

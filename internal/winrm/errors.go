@@ -26,6 +26,11 @@ var (
 	ErrProtocol = errors.New("unexpected WinRM response")
 	// ErrClosed: the Client was closed.
 	ErrClosed = errors.New("WinRM client closed")
+	// ErrOutcomeUnknown: a request that changes the host reached it, but
+	// its answer was lost (the connection dropped, the worker died, the
+	// operation was interrupted). The host may or may not have applied it;
+	// it is never sent again blindly.
+	ErrOutcomeUnknown = errors.New("outcome unknown")
 )
 
 // Error is a failed step of talking to a WinRM endpoint. Its message says
@@ -94,7 +99,37 @@ const (
 	// a Receive found no output within OperationTimeout, which is normal for a
 	// long-running command and answered by receiving again.
 	faultOperationTimeout = 2150858793
+	// faultInvalidSelectors is ERROR_WSMAN_INVALID_SELECTORS (0x8033805B):
+	// the shell or command the request names no longer exists (deleted,
+	// expired at its IdleTimeOut, or WinRM restarted).
+	faultInvalidSelectors = 2150858843
+	// faultQuotaMaxShells and faultQuotaMaxOperations are
+	// ERROR_WSMAN_QUOTA_MAX_SHELLS (0x803381A5) and
+	// ERROR_WSMAN_QUOTA_MAX_OPERATIONS (0x803381A6, the one Ansible
+	// recreates its shell on) from wsmerror.h.
+	faultQuotaMaxShells     = 2150859173
+	faultQuotaMaxOperations = 2150859174
 )
+
+// faultCode returns the WSManFault code in err's chain, or 0.
+func faultCode(err error) uint32 {
+	var f *FaultError
+	if errors.As(err, &f) {
+		return f.Code
+	}
+	return 0
+}
+
+// isShellGone reports whether err says the shell or its command no longer
+// exists on the host, or the host refused it for a quota: the worker in it
+// is lost, but the request was not run.
+func isShellGone(err error) bool {
+	switch faultCode(err) {
+	case faultInvalidSelectors, faultQuotaMaxShells, faultQuotaMaxOperations:
+		return true
+	}
+	return false
+}
 
 // IsOperationTimeout reports whether err is the WS-Management fault a host
 // answers a Receive with when no output arrived within OperationTimeout.

@@ -25,6 +25,7 @@ const stdinChunkSize = 96 << 10
 const (
 	shellResourceURI = "http://schemas.microsoft.com/wbem/wsman/1/windows/shell/cmd"
 	actionCommand    = "http://schemas.microsoft.com/wbem/wsman/1/windows/shell/Command"
+	actionCreate     = "http://schemas.xmlsoap.org/ws/2004/09/transfer/Create"
 	commandStateDone = "http://schemas.microsoft.com/wbem/wsman/1/windows/shell/CommandState/Done"
 )
 
@@ -64,8 +65,38 @@ func isoDuration(d time.Duration) string {
 	return fmt.Sprintf("PT%dS", max(int64(d/time.Second), 1))
 }
 
-func (m messages) openShell() []byte {
-	return []byte(mzwinrm.NewOpenShellRequest(m.url, params(m.operationTimeout)).String())
+// openShell creates a cmd shell with stdin, stdout and stderr, and asks the
+// host to delete it after idle without activity ([MS-WSMV] 2.2.4.37
+// ShellType IdleTimeOut): a client that dies without deleting its shells
+// leaves them for that long, not for WinRM's default of two hours.
+// masterzen's builder sets no IdleTimeOut, so this builds the same envelope
+// (console code page UTF-8, profile not loaded) from the soap package.
+func (m messages) openShell(idle time.Duration) []byte {
+	msg := soap.NewMessage()
+	m.headers(msg, actionCreate).
+		AddOption(soap.NewHeaderOption("WINRS_NOPROFILE", "FALSE")).
+		AddOption(soap.NewHeaderOption("WINRS_CODEPAGE", "65001")).
+		Build()
+	body := msg.CreateBodyElement("Shell", soap.DOM_NS_WIN_SHELL)
+	msg.CreateElement(body, "InputStreams", soap.DOM_NS_WIN_SHELL).SetContent("stdin")
+	msg.CreateElement(body, "OutputStreams", soap.DOM_NS_WIN_SHELL).SetContent("stdout stderr")
+	if idle > 0 {
+		msg.CreateElement(body, "IdleTimeOut", soap.DOM_NS_WIN_SHELL).SetContent(isoDuration(idle))
+	}
+	return []byte(msg.String())
+}
+
+// headers starts the header every shell request carries.
+func (m messages) headers(msg *soap.SoapMessage, action string) *soap.SoapHeader {
+	return msg.Header().
+		To(m.url).
+		ReplyTo("http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous").
+		MaxEnvelopeSize(maxEnvelopeSize).
+		Id(newMessageID()).
+		Locale("en-US").
+		Timeout(isoDuration(m.operationTimeout)).
+		Action(action).
+		ResourceURI(shellResourceURI)
 }
 
 func (m messages) deleteShell(shellID string) []byte {
@@ -90,15 +121,7 @@ func (m messages) signalTerminate(shellID, commandID string) []byte {
 // from the soap package with escaped text.
 func (m messages) command(shellID, command string, args []string) []byte {
 	msg := soap.NewMessage()
-	msg.Header().
-		To(m.url).
-		ReplyTo("http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous").
-		MaxEnvelopeSize(maxEnvelopeSize).
-		Id(newMessageID()).
-		Locale("en-US").
-		Timeout(isoDuration(m.operationTimeout)).
-		Action(actionCommand).
-		ResourceURI(shellResourceURI).
+	m.headers(msg, actionCommand).
 		ShellId(shellID).
 		// Pipe mode: stdin is a pipe, not a console, so ReadToEnd sees EOF
 		// when the last Send says End="true" (as Ansible runs modules).

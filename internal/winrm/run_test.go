@@ -58,10 +58,7 @@ func TestEncodeCommandNonASCII(t *testing.T) {
 func TestRequestStdin(t *testing.T) {
 	script := []byte("function Invoke-host.info { 'x' }\r\n$x = 'ü'")
 	args := []byte(`{"password":"it's $(secret) ‘quoted’"}`)
-	stdin, err := Request{Script: script, Op: "host.info", Args: args}.stdin()
-	if err != nil {
-		t.Fatal(err)
-	}
+	stdin := Request{Script: script, Op: "host.info", Args: args}.stdin()
 	lines := strings.Split(string(stdin), "\n")
 	if len(lines) != 4 || lines[3] != "" {
 		t.Fatalf("stdin = %q, want three LF-terminated lines", stdin)
@@ -77,10 +74,7 @@ func TestRequestStdin(t *testing.T) {
 }
 
 func TestRequestStdinDefaultsArgs(t *testing.T) {
-	stdin, err := Request{Op: "host.info"}.stdin()
-	if err != nil {
-		t.Fatal(err)
-	}
+	stdin := Request{Op: "host.info"}.stdin()
 	if want := "\nhost.info\n" + base64.StdEncoding.EncodeToString([]byte("{}")) + "\n"; string(stdin) != want {
 		t.Errorf("stdin = %q, want %q", stdin, want)
 	}
@@ -101,9 +95,9 @@ func TestRequestValidation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := tt.req.stdin()
+			err := tt.req.check()
 			if !errors.Is(err, ErrInvalidRequest) {
-				t.Fatalf("stdin() error = %v, want ErrInvalidRequest", err)
+				t.Fatalf("check() error = %v, want ErrInvalidRequest", err)
 			}
 			if strings.Contains(err.Error(), "hunter2") {
 				t.Errorf("error quotes the arguments: %v", err)
@@ -111,7 +105,7 @@ func TestRequestValidation(t *testing.T) {
 		})
 	}
 	for _, op := range []string{"host.info", "httpsys.urlacl.get", "debug.echo", "a.b_c.d9"} {
-		if _, err := (Request{Op: op}).stdin(); err != nil {
+		if err := (Request{Op: op}).check(); err != nil {
 			t.Errorf("op %q refused: %v", op, err)
 		}
 	}

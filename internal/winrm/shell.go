@@ -14,31 +14,39 @@ const cleanupTimeout = 5 * time.Second
 
 // execute runs one command in a new shell and deletes the shell afterwards.
 // It holds a session slot from before the shell is created until after it
-// is deleted, so at most MaxSessions shells are ever open.
-func (c *Client) execute(ctx context.Context, command string, args []string, stdin io.Reader) (*Result, error) {
-	if c.transport.pool.isClosed() {
-		return nil, &Error{Step: "start", Endpoint: c.cfg.endpointURL(), Kind: ErrClosed}
-	}
+// is deleted, so at most MaxSessions shells are ever open. started reports
+// whether the command was started, so its input may have reached it.
+// stderr is returned as the host sent it; the caller decodes it.
+func (c *Client) execute(ctx context.Context, command string, args []string, stdin io.Reader) (res *Result, started bool, err error) {
 	if err := c.acquireSession(ctx); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	defer c.releaseSession()
 	shellID, err := c.openShell(ctx)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	res, commandID, err := c.runInShell(ctx, shellID, command, args, stdin)
 	c.cleanup(ctx, shellID, commandID, err != nil)
 	if err != nil {
-		return nil, err
+		return nil, commandID != "", err
 	}
-	res.Stderr = DecodeCLIXML(res.Stderr)
-	return res, nil
+	return res, true, nil
 }
 
+// openShell creates a shell. The Create runs on a context the caller cannot
+// cancel: a Create cancelled after it reached the host creates the shell
+// all the same, and without its answer nobody knows the id to delete it
+// (an interrupted apply then left a shell for WinRM's two-hour default).
+// When the caller gave up meanwhile, the new shell is deleted at once.
 func (c *Client) openShell(ctx context.Context) (string, error) {
 	const step = "create shell"
-	body, err := c.transport.post(ctx, step, c.messages.openShell())
+	if err := ctx.Err(); err != nil {
+		return "", c.transport.transportError(ctx, step, context.Cause(ctx))
+	}
+	createCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.cfg.Timeout)
+	defer cancel()
+	body, err := c.transport.post(createCtx, step, c.messages.openShell(c.cfg.ShellIdleTimeout))
 	if err != nil {
 		return "", err
 	}
@@ -47,6 +55,10 @@ func (c *Client) openShell(ctx context.Context) (string, error) {
 		return "", c.protocolError(step, err)
 	}
 	c.transport.logf("shell %s created", shellID)
+	if ctx.Err() != nil {
+		c.cleanup(ctx, shellID, "", false)
+		return "", c.transport.transportError(ctx, step, context.Cause(ctx))
+	}
 	return shellID, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"sync"
 	"sync/atomic"
 )
 
@@ -12,6 +13,8 @@ type Counters struct {
 	HTTPRequests  int64 `json:"http_requests"`
 	ShellsCreated int64 `json:"shells_created"`
 	ShellsOpen    int64 `json:"shells_open"`
+	// ShellsExpired counts shells the host deleted at their IdleTimeOut.
+	ShellsExpired int64 `json:"shells_expired"`
 	// ShellsOpenMax is the most shells that were open at once, so a test
 	// can check a client's session limit exactly rather than by sampling.
 	ShellsOpenMax    int64 `json:"shells_open_max"`
@@ -22,7 +25,7 @@ type Counters struct {
 }
 
 type counters struct {
-	httpRequests, shellsCreated, shellsOpen, shellsOpenMax, processesStarted, ntlmLogons atomic.Int64
+	httpRequests, shellsCreated, shellsOpen, shellsExpired, shellsOpenMax, processesStarted, ntlmLogons atomic.Int64
 }
 
 // shellOpened counts a new shell and raises the high-water mark.
@@ -43,6 +46,7 @@ func (s *Server) Counters() Counters {
 		HTTPRequests:     s.counters.httpRequests.Load(),
 		ShellsCreated:    s.counters.shellsCreated.Load(),
 		ShellsOpen:       s.counters.shellsOpen.Load(),
+		ShellsExpired:    s.counters.shellsExpired.Load(),
 		ShellsOpenMax:    s.counters.shellsOpenMax.Load(),
 		ProcessesStarted: s.counters.processesStarted.Load(),
 		NTLMLogons:       s.counters.ntlmLogons.Load(),
@@ -57,17 +61,37 @@ type Faults struct {
 	// HTTP500 answers every WS-Management request with HTTP 500 and a
 	// plain-text body, as a broken proxy or service would.
 	HTTP500 bool `json:"http500"`
+	// KillOnOp, if set, kills the next powershell.exe that runs this op
+	// after the op has changed the host and before it answers, once (as
+	// Stop-Process or a crash would).
+	KillOnOp string `json:"kill_on_op,omitempty"`
 }
 
 type faultState struct {
 	dropCountdown atomic.Int64
 	fail500       atomic.Bool
+	mu            sync.Mutex
+	killOnOp      string
 }
 
 // SetFaults replaces the injected faults.
 func (s *Server) SetFaults(f Faults) {
 	s.faults.dropCountdown.Store(int64(f.DropOnRequest))
 	s.faults.fail500.Store(f.HTTP500)
+	s.faults.mu.Lock()
+	s.faults.killOnOp = f.KillOnOp
+	s.faults.mu.Unlock()
+}
+
+// killThisOp reports, once, whether the process running op is to be killed.
+func (f *faultState) killThisOp(op string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.killOnOp == "" || f.killOnOp != op {
+		return false
+	}
+	f.killOnOp = ""
+	return true
 }
 
 // dropThisRequest counts a request down to the one to drop.

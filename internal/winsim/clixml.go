@@ -3,6 +3,8 @@ package winsim
 import (
 	"fmt"
 	"strings"
+
+	"golang.org/x/text/encoding/charmap"
 )
 
 // consoleWidth is the console buffer width a winrs process gets on Windows
@@ -13,16 +15,31 @@ import (
 // the width.
 const consoleWidth = 120
 
+// notRecognizedMessage is CommandNotFoundException's message in the host's
+// language: Windows PowerShell 5.1's resource text (en-US, and de-DE as a
+// German Windows shows it).
+func (s *Server) notRecognizedMessage(name string) string {
+	if s.host.Locale() == "de-DE" {
+		return "Die Benennung \"" + name + "\" wurde nicht als Name eines Cmdlet, einer Funktion, einer Skriptdatei oder " +
+			"eines ausführbaren Programms erkannt. Überprüfen Sie die Schreibweise des Namens, oder ob der Pfad korrekt " + //nolint:misspell // German, as Windows writes it
+			"ist (sofern enthalten), und wiederholen Sie den Vorgang."
+	}
+	return "The term '" + name + "' is not recognized as the name of a cmdlet, function, script file, " +
+		"or operable program. Check the spelling of the name, or if a path was included, verify that the path is " +
+		"correct and try again."
+}
+
 // notRecognizedLines returns the lines of Windows PowerShell 5.1's error view
 // for a command name that resolves to nothing (CommandNotFoundException), for
 // a script whose first line is scriptLine.
-func notRecognizedLines(name, scriptLine string) []string {
-	msg := name + " : The term '" + name + "' is not recognized as the name of a cmdlet, function, script file, " +
-		"or operable program. Check the spelling of the name, or if a path was included, verify that the path is " +
-		"correct and try again."
-	lines := wrapWords(msg, consoleWidth-1)
+func (s *Server) notRecognizedLines(name, scriptLine string) []string {
+	lines := wrapWords(name+" : "+s.notRecognizedMessage(name), consoleWidth-1)
+	position := "At line:1 char:1"
+	if s.host.Locale() == "de-DE" {
+		position = "In Zeile:1 Zeichen:1"
+	}
 	lines = append(lines,
-		"At line:1 char:1",
+		position,
 		"+ "+truncateLine(scriptLine, consoleWidth-1-len("+ ")),
 		"+ "+strings.Repeat("~", len(name)),
 	)
@@ -72,10 +89,52 @@ func truncateLine(line string, max int) string {
 
 // clixmlErrors renders error-stream lines as the CLIXML document Windows
 // PowerShell writes to stderr when started with -EncodedCommand and its
-// output redirected ("#< CLIXML" then an Objs document, one <S S="Error">
-// element per line with CR LF encoded as _x000D__x000A_; [MS-PSRP] 2.2.5.1.1
-// describes the string escaping).
-func clixmlErrors(lines []string) []byte {
+// output redirected, in the host's OEM code page (see oemText).
+func (s *Server) clixmlErrors(lines []string) []byte {
+	return s.oemText(string(clixmlDocument(lines)))
+}
+
+// oemText encodes text as powershell.exe writes a redirected stream: in the
+// console's OEM code page, which is 850 on a German Windows (the "OEMCP"
+// of the de-DE locale, National Language Support reference) and 437 on an
+// English one, whatever WINRS_CODEPAGE the shell asked for. Characters the
+// code page lacks become '?', as WideCharToMultiByte's default character.
+func (s *Server) oemText(text string) []byte {
+	cp := charmap.CodePage437
+	if s.oemCodePage() == 850 {
+		cp = charmap.CodePage850
+	}
+	out := make([]byte, 0, len(text))
+	for _, r := range text {
+		b, ok := cp.EncodeRune(r)
+		if !ok {
+			b = '?'
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// oemCodePage is the host's OEM code page: 850 for de-DE, 437 for en-US
+// (the OEMCP of each locale, National Language Support reference), which is
+// what [Console]::OutputEncoding says in a WinRM process.
+func (s *Server) oemCodePage() int {
+	if s.host.Locale() == "de-DE" {
+		return 850
+	}
+	return 437
+}
+
+// codePageLine is the first line the bootstrap and the worker write: the
+// code page of their output streams.
+func (s *Server) codePageLine() []byte {
+	return []byte(fmt.Sprintf("##tfwin-codepage## %d\r\n", s.oemCodePage()))
+}
+
+// clixmlDocument is "#< CLIXML" then an Objs document, one <S S="Error">
+// element per line with CR LF encoded as _x000D__x000A_ ([MS-PSRP]
+// 2.2.5.1.1 describes the string escaping).
+func clixmlDocument(lines []string) []byte {
 	var b strings.Builder
 	b.WriteString("#< CLIXML\r\n")
 	b.WriteString(`<Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04">`)

@@ -69,6 +69,11 @@ func (s *Server) serveWSMan(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	status, reply := s.handleSOAP(r, who, soap)
+	// The answer's way back: a client that gives up now loses the answer
+	// of an operation the host has done, as it does with Windows.
+	if !s.sleepLatency(r.Context(), s.opts.Latency-s.opts.Latency/2) {
+		return
+	}
 	if encrypted {
 		w.Header().Set("Content-Type", wsmv.ContentType)
 		reply = wsmv.Encrypt(who.session, reply)
@@ -99,6 +104,9 @@ func (s *Server) handleSOAP(r *http.Request, who principal, soap []byte) (int, [
 	op := &operation{ctx: r.Context(), req: req, user: who.user, clientIP: hostOnly(r.RemoteAddr),
 		address: scheme(r) + "://" + r.Host + "/wsman"}
 	reply, f := s.dispatch(op)
+	if op.shell != nil {
+		op.shell.end()
+	}
 	action := req.Header.Action[strings.LastIndex(req.Header.Action, "/")+1:]
 	if f != nil {
 		s.logf("winsim: %s -> fault %s %d", action, f.subcode, f.faultCode)

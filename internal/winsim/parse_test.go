@@ -83,11 +83,11 @@ func TestNotRecognizedMatchesWindowsWrapping(t *testing.T) {
 }
 
 func TestCLIXMLEscape(t *testing.T) {
-	got := string(clixmlErrors([]string{"a<b>&_x0041_ c"}))
+	got := string(clixmlDocument([]string{"a<b>&_x0041_ c"}))
 	want := "#< CLIXML\r\n" + `<Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04">` +
 		`<S S="Error">a&lt;b&gt;&amp;_x005F_x0041_ c_x000D__x000A_</S></Objs>`
 	if got != want {
-		t.Fatalf("clixmlErrors =\n%q\nwant\n%q", got, want)
+		t.Fatalf("clixmlDocument =\n%q\nwant\n%q", got, want)
 	}
 }
 

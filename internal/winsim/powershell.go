@@ -128,21 +128,24 @@ func (s *Server) powershellProgram(argText string) program {
 				p.stderr([]byte("Cannot process the command because the value specified with -EncodedCommand is not properly encoded. The value must be Base64 encoded.\r\n"))
 				return exitBadCommandLine
 			}
+			if strings.Contains(script, workerMarker) {
+				return s.runWorker(p)
+			}
 			if strings.Contains(script, bootstrapMarker) {
 				return s.runBootstrap(p)
 			}
 			// -EncodedCommand makes PowerShell serialise its error stream
 			// as CLIXML when output is redirected, as clients see over WinRM.
-			return runUnknownScript(p, script, clixmlErrors)
+			return s.runUnknownScript(p, script, s.clixmlErrors)
 		case inv.hasCommand && inv.command != "-":
-			return runUnknownScript(p, inv.command, plainErrors)
+			return s.runUnknownScript(p, inv.command, plainErrors)
 		default:
 			// -Command - or no command at all: the script comes from stdin.
 			script, err := p.readAllStdin()
 			if err != nil {
 				return 1
 			}
-			return runUnknownScript(p, string(script), plainErrors)
+			return s.runUnknownScript(p, string(script), plainErrors)
 		}
 	}
 }
@@ -166,7 +169,7 @@ func (s *Server) waitPowerShellStart(p *process) bool {
 // runUnknownScript answers a script the simulator does not interpret as
 // PowerShell answers when its first command does not exist: the
 // CommandNotFoundException error view on stderr and exit code 1.
-func runUnknownScript(p *process, script string, render func([]string) []byte) int {
+func (s *Server) runUnknownScript(p *process, script string, render func([]string) []byte) int {
 	script = strings.TrimLeft(script, "\ufeff \t\r\n")
 	if strings.TrimSpace(script) == "" {
 		return 0
@@ -180,7 +183,7 @@ func runUnknownScript(p *process, script string, render func([]string) []byte) i
 	if name == "" {
 		name = firstLine
 	}
-	p.stderr(render(notRecognizedLines(name, firstLine)))
+	p.stderr(render(s.notRecognizedLines(name, firstLine)))
 	return 1
 }
 
@@ -191,24 +194,85 @@ func (s *Server) runBootstrap(p *process) int {
 	if err != nil {
 		return 1
 	}
+	p.stdout(s.codePageLine())
 	op, args, ok := parseOpRequest(string(data))
 	if !ok {
-		p.stderr(clixmlErrors(badRequestLines()))
+		p.stderr(s.clixmlErrors(badRequestLines()))
 		return 1
 	}
+	if !s.loadDeclarations(p, op) {
+		return 1
+	}
+	line, code, known := s.runOp(op, args, "")
+	if !known {
+		name := "Invoke-" + op
+		p.stderr(s.clixmlErrors(s.notRecognizedLines(name, name)))
+		return 1
+	}
+	if s.faults.killThisOp(op) {
+		return exitKilled
+	}
+	p.stdout(line)
+	return code
+}
+
+// exitKilled is the exit code of a process ended by TerminateProcess as
+// Stop-Process does it (exit code 1 would be indistinguishable from an op
+// failure; -1 is what Stop-Process -Force leaves).
+const exitKilled = -1
+
+// runOp runs op on the host model and returns its envelope line (with the
+// request id when id is set) and the exit code a one-shot process would end
+// with; known is false for an op no script defines.
+func (s *Server) runOp(op string, args []byte, id string) (line []byte, code int, known bool) {
 	result, err := s.invokeOp(op, args)
 	var opErr *model.OpError
 	switch {
 	case err == nil:
-		p.stdout(envelopeLine(envelope{OK: true, Result: json.RawMessage(result)}))
-		return 0
+		return envelopeLine(envelope{ID: id, OK: true, Result: json.RawMessage(result)}), 0, true
 	case errors.As(err, &opErr):
-		p.stdout(envelopeLine(envelope{Error: opErr}))
-		return 1
-	default:
-		name := "Invoke-" + op
-		p.stderr(clixmlErrors(notRecognizedLines(name, name)))
-		return 1
+		return envelopeLine(envelope{ID: id, Error: opErr}), 1, true
+	}
+	return nil, 1, false
+}
+
+// assemblyLoadCost is what loading the cached HTTP.sys assembly costs a
+// process once the host compiled it (httpsys.ps1: read the file, check
+// its SHA-256, Assembly.Load of about 30 KB), charged only when compiles
+// are modelled (Options.AddType).
+const assemblyLoadCost = 30 * time.Millisecond
+
+// loadDeclarations charges, the first time a process runs an HTTP.sys op,
+// what httpsys.ps1 pays to get its P/Invoke declarations: the compile
+// (Options.AddType) when the host has no compiled assembly cached yet, or
+// when Options.NoAssemblyCache says the cache cannot be used (as before the
+// cache, every process compiled); else the load of the cached assembly. A
+// process that starts while another one's compile is still running compiles
+// too, as it finds no file yet. False if the process was terminated.
+func (s *Server) loadDeclarations(p *process, op string) bool {
+	if p.compiled || !strings.HasPrefix(op, "httpsys.") || s.opts.AddType <= 0 {
+		return true
+	}
+	p.compiled = true
+	now := time.Now()
+	cost := s.opts.AddType
+	if !s.opts.NoAssemblyCache {
+		s.assemblyMu.Lock()
+		switch {
+		case s.assemblyReady.IsZero():
+			s.assemblyReady = now.Add(s.opts.AddType)
+		case !now.Before(s.assemblyReady):
+			cost = assemblyLoadCost
+		}
+		s.assemblyMu.Unlock()
+	}
+	t := time.NewTimer(cost)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-p.ctx.Done():
+		return false
 	}
 }
 
@@ -246,6 +310,7 @@ func badRequestLines() []string {
 
 // envelope is the op script's answer (PROTOCOL.md section 2).
 type envelope struct {
+	ID     string          `json:"id,omitempty"`
 	OK     bool            `json:"ok"`
 	Result json.RawMessage `json:"result,omitempty"`
 	Error  *model.OpError  `json:"error,omitempty"`

@@ -1,7 +1,9 @@
 package winsim
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"sync"
 )
 
@@ -51,6 +53,9 @@ func (c *command) sendStdin(data []byte, eof bool) {
 type process struct {
 	ctx context.Context
 	cmd *command
+	// compiled is set once the process has the HTTP.sys declarations
+	// loaded (Add-Type or the cached assembly), which it keeps for life.
+	compiled bool
 }
 
 // readAllStdin waits until stdin is closed (a Send with End="true") and
@@ -70,6 +75,36 @@ func (p *process) readAllStdin() ([]byte, error) {
 		case <-changed:
 		case <-p.ctx.Done():
 			return nil, p.ctx.Err()
+		}
+	}
+}
+
+// readLine waits for one LF-terminated line of stdin and returns it without
+// the line end; at end of input it returns what is left, or io.EOF.
+func (p *process) readLine() (string, error) {
+	for {
+		p.cmd.mu.Lock()
+		if i := bytes.IndexByte(p.cmd.stdin, '\n'); i >= 0 {
+			line := string(bytes.TrimRight(p.cmd.stdin[:i], "\r"))
+			p.cmd.stdin = p.cmd.stdin[i+1:]
+			p.cmd.mu.Unlock()
+			return line, nil
+		}
+		if p.cmd.stdinEOF {
+			rest := string(p.cmd.stdin)
+			p.cmd.stdin = nil
+			p.cmd.mu.Unlock()
+			if rest == "" {
+				return "", io.EOF
+			}
+			return rest, nil
+		}
+		changed := p.cmd.changed
+		p.cmd.mu.Unlock()
+		select {
+		case <-changed:
+		case <-p.ctx.Done():
+			return "", p.ctx.Err()
 		}
 	}
 }

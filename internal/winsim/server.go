@@ -27,11 +27,25 @@ type Options struct {
 	// Hostname, User and Password: the host's computer name (overrides the
 	// scenario's) and the administrator account WinRM and /winsim/ accept.
 	Hostname, User, Password string
-	HTTPAddr                 string        // e.g. "127.0.0.1:0"; "" = no HTTP listener
-	TLSAddr                  string        // "" = no HTTPS listener
-	Latency                  time.Duration // added per HTTP request
-	PSStart                  time.Duration // added per powershell.exe process start
-	Scenario                 []byte        // JSON host fixture (model state), may be nil
+	HTTPAddr                 string // e.g. "127.0.0.1:0"; "" = no HTTP listener
+	TLSAddr                  string // "" = no HTTPS listener
+	// Latency is added per HTTP request: half before the request is
+	// handled (its way to the host) and half before the answer is written
+	// (its way back).
+	Latency time.Duration
+	PSStart time.Duration // added per powershell.exe process start
+	// AddType is the C# compile (Add-Type, csc.exe) an HTTP.sys op pays the
+	// first time a host compiles the declarations; later processes load the
+	// cached assembly for AssemblyLoadCost (see httpsys.ps1).
+	AddType time.Duration
+	// NoAssemblyCache makes every process compile, as httpsys.ps1 does when
+	// the cache folder cannot be trusted (and as every process did before
+	// the cache): the baseline of the benchmark.
+	NoAssemblyCache bool
+	// ShellIdleTimeout is the host's winrs IdleTimeout: the longest a shell
+	// may stay idle (default two hours, Windows' default).
+	ShellIdleTimeout time.Duration
+	Scenario         []byte // JSON host fixture (model state), may be nil
 	// Logf, if set, receives one line per request (never credentials or
 	// request payloads).
 	Logf func(format string, args ...any)
@@ -48,6 +62,10 @@ type Server struct {
 	faults   faultState
 	// endpoints are the simulated services' HTTPS listeners (endpoints.go).
 	endpoints endpointTable
+	// assemblyReady is when the first compile of the HTTP.sys declarations
+	// put the assembly in the host's cache (zero: never compiled).
+	assemblyMu    sync.Mutex
+	assemblyReady time.Time
 
 	ctx     context.Context // cancelled by Close
 	cancel  context.CancelFunc
@@ -79,6 +97,8 @@ func Start(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.startEndpoints()
+	s.serving.Add(1)
+	go s.expireShells()
 	return s, nil
 }
 
@@ -238,7 +258,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		dropConnection(w)
 		return
 	}
-	if !s.sleepLatency(r.Context()) {
+	if !s.sleepLatency(r.Context(), s.opts.Latency/2) {
 		return
 	}
 	switch {
@@ -256,12 +276,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// sleepLatency waits Options.Latency; false if the request went away.
-func (s *Server) sleepLatency(ctx context.Context) bool {
-	if s.opts.Latency <= 0 {
+// sleepLatency waits d of the modelled latency; false if the request went
+// away.
+func (s *Server) sleepLatency(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
 		return true
 	}
-	t := time.NewTimer(s.opts.Latency)
+	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:

@@ -20,8 +20,35 @@ type shell struct {
 	owner    string
 	ctx      context.Context // cancelled when the shell is deleted
 	cancel   context.CancelFunc
+	idle     time.Duration // IdleTimeOut in effect
 	mu       sync.Mutex
 	commands map[string]*command
+	// lastActive is when the last request on the shell ended; busy counts
+	// requests in progress (a Receive waiting for output keeps the shell
+	// active, as a client polling a long command does on Windows).
+	lastActive time.Time
+	busy       int
+}
+
+// begin marks a request on the shell as started; end as finished.
+func (sh *shell) begin() {
+	sh.mu.Lock()
+	sh.busy++
+	sh.mu.Unlock()
+}
+
+func (sh *shell) end() {
+	sh.mu.Lock()
+	sh.busy--
+	sh.lastActive = time.Now()
+	sh.mu.Unlock()
+}
+
+// expired reports whether the shell has been idle for its IdleTimeOut.
+func (sh *shell) expired(now time.Time) bool {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	return sh.busy == 0 && now.Sub(sh.lastActive) >= sh.idle
 }
 
 // shellTable holds the open shells of the host.
@@ -62,6 +89,21 @@ func (t *shellTable) remove(id string) (*shell, bool) {
 	return sh, ok
 }
 
+// expire deletes the shells idle for their IdleTimeOut and returns how many.
+func (t *shellTable) expire(now time.Time) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := 0
+	for id, sh := range t.shells {
+		if sh.expired(now) {
+			sh.cancel()
+			delete(t.shells, id)
+			n++
+		}
+	}
+	return n
+}
+
 // closeAll deletes every shell (server shutdown).
 func (t *shellTable) closeAll() {
 	t.mu.Lock()
@@ -89,12 +131,58 @@ type operation struct {
 	user     string // canonical account name
 	clientIP string
 	address  string // the endpoint URL the client used
+	shell    *shell // the shell the request works on, once looked up
+}
+
+// defaultShellIdleTimeout is winrm/config/winrs IdleTimeout's default,
+// 7,200,000 ms ("Installation and configuration for Windows Remote
+// Management", winrs settings): a shell nobody uses is deleted after it.
+const defaultShellIdleTimeout = 2 * time.Hour
+
+// shellIdleTimeout is the IdleTimeOut a new shell gets: the client's
+// rsp:IdleTimeOut when it asks for one no longer than the host's winrs
+// IdleTimeout, else the host's ([MS-WSMV] 2.2.4.37: the server may use its
+// own value; the Create response says which it chose).
+func (s *Server) shellIdleTimeout(req *request) time.Duration {
+	host := s.opts.ShellIdleTimeout
+	if host <= 0 {
+		host = defaultShellIdleTimeout
+	}
+	if req.Body.Shell == nil {
+		return host
+	}
+	asked, err := parseXSDuration(strings.TrimSpace(req.Body.Shell.IdleTimeOut))
+	if err != nil || asked <= 0 || asked > host {
+		return host
+	}
+	return asked
+}
+
+// expireShells deletes shells idle past their IdleTimeOut until the server
+// closes.
+func (s *Server) expireShells() {
+	defer s.serving.Done()
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-s.ctx.Done():
+			return
+		case now := <-tick.C:
+			if n := s.shells.expire(now); n > 0 {
+				s.counters.shellsOpen.Add(-int64(n))
+				s.counters.shellsExpired.Add(int64(n))
+				s.logf("winsim: %d shells expired at their IdleTimeOut", n)
+			}
+		}
+	}
 }
 
 // handleCreate creates a cmd shell ([MS-WSMV] 3.1.4.5).
 func (s *Server) handleCreate(op *operation) ([]byte, *wsmanFault) {
 	ctx, cancel := context.WithCancel(s.ctx)
-	sh := &shell{id: newGUID(), owner: op.user, ctx: ctx, cancel: cancel, commands: map[string]*command{}}
+	sh := &shell{id: newGUID(), owner: op.user, ctx: ctx, cancel: cancel, commands: map[string]*command{},
+		idle: s.shellIdleTimeout(op.req), lastActive: time.Now()}
 	if f := s.shells.add(sh); f != nil {
 		cancel()
 		return nil, f
@@ -112,7 +200,7 @@ func (s *Server) handleCreate(op *operation) ([]byte, *wsmanFault) {
 	w.element("rsp:ResourceUri", resourceURICmd)
 	w.element("rsp:Owner", op.user)
 	w.element("rsp:ClientIP", op.clientIP)
-	w.element("rsp:IdleTimeOut", "PT7200.000S")
+	w.element("rsp:IdleTimeOut", fmt.Sprintf("PT%.3fS", sh.idle.Seconds()))
 	w.element("rsp:InputStreams", "stdin")
 	w.element("rsp:OutputStreams", "stdout stderr")
 	w.element("rsp:ShellRunTime", "P0DT0H0M0S")
@@ -140,6 +228,8 @@ func (s *Server) lookup(op *operation) (*shell, *wsmanFault) {
 	if !ok {
 		return nil, faultShellNotFound(id)
 	}
+	sh.begin()
+	op.shell = sh
 	return sh, nil
 }
 

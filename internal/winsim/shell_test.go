@@ -173,7 +173,7 @@ func TestReceiveBlocksThenTimesOut(t *testing.T) {
 	// The command is still there: stdin completes it.
 	sendStdin(t, srv, shellID, cmdID, opRequest("host.info", "{}"))
 	res := receiveAll(t, srv, shellID, cmdID)
-	if res.exitCode != 0 || !strings.HasPrefix(res.stdout, envelopePrefix+`{"ok":true,"result":{"hostname":"SAGE300"`) {
+	if res.exitCode != 0 || !strings.HasPrefix(res.stdout, "##tfwin-codepage## 437\r\n"+envelopePrefix+`{"ok":true,"result":{"hostname":"SAGE300"`) {
 		t.Fatalf("host.info: %+v", res)
 	}
 }
@@ -184,7 +184,10 @@ func TestBootstrapOps(t *testing.T) {
 		check          func(t *testing.T, res result)
 	}{
 		{name: "host.info", op: "host.info", args: "{}", check: func(t *testing.T, res result) {
-			line := strings.TrimSuffix(res.stdout, "\r\n")
+			first, line, _ := strings.Cut(strings.TrimSuffix(res.stdout, "\r\n"), "\r\n")
+			if first != "##tfwin-codepage## 437" {
+				t.Errorf("first line %q, want the code page line", first)
+			}
 			var env struct {
 				OK     bool              `json:"ok"`
 				Result map[string]string `json:"result"`
@@ -197,7 +200,7 @@ func TestBootstrapOps(t *testing.T) {
 			}
 		}},
 		{name: "unknown op", op: "nosuch.op", args: "{}", check: func(t *testing.T, res result) {
-			if res.exitCode != 1 || res.stdout != "" || !strings.HasPrefix(res.stderr, "#< CLIXML\r\n") ||
+			if res.exitCode != 1 || res.stdout != "##tfwin-codepage## 437\r\n" || !strings.HasPrefix(res.stderr, "#< CLIXML\r\n") ||
 				!strings.Contains(res.stderr, "Invoke-nosuch.op : The term 'Invoke-nosuch.op' is not recognized") {
 				t.Fatalf("unknown op: %+v", res)
 			}

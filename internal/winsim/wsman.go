@@ -69,6 +69,10 @@ type nameText struct {
 }
 
 type requestBody struct {
+	// Shell is a Create's rsp:Shell ([MS-WSMV] 2.2.4.37 ShellType).
+	Shell *struct {
+		IdleTimeOut string `xml:"http://schemas.microsoft.com/wbem/wsman/1/windows/shell IdleTimeOut"`
+	} `xml:"http://schemas.microsoft.com/wbem/wsman/1/windows/shell Shell"`
 	CommandLine *struct {
 		Command   string   `xml:"http://schemas.microsoft.com/wbem/wsman/1/windows/shell Command"`
 		Arguments []string `xml:"http://schemas.microsoft.com/wbem/wsman/1/windows/shell Arguments"`

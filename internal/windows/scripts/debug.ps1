@@ -7,9 +7,13 @@ function Get-Sha256Hex([byte[]]$Bytes) {
     finally { $sha.Dispose() }
 }
 
+# An optional text argument comes back as it is, as text values (app
+# settings, URLs) do in other ops' results.
 function Invoke-debug.echo([hashtable]$A) {
     $bytes = [Convert]::FromBase64String([string]$A['data'])
-    return @{ data = [string]$A['data']; sha256 = (Get-Sha256Hex $bytes) }
+    $result = @{ data = [string]$A['data']; sha256 = (Get-Sha256Hex $bytes) }
+    if ($A.ContainsKey('text')) { $result['text'] = [string]$A['text'] }
+    return $result
 }
 
 # Byte i is (i*7 + i/251) mod 256, as the simulator's DebugEmitData.

@@ -21,12 +21,13 @@
 # Errors: a Win32 code an API returns becomes the envelope code, with Windows'
 # own (localized) text after the API and key; wrong or missing arguments: 87.
 
-# Import-HttpSysNative compiles the P/Invoke declarations once per process.
-# Struct layouts follow http.h for 32- and 64-bit alike (IntPtr for pointers,
-# sequential layout); LayoutProblem re-checks them against http.h's sizes so
-# a mismatch fails loudly instead of passing HTTP.sys a garbled record. The
-# namespace carries a version: change it with any change to the C# code, as a
-# process can hold only one definition of a type name.
+# Import-HttpSysNative loads the P/Invoke declarations once per process,
+# compiled once per host (Import-CachedAssembly). Struct layouts follow
+# http.h for 32- and 64-bit alike (IntPtr for pointers, sequential layout);
+# LayoutProblem re-checks them against http.h's sizes so a mismatch fails
+# loudly instead of passing HTTP.sys a garbled record. The namespace carries
+# a version: change it with any change to the C# code, as a process can hold
+# only one definition of a type name.
 function Import-HttpSysNative {
     if ($null -eq ('TfWin.HttpSys.V1.HttpConfig' -as [type])) {
         $source = @'
@@ -843,10 +844,114 @@ namespace TfWin.HttpSys.V1
     }
 }
 '@
-        $null = Add-Type -TypeDefinition $source -IgnoreWarnings
+        if (-not (Import-CachedAssembly $source)) {
+            $null = Add-Type -TypeDefinition $source -IgnoreWarnings
+        }
     }
     $problem = [TfWin.HttpSys.V1.HttpConfig]::LayoutProblem()
     if ($null -ne $problem) { throw (New-OpError 1 $problem) }
+}
+
+# ---- compiled declarations, cached on the host
+#
+# Compiling the C# above (csc.exe: 1-3 s, more under antivirus) is paid once
+# per host and declaration version, not per process: the assembly is kept in
+# %ProgramData%\TfWinAssemblies, a folder only Administrators and SYSTEM may
+# write. Before each use the folder's owner and access rules are checked; a
+# folder someone else created or may write is not trusted, and the source is
+# then compiled in memory as before. The file is named
+# <SHA-256 of the source>-<SHA-256 of the DLL>.dll: the bytes are read into
+# memory, their hash checked against the name, and those bytes (never a
+# path that could be swapped between check and load) go to Assembly.Load.
+# (Reflection.Emit P/Invoke would need no compiler at all, but would mean
+# re-declaring every struct field and layout of the interop above by hand,
+# without the compiler checking them; caching keeps the reviewed C#.)
+
+$AssemblyCacheWriteRights = 1342029590 # write, append, delete, ACL, owner, GENERIC_WRITE, GENERIC_ALL bits
+
+function Get-ByteSha256([byte[]]$Bytes) {
+    $sha = [System.Security.Cryptography.SHA256]::Create()
+    try { return (($sha.ComputeHash($Bytes) | ForEach-Object { $_.ToString('x2') }) -join '') }
+    finally { $sha.Dispose() }
+}
+
+# New-AdminOnlySecurity is a folder ACL: owner Administrators, full control
+# for Administrators and SYSTEM only, nothing inherited.
+function New-AdminOnlySecurity {
+    $security = New-Object System.Security.AccessControl.DirectorySecurity
+    $security.SetAccessRuleProtection($true, $false)
+    foreach ($sddlSid in @('S-1-5-32-544', 'S-1-5-18')) {
+        $sid = New-Object System.Security.Principal.SecurityIdentifier $sddlSid
+        $rule = New-Object System.Security.AccessControl.FileSystemAccessRule -ArgumentList $sid, 'FullControl', 'ContainerInherit, ObjectInherit', 'None', 'Allow'
+        $security.AddAccessRule($rule)
+    }
+    $security.SetOwner((New-Object System.Security.Principal.SecurityIdentifier 'S-1-5-32-544'))
+    return $security
+}
+
+# Test-AdminOnlyFolder says whether only Administrators and SYSTEM own and
+# may change the folder and its files.
+function Test-AdminOnlyFolder([string]$Path) {
+    $trusted = @('S-1-5-32-544', 'S-1-5-18')
+    $acl = [System.IO.Directory]::GetAccessControl($Path)
+    $owner = $acl.GetOwner([System.Security.Principal.SecurityIdentifier]).Value
+    if ($trusted -notcontains $owner -or -not $acl.AreAccessRulesProtected) { return $false }
+    foreach ($rule in $acl.GetAccessRules($true, $true, [System.Security.Principal.SecurityIdentifier])) {
+        if ($rule.AccessControlType -ne [System.Security.AccessControl.AccessControlType]::Allow) { continue }
+        if ($trusted -contains $rule.IdentityReference.Value) { continue }
+        if (([int64]$rule.FileSystemRights -band $AssemblyCacheWriteRights) -ne 0) { return $false }
+    }
+    return $true
+}
+
+# Save-CompiledAssembly compiles Source into the folder under its
+# hash-carrying name (a temporary name first, so no reader sees half a file).
+function Save-CompiledAssembly([string]$Source, [string]$Folder, [string]$SourceHash) {
+    $tmp = Join-Path $Folder ($SourceHash + '.' + [Guid]::NewGuid().ToString('N') + '.tmp')
+    $compiler = New-Object Microsoft.CSharp.CSharpCodeProvider
+    $params = New-Object System.CodeDom.Compiler.CompilerParameters
+    $params.GenerateInMemory = $false
+    $params.GenerateExecutable = $false
+    $params.OutputAssembly = $tmp
+    $null = $params.ReferencedAssemblies.Add('System.dll')
+    try {
+        $results = $compiler.CompileAssemblyFromSource($params, $Source)
+        if ($results.Errors.HasErrors) { return }
+        $hash = Get-ByteSha256 ([System.IO.File]::ReadAllBytes($tmp))
+        $final = Join-Path $Folder ($SourceHash + '-' + $hash + '.dll')
+        if (-not [System.IO.File]::Exists($final)) { [System.IO.File]::Move($tmp, $final) }
+    } finally {
+        $compiler.Dispose()
+        if ([System.IO.File]::Exists($tmp)) { [System.IO.File]::Delete($tmp) }
+    }
+}
+
+# Import-CachedAssembly loads the compiled Source from the cache, compiling
+# it there first if needed; false when the cache cannot be used or trusted.
+function Import-CachedAssembly([string]$Source) {
+    try {
+        $folder = Join-Path ([Environment]::GetFolderPath('CommonApplicationData')) 'TfWinAssemblies'
+        if (-not [System.IO.Directory]::Exists($folder)) {
+            $null = [System.IO.Directory]::CreateDirectory($folder, (New-AdminOnlySecurity))
+        }
+        if (-not (Test-AdminOnlyFolder $folder)) { return $false }
+        $sourceHash = Get-ByteSha256 ([Text.Encoding]::UTF8.GetBytes($Source))
+        for ($attempt = 0; $attempt -lt 2; $attempt++) {
+            foreach ($file in [System.IO.Directory]::GetFiles($folder, $sourceHash + '-*.dll')) {
+                $bytes = [System.IO.File]::ReadAllBytes($file)
+                $expected = [System.IO.Path]::GetFileNameWithoutExtension($file).Substring($sourceHash.Length + 1)
+                if ((Get-ByteSha256 $bytes) -eq $expected) {
+                    $null = [System.Reflection.Assembly]::Load($bytes)
+                    return $true
+                }
+            }
+            if ($attempt -eq 0) { Save-CompiledAssembly $Source $folder $sourceHash }
+        }
+    } catch {
+        # Any failure of the cache falls back to compiling in memory.
+        $null = $_
+    }
+    return $false
 }
 
 # ---- arguments

@@ -1,11 +1,11 @@
 # Prelude of every request script (PROTOCOL.md). The bootstrap invokes the
-# whole script as a script block with two parameters: the op name and the
-# base64 of its UTF-8 JSON arguments. User values arrive only as that data;
-# they are never part of this source text.
+# whole script as a script block with the op name, the base64 of its UTF-8
+# JSON arguments and, in a worker, the request id the envelope echoes. User
+# values arrive only as that data; they are never part of this source text.
 #
 # Needs Windows PowerShell 3.0 or later (ConvertFrom-Json), i.e. Windows Server
 # 2012 and later; Server 2012 R2 ships 4.0.
-param([string]$Op, [string]$ArgsBase64)
+param([string]$Op, [string]$ArgsBase64, [string]$RequestId = '')
 
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
@@ -14,6 +14,7 @@ Set-StrictMode -Version 3
 # Write-Envelope writes the one line the caller reads. Non-ASCII characters
 # are escaped as \uXXXX so the line survives any console code page.
 function Write-Envelope([hashtable]$Envelope) {
+    if ($RequestId -ne '') { $Envelope['id'] = $RequestId }
     $json = ConvertTo-Json -InputObject $Envelope -Depth 20 -Compress
     $json = [regex]::Replace($json, '[^\x00-\x7F]', { param($m) '\u{0:x4}' -f [int][char]$m.Value })
     [Console]::Out.Write("##tfwin-envelope## " + $json + "`r`n")

@@ -243,3 +243,11 @@ func accountLookup(h *Host, args json.RawMessage) (any, error) {
 	}
 	return map[string]string{"sid": a.sid, "account": a.qualified()}, nil
 }
+
+// Locale is the host's display language ("en-US", "de-DE"), which selects
+// the language of its messages.
+func (h *Host) Locale() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.state.Locale
+}

@@ -14,10 +14,12 @@ import (
 
 // debugEcho answers {"data": D, "sha256": hex} for args {"data": D} where D
 // is base64: the hash is of the decoded bytes, so a test can check that the
-// request arrived byte-exact.
+// request arrived byte-exact. An optional "text" comes back as it is, as
+// text values (app settings, URLs) do in other ops' results.
 func debugEcho(_ *Host, args json.RawMessage) (any, error) {
 	var in struct {
-		Data string `json:"data"`
+		Data string  `json:"data"`
+		Text *string `json:"text"`
 	}
 	if err := json.Unmarshal(args, &in); err != nil {
 		return nil, &OpError{Code: 87, Message: fmt.Sprintf("debug.echo: arguments: %v", err)}
@@ -27,7 +29,11 @@ func debugEcho(_ *Host, args json.RawMessage) (any, error) {
 		return nil, &OpError{Code: 87, Message: fmt.Sprintf("debug.echo: data is not base64: %v", err)}
 	}
 	sum := sha256.Sum256(raw)
-	return map[string]string{"data": in.Data, "sha256": hex.EncodeToString(sum[:])}, nil
+	out := map[string]string{"data": in.Data, "sha256": hex.EncodeToString(sum[:])}
+	if in.Text != nil {
+		out["text"] = *in.Text
+	}
+	return out, nil
 }
 
 // maxEmitBytes bounds debug.emit so a test cannot exhaust memory by mistake.
