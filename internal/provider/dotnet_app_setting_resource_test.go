@@ -226,7 +226,6 @@ func TestAccDotNetAppSetting_xmlLegalValuesRoundTrip(t *testing.T) {
 // TestAccDotNetAppSetting_envelopeMarkerRoundTrips: a value holding the
 // envelope marker is data, not an envelope.
 func TestAccDotNetAppSetting_envelopeMarkerRoundTrips(t *testing.T) {
-	t.Skip("needs issue 7 point 7: parseEnvelope (internal/windows/host.go) takes the last marker in stdout, so a value holding it is read as the envelope")
 	h := acctest.NewHost(t, sage300Scenario(t, nil))
 	const value = `##tfwin-envelope## {"ok":false,"error":{"code":5,"message":"x"}}`
 	config := h.ProviderConfig("") + appSettingBlock("x", sage300ConfigPath, "ServiceUri", value)
