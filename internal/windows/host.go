@@ -81,10 +81,11 @@ func (h *Host) call(ctx context.Context, script Script, op string, args, out any
 }
 
 // readOnlyVerbs are the last name segments of ops that only read the host
-// (PROTOCOL.md section 1): the transport may run such an op again on a
+// (PROTOCOL.md section 1; "probe" is tls.probe's handshake, which changes
+// nothing): the transport may run such an op again on a
 // fresh worker after a failure whose outcome is unknown. Every other op is
 // a write, never sent twice.
-var readOnlyVerbs = map[string]bool{"get": true, "list": true, "lookup": true, "info": true, "echo": true, "emit": true}
+var readOnlyVerbs = map[string]bool{"get": true, "list": true, "lookup": true, "info": true, "echo": true, "emit": true, "probe": true}
 
 // isReadOnlyOp reports whether op only reads the host.
 func isReadOnlyOp(op string) bool {

@@ -1,0 +1,20 @@
+package windows
+
+import "testing"
+
+// TestReadOnlyOps: only ops that change nothing on the host may be sent
+// again after a failure whose outcome is unknown.
+func TestReadOnlyOps(t *testing.T) {
+	tests := map[string]bool{
+		"host.info": true, "httpsys.sslcert.list": true, "cert.key_acl.get": true,
+		"registry.schannel.get": true, "tls.probe": true, "httpsys.account.lookup": true,
+		"httpsys.sslcert.add": false, "httpsys.sslcert.replace": false, "cert.import_pfx": false,
+		"appconfig.set": false, "service.restart": false, "registry.schannel.set": false,
+		"cert.key_acl.remove": false,
+	}
+	for op, want := range tests {
+		if got := isReadOnlyOp(op); got != want {
+			t.Errorf("isReadOnlyOp(%q) = %v, want %v", op, got, want)
+		}
+	}
+}
