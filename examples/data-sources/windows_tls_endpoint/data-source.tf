@@ -1,18 +1,23 @@
-# Follows the Sage 300 server procedure (windows_pfx_certificate.sage300, ...,
-# windows_service_restart.agent; see examples/sage300).
 # Prove from the host itself that the Sage 300 agent serves the imported
-# certificate, once it has restarted. A failed handshake is reported in
-# reachable and error, so the check warns instead of failing the run.
+# certificate. In the configuration that restarts the agent (the Sage 300
+# procedure, examples/modules/sage300-https), compare with
+# windows_pfx_certificate.sage300.thumbprint and add
+# depends_on = [windows_service_restart.agent], so that the handshake is made
+# after the restart. A failed handshake is reported in reachable and error,
+# so the check warns instead of failing the run.
+variable "expected_thumbprint" {
+  description = "Thumbprint of the certificate the agent must serve."
+  type        = string
+}
+
 data "windows_tls_endpoint" "agent" {
   port        = 4207
   server_name = "sage300.example.local"
-
-  depends_on = [windows_service_restart.agent]
 }
 
 check "agent_serves_the_imported_certificate" {
   assert {
-    condition     = data.windows_tls_endpoint.agent.thumbprint == windows_pfx_certificate.sage300.thumbprint
+    condition     = data.windows_tls_endpoint.agent.thumbprint == var.expected_thumbprint
     error_message = "Port 4207 serves ${coalesce(data.windows_tls_endpoint.agent.thumbprint, "nothing")}: ${coalesce(data.windows_tls_endpoint.agent.error, "not the imported certificate")}."
   }
   assert {

@@ -4,8 +4,18 @@
 # key lives: through CNG for keys of a key storage provider (what
 # Import-PfxCertificate and ECDSA keys use), on the MachineKeys file for
 # CryptoAPI keys.
+variable "pfx_path" {
+  type = string
+}
+
+variable "pfx_password" {
+  type      = string
+  sensitive = true
+  ephemeral = true # TF_VAR_pfx_password; never in the plan or state
+}
+
 resource "windows_pfx_certificate" "agent" {
-  content_base64 = filebase64("sage50.pfx")
+  content_base64 = filebase64(var.pfx_path)
   password_wo    = var.pfx_password
 }
 
