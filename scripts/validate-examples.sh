@@ -54,7 +54,7 @@ while IFS= read -r rel; do
   if [ "$is_tofu" = true ]; then
     for f in "$copy"/*.tfvars.json; do [ -e "$f" ] && var_files+=("-var-file=$(basename "$f")"); done
   fi
-  if out=$(cd "$copy" && "$tf" init -backend=false -input=false -no-color >/dev/null 2>&1; "$tf" validate -no-color "${var_files[@]}" 2>&1); then
+  if out=$(cd "$copy" && "$tf" get -no-color >/dev/null && "$tf" validate -no-color "${var_files[@]}" 2>&1); then
     passed=$((passed + 1)); echo "ok    $rel"
   else
     failed=$((failed + 1)); echo "FAIL  $rel"; echo "$out" | sed 's/^/      /'

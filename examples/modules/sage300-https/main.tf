@@ -75,7 +75,8 @@ resource "windows_http_sslcert_binding" "agent" {
   provider         = windows.sage300
   ipport           = "0.0.0.0:${var.agent_port}"
   certificate_hash = windows_pfx_certificate.sage300.thumbprint
-  app_id           = "{A86AD080-2EC6-44FB-82E4-BB1E409AB93C}"
+  # The procedure's {A86AD080-...}, in lower case as HTTP.sys reports it.
+  app_id = "{a86ad080-2ec6-44fb-82e4-bb1e409ab93c}"
 }
 
 # Step 5: ServiceUri = https://FQDN:port, where the FQDN matches the
