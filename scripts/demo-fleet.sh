@@ -13,7 +13,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 run="$root/demo/.fleet"
 # shellcheck source=scripts/winsim-lib.sh
 . "$root/scripts/winsim-lib.sh"
-"$tf" version | head -1 | grep -q '^OpenTofu' || { echo "examples/fleet needs OpenTofu (provider for_each): TF=$tf is not" >&2; exit 2; }
+[[ $("$tf" version 2>/dev/null || true) == OpenTofu* ]] || { echo "examples/fleet needs OpenTofu (provider for_each): TF=$tf is not" >&2; exit 2; }
 prepare_run "$run"
 sim_password=$(openssl rand -base64 18)
 export TF_VAR_winrm_username=Administrator TF_VAR_winrm_password="$sim_password" TF_VAR_pfx_password

@@ -28,7 +28,8 @@ RC
 export TF_CLI_CONFIG_FILE="$work/cli.tfrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
 
 is_tofu=false
-"$tf" version 2>/dev/null | head -1 | grep -q '^OpenTofu' && is_tofu=true
+tf_version=$("$tf" version 2>/dev/null || true)
+[[ $tf_version == OpenTofu* ]] && is_tofu=true
 
 (cd "$root" && find examples \( -name '*.tf' -o -name '*.tofu' -o -name '*.tfvars.json' \) -not -path '*/.terraform/*' -exec cp --parents {} "$work/" \;)
 
@@ -54,12 +55,12 @@ while IFS= read -r rel; do
   if [ "$is_tofu" = true ]; then
     for f in "$copy"/*.tfvars.json; do [ -e "$f" ] && var_files+=("-var-file=$(basename "$f")"); done
   fi
-  if out=$(cd "$copy" && "$tf" get -no-color >/dev/null && "$tf" validate -no-color "${var_files[@]}" 2>&1); then
+  if out=$(cd "$copy" && "$tf" get -no-color "${var_files[@]}" 2>&1 >/dev/null && "$tf" validate -no-color "${var_files[@]}" 2>&1); then
     passed=$((passed + 1)); echo "ok    $rel"
   else
     failed=$((failed + 1)); echo "FAIL  $rel"; echo "$out" | sed 's/^/      /'
   fi
 done < <(cd "$root" && find examples \( -name '*.tf' -o -name '*.tofu' \) -not -path '*/.terraform/*' -printf '%h\n' | sort -u)
 
-echo "validate-examples ($("$tf" version | head -1)): $passed passed, $failed failed, $skipped skipped"
+echo "validate-examples (${tf_version%%$'\n'*}): $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
