@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/provider/valuetext"
 )
 
 // maxAccountNameRunes bounds DOMAIN\user: a DNS domain name has at most 255
@@ -29,7 +31,7 @@ var sidPattern = regexp.MustCompile(`^S-1-[0-9]+(-[0-9]+)+$`)
 func checkAccountName(s string) error {
 	if strings.HasPrefix(strings.ToUpper(s), "S-1-") {
 		if !sidPattern.MatchString(strings.ToUpper(s)) {
-			return fmt.Errorf("%s is not a SID string such as S-1-1-0 or S-1-5-32-545", quoteValue(s))
+			return fmt.Errorf("%s is not a SID string such as S-1-1-0 or S-1-5-32-545", valuetext.Quote(s))
 		}
 		return nil
 	}
@@ -37,15 +39,15 @@ func checkAccountName(s string) error {
 		return fmt.Errorf("an account name has 1 to %d characters", maxAccountNameRunes)
 	}
 	if strings.TrimSpace(s) != s {
-		return fmt.Errorf("%s starts or ends with white space", quoteValue(s))
+		return fmt.Errorf("%s starts or ends with white space", valuetext.Quote(s))
 	}
 	domain, name, qualified := strings.Cut(s, `\`)
 	if qualified && (domain == "" || name == "" || strings.Contains(name, `\`)) {
-		return fmt.Errorf(`%s must be name or DOMAIN\name, with one backslash`, quoteValue(s))
+		return fmt.Errorf(`%s must be name or DOMAIN\name, with one backslash`, valuetext.Quote(s))
 	}
 	for _, r := range s {
 		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || strings.ContainsRune(accountNameForbidden, r) {
-			return fmt.Errorf("%s contains %q, which Windows does not allow in account names", quoteValue(s), r)
+			return fmt.Errorf("%s contains %q, which Windows does not allow in account names", valuetext.Quote(s), r)
 		}
 	}
 	return nil

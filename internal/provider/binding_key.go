@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/provider/valuetext"
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/windows"
 )
 
@@ -21,13 +22,13 @@ const (
 func normalizeIPPort(s string) (string, error) {
 	ap, err := netip.ParseAddrPort(s)
 	if err != nil {
-		return "", fmt.Errorf("%s is not an IP address and port; expected a.b.c.d:port, [IPv6]:port, 0.0.0.0:port (all IPv4 addresses) or [::]:port (all IPv6 addresses)", quoteValue(s))
+		return "", fmt.Errorf("%s is not an IP address and port; expected a.b.c.d:port, [IPv6]:port, 0.0.0.0:port (all IPv4 addresses) or [::]:port (all IPv6 addresses)", valuetext.Quote(s))
 	}
 	if ap.Addr().Zone() != "" {
-		return "", fmt.Errorf("%s has an IPv6 zone (%%%s); HTTP.sys bindings take an address without zone", quoteValue(s), ap.Addr().Zone())
+		return "", fmt.Errorf("%s has an IPv6 zone (%%%s); HTTP.sys bindings take an address without zone", valuetext.Quote(s), ap.Addr().Zone())
 	}
 	if err := checkPort(s[strings.LastIndexByte(s, ':')+1:]); err != nil {
-		return "", fmt.Errorf("%s: %w", quoteValue(s), err)
+		return "", fmt.Errorf("%s: %w", valuetext.Quote(s), err)
 	}
 	return ap.String(), nil
 }
@@ -38,18 +39,18 @@ func normalizeIPPort(s string) (string, error) {
 func normalizeHostnamePort(s string) (string, error) {
 	i := strings.LastIndexByte(s, ':')
 	if i < 0 {
-		return "", fmt.Errorf("%s has no port; expected name:port, such as sage.example.com:443", quoteValue(s))
+		return "", fmt.Errorf("%s has no port; expected name:port, such as sage.example.com:443", valuetext.Quote(s))
 	}
 	name, port := s[:i], s[i+1:]
 	if err := checkPort(port); err != nil {
-		return "", fmt.Errorf("%s: %w", quoteValue(s), err)
+		return "", fmt.Errorf("%s: %w", valuetext.Quote(s), err)
 	}
 	if _, err := netip.ParseAddr(strings.Trim(name, "[]")); err == nil {
-		return "", fmt.Errorf("%s names an IP address; use ipport for IP addresses and hostnameport for DNS names", quoteValue(s))
+		return "", fmt.Errorf("%s names an IP address; use ipport for IP addresses and hostnameport for DNS names", valuetext.Quote(s))
 	}
 	// A leading "*." label is a wildcard binding (IIS 10 and later).
 	if err := checkDNSName(strings.TrimPrefix(name, "*.")); err != nil {
-		return "", fmt.Errorf("%s: %w", quoteValue(s), err)
+		return "", fmt.Errorf("%s: %w", valuetext.Quote(s), err)
 	}
 	return strings.ToLower(name) + ":" + port, nil
 }
@@ -58,7 +59,7 @@ func normalizeHostnamePort(s string) (string, error) {
 func checkPort(port string) error {
 	n, err := strconv.ParseUint(port, 10, 16)
 	if err != nil || n == 0 || port[0] == '0' {
-		return fmt.Errorf("the port must be a number from 1 to 65535 without leading zeros, not %s", quoteValue(port))
+		return fmt.Errorf("the port must be a number from 1 to 65535 without leading zeros, not %s", valuetext.Quote(port))
 	}
 	return nil
 }
@@ -83,7 +84,7 @@ func checkDNSLabel(label string) error {
 		return fmt.Errorf("each dot-separated part of the host name must have 1 to 63 characters")
 	}
 	if label[0] == '-' || label[len(label)-1] == '-' {
-		return fmt.Errorf("the host name part %s starts or ends with a hyphen", quoteValue(label))
+		return fmt.Errorf("the host name part %s starts or ends with a hyphen", valuetext.Quote(label))
 	}
 	for _, r := range label {
 		if !isDNSLabelRune(r) {
@@ -115,7 +116,7 @@ func bindingKeyFromImportID(id string) (windows.BindingKey, error) {
 	}
 	v, err := normalizeHostnamePort(id)
 	if err != nil {
-		return windows.BindingKey{}, fmt.Errorf("import ID %s is neither an IP:port (0.0.0.0:443, [::]:443) nor a host name:port (sage.example.com:443): %w", quoteValue(id), err)
+		return windows.BindingKey{}, fmt.Errorf("import ID %s is neither an IP:port (0.0.0.0:443, [::]:443) nor a host name:port (sage.example.com:443): %w", valuetext.Quote(id), err)
 	}
 	return windows.BindingKey{HostnamePort: v}, nil
 }

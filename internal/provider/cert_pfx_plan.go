@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/provider/valuetext"
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/windows"
 )
 
@@ -384,6 +385,6 @@ func checkCertificateAbsent(ctx context.Context, host *windows.Host, store, thum
 			"If this apply replaces a %s that has create_before_destroy because its remote_path changed, the new "+
 			"file holds the certificate already imported: keep the previous remote_path, since the same certificate "+
 			"needs no new import.",
-			thumbprint, store, resourceType, shellQuote(id), resourceType, HCLString(id), resourceType))
+			thumbprint, store, resourceType, shellQuote(id), resourceType, valuetext.HCLString(id), resourceType))
 	return false
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/provider/valuetext"
 )
 
 // storeFriendlyNames maps what the certificate MMC shows to the store names
@@ -55,7 +56,7 @@ func checkCertStoreName(name string) error {
 func parseCertificateImportID(id string) (store, thumbprint string, err error) {
 	store, rawThumbprint, ok := strings.Cut(id, "/")
 	if !ok {
-		return "", "", fmt.Errorf("the import ID is STORE/THUMBPRINT, such as My/0123456789ABCDEF0123456789ABCDEF01234567; got %s", quoteValue(id))
+		return "", "", fmt.Errorf("the import ID is STORE/THUMBPRINT, such as My/0123456789ABCDEF0123456789ABCDEF01234567; got %s", valuetext.Quote(id))
 	}
 	if err := checkCertStoreName(store); err != nil {
 		return "", "", fmt.Errorf("import ID store: %w", err)

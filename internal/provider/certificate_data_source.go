@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/provider/valuetext"
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/windows"
 )
 
@@ -133,11 +134,11 @@ func certificateMatcher(m certificateDataSourceModel) (func(windows.Certificate)
 	case !m.Subject.IsNull():
 		subject := m.Subject.ValueString()
 		return func(c windows.Certificate) bool { return subjectMatches(c.Subject, subject) },
-			"subject " + quoteValue(subject), nil
+			"subject " + valuetext.Quote(subject), nil
 	default:
 		name := m.DNSName.ValueString()
 		return func(c windows.Certificate) bool { return dnsNameMatches(c.DNSNames, name) },
-			"DNS name " + quoteValue(name), nil
+			"DNS name " + valuetext.Quote(name), nil
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/provider/valuetext"
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/windows"
 )
 
@@ -129,7 +130,7 @@ func (r *dotNetAppSettingResource) ModifyPlan(ctx context.Context, req resource.
 	file, key := plan.ConfigPath.ValueString(), plan.Key.ValueString()
 	if claimsOfRun(r.host).claim(newAppSettingEntry(file, key), token) {
 		resp.Diagnostics.AddAttributeError(path.Root("key"), "Two resources manage one app setting",
-			"key: another windows_dotnet_app_setting in this configuration also manages "+quoteValue(key)+" in "+file+
+			"key: another windows_dotnet_app_setting in this configuration also manages "+valuetext.Quote(key)+" in "+file+
 				" (keys compare case-insensitively, as .NET reads them, and paths too, as Windows does). "+
 				"Two resources on one entry fight: every plan shows a change, and destroy loses the original value. "+
 				"Keep one resource for this entry.")

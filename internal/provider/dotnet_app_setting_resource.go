@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/provider/attribute_validator"
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/windows"
 )
 
@@ -54,9 +55,9 @@ func (r *dotNetAppSettingResource) Metadata(_ context.Context, req resource.Meta
 
 func (r *dotNetAppSettingResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		Description: "One appSettings entry (<add key=\"...\" value=\"...\" />) of a .NET application configuration file " +
-			"such as Sage300IntegrationService.exe.config. The file keeps its layout, comments, encoding and BOM; " +
-			"it is replaced atomically and the previous content kept as <file>.tfbak. A key the file lacks is created. " +
+		Description: "One `appSettings` entry (`<add key=\"...\" value=\"...\" />`) of a .NET application configuration file " +
+			"such as `Sage300IntegrationService.exe.config`. The file keeps its layout, comments, encoding and BOM; " +
+			"it is replaced atomically and the previous content kept as `<file>.tfbak`. A key the file lacks is created. " +
 			"Destroy restores the value found at creation (or removes the entry if there was none). " +
 			"Restart the service (windows_service_restart) for the change to take effect.",
 		Attributes: map[string]schema.Attribute{
@@ -65,18 +66,18 @@ func (r *dotNetAppSettingResource) Schema(_ context.Context, _ resource.SchemaRe
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
 			"config_path": schema.StringAttribute{Required: true,
 				Description:   "Absolute path of the configuration file on the host, such as `C:\\Program Files (x86)\\Sage 300 Connector Agent\\Sage300IntegrationService.exe.config`. Changing it replaces the resource.",
-				Validators:    []validator.String{stringCheck{description: "an absolute Windows path", check: checkAbsoluteWindowsPath}},
+				Validators:    []validator.String{attribute_validator.Check("an absolute Windows path", checkAbsoluteWindowsPath)},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
 			"key": schema.StringAttribute{Required: true,
 				Description: "The appSettings key, such as `ServiceUri` or `HttpsServiceUri` (compared case-insensitively, as .NET does). Changing it replaces the resource.",
 				Validators: []validator.String{
-					stringCheck{description: "a non-empty key", check: checkNonEmpty},
-					stringCheck{description: "text an XML file can hold", check: checkXMLText},
+					attribute_validator.Check("a non-empty key", checkNonEmpty),
+					attribute_validator.Check("text an XML file can hold", checkXMLText),
 				},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
 			"value": schema.StringAttribute{Required: true,
 				Description: "The value to set, such as `https://sage300.example.local:4207`.",
-				Validators:  []validator.String{stringCheck{description: "text an XML file can hold", check: checkXMLText}}},
+				Validators:  []validator.String{attribute_validator.Check("text an XML file can hold", checkXMLText)}},
 			"original_value": schema.StringAttribute{Computed: true,
 				Description:   "The value before Terraform set it (`null` if the entry did not exist); destroy restores it. After import, the value at import time.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},

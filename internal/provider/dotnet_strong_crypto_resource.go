@@ -67,7 +67,8 @@ func (r *dotNetStrongCryptoResource) Schema(_ context.Context, _ resource.Schema
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
 			"enabled": schema.BoolAttribute{Required: true,
 				MarkdownDescription: "`true` sets both values to 1 in every key present; `false` sets them to 0 (the Framework's legacy defaults). " +
-					"Read back as `null` when the keys disagree or lack a value, which plans an update."},
+					"Read back as `null` when the keys disagree or lack a value, which plans an update; importing such keys fails, saying to declare the resource instead " +
+					"(an absent value is not 0: each application's target framework decides)."},
 			"keys": schema.ListAttribute{Computed: true, ElementType: types.StringType,
 				MarkdownDescription: "The registry keys written: those of the four that exist on the host."},
 		},
@@ -250,7 +251,12 @@ func (r *dotNetStrongCryptoResource) Read(ctx context.Context, req resource.Read
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	enabled := dotNetCryptoEnabled(present)
 	if saved, diags := req.Private.GetKey(ctx, dotNetCryptoOriginalKey); !diags.HasError() && len(saved) == 0 {
+		if enabled.IsNull() {
+			addNotImportable(&resp.Diagnostics, present)
+			return
+		}
 		recordOriginals(ctx, resp.Private, present, &resp.Diagnostics) // imported: now is the original
 	}
 	paths := make([]string, 0, len(present))
@@ -259,8 +265,35 @@ func (r *dotNetStrongCryptoResource) Read(ctx context.Context, req resource.Read
 	}
 	keys, diags := types.ListValueFrom(ctx, types.StringType, paths)
 	resp.Diagnostics.Append(diags...)
-	state.ID, state.Enabled, state.Keys = types.StringValue(dotNetStrongCryptoID), dotNetCryptoEnabled(present), keys
+	state.ID, state.Enabled, state.Keys = types.StringValue(dotNetStrongCryptoID), enabled, keys
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// addNotImportable refuses an import the resource cannot describe: values
+// absent or disagreeing. enabled has no honest value then (a null one is
+// not a valid configuration): an absent value is not 0, each application's
+// target framework decides (ServicePointManager reads SchUseStrongCrypto
+// with default 1 for apps targeting 4.6 and later, 0 before; .NET Framework
+// reference source, System/Net/ServicePointManager.cs, and "TLS best
+// practices with the .NET Framework", learn.microsoft.com).
+func addNotImportable(diags *diag.Diagnostics, keys []windows.DotNetCryptoKey) {
+	var values []string
+	for _, k := range keys {
+		values = append(values, fmt.Sprintf("%s: SchUseStrongCrypto %s, SystemDefaultTlsVersions %s",
+			k.Path, dwordOrAbsent(k.SchUseStrongCrypto), dwordOrAbsent(k.SystemDefaultTLSVersions)))
+	}
+	diags.AddError("Nothing to import: the .NET Framework TLS settings are not set alike",
+		"Import describes the host only when SchUseStrongCrypto and SystemDefaultTlsVersions are 1 in every key (enabled = true) "+
+			"or 0 in every key (enabled = false). The host has\n  "+strings.Join(values, "\n  ")+
+			"\nwhere an absent value leaves each application's target framework to decide. "+
+			"Instead of importing, declare windows_dotnet_strong_crypto with the enabled you want and apply: destroy then puts these values back.")
+}
+
+func dwordOrAbsent(v *uint32) string {
+	if v == nil {
+		return "absent"
+	}
+	return fmt.Sprint(*v)
 }
 
 // Delete puts back the values found before Terraform wrote them, in the

@@ -1,6 +1,7 @@
 package provider_test
 
 import (
+	"fmt"
 	"regexp"
 	"testing"
 
@@ -157,6 +158,9 @@ func TestAccGeneratedConfig_pfxCertificate(t *testing.T) {
 
 // TestAccGeneratedConfig_appSetting: the configuration generated for an app
 // setting (config_path, key and the value the file holds) plans no change.
+// The setting is written, then forgotten by Terraform (a removed block that
+// keeps it on the host): a configuration managing it still would be refused
+// for the generated block, as two resources on one entry.
 func TestAccGeneratedConfig_appSetting(t *testing.T) {
 	h := acctest.NewHost(t, sage300Scenario(t, nil))
 	resource.Test(t, resource.TestCase{
@@ -164,6 +168,24 @@ func TestAccGeneratedConfig_appSetting(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: appSettingConfig(h, sage300HTTPSURI)},
+			{
+				Config: h.ProviderConfig("") + `
+removed {
+  from = windows_dotnet_app_setting.service_uri
+  lifecycle {
+    destroy = false
+  }
+}
+
+removed {
+  from = windows_dotnet_app_setting.trace
+  lifecycle {
+    destroy = false
+  }
+}
+`,
+				Check: checkHostAppSetting(t, h, "ServiceUri", sage300HTTPSURI),
+			},
 			generatedConfigStep(appSettingAddress, sage300ConfigPath+"|ServiceUri",
 				plancheck.ExpectKnownValue("windows_dotnet_app_setting.generated", tfjsonpath.New("value"), knownvalue.StringExact(sage300HTTPSURI)),
 			),
@@ -186,6 +208,139 @@ func TestAccGeneratedConfig_serviceRestart(t *testing.T) {
 				plancheck.ExpectKnownValue("windows_service_restart.generated", tfjsonpath.New("triggers"), knownvalue.Null()),
 			),
 			{Config: serviceRestartConfig(h, "a"), PlanOnly: true, Check: checkSimRestarts(t, h, 1)},
+		},
+	})
+}
+
+// TestAccGeneratedConfig_schannelProtocol: on Windows Server 2022 the
+// configuration generated for a side whose key holds values says what they
+// say (TLS 1.0 off), and for a key without values what Windows does by
+// default (TLS 1.1 on, "Protocols in TLS/SSL (Schannel SSP)"); both plan
+// no change. Importing that key with an import {} block and applying
+// writes nothing and later plans stay empty; once Terraform has written
+// the values (off, then on), their removal plans an update; destroy leaves
+// the key as it was, empty.
+func TestAccGeneratedConfig_schannelProtocol(t *testing.T) {
+	h := acctest.NewHost(t, registryScenario(t, "10.0.20348", map[string]map[string]uint32{
+		schannelProtocolsKey + `TLS 1.0\Server`: {"Enabled": 0, "DisabledByDefault": 1},
+		schannelProtocolsKey + `TLS 1.1\Server`: {},
+	}))
+	if !h.IsSim() {
+		t.Skip("needs a Windows Server 2022 host with an empty TLS 1.1 server key, which the simulator plays")
+	}
+	const generated = "windows_schannel_protocol.generated"
+	// tls11 imports TLS 1.1/server with an import {} block.
+	tls11 := func(enabled bool) string {
+		return schannelConfig(h, true, false) + `
+import {
+  to = windows_schannel_protocol.tls11_server
+  id = "TLS 1.1/server"
+}
+` + hclBlock("resource", "windows_schannel_protocol", "tls11_server", hclAttr("protocol", "TLS 1.1"), hclAttr("side", "server"), fmt.Sprintf("enabled = %t", enabled))
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkHostSChannel(t, h, "TLS 1.1", "Server", true, nil, nil),
+		Steps: []resource.TestStep{
+			{Config: schannelConfig(h, true, false)},
+			generatedConfigStep("windows_schannel_protocol.tls11_server", "TLS 1.1/server",
+				plancheck.ExpectKnownValue(generated, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
+				plancheck.ExpectKnownValue(generated, tfjsonpath.New("protocol"), knownvalue.StringExact("TLS 1.1")),
+			),
+			generatedConfigStep("windows_schannel_protocol.tls10_server", "TLS 1.0/server",
+				plancheck.ExpectKnownValue(generated, tfjsonpath.New("enabled"), knownvalue.Bool(false)),
+			),
+			{
+				Config:           tls11(true),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check:            checkHostSChannel(t, h, "TLS 1.1", "Server", true, nil, nil),
+			},
+			emptyPlanStep(tls11(true)),
+			{
+				// Turned off: Terraform writes the values, and from then on
+				// their removal shows as a change, as for a created resource.
+				Config:           tls11(false),
+				ConfigPlanChecks: expectAction("windows_schannel_protocol.tls11_server", plancheck.ResourceActionUpdate),
+				Check:            checkHostSChannel(t, h, "TLS 1.1", "Server", true, dwordValue(0), dwordValue(1)),
+			},
+			{
+				Config:           tls11(true),
+				ConfigPlanChecks: expectAction("windows_schannel_protocol.tls11_server", plancheck.ResourceActionUpdate),
+				Check:            checkHostSChannel(t, h, "TLS 1.1", "Server", true, dwordValue(1), dwordValue(0)),
+			},
+			{
+				// The values removed: the Windows default (on) is not what
+				// Terraform wrote, so they are written again.
+				PreConfig:        editSimRows(t, h, "registry", "key", schannelProtocolsKey+`TLS 1.1\Server`, map[string]any{"values": []any{}}),
+				Config:           tls11(true),
+				ConfigPlanChecks: expectAction("windows_schannel_protocol.tls11_server", plancheck.ResourceActionUpdate),
+				Check:            checkHostSChannel(t, h, "TLS 1.1", "Server", true, dwordValue(1), dwordValue(0)),
+			},
+		},
+	})
+}
+
+// TestAccGeneratedConfig_schannelUnknownDefault: on a Windows newer than
+// Server 2022, whose TLS 1.0 default Microsoft has changed, importing a key
+// without values fails saying to declare the resource instead.
+func TestAccGeneratedConfig_schannelUnknownDefault(t *testing.T) {
+	h := acctest.NewHost(t, registryScenario(t, "10.0.26100", map[string]map[string]uint32{
+		schannelProtocolsKey + `TLS 1.0\Server`: {},
+	}))
+	if !h.IsSim() {
+		t.Skip("needs a Windows Server 2025 host, which the simulator plays")
+	}
+	testImportIDFails(t, h.ProviderConfig("")+hclBlock("resource", "windows_schannel_protocol", "x",
+		hclAttr("protocol", "TLS 1.0"), hclAttr("side", "server"), "enabled = false"),
+		"windows_schannel_protocol.x", "TLS 1.0/server", `(?s)Windows default for TLS 1.0 unknown.*build 26100.*declare the resource`)
+}
+
+// TestAccGeneratedConfig_dotNetStrongCrypto: the configuration generated
+// for settings that are set alike plans no change; keys without the values
+// (each application's target framework decides) are refused at import,
+// saying to declare the resource instead.
+func TestAccGeneratedConfig_dotNetStrongCrypto(t *testing.T) {
+	h := acctest.NewHost(t, registryScenario(t, "", nil))
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: strongCryptoConfig(h, false)},
+			generatedConfigStep(strongCryptoAddress, "dotnet_strong_crypto",
+				plancheck.ExpectKnownValue("windows_dotnet_strong_crypto.generated", tfjsonpath.New("enabled"), knownvalue.Bool(false)),
+			),
+		},
+	})
+	if h.IsSim() {
+		absent := acctest.NewHost(t, registryScenario(t, "", nil))
+		testImportIDFails(t, strongCryptoConfig(absent, true), strongCryptoAddress, "dotnet_strong_crypto",
+			`(?s)Nothing to import.*SchUseStrongCrypto absent.*declare\s+windows_dotnet_strong_crypto`)
+	}
+}
+
+// TestAccGeneratedConfig_certificatePrivateKeyAccess: the configuration
+// generated for an entry imported as STORE/THUMBPRINT/ACCOUNT (the account
+// as a SID or a name) names the certificate, the account as the ID gave it
+// and the access the host grants, and plans no change.
+func TestAccGeneratedConfig_certificatePrivateKeyAccess(t *testing.T) {
+	cert := acctest.NewTestCertificate(t, "sage50.example.local")
+	h := acctest.NewHostWithCertificates(t, nil, acctest.StoreCertificate{Store: "MY", Cert: cert, WithKey: true})
+	const generated = "windows_certificate_private_key_access.generated"
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: keyAccessConfig(h, hclAttr("thumbprint", cert.Thumbprint), hclAttr("account", `NT AUTHORITY\NETWORK SERVICE`), `access = "full"`)},
+			generatedConfigStep(keyAccessAddress, "My/"+cert.Thumbprint+"/"+sidNetworkService,
+				plancheck.ExpectKnownValue(generated, tfjsonpath.New("account"), knownvalue.StringExact(sidNetworkService)),
+				plancheck.ExpectKnownValue(generated, tfjsonpath.New("access"), knownvalue.StringExact("full")),
+				plancheck.ExpectKnownValue(generated, tfjsonpath.New("store_name"), knownvalue.StringExact("My")),
+				plancheck.ExpectKnownValue(generated, tfjsonpath.New("thumbprint"), knownvalue.StringExact(cert.Thumbprint)),
+			),
+			generatedConfigStep(keyAccessAddress, "My/"+cert.Thumbprint+`/NT AUTHORITY\NETWORK SERVICE`,
+				plancheck.ExpectKnownValue(generated, tfjsonpath.New("account"), knownvalue.StringExact(`NT AUTHORITY\NETWORK SERVICE`)),
+			),
 		},
 	})
 }

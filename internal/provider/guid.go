@@ -3,6 +3,8 @@ package provider
 import (
 	"fmt"
 	"strings"
+
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/provider/valuetext"
 )
 
 // guidLayout is the hex digit count of each hyphen-separated GUID group.
@@ -34,5 +36,5 @@ func normalizeGUID(s string) (string, error) {
 }
 
 func guidError(s string) error {
-	return fmt.Errorf("%s is not a GUID; expected 8-4-4-4-12 hexadecimal digits, with or without braces, such as {4d159978-4574-4dd5-b3ff-6f7fc8c20344}", quoteValue(s))
+	return fmt.Errorf("%s is not a GUID; expected 8-4-4-4-12 hexadecimal digits, with or without braces, such as {4d159978-4574-4dd5-b3ff-6f7fc8c20344}", valuetext.Quote(s))
 }

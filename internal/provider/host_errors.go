@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/provider/valuetext"
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/windows"
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/winrm"
 )
@@ -59,5 +60,5 @@ func alreadyExistsDetail(what, resourceType, id string, err error) string {
 	return fmt.Sprintf("%s already exists on the host (%v).\n\nTo manage it with Terraform, import it:\n\n"+
 		"  terraform import %s.<name> %s\n\nor add an import block:\n\n  import {\n    to = %s.<name>\n    id = %s\n  }\n\n"+
 		"Or remove it from the host and apply again.",
-		what, err, resourceType, shellQuote(id), resourceType, HCLString(id))
+		what, err, resourceType, shellQuote(id), resourceType, valuetext.HCLString(id))
 }

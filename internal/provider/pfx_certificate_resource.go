@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/provider/attribute_validator"
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/windows"
 )
 
@@ -67,7 +68,7 @@ func (r *pfxCertificateResource) Schema(_ context.Context, _ resource.SchemaRequ
 		Description: "Absolute path (`C:\\certs\\host.pfx`, or UNC) of a `.pfx` file already on the host. Its facts are known only after apply; " +
 			"changing it replaces the certificate. Changing password or password_wo_version imports the file again " +
 			"in place, which fails, changing nothing, if the file now holds another certificate.",
-		Validators: []validator.String{stringCheck{description: "an absolute Windows path", check: checkRemotePFXPath}}}
+		Validators: []validator.String{attribute_validator.Check("an absolute Windows path", checkRemotePFXPath)}}
 	attrs["password_wo"] = schema.StringAttribute{Optional: true, Sensitive: true, WriteOnly: true,
 		Description: "PFX password, write-only: never stored in the plan or state (Terraform 1.11 or later). " +
 			"With remote_path, change password_wo_version to import again."}

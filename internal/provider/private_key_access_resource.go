@@ -16,6 +16,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/provider/attribute_validator"
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/provider/valuetext"
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/windows"
 )
 
@@ -80,19 +82,19 @@ func (r *privateKeyAccessResource) Schema(_ context.Context, _ resource.SchemaRe
 				Description: "SHA-1 thumbprint of the certificate: 40 hex digits; spaces, colons, invisible characters " +
 					"(U+200E from the certificate MMC) and case are ignored. Changing it replaces the resource.",
 				Validators:    []validator.String{thumbprintNormalizer.validator("a certificate thumbprint")},
-				PlanModifiers: []planmodifier.String{keepStateWhenEquivalent{thumbprintNormalizer}, stringplanmodifier.RequiresReplace()}},
+				PlanModifiers: []planmodifier.String{thumbprintNormalizer.keepState(), stringplanmodifier.RequiresReplace()}},
 			"store_name": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("My"),
 				Description: "LocalMachine store holding the certificate: `My` (Personal, the default), `WebHosting`, … " +
 					"Case-insensitive; changing it replaces the resource.",
 				Validators:    []validator.String{certStoreNameValidator{}},
-				PlanModifiers: []planmodifier.String{keepStateWhenEquivalent{keyStoreNameNormalizer}, stringplanmodifier.RequiresReplace()}},
+				PlanModifiers: []planmodifier.String{keyStoreNameNormalizer.keepState(), stringplanmodifier.RequiresReplace()}},
 			"account": schema.StringAttribute{Required: true,
 				Description: "The account to give access: a name (`NT AUTHORITY\\NETWORK SERVICE`, `IIS APPPOOL\\Sage`, " +
 					"`HOST\\svc-sage`, `svc-sage@corp.example`) or a SID string (`S-1-5-20`). English names of well-known " +
 					"accounts work on hosts in every language; other names are resolved on the host at plan time, and an " +
 					"unknown one fails the plan (Windows error 1332). A new name for the same SID changes only the state; " +
 					"another account replaces the resource.",
-				Validators: []validator.String{stringCheck{description: "an account name or SID", check: checkAccountName}}},
+				Validators: []validator.String{attribute_validator.Check("an account name or SID", checkAccountName)}},
 			"access": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(windows.KeyAccessRead),
 				Description: "`read` (the default: enough to use the key for TLS and signing) or `full` (also change " +
 					"its permissions and delete it). Changing it replaces the entry.",
@@ -314,7 +316,7 @@ func (r *privateKeyAccessResource) ImportState(ctx context.Context, req resource
 	parts := strings.SplitN(req.ID, "/", 3)
 	if len(parts) != 3 || parts[0] == "" || parts[2] == "" {
 		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("%s: want STORE/THUMBPRINT/ACCOUNT, such as My/0123456789ABCDEF0123456789ABCDEF01234567/S-1-5-20", quoteValue(req.ID)))
+			fmt.Sprintf("%s: want STORE/THUMBPRINT/ACCOUNT, such as My/0123456789ABCDEF0123456789ABCDEF01234567/S-1-5-20", valuetext.Quote(req.ID)))
 		return
 	}
 	if err := checkCertStoreName(parts[0]); err != nil {

@@ -6,7 +6,6 @@ package provider
 
 import (
 	"context"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"os"
@@ -23,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/provider/attribute_validator"
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/windows"
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/winrm"
 )
@@ -74,7 +74,7 @@ func (p *windowsProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				Description: "Skip TLS certificate verification (not recommended; pin `ca_cert` instead). Env: `WINRM_INSECURE`."},
 			"ca_cert": schema.StringAttribute{Optional: true,
 				Description: "PEM of the CA that signed the listener's certificate. Env: `WINRM_CA_CERT`.",
-				Validators:  []validator.String{pemCertificateValidator{}}},
+				Validators:  []validator.String{attribute_validator.PEMCertificate()}},
 			"tls_server_name": schema.StringAttribute{Optional: true,
 				Description: "Name to verify the listener's certificate against, when it differs from `host`. Env: `WINRM_TLS_SERVER_NAME`."},
 			"auth": schema.StringAttribute{Optional: true,
@@ -86,7 +86,7 @@ func (p *windowsProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				Description: "Password of the account. Env: `WINRM_PASSWORD`."},
 			"timeout": schema.StringAttribute{Optional: true,
 				Description: "Time limit of one host operation, as a Go duration (`60s`, `5m`). Default `60s`. Env: `WINRM_TIMEOUT`.",
-				Validators:  []validator.String{durationValidator{}}},
+				Validators:  []validator.String{attribute_validator.Duration()}},
 			"max_sessions": schema.Int64Attribute{Optional: true,
 				Description: "Shells open at once on the host. Default `5`. Env: `WINRM_MAX_SESSIONS`.",
 				Validators:  []validator.Int64{int64validator.Between(1, 100)}},
@@ -216,24 +216,6 @@ func intSetting(v types.Int64, env string) (int64, error) {
 		return 0, fmt.Errorf("environment variable %s=%q is not a whole number", env, s)
 	}
 	return n, nil
-}
-
-// checkPEMCertificate accepts text holding at least one PEM certificate.
-func checkPEMCertificate(s string) error {
-	found := false
-	for _, block := range pemBlocks(s) {
-		if block.Type != "CERTIFICATE" {
-			continue
-		}
-		if _, err := x509.ParseCertificate(block.Bytes); err != nil {
-			return fmt.Errorf("ca_cert holds a CERTIFICATE block that does not parse: %v", err)
-		}
-		found = true
-	}
-	if !found {
-		return fmt.Errorf("ca_cert holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)")
-	}
-	return nil
 }
 
 func (p *windowsProvider) Resources(_ context.Context) []func() resource.Resource {

@@ -26,6 +26,11 @@ func init() { resources = append(resources, newSChannelProtocolResource) }
 // held before Terraform wrote it, which destroy puts back.
 const schannelOriginalKey = "original"
 
+// schannelDefaultKey is the private-state key marking a resource imported
+// while its key held no Enabled value: until Terraform writes the values,
+// enabled reads as Windows' default for the host (schannelDefault).
+const schannelDefaultKey = "follows_windows_default"
+
 // tls13MinBuild is Windows Server 2022's build number: SChannel has TLS 1.3
 // from there on ("Protocols in TLS/SSL (Schannel SSP)", learn.microsoft.com).
 const tls13MinBuild = 20348
@@ -88,7 +93,9 @@ func (r *schannelProtocolResource) Schema(_ context.Context, _ resource.SchemaRe
 				Validators:          []validator.String{stringvalidator.OneOf("server", "client")},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()}},
 			"enabled": schema.BoolAttribute{Required: true,
-				MarkdownDescription: "Whether the protocol is on. Read back as `null` when the key holds no `Enabled` value (the Windows default applies), which plans an update."},
+				MarkdownDescription: "Whether the protocol is on. When the key holds no `Enabled` value (the Windows default applies) it reads back as `null`, which plans an update, " +
+					"except after an import: then it reads as Windows' default for the host's version until Terraform writes the values, so the imported configuration plans no change. " +
+					"Importing such a key fails where the provider does not know that default (TLS 1.0 and 1.1 after Windows Server 2022, SSL 3.0 before Windows Server 2016)."},
 			"key": schema.StringAttribute{Computed: true,
 				MarkdownDescription: "The registry key written, such as `HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Server`.",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
@@ -147,6 +154,32 @@ func schannelValues(enabled bool) windows.SChannelValues {
 	return windows.SChannelValues{Enabled: &off, DisabledByDefault: &on}
 }
 
+// schannelDefault is whether SChannel has protocol on, for a key without an
+// Enabled value, on Windows build; known is false where the provider cannot
+// tell (on is false then). Server and client sides have the same defaults.
+// Sources: "Protocols in TLS/SSL (Schannel SSP)" and "Transport Layer
+// Security (TLS) registry settings" (learn.microsoft.com): TLS 1.2 is on
+// from Windows 8 / Server 2012 (build 9200), off before (Windows 7 / Server
+// 2008 R2); TLS 1.3 exists, and is on, from Server 2022 (20348); SSL 3.0 is
+// off from Windows 10 1607 / Server 2016 (14393); TLS 1.0 and 1.1 are on up
+// to Server 2022 and off by default in Windows releases since September
+// 2023 ("TLS 1.0 and TLS 1.1 soon to be disabled in Windows", Windows IT
+// Pro blog), a change not tied to one build, so unknown after 20348.
+func schannelDefault(protocol string, build int) (on, known bool) {
+	switch protocol {
+	case "TLS 1.3":
+		return build >= tls13MinBuild, build > 0
+	case "TLS 1.2":
+		return build >= 9200, build > 0
+	case "TLS 1.1", "TLS 1.0":
+		known := build >= 9200 && build <= tls13MinBuild
+		return known, known
+	case "SSL 3.0":
+		return false, build >= 14393
+	}
+	return false, false
+}
+
 // schannelEnabled reads a side's values as the resource's enabled: null
 // without an Enabled value; off when Enabled is 0 or DisabledByDefault is
 // set (SChannel then offers it only to applications that ask for it).
@@ -155,6 +188,15 @@ func schannelEnabled(s windows.SChannelSide) types.Bool {
 		return types.BoolNull()
 	}
 	return types.BoolValue(*s.Enabled != 0 && (s.DisabledByDefault == nil || *s.DisabledByDefault == 0))
+}
+
+// schannelEffective is schannelEnabled with Windows' default for an absent
+// Enabled value: on by default, off when DisabledByDefault is set.
+func schannelEffective(s windows.SChannelSide, byDefault bool) types.Bool {
+	if s.Enabled != nil {
+		return schannelEnabled(s)
+	}
+	return types.BoolValue(byDefault && (s.DisabledByDefault == nil || *s.DisabledByDefault == 0))
 }
 
 func schannelSideName(side string) string {
@@ -202,7 +244,9 @@ func (r *schannelProtocolResource) Read(ctx context.Context, req resource.ReadRe
 		addHostError(&resp.Diagnostics, "Cannot read SChannel "+protocol+" "+side, err)
 		return
 	}
-	if saved, diags := req.Private.GetKey(ctx, schannelOriginalKey); !diags.HasError() && len(saved) == 0 {
+	saved, diags := req.Private.GetKey(ctx, schannelOriginalKey)
+	imported := !diags.HasError() && len(saved) == 0
+	if imported {
 		// Imported: what is there now is what destroy restores.
 		original, err := json.Marshal(schannelOriginal{KeyExisted: current.KeyExists, Enabled: current.Enabled, DisabledByDefault: current.DisabledByDefault})
 		if err == nil {
@@ -210,6 +254,18 @@ func (r *schannelProtocolResource) Read(ctx context.Context, req resource.ReadRe
 		}
 	}
 	state.Enabled, state.Key = schannelEnabled(current), types.StringValue(current.Key)
+	if flag, _ := req.Private.GetKey(ctx, schannelDefaultKey); current.Enabled == nil && (imported || string(flag) == "true") {
+		// A key without Enabled follows Windows' default. Null would make
+		// the configuration generated at import (`enabled = null`)
+		// invalid, so an import reads what SChannel does with the key, and
+		// keeps doing so until Terraform writes the values; a resource
+		// Terraform wrote still shows the values' removal as a change.
+		state.Enabled = r.defaultEnabled(ctx, state, current, &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, schannelDefaultKey, []byte("true"))...)
+	}
 	if state.RebootRequired.IsNull() {
 		state.RebootRequired = types.BoolValue(false)
 	}
@@ -227,8 +283,30 @@ func (r *schannelProtocolResource) Update(ctx context.Context, req resource.Upda
 		addHostError(&resp.Diagnostics, "Cannot write SChannel "+protocol+" "+side, err)
 		return
 	}
+	// Terraform wrote the values: their removal is a change from now on.
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, schannelDefaultKey, nil)...)
 	plan.Key, plan.RebootRequired = types.StringValue(after.Key), types.BoolValue(after.Changed)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// defaultEnabled is whether SChannel has the protocol on for a key without
+// an Enabled value on this host, failing where the default is unknown.
+func (r *schannelProtocolResource) defaultEnabled(ctx context.Context, state schannelProtocolModel, current windows.SChannelSide, diags *diag.Diagnostics) types.Bool {
+	info, err := r.host.Info(ctx)
+	if err != nil {
+		addHostError(diags, "Cannot read the host's Windows version", err)
+		return types.BoolNull()
+	}
+	build := windowsBuild(info.OSVersion)
+	on, known := schannelDefault(state.Protocol.ValueString(), build)
+	if !known {
+		diags.AddError("Windows default for "+state.Protocol.ValueString()+" unknown",
+			fmt.Sprintf("%s holds no Enabled value, so Windows' default applies, and the provider does not know whether %s (%s, build %d) has %s on by default. "+
+				"Instead of importing it, declare the resource with the enabled you want and apply: Terraform then writes the values.",
+				current.Key, info.OSCaption, info.OSVersion, build, state.Protocol.ValueString()))
+		return types.BoolNull()
+	}
+	return schannelEffective(current, on)
 }
 
 // Delete puts back the values found before Terraform wrote them.

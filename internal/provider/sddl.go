@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/provider/valuetext"
 )
 
 // Access rights of a URL reservation's allow entries, as HTTP.sys reads
@@ -73,12 +75,12 @@ type urlACL map[aceKey]aceGrant
 // HTTP.sys consults only the DACL of a reservation.
 func parseURLACLSDDL(s string) (urlACL, error) {
 	if len([]rune(s)) > maxSDDLRunes {
-		return nil, fmt.Errorf("%s is longer than %d characters", quoteValue(s), maxSDDLRunes)
+		return nil, fmt.Errorf("%s is longer than %d characters", valuetext.Quote(s), maxSDDLRunes)
 	}
 	p := &sddlParser{text: s}
 	acl, err := p.parse()
 	if err != nil {
-		return nil, fmt.Errorf("%s is not a security descriptor such as D:(A;;GX;;;WD): %w", quoteValue(s), err)
+		return nil, fmt.Errorf("%s is not a security descriptor such as D:(A;;GX;;;WD): %w", valuetext.Quote(s), err)
 	}
 	return acl, nil
 }
@@ -153,7 +155,7 @@ func canonicalSID(s string) (string, error) {
 	if len(u) == 2 && u[0] >= 'A' && u[0] <= 'Z' && u[1] >= 'A' && u[1] <= 'Z' {
 		return u, nil // a domain-relative alias such as DA or LA
 	}
-	return "", fmt.Errorf("%s is not a SID or SID alias", quoteValue(s))
+	return "", fmt.Errorf("%s is not a SID or SID alias", valuetext.Quote(s))
 }
 
 // acl reads ACL flags and entries: flags such as P or AI, then "(...)" entries.
@@ -189,11 +191,11 @@ func (p *sddlParser) atPartStart() bool {
 func (acl urlACL) addACE(ace string) error {
 	fields := strings.Split(ace, ";")
 	if len(fields) != 6 {
-		return fmt.Errorf("%s has %d fields; expected type;flags;rights;;;sid", quoteValue(ace), len(fields))
+		return fmt.Errorf("%s has %d fields; expected type;flags;rights;;;sid", valuetext.Quote(ace), len(fields))
 	}
 	aceType := strings.ToUpper(fields[0])
 	if aceType != "A" && aceType != "D" {
-		return fmt.Errorf("type %s is not A (allow) or D (deny)", quoteValue(fields[0]))
+		return fmt.Errorf("type %s is not A (allow) or D (deny)", valuetext.Quote(fields[0]))
 	}
 	flags, err := aceFlags(fields[1])
 	if err != nil {
@@ -223,7 +225,7 @@ func (acl urlACL) addACE(ace string) error {
 // aceFlags returns the two-letter inheritance flags of an entry, sorted.
 func aceFlags(s string) (string, error) {
 	if len(s)%2 != 0 {
-		return "", fmt.Errorf("flags %s are not two-letter codes", quoteValue(s))
+		return "", fmt.Errorf("flags %s are not two-letter codes", valuetext.Quote(s))
 	}
 	var flags []string
 	for i := 0; i < len(s); i += 2 {
@@ -232,7 +234,7 @@ func aceFlags(s string) (string, error) {
 		case "CI", "OI", "NP", "IO", "ID", "SA", "FA":
 			flags = append(flags, f)
 		default:
-			return "", fmt.Errorf("unknown entry flag %s", quoteValue(f))
+			return "", fmt.Errorf("unknown entry flag %s", valuetext.Quote(f))
 		}
 	}
 	return mergeFlags("", strings.Join(flags, "")), nil
@@ -259,18 +261,18 @@ func aceRights(s string) (uint32, error) {
 	if strings.HasPrefix(s, "0x") || strings.HasPrefix(s, "0X") || (s != "" && s[0] >= '0' && s[0] <= '9') {
 		n, err := strconv.ParseUint(s, 0, 32)
 		if err != nil {
-			return 0, fmt.Errorf("rights %s are not a 32-bit number", quoteValue(s))
+			return 0, fmt.Errorf("rights %s are not a 32-bit number", valuetext.Quote(s))
 		}
 		return uint32(n), nil
 	}
 	if s == "" || len(s)%2 != 0 {
-		return 0, fmt.Errorf("rights %s are not two-letter codes such as GX", quoteValue(s))
+		return 0, fmt.Errorf("rights %s are not two-letter codes such as GX", valuetext.Quote(s))
 	}
 	var mask uint32
 	for i := 0; i < len(s); i += 2 {
 		bits, ok := sddlRights[strings.ToUpper(s[i:i+2])]
 		if !ok {
-			return 0, fmt.Errorf("unknown right %s", quoteValue(s[i:i+2]))
+			return 0, fmt.Errorf("unknown right %s", valuetext.Quote(s[i:i+2]))
 		}
 		mask |= bits
 	}

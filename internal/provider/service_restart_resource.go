@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/provider/attribute_validator"
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/windows"
 )
 
@@ -61,7 +62,7 @@ func (r *serviceRestartResource) Schema(_ context.Context, _ resource.SchemaRequ
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
 			"service_name": schema.StringAttribute{Required: true,
 				Description:   "The service's short name, such as `Sage300IntegrationService` (not its display name). Changing it restarts the new service.",
-				Validators:    []validator.String{stringCheck{description: "a service name", check: checkServiceName}},
+				Validators:    []validator.String{attribute_validator.Check("a service name", checkServiceName)},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
 			"triggers": schema.MapAttribute{Optional: true, ElementType: types.StringType,
 				Description: "Values whose change restarts the service again, such as the binding's certificate hash " +
@@ -72,7 +73,7 @@ func (r *serviceRestartResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"timeout": schema.StringAttribute{Optional: true, Computed: true,
 				Default:     stringdefault.StaticString(defaultServiceRestartTimeout),
 				Description: "How long the whole restart may take, as a Go duration (`90s`, `2m`). Default `2m`.",
-				Validators:  []validator.String{stringCheck{description: "a positive duration such as 2m", check: checkPositiveDuration}}},
+				Validators:  []validator.String{attribute_validator.Check("a positive duration such as 2m", checkPositiveDuration)}},
 			"status": schema.StringAttribute{Computed: true,
 				Description:   "The service's status after the restart (`Running`), as last read.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},

@@ -19,6 +19,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/provider/attribute_validator"
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/provider/valuetext"
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/windows"
 )
 
@@ -96,7 +98,7 @@ func (r *sslCertBindingResource) Schema(_ context.Context, _ resource.SchemaRequ
 
 func sslCertBindingAttributes() map[string]schema.Attribute {
 	keyModifiers := func(n normalizer) []planmodifier.String {
-		return []planmodifier.String{keepStateWhenEquivalent{n}, stringplanmodifier.RequiresReplace()}
+		return []planmodifier.String{n.keepState(), stringplanmodifier.RequiresReplace()}
 	}
 	attrs := map[string]schema.Attribute{
 		"id": schema.StringAttribute{Computed: true,
@@ -104,7 +106,7 @@ func sslCertBindingAttributes() map[string]schema.Attribute {
 			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
 		"ipport": schema.StringAttribute{Optional: true,
 			Description: "IP address and port: `a.b.c.d:port`, `[IPv6]:port`, `0.0.0.0:port` (every IPv4 address) " +
-				"or [::]:port (every IPv6 address). Exactly one of ipport and hostnameport. Changing it replaces the binding.",
+				"or `[::]:port` (every IPv6 address). Exactly one of `ipport` and `hostnameport`. Changing it replaces the binding.",
 			Validators:    []validator.String{ipportNormalizer.validator("an IP address and port")},
 			PlanModifiers: keyModifiers(ipportNormalizer)},
 		"hostnameport": schema.StringAttribute{Optional: true,
@@ -118,19 +120,19 @@ func sslCertBindingAttributes() map[string]schema.Attribute {
 				"receives 40 upper-case hex digits. The plan and state keep the value as written, and the plan " +
 				"warns until it is written that way or wrapped in provider::windows::normalize_thumbprint().",
 			Validators: []validator.String{thumbprintNormalizer.validator("a certificate thumbprint"),
-				canonicalSpellingWarning{normalize: thumbprintNormalizer, wrap: "provider::windows::normalize_thumbprint"}},
-			PlanModifiers: []planmodifier.String{keepStateWhenEquivalent{thumbprintNormalizer}}},
+				attribute_validator.CanonicalSpelling(thumbprintNormalizer, "provider::windows::normalize_thumbprint")},
+			PlanModifiers: []planmodifier.String{thumbprintNormalizer.keepState()}},
 		"app_id": schema.StringAttribute{Required: true,
 			Description: "GUID of the application that owns the binding, with or without braces, in any case: " +
 				"the host receives {lower-case-guid}. The plan and state keep the value as written, and the plan " +
 				"warns until it is written that way.",
-			Validators:    []validator.String{guidNormalizer.validator("a GUID"), canonicalSpellingWarning{normalize: guidNormalizer}},
-			PlanModifiers: []planmodifier.String{keepStateWhenEquivalent{guidNormalizer}}},
+			Validators:    []validator.String{guidNormalizer.validator("a GUID"), attribute_validator.CanonicalSpelling(guidNormalizer, "")},
+			PlanModifiers: []planmodifier.String{guidNormalizer.keepState()}},
 		"certificate_store_name": schema.StringAttribute{Optional: true, Computed: true,
 			Default:       stringdefault.StaticString(defaultStoreName),
 			Description:   "LocalMachine store holding the certificate and its private key. Default `MY` (Personal). Case-insensitive.",
 			Validators:    []validator.String{storeNameNormalizer.validator("a certificate store name")},
-			PlanModifiers: []planmodifier.String{keepStateWhenEquivalent{storeNameNormalizer}}},
+			PlanModifiers: []planmodifier.String{storeNameNormalizer.keepState()}},
 		"verify_client_cert_revocation": boolOption(true,
 			"Whether HTTP.sys checks client certificates for revocation. Default true."),
 		"verify_revocation_with_cached_client_cert_only": boolOption(false,
@@ -144,12 +146,12 @@ func sslCertBindingAttributes() map[string]schema.Attribute {
 		"ctl_identifier": schema.StringAttribute{Optional: true, Computed: true,
 			Default:     stringdefault.StaticString(""),
 			Description: "Identifier of the certificate trust list that limits accepted client certificate issuers. Default none.",
-			Validators:  []validator.String{stringCheck{description: "a trust list identifier", check: checkCTLIdentifier}}},
+			Validators:  []validator.String{attribute_validator.Check("a trust list identifier", checkCTLIdentifier)}},
 		"ctl_store_name": schema.StringAttribute{Optional: true, Computed: true,
 			Default:       stringdefault.StaticString(""),
 			Description:   "LocalMachine store holding the certificate trust list. Default none. Case-insensitive.",
 			Validators:    []validator.String{ctlStoreNameNormalizer.validator("a certificate store name")},
-			PlanModifiers: []planmodifier.String{keepStateWhenEquivalent{ctlStoreNameNormalizer}}},
+			PlanModifiers: []planmodifier.String{ctlStoreNameNormalizer.keepState()}},
 		"ds_mapper_usage": boolOption(false,
 			"Whether client certificates are mapped to Active Directory accounts (DS mapper). Default false."),
 		"negotiate_client_cert": boolOption(false,
@@ -174,10 +176,10 @@ func int64Option(description string) schema.Int64Attribute {
 // invisible characters; the text reaches the host as data.
 func checkCTLIdentifier(s string) error {
 	if len([]rune(s)) > maxCTLIdentifierRunes {
-		return fmt.Errorf("%s is longer than %d characters", quoteValue(s), maxCTLIdentifierRunes)
+		return fmt.Errorf("%s is longer than %d characters", valuetext.Quote(s), maxCTLIdentifierRunes)
 	}
-	if i := indexControlOrFormat(s); i >= 0 {
-		return fmt.Errorf("%s contains the control or invisible character %q", quoteValue(s), []rune(s[i:])[0])
+	if i := valuetext.IndexControlOrFormat(s); i >= 0 {
+		return fmt.Errorf("%s contains the control or invisible character %q", valuetext.Quote(s), []rune(s[i:])[0])
 	}
 	return nil
 }

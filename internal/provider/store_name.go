@@ -3,6 +3,8 @@ package provider
 import (
 	"fmt"
 	"strings"
+
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/provider/valuetext"
 )
 
 // defaultStoreName is the store HTTP.sys uses when a binding names none
@@ -43,7 +45,7 @@ func checkStoreName(s string) error {
 	}
 	for _, r := range s {
 		if !isStoreNameRune(r) {
-			return fmt.Errorf("%s contains %q; a certificate store name has letters, digits, spaces, dots, hyphens and underscores, such as MY or WebHosting", quoteValue(s), r)
+			return fmt.Errorf("%s contains %q; a certificate store name has letters, digits, spaces, dots, hyphens and underscores, such as MY or WebHosting", valuetext.Quote(s), r)
 		}
 	}
 	return nil

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/provider/valuetext"
 )
 
 // thumbprintDigits is the length of a SHA-1 certificate thumbprint in hex.
@@ -24,11 +26,11 @@ func normalizeThumbprint(s string) (string, error) {
 		case isHexDigit(r):
 			b.WriteRune(unicode.ToUpper(r))
 		default:
-			return "", fmt.Errorf("%s contains %q, which is not a hexadecimal digit; expected the certificate's SHA-1 thumbprint (40 hexadecimal digits)", quoteValue(s), r)
+			return "", fmt.Errorf("%s contains %q, which is not a hexadecimal digit; expected the certificate's SHA-1 thumbprint (40 hexadecimal digits)", valuetext.Quote(s), r)
 		}
 	}
 	if b.Len() != thumbprintDigits {
-		return "", fmt.Errorf("%s has %d hexadecimal digits; a certificate thumbprint has %d", quoteValue(s), b.Len(), thumbprintDigits)
+		return "", fmt.Errorf("%s has %d hexadecimal digits; a certificate thumbprint has %d", valuetext.Quote(s), b.Len(), thumbprintDigits)
 	}
 	return b.String(), nil
 }

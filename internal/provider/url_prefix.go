@@ -5,6 +5,8 @@ import (
 	"net/netip"
 	"strings"
 	"unicode"
+
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/provider/valuetext"
 )
 
 // Limits of a URL reservation's text. HTTP.sys rejects request URLs with a
@@ -26,21 +28,21 @@ const (
 // a prefix.
 func checkURLPrefix(s string) error {
 	if n := len([]rune(s)); n > maxURLRunes {
-		return fmt.Errorf("%s is longer than %d characters", quoteValue(s), maxURLRunes)
+		return fmt.Errorf("%s is longer than %d characters", valuetext.Quote(s), maxURLRunes)
 	}
 	scheme, rest, ok := strings.Cut(s, "://")
 	if !ok || (scheme != "http" && scheme != "https") {
-		return fmt.Errorf("%s must start with http:// or https:// (lower case), as in https://+:4207/", quoteValue(s))
+		return fmt.Errorf("%s must start with http:// or https:// (lower case), as in https://+:4207/", valuetext.Quote(s))
 	}
 	hostPort, path, ok := strings.Cut(rest, "/")
 	if !ok {
-		return fmt.Errorf("%s must end with \"/\", as in https://+:4207/", quoteValue(s))
+		return fmt.Errorf("%s must end with \"/\", as in https://+:4207/", valuetext.Quote(s))
 	}
 	if err := checkURLHostPort(hostPort); err != nil {
-		return fmt.Errorf("%s: %w", quoteValue(s), err)
+		return fmt.Errorf("%s: %w", valuetext.Quote(s), err)
 	}
 	if err := checkURLPath(path); err != nil {
-		return fmt.Errorf("%s: %w", quoteValue(s), err)
+		return fmt.Errorf("%s: %w", valuetext.Quote(s), err)
 	}
 	return nil
 }
@@ -64,13 +66,13 @@ func checkURLHost(host string) error {
 	case strings.HasPrefix(host, "["):
 		addr, err := netip.ParseAddr(strings.TrimSuffix(strings.TrimPrefix(host, "["), "]"))
 		if err != nil || !strings.HasSuffix(host, "]") || !addr.Is6() || addr.Zone() != "" {
-			return fmt.Errorf("the host %s is not a bracketed IPv6 address such as [::1]", quoteValue(host))
+			return fmt.Errorf("the host %s is not a bracketed IPv6 address such as [::1]", valuetext.Quote(host))
 		}
 		return nil
 	}
 	if addr, err := netip.ParseAddr(host); err == nil {
 		if !addr.Is4() {
-			return fmt.Errorf("the IPv6 host %s must be in brackets, as in http://[::1]:80/", quoteValue(host))
+			return fmt.Errorf("the IPv6 host %s must be in brackets, as in http://[::1]:80/", valuetext.Quote(host))
 		}
 		return nil
 	}
@@ -86,11 +88,11 @@ func checkURLDomainName(host string) error {
 	}
 	for _, label := range strings.Split(host, ".") {
 		if label == "" || strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-") {
-			return fmt.Errorf("the host %s is not a domain name, IP address, + or *", quoteValue(host))
+			return fmt.Errorf("the host %s is not a domain name, IP address, + or *", valuetext.Quote(host))
 		}
 		for _, r := range label {
 			if r != '-' && !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-				return fmt.Errorf("the host %s contains %q; expected a domain name, IP address, + or *", quoteValue(host), r)
+				return fmt.Errorf("the host %s contains %q; expected a domain name, IP address, + or *", valuetext.Quote(host), r)
 			}
 		}
 	}

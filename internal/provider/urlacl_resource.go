@@ -15,6 +15,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/provider/attribute_validator"
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/provider/valuetext"
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/windows"
 )
 
@@ -65,21 +67,21 @@ func (r *urlACLResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				Description: "The URL prefix to reserve: `scheme://host:port/path/` with scheme `http` or `https`, " +
 					"host + (all names), * (names no other reservation takes), a host name or an IP address, " +
 					"and a trailing slash, such as https://+:4207/. Changing it replaces the reservation.",
-				Validators:    []validator.String{stringCheck{description: "an HTTP.sys URL prefix", check: checkURLPrefix}},
+				Validators:    []validator.String{attribute_validator.Check("an HTTP.sys URL prefix", checkURLPrefix)},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
 			"user": schema.StringAttribute{Optional: true, Computed: true,
-				Description: "The account granted the reservation: a name (Everyone, BUILTIN\\Users, " +
-					"NT AUTHORITY\\NETWORK SERVICE, HOST\\alice, alice@corp.example) or a SID string. " +
+				Description: "The account granted the reservation: a name (`Everyone`, `BUILTIN\\Users`, " +
+					"`NT AUTHORITY\\NETWORK SERVICE`, `HOST\\alice`, `alice@corp.example`) or a SID string. " +
 					"English names of well-known accounts work on hosts in every language. Compared by the account " +
-					"it names: EVERYONE, Everyone and S-1-1-0 are the same. Give user or sddl; both only as " +
-					"terraform plan -generate-config-out writes them after an import, sddl then saying what user, " +
-					"listen and delegate make. Import reads it from a reservation for one account.",
-				Validators: []validator.String{stringCheck{description: "an account name or SID", check: checkAccountName}}},
+					"it names: `EVERYONE`, `Everyone` and `S-1-1-0` are the same. Give `user` or `sddl`; both only as " +
+					"`terraform plan -generate-config-out` writes them after an import, `sddl` then saying what `user`, " +
+					"`listen` and `delegate` make. Import reads it from a reservation for one account.",
+				Validators: []validator.String{attribute_validator.Check("an account name or SID", checkAccountName)}},
 			"sddl": schema.StringAttribute{Optional: true, Computed: true,
 				Description: "The reservation's security descriptor in SDDL, such as `D:(A;;GX;;;WD)`. " +
 					"Set it instead of user for several accounts; otherwise it is computed from user, " +
 					"listen and delegate. Compared by meaning: WD and S-1-1-0 are the same account.",
-				Validators: []validator.String{stringCheck{description: "an SDDL security descriptor", check: checkURLACLSDDL}}},
+				Validators: []validator.String{attribute_validator.Check("an SDDL security descriptor", checkURLACLSDDL)}},
 			"listen": schema.BoolAttribute{Optional: true, Computed: true,
 				Description: "Whether `user` may listen on the URL (`GX`). Default `true`. " +
 					"With sddl: computed, true when every account in it may listen; it may be set too " +
@@ -197,7 +199,7 @@ func (r *urlACLResource) desired(ctx context.Context, config urlACLModel, diags 
 			diags.AddAttributeError(path.Root("sddl"), "sddl contradicts user",
 				fmt.Sprintf("sddl %s does not grant what user %s, listen and delegate make (%s). Give one of them: "+
 					"remove sddl to grant user alone, or remove user to grant what sddl says.",
-					quoteValue(config.SDDL.ValueString()), quoteValue(config.User.ValueString()), d.sddl.ValueString()))
+					valuetext.Quote(config.SDDL.ValueString()), valuetext.Quote(config.User.ValueString()), d.sddl.ValueString()))
 		}
 		d.sddl = config.SDDL
 	}

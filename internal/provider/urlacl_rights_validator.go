@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/provider/valuetext"
 )
 
 // sddlRightsValidator lets listen and delegate stand next to sddl as long
@@ -61,7 +62,7 @@ func checkSDDLRight(diags *diag.Diagnostics, acl urlACL, sddl string, right urlA
 	diags.AddAttributeError(path.Root(right.name), right.name+" contradicts sddl",
 		fmt.Sprintf("%s = %t contradicts sddl %s: %s. With sddl, %s only summarises the descriptor (true when every "+
 			"account it allows may %s): set it to %t, remove it, or change sddl.",
-			right.name, configured.ValueBool(), quoteValue(sddl), why, right.name, right.verb, granted))
+			right.name, configured.ValueBool(), valuetext.Quote(sddl), why, right.name, right.verb, granted))
 }
 
 // lackingRightReason says which allowed accounts lack the right.

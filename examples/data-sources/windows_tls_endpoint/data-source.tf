@@ -1,23 +1,47 @@
-# Prove from the host itself that the Sage 300 agent serves the imported
-# certificate. In the configuration that restarts the agent (the Sage 300
-# procedure, examples/modules/sage300-https), compare with
-# windows_pfx_certificate.sage300.thumbprint and add
-# depends_on = [windows_service_restart.agent], so that the handshake is made
-# after the restart. A failed handshake is reported in reachable and error,
-# so the check warns instead of failing the run.
-variable "expected_thumbprint" {
-  description = "Thumbprint of the certificate the agent must serve."
+# The end of the Sage 300 server procedure (in full in examples/sage300):
+# the certificate imported, bound to the agent's port, the agent restarted.
+variable "pfx_path" {
+  description = "Path of the .pfx file on the machine running Terraform."
   type        = string
 }
 
+variable "pfx_password" {
+  type      = string
+  sensitive = true
+  ephemeral = true # TF_VAR_pfx_password; never in the plan or state
+}
+
+resource "windows_pfx_certificate" "sage300" {
+  content_base64 = filebase64(var.pfx_path)
+  password_wo    = var.pfx_password
+}
+
+resource "windows_http_sslcert_binding" "agent" {
+  ipport           = "0.0.0.0:4207"
+  certificate_hash = windows_pfx_certificate.sage300.thumbprint
+  app_id           = "{a86ad080-2ec6-44fb-82e4-bb1e409ab93c}"
+}
+
+resource "windows_service_restart" "agent" {
+  service_name = "Sage300IntegrationService"
+  triggers = {
+    thumbprint = windows_http_sslcert_binding.agent.certificate_hash
+  }
+}
+
+# Prove from the host itself that the Sage 300 agent serves the imported
+# certificate, once it has restarted. A failed handshake is reported in
+# reachable and error, so the check warns instead of failing the run.
 data "windows_tls_endpoint" "agent" {
   port        = 4207
   server_name = "sage300.example.local"
+
+  depends_on = [windows_service_restart.agent]
 }
 
 check "agent_serves_the_imported_certificate" {
   assert {
-    condition     = data.windows_tls_endpoint.agent.thumbprint == var.expected_thumbprint
+    condition     = data.windows_tls_endpoint.agent.thumbprint == windows_pfx_certificate.sage300.thumbprint
     error_message = "Port 4207 serves ${coalesce(data.windows_tls_endpoint.agent.thumbprint, "nothing")}: ${coalesce(data.windows_tls_endpoint.agent.error, "not the imported certificate")}."
   }
   assert {

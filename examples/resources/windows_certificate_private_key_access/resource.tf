@@ -5,7 +5,8 @@
 # Import-PfxCertificate and ECDSA keys use), on the MachineKeys file for
 # CryptoAPI keys.
 variable "pfx_path" {
-  type = string
+  description = "Path of the .pfx file on the machine running Terraform."
+  type        = string
 }
 
 variable "pfx_password" {

@@ -1,4 +1,4 @@
-package provider
+package attribute_validator
 
 import (
 	"context"
@@ -8,7 +8,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
-// durationValidator accepts a positive Go duration ("60s", "5m").
+// Duration returns a validator that accepts a positive Go duration ("60s",
+// "5m").
+func Duration() validator.String { return durationValidator{} }
+
 type durationValidator struct{}
 
 func (durationValidator) Description(context.Context) string {
@@ -25,25 +28,5 @@ func (v durationValidator) ValidateString(ctx context.Context, req validator.Str
 	if err != nil || d <= 0 {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
 			fmt.Sprintf("%q is not %s.", req.ConfigValue.ValueString(), v.Description(ctx)))
-	}
-}
-
-// pemCertificateValidator accepts text holding at least one PEM certificate.
-type pemCertificateValidator struct{}
-
-func (pemCertificateValidator) Description(context.Context) string {
-	return "PEM text holding at least one X.509 certificate"
-}
-
-func (v pemCertificateValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (pemCertificateValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if err := checkPEMCertificate(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid certificate", err.Error())
 	}
 }

@@ -1,4 +1,7 @@
-package provider
+// Package valuetext prints user values in messages and configurations: quoted
+// so that control and invisible characters show, shortened when long, and as
+// HCL string literals that evaluate to the value exactly.
+package valuetext
 
 import (
 	"fmt"
@@ -11,9 +14,9 @@ import (
 // repeats: enough to recognise it, never a 10 KB paste.
 const maxQuotedRunes = 60
 
-// quoteValue quotes s for an error message, Go-escaped so that control and
+// Quote quotes s for an error message, Go-escaped so that control and
 // invisible characters are visible, and shortened when long.
-func quoteValue(s string) string {
+func Quote(s string) string {
 	if utf8.RuneCountInString(s) <= maxQuotedRunes {
 		return fmt.Sprintf("%q", s)
 	}
@@ -21,9 +24,9 @@ func quoteValue(s string) string {
 	return fmt.Sprintf("%q… (%d characters)", string(runes[:maxQuotedRunes]), len(runes))
 }
 
-// indexControlOrFormat returns the byte index of the first control
+// IndexControlOrFormat returns the byte index of the first control
 // character (C0, DEL, C1: newline, NUL, ...) or invisible format character
 // (Unicode Cf: U+200B-U+200F, U+FEFF, ...) in s, or -1.
-func indexControlOrFormat(s string) int {
+func IndexControlOrFormat(s string) int {
 	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) })
 }
