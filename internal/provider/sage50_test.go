@@ -3,6 +3,7 @@ package provider_test
 import (
 	"fmt"
 	"os"
+	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -12,6 +13,10 @@ import (
 )
 
 const sage50Service = "Sage50AccountsIntegrationService"
+
+// checkFailed is the warning of examples/modules/sage50-https's check when
+// the Integration Agent's port serves no certificate.
+var checkFailed = regexp.MustCompile(`(?s)Warning: Check block assertion failed.*Port 4106 serves\s+nothing, not the imported certificate`)
 
 // sage50Host is the Sage 50 server of examples/scenarios/sage50.json (the
 // Integration Service, its .exe.config and its URL reservation), with the
@@ -41,7 +46,8 @@ func sage50Host(t *testing.T) *acctest.Host {
 // cryptography in every .NET key the host has, the certificate bound to
 // port 4106 and the Integration Service restarted once; the data source its
 // check uses, a handshake made from the host, reads the imported
-// certificate over TLS 1.2. A second plan is empty, and destroy puts back
+// certificate over TLS 1.2. A second plan is empty; with the endpoint down
+// outside Terraform, the check warns, naming the port. Destroy puts back
 // what the host had (no SChannel keys, no binding, no certificate).
 func TestAccSage50Example(t *testing.T) {
 	h := sage50Host(t)
@@ -70,6 +76,16 @@ func TestAccSage50Example(t *testing.T) {
 	r.expectOutputs(map[string]string{"served_thumbprint": pfx.Thumbprint, "served_protocol": "TLS 1.2"})
 	r.expectEmptyPlan()
 	r.check(checkSimServiceRestarts(t, h, sage50Service, 1))
+
+	// The Integration Service fell back to plain HTTP (as it would with a
+	// config file edited and the service restarted by hand, then the edit
+	// undone): nothing Terraform manages changed, but the endpoint serves
+	// nothing, and the check says so from the host.
+	editSimRows(t, h, "services", "name", sage50Service, map[string]any{"listening_uri": "http://sage50.example.local:4105/"})()
+	if code, out := r.run("plan", "-no-color"); code != 0 || !checkFailed.MatchString(out) {
+		t.Errorf("plan with the endpoint down: exit code %d, want 0 and the check's warning naming the port:\n%s", code, out)
+	}
+	editSimRows(t, h, "services", "name", sage50Service, map[string]any{"listening_uri": "https://sage50.example.local:4106/"})()
 
 	r.destroy()
 	r.check(schannelGone...)
