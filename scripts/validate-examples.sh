@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# terraform validate of every example directory (examples/**/ with a .tf
-# file), against the provider in bin/ (make build), with nothing downloaded.
-# TF=tofu validates with OpenTofu instead. A directory that does not declare
+# terraform validate of every example directory (examples/**/ with a .tf or
+# .tofu file), against the provider in bin/ (make build), with nothing
+# downloaded. TF=tofu validates with OpenTofu instead. The examples tree is
+# copied whole, so that a root example's module source ("../modules/...")
+# resolves as it does in the repository. A directory that does not declare
 # required_providers (the short Registry examples) gets the provider's source
-# address added in its scratch copy, as a user's configuration would have it.
+# address added in its copy, as a user's configuration would have it.
+# A directory whose configuration is only in .tofu files (examples/fleet:
+# OpenTofu's provider for_each) is for OpenTofu alone: Terraform, which does
+# not read .tofu files, skips it.
+# Modules under examples/modules are validated alone too, as their own roots.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 tf=${TF:-terraform}
@@ -21,21 +27,40 @@ provider_installation {
 RC
 export TF_CLI_CONFIG_FILE="$work/cli.tfrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
 
-failed=0 passed=0
-while IFS= read -r dir; do
-  rel=${dir#"$root"/}
-  copy="$work/$(echo "$rel" | tr / _)"
-  mkdir -p "$copy"
-  cp "$dir"/*.tf "$copy/"
-  if ! grep -q required_providers "$copy"/*.tf; then
+is_tofu=false
+tf_version=$("$tf" version 2>/dev/null || true)
+[[ $tf_version == OpenTofu* ]] && is_tofu=true
+
+(cd "$root" && find examples \( -name '*.tf' -o -name '*.tofu' -o -name '*.tfvars.json' \) -not -path '*/.terraform/*' -exec cp --parents {} "$work/" \;)
+
+failed=0 passed=0 skipped=0
+while IFS= read -r rel; do
+  copy="$work/$rel"
+  if ! compgen -G "$copy/*.tf" >/dev/null && [ "$is_tofu" = false ]; then
+    skipped=$((skipped + 1)); echo "skip  $rel (OpenTofu only: .tofu files)"
+    continue
+  fi
+  if ! grep -qs required_providers "$copy"/*.tf "$copy"/*.tofu; then
     printf 'terraform {\n  required_providers {\n    windows = { source = "seed-1120c41c/windows" }\n  }\n}\n' > "$copy/zz_validate_providers.tf"
   fi
-  if out=$(cd "$copy" && "$tf" validate -no-color 2>&1); then
+  # A module that expects aliased provider configurations from its caller
+  # (configuration_aliases: examples/modules/sage300-https) is validated with
+  # empty ones, as Terraform cannot validate it alone (hashicorp/terraform#28490).
+  for alias in $(grep -hs configuration_aliases "$copy"/*.tf | grep -o 'windows\.[A-Za-z0-9_-]*' | cut -d. -f2); do
+    printf 'provider "windows" {\n  alias = "%s"\n}\n' "$alias" >> "$copy/zz_validate_aliases.tf"
+  done
+  # OpenTofu evaluates a provider for_each when it validates: the
+  # directory's example variable files (examples/fleet's hosts) give it one.
+  var_files=()
+  if [ "$is_tofu" = true ]; then
+    for f in "$copy"/*.tfvars.json; do [ -e "$f" ] && var_files+=("-var-file=$(basename "$f")"); done
+  fi
+  if out=$(cd "$copy" && "$tf" get -no-color "${var_files[@]}" 2>&1 >/dev/null && "$tf" validate -no-color "${var_files[@]}" 2>&1); then
     passed=$((passed + 1)); echo "ok    $rel"
   else
     failed=$((failed + 1)); echo "FAIL  $rel"; echo "$out" | sed 's/^/      /'
   fi
-done < <(find "$root/examples" -name '*.tf' -not -path '*/.terraform/*' -printf '%h\n' | sort -u)
+done < <(cd "$root" && find examples \( -name '*.tf' -o -name '*.tofu' \) -not -path '*/.terraform/*' -printf '%h\n' | sort -u)
 
-echo "validate-examples: $passed passed, $failed failed"
+echo "validate-examples (${tf_version%%$'\n'*}): $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -1,18 +1,13 @@
-# Sage 300 Connector over HTTPS (seed: "Using HTTPS Connections with the Sage
-# 300 Connector"), across its two machines:
-#   step 1  import the server's PFX into LocalMachine\My on the Sage 300 server
-#   step 2  reserve https://+:4207/ for Everyone
-#   step 3  bind the certificate to 0.0.0.0:4207 for the Agent's app id
-#   step 4  export the public certificate (the data source's pem: no .CER file)
-#   step 6  trust it in LocalMachine\Root on the BPA Platform machine
-#   step 5  ServiceUri in Sage300IntegrationService.exe.config, restart the Agent
-# Step 7 (the connection's "Use HTTPS" in BPA Platform) is a setting of the
-# BPA Platform client, not of either host.
+# Sage 300 Connector over HTTPS, the Sage 300 procedure ("Using HTTPS
+# Connections with the Sage 300 Connector"), across its two machines: the
+# Sage 300 server's certificate imported, its URL reserved and bound for the
+# Agent, the Agent's ServiceUri set and the Agent restarted; the certificate
+# trusted on the BPA Platform machine; and a check, from the Sage 300 server
+# itself, that the Agent serves the imported certificate. The steps are in
+# ../modules/sage300-https.
 #
-# terraform plan shows the certificate's thumbprint, subject and expiry
-# before anything changes, and fails if the PFX password is wrong, the PFX
-# has no private key, the certificate has expired or lacks Client
-# Authentication.
+# Terraform 1.11 or OpenTofu 1.11 or later: the passwords are ephemeral
+# variables (the PFX password goes through a write-only attribute).
 
 terraform {
   required_version = ">= 1.11"
@@ -56,7 +51,7 @@ variable "winrm_password" {
 }
 
 variable "pfx_path" {
-  description = "Path, on the machine running Terraform, of the Sage 300 server's .pfx (ComputerName.pfx in the seed)."
+  description = "Path, on the machine running Terraform, of the Sage 300 server's .pfx (ComputerName.pfx in the procedure)."
   type        = string
 }
 
@@ -65,18 +60,6 @@ variable "pfx_password" {
   type        = string
   sensitive   = true
   ephemeral   = true
-}
-
-variable "agent_config_path" {
-  description = "The Agent's .exe.config on the Sage 300 server."
-  type        = string
-  default     = "C:\\Program Files (x86)\\Sage 300 Connector Agent\\Sage300IntegrationService.exe.config"
-}
-
-variable "agent_service" {
-  description = "Service name of the Sage 300 Connector Agent."
-  type        = string
-  default     = "Sage300IntegrationService"
 }
 
 variable "agent_port" {
@@ -102,100 +85,66 @@ provider "windows" {
   password = var.winrm_password
 }
 
-# Step 1: certutil -p PFXPassword -importPFX ComputerName.pfx
-resource "windows_pfx_certificate" "sage300" {
-  provider            = windows.sage300
-  content_base64      = filebase64(var.pfx_path)
-  password_wo         = var.pfx_password
-  password_wo_version = 1
-  store_name          = "My"
-  # The issuing CA into Intermediate Certification Authorities, the root into
-  # Trusted Root Certification Authorities: the server trusts its own chain.
-  import_chain = true
-
-  lifecycle {
-    # Renewal (a new PFX in pfx_path): import the new certificate, move the
-    # binding to it, and only then remove the old one, so the port is never
-    # bound to a certificate that is not there. Without this the provider
-    # refuses to remove a certificate that a binding still uses.
-    create_before_destroy = true
-
-    # Checked at plan time: the facts of a PFX are known before apply.
-    postcondition {
-      condition     = contains(self.enhanced_key_usages, "1.3.6.1.5.5.7.3.2")
-      error_message = "The Sage 300 certificate must include the intended purpose Client Authentication (1.3.6.1.5.5.7.3.2)."
-    }
+module "sage300" {
+  source = "../modules/sage300-https"
+  providers = {
+    windows.sage300 = windows.sage300
+    windows.bpa     = windows.bpa
   }
+  pfx_path     = var.pfx_path
+  pfx_password = var.pfx_password
+  agent_port   = var.agent_port
 }
 
-# Step 2: netsh http add urlacl url=https://+:4207/ user=EVERYONE
-resource "windows_http_urlacl" "agent" {
-  provider = windows.sage300
-  url      = "https://+:${var.agent_port}/"
-  user     = "Everyone"
+# Configurations applied before the steps moved into the module keep their
+# objects on both hosts: Terraform moves them in the state instead of
+# replacing them.
+moved {
+  from = windows_pfx_certificate.sage300
+  to   = module.sage300.windows_pfx_certificate.sage300
 }
 
-# Step 3: netsh http add sslcert ipport=0.0.0.0:4207 certhash=THUMBPRINT
-#         appid={A86AD080-2EC6-44FB-82E4-BB1E409AB93C}
-resource "windows_http_sslcert_binding" "agent" {
-  provider         = windows.sage300
-  ipport           = "0.0.0.0:${var.agent_port}"
-  certificate_hash = windows_pfx_certificate.sage300.thumbprint
-  app_id           = "{A86AD080-2EC6-44FB-82E4-BB1E409AB93C}"
+moved {
+  from = windows_http_urlacl.agent
+  to   = module.sage300.windows_http_urlacl.agent
 }
 
-# Step 5: ServiceUri = https://FQDN:port, where the FQDN matches the
-# certificate; the original value comes back on destroy.
-resource "windows_dotnet_app_setting" "service_uri" {
-  provider    = windows.sage300
-  config_path = var.agent_config_path
-  key         = "ServiceUri"
-  value       = "https://${windows_pfx_certificate.sage300.dns_names[0]}:${var.agent_port}"
+moved {
+  from = windows_http_sslcert_binding.agent
+  to   = module.sage300.windows_http_sslcert_binding.agent
 }
 
-# Step 5: restart the Agent once its URI, reservation and binding are in
-# place, and again whenever one of them changes.
-resource "windows_service_restart" "agent" {
-  provider     = windows.sage300
-  service_name = var.agent_service
-  triggers = {
-    service_uri = windows_dotnet_app_setting.service_uri.value
-    urlacl      = windows_http_urlacl.agent.id
-    binding     = windows_http_sslcert_binding.agent.certificate_hash
-  }
+moved {
+  from = windows_dotnet_app_setting.service_uri
+  to   = module.sage300.windows_dotnet_app_setting.service_uri
 }
 
-# Step 4: export the certificate (public part) from the Sage 300 server.
-data "windows_certificate" "sage300" {
-  provider   = windows.sage300
-  store_name = "My"
-  thumbprint = windows_pfx_certificate.sage300.thumbprint
+moved {
+  from = windows_service_restart.agent
+  to   = module.sage300.windows_service_restart.agent
 }
 
-# Step 6: install it into Local Machine, Trusted Root Certification
-# Authorities on the BPA Platform machine.
-resource "windows_certificate" "bpa_trusts_sage300" {
-  provider   = windows.bpa
-  pem        = data.windows_certificate.sage300.pem
-  store_name = "Root"
-
-  lifecycle {
-    # Renewal: trust the new certificate before the old trust is removed.
-    create_before_destroy = true
-  }
+moved {
+  from = windows_certificate.bpa_trusts_sage300
+  to   = module.sage300.windows_certificate.bpa_trusts_sage300
 }
 
 output "thumbprint" {
   description = "Thumbprint of the Sage 300 server certificate."
-  value       = windows_pfx_certificate.sage300.thumbprint
+  value       = module.sage300.thumbprint
+}
+
+output "served_thumbprint" {
+  description = "The certificate the Agent's port served to a TLS handshake made from the Sage 300 server: the imported one once the procedure is done."
+  value       = module.sage300.served_thumbprint
 }
 
 output "agent_url" {
   description = "The Agent's ServiceUri (step 5): the FQDN matches the certificate."
-  value       = windows_dotnet_app_setting.service_uri.value
+  value       = module.sage300.agent_url
 }
 
 output "not_after" {
   description = "Renew the certificate before this date."
-  value       = windows_pfx_certificate.sage300.not_after
+  value       = module.sage300.not_after
 }

@@ -1,12 +1,16 @@
-# Sage 50 Accounts Connector v2.5 over HTTPS (seed: "Using HTTPS Connections
-# with the Sage 50 Accounts Connector"), on the Sage 50 Accounts server:
-#   1    HttpsServiceUri in the Integration Service's .exe.config, restart it
-#   2.1  import the trusted certificate
-#   2.3  netsh http add sslcert ipport=0.0.0.0:4106 certhash=… appid={4d159978-…}
-# Step 3 is the connection's "Use HTTPS" in BPA Platform, not a host setting.
+# Sage 50 Accounts Connector v2.5 over HTTPS, the Sage 50 procedure ("Using
+# HTTPS Connections with the Sage 50 Accounts Connector"), on the Sage 50
+# Accounts server: TLS 1.2 only (SChannel, .NET strong cryptography), the
+# trusted certificate imported and bound to the Integration Agent's port
+# 4106, the Integration Service's HttpsServiceUri set and the service
+# restarted, and a check, from the host itself, that the port serves the
+# imported certificate. The steps are in ../modules/sage50-https.
 #
 # The provider reads its endpoint from WINRM_HOST, WINRM_USERNAME,
 # WINRM_PASSWORD (and WINRM_PORT, WINRM_HTTPS, WINRM_CA_CERT).
+#
+# Terraform 1.11 or OpenTofu 1.11 or later: the PFX password is an ephemeral
+# variable, sent through a write-only attribute.
 terraform {
   required_version = ">= 1.11"
   required_providers {
@@ -28,77 +32,59 @@ variable "pfx_password" {
   ephemeral   = true
 }
 
-variable "port" {
-  description = "TCP port of the Sage 50 Accounts Integration Agent."
-  type        = number
-  default     = 4106
+module "sage50" {
+  source       = "../modules/sage50-https"
+  pfx_path     = var.pfx_path
+  pfx_password = var.pfx_password
 }
 
-variable "config_path" {
-  description = "The Integration Service's .exe.config."
-  type        = string
-  default     = "C:\\Program Files (x86)\\Codeless Platforms\\Sage 50 Accounts Connector Toolpack\\Integration Service\\Sage 50 Accounts Integration Service.exe.config"
+# Configurations applied before the steps moved into the module keep their
+# objects on the host: Terraform moves them in the state instead of
+# replacing them.
+moved {
+  from = windows_pfx_certificate.trusted
+  to   = module.sage50.windows_pfx_certificate.trusted
 }
 
-variable "service_name" {
-  description = "Service name of the Sage 50 Accounts Integration service."
-  type        = string
-  default     = "Sage50AccountsIntegrationService"
+moved {
+  from = windows_http_sslcert_binding.integration_agent
+  to   = module.sage50.windows_http_sslcert_binding.integration_agent
 }
 
-# 2.1: the certificate, with its private key, into LocalMachine\My. The plan
-# shows its thumbprint and expiry, and fails on a wrong password.
-resource "windows_pfx_certificate" "trusted" {
-  content_base64      = filebase64(var.pfx_path)
-  password_wo         = var.pfx_password
-  password_wo_version = 1
-
-  lifecycle {
-    # Renewal (a new PFX in pfx_path): import the new certificate, move the
-    # binding to it, and only then remove the old one, so the port is never
-    # bound to a certificate that is not there. Without this the provider
-    # refuses to remove a certificate that a binding still uses.
-    create_before_destroy = true
-  }
+moved {
+  from = windows_dotnet_app_setting.https_service_uri
+  to   = module.sage50.windows_dotnet_app_setting.https_service_uri
 }
 
-# 2.3: bind it to the Integration Agent's port.
-resource "windows_http_sslcert_binding" "integration_agent" {
-  ipport           = "0.0.0.0:${var.port}"
-  certificate_hash = windows_pfx_certificate.trusted.thumbprint
-  app_id           = "{4d159978-4574-4dd5-b3ff-6f7fc8c20344}"
-}
-
-# 1: the Integration Service listens on https://FQDN:port/, the FQDN being
-# the certificate's (the original value comes back on destroy) ...
-resource "windows_dotnet_app_setting" "https_service_uri" {
-  config_path = var.config_path
-  key         = "HttpsServiceUri"
-  value       = "https://${windows_pfx_certificate.trusted.dns_names[0]}:${var.port}/"
-}
-
-# ... and is restarted once the URI and the binding are in place, and again
-# whenever either changes.
-resource "windows_service_restart" "integration_service" {
-  service_name = var.service_name
-  triggers = {
-    uri     = windows_dotnet_app_setting.https_service_uri.value
-    binding = windows_http_sslcert_binding.integration_agent.certificate_hash
-  }
+moved {
+  from = windows_service_restart.integration_service
+  to   = module.sage50.windows_service_restart.integration_service
 }
 
 output "certificate" {
-  value = {
-    thumbprint = windows_pfx_certificate.trusted.thumbprint
-    subject    = windows_pfx_certificate.trusted.subject
-    not_after  = windows_pfx_certificate.trusted.not_after
-  }
+  description = "The imported certificate (thumbprint, subject, not_after)."
+  value       = module.sage50.certificate
+}
+
+output "served_thumbprint" {
+  description = "The certificate port 4106 served to a TLS handshake made from the host: the imported one once the procedure is done."
+  value       = module.sage50.served_thumbprint
+}
+
+output "served_protocol" {
+  description = "The TLS version that handshake negotiated."
+  value       = module.sage50.served_protocol
 }
 
 output "binding" {
-  value = windows_http_sslcert_binding.integration_agent.id
+  value = module.sage50.binding
 }
 
 output "service" {
-  value = "${windows_service_restart.integration_service.service_name} is ${windows_service_restart.integration_service.status}, serving ${windows_dotnet_app_setting.https_service_uri.value}"
+  value = module.sage50.service
+}
+
+output "reboot_required" {
+  description = "Reboot the host for the SChannel settings to apply."
+  value       = module.sage50.reboot_required
 }

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -20,10 +19,11 @@ import (
 )
 
 const (
-	sage50AppID   = "{4d159978-4574-4dd5-b3ff-6f7fc8c20344}"
-	sage50IPPort  = "0.0.0.0:4106"
-	sage50PFXRes  = "windows_pfx_certificate.trusted"
-	sage50BindRes = "windows_http_sslcert_binding.integration_agent"
+	sage50AppID  = "{4d159978-4574-4dd5-b3ff-6f7fc8c20344}"
+	sage50IPPort = "0.0.0.0:4106"
+	// examples/sage50's resources, in its module.
+	sage50PFXRes  = "module.sage50.windows_pfx_certificate.trusted"
+	sage50BindRes = "module.sage50.windows_http_sslcert_binding.integration_agent"
 )
 
 // TestAccSage50Example_renewal applies examples/sage50 (the shipped
@@ -34,64 +34,36 @@ const (
 // certificate, so the provider's refusal to remove a bound certificate does
 // not stand in its way.
 func TestAccSage50Example_renewal(t *testing.T) {
-	// The Sage 50 server as shipped in examples/scenarios: the Integration
-	// Service, its .exe.config and its URL reservation.
-	scenario, err := os.ReadFile("../../examples/scenarios/sage50.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := acctest.NewHost(t, scenario)
-	if !h.IsSim() {
-		t.Skip("needs the Sage 50 Accounts Integration Service of examples/scenarios/sage50.json, which only the simulator has")
-	}
-	if h.HTTPS {
-		t.Skip("the test passes the endpoint to examples/sage50 as WINRM_* variables for HTTP")
-	}
+	h := sage50Host(t)
 	dir := t.TempDir()
 	oldPFX, newPFX := writeTestPFX(t, dir, "old.pfx"), writeTestPFX(t, dir, "new.pfx")
-	useBuiltProvider(t)
-	setProviderEnvironment(t, h)
-	variables := func(pfxPath string) config.Variables {
-		return config.Variables{"pfx_path": config.StringVariable(pfxPath), "pfx_password": config.StringVariable(pfxPassword)}
-	}
-	example := config.StaticDirectory("../../examples/sage50")
-	resource.Test(t, resource.TestCase{
-		PreCheck: func() { acctest.PreCheck(t) },
-		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
-			checkCertificatesGone(t, h, "My", oldPFX.Thumbprint, newPFX.Thumbprint),
-			checkNoIPPortBinding(t, h, sage50IPPort),
-		),
-		Steps: []resource.TestStep{
-			{
-				ConfigDirectory: example,
-				ConfigVariables: variables(oldPFX.path),
-				Check:           checkIPPortBinding(t, h, sage50IPPort, oldPFX.Thumbprint, sage50AppID),
-			},
-			{
-				// An administrator turned on session tickets for the binding
-				// (a DefaultFlags bit examples/sage50 does not manage): the
-				// renewal's rebinding keeps it.
-				PreConfig:       editSimRows(t, h, "sslcert_bindings", "ipport", sage50IPPort, map[string]any{"other_flags": sessionTicketFlag}),
-				ConfigDirectory: example,
-				ConfigVariables: variables(newPFX.path),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(sage50PFXRes, plancheck.ResourceActionCreateBeforeDestroy),
-					plancheck.ExpectResourceAction(sage50BindRes, plancheck.ResourceActionUpdate),
-				}},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					checkIPPortBinding(t, h, sage50IPPort, newPFX.Thumbprint, sage50AppID),
-					checkHostBinding(t, h, windows.BindingKey{IPPort: sage50IPPort}, func(b windows.SSLBinding) error {
-						if b.OtherFlags != sessionTicketFlag {
-							return fmt.Errorf("after renewal the binding's other DefaultFlags are %#x, want %#x (kept)", b.OtherFlags, sessionTicketFlag)
-						}
-						return nil
-					}),
-					checkHostCertificate(t, h, "My", newPFX.Thumbprint, true),
-					checkCertificatesGone(t, h, "My", oldPFX.Thumbprint),
-				),
-			},
-		},
-	})
+	vars := map[string]string{"pfx_path": oldPFX.path, "pfx_password": pfxPassword}
+	r := newExampleRun(t, "sage50", vars)
+	r.apply()
+	r.check(checkIPPortBinding(t, h, sage50IPPort, oldPFX.Thumbprint, sage50AppID))
+
+	// An administrator turned on session tickets for the binding (a
+	// DefaultFlags bit examples/sage50 does not manage): the renewal's
+	// rebinding keeps it.
+	editSimRows(t, h, "sslcert_bindings", "ipport", sage50IPPort, map[string]any{"other_flags": sessionTicketFlag})()
+	r.env = append(r.env, "TF_VAR_pfx_path="+newPFX.path) // the last one wins
+	r.expectActions(r.plan(), map[string]string{sage50PFXRes: "create,delete", sage50BindRes: "update"})
+	r.apply("tfplan")
+	r.check(
+		checkIPPortBinding(t, h, sage50IPPort, newPFX.Thumbprint, sage50AppID),
+		checkHostBinding(t, h, windows.BindingKey{IPPort: sage50IPPort}, func(b windows.SSLBinding) error {
+			if b.OtherFlags != sessionTicketFlag {
+				return fmt.Errorf("after renewal the binding's other DefaultFlags are %#x, want %#x (kept)", b.OtherFlags, sessionTicketFlag)
+			}
+			return nil
+		}),
+		checkHostCertificate(t, h, "My", newPFX.Thumbprint, true),
+		checkCertificatesGone(t, h, "My", oldPFX.Thumbprint),
+	)
+	r.expectOutputs(map[string]string{"served_thumbprint": newPFX.Thumbprint})
+
+	r.destroy()
+	r.check(checkCertificatesGone(t, h, "My", oldPFX.Thumbprint, newPFX.Thumbprint), checkNoIPPortBinding(t, h, sage50IPPort))
 }
 
 // TestAccPFXCertificate_renewalRefusedWhileBound: without

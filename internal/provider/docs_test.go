@@ -61,11 +61,12 @@ func checkDocPage(t *testing.T, kind, typeName string, attributes []string) {
 	}
 }
 
-// TestDocsSpeakToUsers keeps the Registry pages and their templates free of
+// TestDocsSpeakToUsers keeps the Registry pages, their templates and the
+// examples (which the pages embed and users copy) free of
 // the project's internal vocabulary: the procedures are "the Sage 300
 // procedure", never a "seed". The provider's namespace is a name, not a word.
 func TestDocsSpeakToUsers(t *testing.T) {
-	for _, dir := range []string{"docs", "templates"} {
+	for _, dir := range []string{"docs", "templates", "examples"} {
 		root := filepath.Join("..", "..", dir)
 		err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
 			if err != nil || d.IsDir() {

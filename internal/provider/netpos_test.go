@@ -6,14 +6,11 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
-	"os"
 	"regexp"
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/acctest"
@@ -23,14 +20,13 @@ import (
 // NetPOS.Net as examples/scenarios/netpos.json installs it, and what the
 // seed configures for it.
 const (
-	netposScenarioPath = "../../examples/scenarios/netpos.json"
-	netposService      = "NetPOS.Net"
-	netposConfigPath   = `C:\Program Files (x86)\SwiftPOS\NetPOS.Net\NetPOS.Net.exe.config`
-	netposDNSName      = "netpos01.example.local"
-	netposPort         = 10101
-	netposURL          = "https://+:10101/"
-	netposIPPort       = "0.0.0.0:10101"
-	netposAppID        = "{77ba29fd-9f7a-45b0-8d7e-1ee5d879951b}"
+	netposService    = "NetPOS.Net"
+	netposConfigPath = `C:\Program Files (x86)\SwiftPOS\NetPOS.Net\NetPOS.Net.exe.config`
+	netposDNSName    = "netpos01.example.local"
+	netposPort       = 10101
+	netposURL        = "https://+:10101/"
+	netposIPPort     = "0.0.0.0:10101"
+	netposAppID      = "{77ba29fd-9f7a-45b0-8d7e-1ee5d879951b}"
 )
 
 // TestAccNetPOSExample applies examples/netpos (unchanged) to the German
@@ -55,36 +51,24 @@ func TestAccNetPOSExample(t *testing.T) {
 	useBuiltProvider(t)
 	setProviderEnvironment(t, h)
 	thumbprint := provider.Thumbprint(chain.Leaf)
-	example := config.StaticDirectory("../../examples/netpos")
-	variables := config.Variables{"dns_name": config.StringVariable(netposDNSName)}
-	resource.Test(t, resource.TestCase{
-		PreCheck: func() { acctest.PreCheck(t) },
-		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
-			checkNoIPPortBinding(t, h, netposIPPort),
-			checkNetPOSConfig(t, h, "http://netpos01:10101/", "false"),
-		),
-		Steps: []resource.TestStep{
-			{
-				ConfigDirectory: example,
-				ConfigVariables: variables,
-				Check: resource.ComposeAggregateTestCheckFunc(
-					checkNetPOSConfig(t, h, "https://netpos01.example.local:10101/", "true"),
-					checkEveryoneMayListen(t, h, netposURL),
-					checkIPPortBinding(t, h, netposIPPort, thumbprint, netposAppID),
-					checkNetPOSRestarts(t, h, 1),
-					checkNetPOSServes(t, h, thumbprint),
-					resource.TestCheckOutput("thumbprint", thumbprint),
-					resource.TestCheckResourceAttr("windows_service_restart.netpos", "status", "Running"),
-				),
-			},
-			{
-				ConfigDirectory:  example,
-				ConfigVariables:  variables,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-				Check:            checkNetPOSRestarts(t, h, 1),
-			},
-		},
-	})
+	r := newExampleRun(t, "netpos", map[string]string{"dns_name": netposDNSName})
+	r.apply()
+	r.check(
+		checkNetPOSConfig(t, h, "https://netpos01.example.local:10101/", "true"),
+		checkEveryoneMayListen(t, h, netposURL),
+		checkIPPortBinding(t, h, netposIPPort, thumbprint, netposAppID),
+		checkNetPOSRestarts(t, h, 1),
+		checkNetPOSServes(t, h, thumbprint),
+	)
+	r.expectOutputs(map[string]string{"thumbprint": thumbprint, "served_thumbprint": thumbprint})
+	if status := r.outputs()["service"].(map[string]any)["status"]; status != "Running" {
+		t.Errorf("output service.status = %v, want Running", status)
+	}
+	r.expectEmptyPlan()
+	r.check(checkNetPOSRestarts(t, h, 1))
+
+	r.destroy()
+	r.check(checkNoIPPortBinding(t, h, netposIPPort), checkNetPOSConfig(t, h, "http://netpos01:10101/", "false"))
 }
 
 // TestAccNetPOSExample_unsuitableCertificate: a certificate the seed rules
@@ -108,10 +92,7 @@ func TestAccNetPOSExample_unsuitableCertificate(t *testing.T) {
 		{"no private key", netposCertificate{pem: provider.CertificatePEM(noKey.Leaf)}, `has\s+no\s+private\s+key\s+in\s+LocalMachine\\My:\s+import\s+it\s+from\s+a\s+PFX`},
 		{"expired", leafCertificate(t, expired), `expired\s+at.*renew\s+it\s+first`},
 	}
-	scenario, err := os.ReadFile(netposScenarioPath)
-	if err != nil {
-		t.Fatal(err)
-	}
+	scenario := netposServerWithoutCertificates(t)
 	useBuiltProvider(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -120,14 +101,8 @@ func TestAccNetPOSExample_unsuitableCertificate(t *testing.T) {
 				t.Skip("the certificate is seeded in the simulator's scenario, and the endpoint passed as WINRM_* variables for HTTP")
 			}
 			setProviderEnvironment(t, h)
-			resource.Test(t, resource.TestCase{
-				PreCheck: func() { acctest.PreCheck(t) },
-				Steps: []resource.TestStep{{
-					ConfigDirectory: config.StaticDirectory("../../examples/netpos"),
-					ConfigVariables: config.Variables{"dns_name": config.StringVariable(netposDNSName)},
-					ExpectError:     regexp.MustCompile(`(?s)Resource postcondition failed.*` + tt.wantError),
-				}},
-			})
+			r := newExampleRun(t, "netpos", map[string]string{"dns_name": netposDNSName})
+			r.expectPlanError(regexp.MustCompile(`(?s)Resource postcondition failed.*` + tt.wantError))
 			checkNetPOSUntouched(t, h)
 		})
 	}
@@ -150,15 +125,12 @@ func leafCertificate(t *testing.T, chain provider.TestChain) netposCertificate {
 	}
 }
 
-// netposScenario is the shipped NetPOS.Net server with chain installed:
-// the leaf with its key in My, the issuing CA in CA and the root in Root.
+// netposScenario is the shipped NetPOS.Net server with chain installed
+// instead of the shipped certificate: the leaf with its key in My, the
+// issuing CA in CA and the root in Root.
 func netposScenario(t *testing.T, chain provider.TestChain) []byte {
 	t.Helper()
-	scenario, err := os.ReadFile(netposScenarioPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	scenario = scenarioWithCertificates(t, scenario, leafCertificate(t, chain))
+	scenario := scenarioWithCertificates(t, netposServerWithoutCertificates(t), leafCertificate(t, chain))
 	var doc map[string]any
 	if err := json.Unmarshal(scenario, &doc); err != nil {
 		t.Fatal(err)
@@ -166,6 +138,26 @@ func netposScenario(t *testing.T, chain provider.TestChain) []byte {
 	doc["certificates"] = append(doc["certificates"].([]any),
 		map[string]any{"store": "CA", "pem": provider.CertificatePEM(chain.Intermediate)},
 		map[string]any{"store": "Root", "pem": provider.CertificatePEM(chain.Root)})
+	out, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// netposServerWithoutCertificates is examples/scenarios/netpos.json without
+// the certificates it ships (the one the NetPOS procedure finds installed,
+// and its CA), for a test to install its own.
+func netposServerWithoutCertificates(t *testing.T) []byte {
+	t.Helper()
+	var doc map[string]any
+	if err := json.Unmarshal(readScenario(t, "netpos"), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(acctest.StateList(t, doc, "certificates")) == 0 {
+		t.Fatal("examples/scenarios/netpos.json ships no certificate for the NetPOS procedure to find")
+	}
+	delete(doc, "certificates")
 	out, err := json.Marshal(doc)
 	if err != nil {
 		t.Fatal(err)

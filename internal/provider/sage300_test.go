@@ -6,14 +6,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"software.sslmate.com/src/go-pkcs12"
 
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/acctest"
@@ -26,86 +23,80 @@ const (
 	sage300AgentPort  = "0.0.0.0:4207"
 )
 
-// TestAccSage300Example applies examples/sage300 (the shipped configuration,
-// unchanged) against two hosts, the Sage 300 server and the BPA Platform
-// machine: seed steps 1 (PFX into My), 2 (URL reservation), 3 (binding to
+// TestAccSage300Example applies examples/sage300 (the shipped configuration
+// and its module, unchanged) against two hosts, the Sage 300 server and the
+// BPA Platform machine of examples/scenarios (sage300.json, bpa.json): steps 1 (PFX into My), 2 (URL reservation), 3 (binding to
 // the thumbprint), 4 (public certificate read back), 5 (ServiceUri and a
 // restart of the Agent, which then serves that certificate) and 6 (trusted
-// in Root on the BPA machine). Then an empty re-plan, drift on the BPA
-// machine, and destroy on both.
+// in Root on the BPA machine); the module's check reads, from the server,
+// that the Agent serves the imported certificate. Then an empty re-plan,
+// drift on the BPA machine, and destroy on both.
 func TestAccSage300Example(t *testing.T) {
-	server, bpa := acctest.NewHost(t, sage300Scenario(t, nil)), acctest.NewHost(t, nil)
+	server, bpa := acctest.NewHost(t, readScenario(t, "sage300")), acctest.NewHost(t, readScenario(t, "bpa"))
 	if !server.IsSim() {
-		t.Skip("needs the Sage 300 Connector Agent of sage300Scenario installed, which only the simulator has")
+		t.Skip("needs the Sage 300 Connector Agent of examples/scenarios/sage300.json installed, which only the simulator has")
 	}
 	p := newTestPFX(t, "sage300.example.local", pkcs12.Modern)
 	pfxPath := filepath.Join(t.TempDir(), "SAGE300.pfx")
 	if err := os.WriteFile(pfxPath, p.PFX, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	useBuiltProvider(t)
-	variables := config.Variables{
-		"sage300_host":   config.StringVariable(server.Address),
-		"sage300_port":   config.IntegerVariable(server.Port),
-		"bpa_host":       config.StringVariable(bpa.Address),
-		"bpa_port":       config.IntegerVariable(bpa.Port),
-		"winrm_username": config.StringVariable(server.Username),
-		"winrm_password": config.StringVariable(server.Password),
-		"pfx_path":       config.StringVariable(pfxPath),
-		"pfx_password":   config.StringVariable(pfxPassword),
-	}
 	if server.Username != bpa.Username || server.Password != bpa.Password || server.HTTPS {
 		t.Skip("the example connects to both hosts with one account over HTTP")
 	}
-	example := config.StaticDirectory("../../examples/sage300")
-	const pfxRes, trustRes = "windows_pfx_certificate.sage300", "windows_certificate.bpa_trusts_sage300"
-	interThumb, rootThumb := provider.Thumbprint(p.Intermediate), provider.Thumbprint(p.Root)
-	resource.Test(t, resource.TestCase{
-		PreCheck: func() { acctest.PreCheck(t) },
-		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
-			checkCertificatesGone(t, server, "My", p.Thumbprint),
-			checkCertificatesGone(t, bpa, "Root", p.Thumbprint),
-			checkNoIPPortBinding(t, server, sage300AgentPort),
-		),
-		Steps: []resource.TestStep{
-			{
-				ConfigDirectory: example,
-				ConfigVariables: variables,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectKnownValue(pfxRes, tfjsonpath.New("thumbprint"), knownvalue.StringExact(p.Thumbprint)),
-					plancheck.ExpectKnownValue("windows_http_sslcert_binding.agent", tfjsonpath.New("certificate_hash"), knownvalue.StringExact(p.Thumbprint)),
-					plancheck.ExpectResourceAction(trustRes, plancheck.ResourceActionCreate),
-				}},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					checkHostCertificate(t, server, "My", p.Thumbprint, true),
-					checkHostCertificate(t, server, "CA", interThumb, false),
-					checkHostCertificate(t, server, "Root", rootThumb, false),
-					checkHostCertificate(t, bpa, "Root", p.Thumbprint, false),
-					checkIPPortBinding(t, server, sage300AgentPort, p.Thumbprint, sage300AgentAppID),
-					resource.TestCheckResourceAttr("data.windows_certificate.sage300", "pem", p.PEM),
-					resource.TestCheckOutput("thumbprint", p.Thumbprint),
-					resource.TestCheckOutput("agent_url", "https://sage300.example.local:4207"),
-					checkAgentServes(t, server, p.Thumbprint),
-				),
-			},
-			{
-				ConfigDirectory:  example,
-				ConfigVariables:  variables,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-			},
-			{
-				// Someone removed the trust on the BPA machine.
-				PreConfig:       removeCertificate(t, bpa, "Root", p.Thumbprint),
-				ConfigDirectory: example,
-				ConfigVariables: variables,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(trustRes, plancheck.ResourceActionCreate),
-					plancheck.ExpectResourceAction(pfxRes, plancheck.ResourceActionNoop),
-				}},
-				Check: checkHostCertificate(t, bpa, "Root", p.Thumbprint, false),
-			},
-		},
+	useBuiltProvider(t)
+	r := newExampleRun(t, "sage300", map[string]string{
+		"sage300_host":   server.Address,
+		"sage300_port":   strconv.Itoa(server.Port),
+		"bpa_host":       bpa.Address,
+		"bpa_port":       strconv.Itoa(bpa.Port),
+		"winrm_username": server.Username,
+		"winrm_password": server.Password,
+		"pfx_path":       pfxPath,
+		"pfx_password":   pfxPassword,
 	})
+	const pfxRes, trustRes = "module.sage300.windows_pfx_certificate.sage300", "module.sage300.windows_certificate.bpa_trusts_sage300"
+	interThumb, rootThumb := provider.Thumbprint(p.Intermediate), provider.Thumbprint(p.Root)
+
+	// The plan shows the certificate's thumbprint before anything changes.
+	plan := r.plan()
+	r.expectActions(plan, map[string]string{trustRes: "create"})
+	for _, address := range []string{pfxRes} {
+		if got := plan[address].Change.After["thumbprint"]; got != p.Thumbprint {
+			t.Errorf("plan for %s: thumbprint %v, want %s", address, got, p.Thumbprint)
+		}
+	}
+	if got := plan["module.sage300.windows_http_sslcert_binding.agent"].Change.After["certificate_hash"]; got != p.Thumbprint {
+		t.Errorf("plan for the binding: certificate_hash %v, want %s", got, p.Thumbprint)
+	}
+	r.apply("tfplan")
+	r.check(
+		checkHostCertificate(t, server, "My", p.Thumbprint, true),
+		checkHostCertificate(t, server, "CA", interThumb, false),
+		checkHostCertificate(t, server, "Root", rootThumb, false),
+		checkHostCertificate(t, bpa, "Root", p.Thumbprint, false),
+		checkIPPortBinding(t, server, sage300AgentPort, p.Thumbprint, sage300AgentAppID),
+		checkAgentServes(t, server, p.Thumbprint),
+	)
+	r.expectOutputs(map[string]string{
+		"thumbprint":        p.Thumbprint,
+		"served_thumbprint": p.Thumbprint,
+		"agent_url":         "https://sage300.example.local:4207",
+	})
+	r.expectEmptyPlan()
+
+	// Someone removed the trust on the BPA machine.
+	removeCertificate(t, bpa, "Root", p.Thumbprint)()
+	r.expectActions(r.plan(), map[string]string{trustRes: "create", pfxRes: "no-op"})
+	r.apply("tfplan")
+	r.check(checkHostCertificate(t, bpa, "Root", p.Thumbprint, false))
+
+	r.destroy()
+	r.check(
+		checkCertificatesGone(t, server, "My", p.Thumbprint),
+		checkCertificatesGone(t, bpa, "Root", p.Thumbprint),
+		checkNoIPPortBinding(t, server, sage300AgentPort),
+	)
 }
 
 // useBuiltProvider makes terraform install the provider built from this

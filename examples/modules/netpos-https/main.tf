@@ -1,0 +1,122 @@
+# NetPOS.Net over HTTPS: the NetPOS procedure ("NetPOS.Net HTTPS
+# Configuration") on the NetPOS.Net server, as one module:
+#   "To Be Considered" 5  the certificate obtained and installed beforehand:
+#                         found, and checked at plan time
+#   steps 2-3   "Use SSL" in the tray icon's General Settings
+#   step 4      netsh http add urlacl url=https://+:10101/ user=EVERYONE
+#   steps 5-8   the certificate's thumbprint (the data source reads it)
+#   step 9      netsh http add sslcert ipport=0.0.0.0:PORT certhash=…
+#               appid={77ba29fd-9f7a-45b0-8d7e-1ee5d879951b}
+#   steps 1, 10 stop and start NetPOS.Net: one restart once all is in place
+#   last        NetPOS.Net serves the certificate, proven from the host itself
+#               (check "netpos_serves_the_certificate"): what steps 11-13's
+#               "Refresh Interface List" on a terminal shows
+# Steps 11-13 (the "Secured" checkbox of SwiftPOS Touch) are settings of each
+# touch terminal, not of this host.
+#
+# The module takes the host from the `windows` provider configuration its
+# caller passes.
+#
+#   module "netpos" {
+#     source   = "../modules/netpos-https"
+#     dns_name = "netpos01.example.local"
+#   }
+terraform {
+  required_version = ">= 1.11"
+  required_providers {
+    windows = { source = "seed-1120c41c/windows" }
+  }
+}
+
+# The certificate "obtained and installed prior": the procedure looks for it under
+# Trusted Root Certification Authorities, but HTTP.sys can only serve one
+# whose private key the machine holds, which is the certificate in Personal
+# (LocalMachine\My). Checked when Terraform plans, before anything changes.
+data "windows_certificate" "netpos" {
+  store_name = "My"
+  dns_name   = var.dns_name
+
+  lifecycle {
+    postcondition {
+      condition     = self.subject != self.issuer
+      error_message = "The certificate for ${var.dns_name} (${self.thumbprint}) is self-signed (issuer ${self.issuer}). An untrusted self signed certificate cannot be used: install one issued by a CA the touch terminals trust."
+    }
+    postcondition {
+      condition     = self.has_private_key
+      error_message = "The certificate for ${var.dns_name} (${self.thumbprint}) has no private key in LocalMachine\\My: import it from a PFX that includes the key."
+    }
+    postcondition {
+      condition     = timecmp(self.not_after, plantimestamp()) > 0
+      error_message = "The certificate for ${var.dns_name} (${self.thumbprint}) expired at ${self.not_after}: renew it first."
+    }
+  }
+}
+
+# Steps 2-3: the tray icon's "Use SSL" checkbox is NetPOS.Net's own setting,
+# kept in its .exe.config; the simulated host models it as the appSettings
+# UseSSL, next to ServiceUri, the URI the service listens on. Both get their
+# original values back on destroy.
+resource "windows_dotnet_app_setting" "use_ssl" {
+  config_path = var.config_path
+  key         = "UseSSL"
+  value       = "true"
+}
+
+resource "windows_dotnet_app_setting" "service_uri" {
+  config_path = var.config_path
+  key         = "ServiceUri"
+  value       = "https://${var.dns_name}:${var.port}/"
+}
+
+# Step 4: netsh http add urlacl url=https://+:10101/ user=EVERYONE
+# On a German Windows that netsh command fails with error 1332, because
+# Everyone is called "Jeder" there. "Everyone" still works here: the provider
+# resolves the well-known name to its SID, S-1-1-0, itself.
+resource "windows_http_urlacl" "netpos" {
+  url  = "https://+:${var.port}/"
+  user = "Everyone"
+}
+
+# Step 9: netsh http add sslcert ipport=0.0.0.0:PORT certhash=THUMBPRINT
+#         appid={77ba29fd-9f7a-45b0-8d7e-1ee5d879951b}
+resource "windows_http_sslcert_binding" "netpos" {
+  ipport           = "0.0.0.0:${var.port}"
+  certificate_hash = data.windows_certificate.netpos.thumbprint
+  app_id           = "{77ba29fd-9f7a-45b0-8d7e-1ee5d879951b}"
+}
+
+# Steps 1 and 10: NetPOS.Net reads its settings when it starts, so one
+# restart after the settings, reservation and binding are in place does what
+# stopping it first and starting it last does; it restarts again whenever one
+# of them changes (a renewed certificate, another port).
+resource "windows_service_restart" "netpos" {
+  service_name = var.service_name
+  triggers = {
+    use_ssl     = windows_dotnet_app_setting.use_ssl.value
+    service_uri = windows_dotnet_app_setting.service_uri.value
+    urlacl      = windows_http_urlacl.netpos.id
+    binding     = windows_http_sslcert_binding.netpos.certificate_hash
+  }
+}
+
+# The procedure's last check, from the host itself: a TLS handshake with
+# NetPOS.Net's port under the name the terminals use, once NetPOS.Net has
+# restarted. A failed handshake is reported in reachable and error, so the
+# check warns instead of failing the run.
+data "windows_tls_endpoint" "netpos" {
+  port        = var.port
+  server_name = var.dns_name
+
+  depends_on = [windows_service_restart.netpos]
+}
+
+check "netpos_serves_the_certificate" {
+  assert {
+    condition     = data.windows_tls_endpoint.netpos.thumbprint == data.windows_certificate.netpos.thumbprint
+    error_message = "Port ${var.port} serves ${coalesce(data.windows_tls_endpoint.netpos.thumbprint, "nothing")}, not the certificate for ${var.dns_name} (${data.windows_certificate.netpos.thumbprint}): ${coalesce(data.windows_tls_endpoint.netpos.error, "is NetPOS.Net running with the HTTPS ServiceUri?")}"
+  }
+  assert {
+    condition     = data.windows_tls_endpoint.netpos.chain_trusted == true
+    error_message = "The certificate NetPOS.Net serves does not chain to a root this host trusts (${coalesce(data.windows_tls_endpoint.netpos.chain_status, data.windows_tls_endpoint.netpos.error, "unknown")}): the touch terminals will refuse it too."
+  }
+}

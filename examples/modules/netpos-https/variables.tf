@@ -1,0 +1,26 @@
+variable "dns_name" {
+  description = "DNS name of the certificate installed for NetPOS.Net (a subject alternative name), which the touch terminals use to reach it."
+  type        = string
+}
+
+variable "port" {
+  # One port for the reservation, the binding and the URI. The procedure reserves
+  # 10101 (NetPOS.Net's default) in step 4 but binds 0.0.0.0:8000 in step 9's
+  # example; HTTP.sys serves a certificate only on the port it is bound to,
+  # so the two must be the same, and 10101 is the one NetPOS.Net listens on.
+  description = "TCP port NetPOS.Net listens on."
+  type        = number
+  default     = 10101
+}
+
+variable "config_path" {
+  description = "NetPOS.Net's .exe.config, where the tray icon's General Settings are kept."
+  type        = string
+  default     = "C:\\Program Files (x86)\\SwiftPOS\\NetPOS.Net\\NetPOS.Net.exe.config"
+}
+
+variable "service_name" {
+  description = "Service name of NetPOS.Net."
+  type        = string
+  default     = "NetPOS.Net"
+}

@@ -1,0 +1,140 @@
+# Sage 300 Connector over HTTPS: the Sage 300 procedure ("Using HTTPS
+# Connections with the Sage 300 Connector") across its two machines, as one
+# module:
+#   step 1  import the server's PFX into LocalMachine\My on the Sage 300 server
+#   step 2  reserve https://+:4207/ for Everyone
+#   step 3  bind the certificate to 0.0.0.0:4207 for the Agent's app id
+#   step 4  export the public certificate (the data source's pem: no .CER file)
+#   step 6  trust it in LocalMachine\Root on the BPA Platform machine
+#   step 5  ServiceUri in Sage300IntegrationService.exe.config, restart the Agent
+#   last    the Agent serves the imported certificate, proven from the Sage 300
+#           server itself (check "agent_serves_the_certificate")
+# Step 7 (the connection's "Use HTTPS" in BPA Platform) is a setting of the
+# BPA Platform client, not of either host.
+#
+# The caller passes two configurations of the windows provider: the Sage 300
+# server and the BPA Platform machine.
+#
+#   module "sage300" {
+#     source       = "../modules/sage300-https"
+#     providers    = { windows.sage300 = windows.sage300, windows.bpa = windows.bpa }
+#     pfx_path     = var.pfx_path
+#     pfx_password = var.pfx_password
+#   }
+#
+# terraform plan shows the certificate's thumbprint, subject and expiry
+# before anything changes, and fails if the PFX password is wrong, the PFX
+# has no private key, the certificate has expired or lacks Client
+# Authentication.
+terraform {
+  required_version = ">= 1.11"
+  required_providers {
+    windows = {
+      source                = "seed-1120c41c/windows"
+      configuration_aliases = [windows.sage300, windows.bpa]
+    }
+  }
+}
+
+# Step 1: certutil -p PFXPassword -importPFX ComputerName.pfx
+resource "windows_pfx_certificate" "sage300" {
+  provider            = windows.sage300
+  content_base64      = filebase64(var.pfx_path)
+  password_wo         = var.pfx_password
+  password_wo_version = var.pfx_password_version
+  store_name          = "My"
+  # The issuing CA into Intermediate Certification Authorities, the root into
+  # Trusted Root Certification Authorities: the server trusts its own chain.
+  import_chain = true
+
+  lifecycle {
+    # Renewal (a new PFX in pfx_path): import the new certificate, move the
+    # binding to it, and only then remove the old one, so the port is never
+    # bound to a certificate that is not there. Without this the provider
+    # refuses to remove a certificate that a binding still uses.
+    create_before_destroy = true
+
+    # Checked at plan time: the facts of a PFX are known before apply.
+    postcondition {
+      condition     = contains(self.enhanced_key_usages, "1.3.6.1.5.5.7.3.2")
+      error_message = "The Sage 300 certificate must include the intended purpose Client Authentication (1.3.6.1.5.5.7.3.2)."
+    }
+  }
+}
+
+# Step 2: netsh http add urlacl url=https://+:4207/ user=EVERYONE
+resource "windows_http_urlacl" "agent" {
+  provider = windows.sage300
+  url      = "https://+:${var.agent_port}/"
+  user     = "Everyone"
+}
+
+# Step 3: netsh http add sslcert ipport=0.0.0.0:4207 certhash=THUMBPRINT
+#         appid={A86AD080-2EC6-44FB-82E4-BB1E409AB93C}
+resource "windows_http_sslcert_binding" "agent" {
+  provider         = windows.sage300
+  ipport           = "0.0.0.0:${var.agent_port}"
+  certificate_hash = windows_pfx_certificate.sage300.thumbprint
+  # The procedure's {A86AD080-...}, in lower case as HTTP.sys reports it.
+  app_id = "{a86ad080-2ec6-44fb-82e4-bb1e409ab93c}"
+}
+
+# Step 5: ServiceUri = https://FQDN:port, where the FQDN matches the
+# certificate; the original value comes back on destroy.
+resource "windows_dotnet_app_setting" "service_uri" {
+  provider    = windows.sage300
+  config_path = var.agent_config_path
+  key         = "ServiceUri"
+  value       = "https://${windows_pfx_certificate.sage300.dns_names[0]}:${var.agent_port}"
+}
+
+# Step 5: restart the Agent once its URI, reservation and binding are in
+# place, and again whenever one of them changes.
+resource "windows_service_restart" "agent" {
+  provider     = windows.sage300
+  service_name = var.agent_service
+  triggers = {
+    service_uri = windows_dotnet_app_setting.service_uri.value
+    urlacl      = windows_http_urlacl.agent.id
+    binding     = windows_http_sslcert_binding.agent.certificate_hash
+  }
+}
+
+# Step 4: export the certificate (public part) from the Sage 300 server.
+data "windows_certificate" "sage300" {
+  provider   = windows.sage300
+  store_name = "My"
+  thumbprint = windows_pfx_certificate.sage300.thumbprint
+}
+
+# Step 6: install it into Local Machine, Trusted Root Certification
+# Authorities on the BPA Platform machine.
+resource "windows_certificate" "bpa_trusts_sage300" {
+  provider   = windows.bpa
+  pem        = data.windows_certificate.sage300.pem
+  store_name = "Root"
+
+  lifecycle {
+    # Renewal: trust the new certificate before the old trust is removed.
+    create_before_destroy = true
+  }
+}
+
+# The procedure's last check, from the Sage 300 server itself: a TLS
+# handshake with the Agent's port once the Agent has restarted. A failed
+# handshake is reported in reachable and error, so the check warns instead
+# of failing the run.
+data "windows_tls_endpoint" "agent" {
+  provider    = windows.sage300
+  port        = var.agent_port
+  server_name = windows_pfx_certificate.sage300.dns_names[0]
+
+  depends_on = [windows_service_restart.agent]
+}
+
+check "agent_serves_the_certificate" {
+  assert {
+    condition     = data.windows_tls_endpoint.agent.thumbprint == windows_pfx_certificate.sage300.thumbprint
+    error_message = "Port ${var.agent_port} serves ${coalesce(data.windows_tls_endpoint.agent.thumbprint, "nothing")}, not the imported certificate ${windows_pfx_certificate.sage300.thumbprint}: ${coalesce(data.windows_tls_endpoint.agent.error, "is the Agent running with the HTTPS ServiceUri?")}"
+  }
+}

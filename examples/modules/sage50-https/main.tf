@@ -1,0 +1,135 @@
+# Sage 50 Accounts Connector v2.5 over HTTPS: the Sage 50 procedure ("Using
+# HTTPS Connections with the Sage 50 Accounts Connector") on the Sage 50
+# Accounts server, as one module:
+#   prerequisite  TLS 1.2 on, TLS 1.0 and 1.1 off (SChannel, server and
+#                 client), .NET strong cryptography for the agents
+#   1    HttpsServiceUri in the Integration Service's .exe.config, restart it
+#   2.1  import the trusted certificate
+#   2.3  netsh http add sslcert ipport=0.0.0.0:4106 certhash=… appid={4d159978-…}
+#   last the endpoint serves the imported certificate over TLS 1.2 or later,
+#        proven from the host (check "integration_agent_serves_the_certificate")
+# Step 3 is the connection's "Use HTTPS" in BPA Platform, not a host setting.
+#
+# The module takes the host from the `windows` provider configuration its
+# caller passes (the default one, or one of a provider for_each in OpenTofu).
+#
+#   module "sage50" {
+#     source       = "../modules/sage50-https"
+#     pfx_path     = var.pfx_path
+#     pfx_password = var.pfx_password
+#   }
+#
+# SChannel reads its protocol settings at boot: output reboot_required says
+# when the host must be restarted for them to apply.
+terraform {
+  required_version = ">= 1.11"
+  required_providers {
+    windows = { source = "seed-1120c41c/windows" }
+  }
+}
+
+# Prerequisite: "set up for HTTPS communication using trusted certificates
+# and TLS 1.2". The connector matches the server's protocol, so TLS 1.2 is
+# on for the services this host serves (server) and for its own outgoing
+# connections (client); TLS 1.0 and 1.1 are off on both sides.
+resource "windows_schannel_protocol" "server" {
+  for_each = local.schannel
+  protocol = each.key
+  side     = "server"
+  enabled  = each.value
+}
+
+resource "windows_schannel_protocol" "client" {
+  for_each = local.schannel
+  protocol = each.key
+  side     = "client"
+  enabled  = each.value
+}
+
+# The connector's agents are .NET Framework services under Program Files
+# (x86): SchUseStrongCrypto and SystemDefaultTlsVersions, in the 64- and the
+# 32-bit views, let them use the TLS versions SChannel has on.
+resource "windows_dotnet_strong_crypto" "this" {
+  enabled = true
+}
+
+# 2.1: the certificate, with its private key, into LocalMachine\My. The plan
+# shows its thumbprint and expiry, and fails on a wrong password.
+resource "windows_pfx_certificate" "trusted" {
+  content_base64      = filebase64(var.pfx_path)
+  password_wo         = var.pfx_password
+  password_wo_version = var.pfx_password_version
+
+  lifecycle {
+    # Renewal (a new PFX in pfx_path): import the new certificate, move the
+    # binding to it, and only then remove the old one, so the port is never
+    # bound to a certificate that is not there. Without this the provider
+    # refuses to remove a certificate that a binding still uses.
+    create_before_destroy = true
+  }
+}
+
+# 2.3: bind it to the Integration Agent's port.
+resource "windows_http_sslcert_binding" "integration_agent" {
+  ipport           = "0.0.0.0:${var.port}"
+  certificate_hash = windows_pfx_certificate.trusted.thumbprint
+  app_id           = "{4d159978-4574-4dd5-b3ff-6f7fc8c20344}"
+  # HTTP.sys refuses TLS 1.0 and 1.1 on this port even where another
+  # application turns them back on in SChannel (off by default: see the
+  # variable for the Windows versions that honour it).
+  disable_legacy_tls = var.disable_legacy_tls
+}
+
+# 1: the Integration Service listens on https://FQDN:port/, the FQDN being
+# the certificate's (the original value comes back on destroy) ...
+resource "windows_dotnet_app_setting" "https_service_uri" {
+  config_path = var.config_path
+  key         = "HttpsServiceUri"
+  value       = "https://${windows_pfx_certificate.trusted.dns_names[0]}:${var.port}/"
+}
+
+# ... and is restarted once the URI, the binding and the .NET TLS settings
+# are in place, and again whenever one of them changes (a .NET service reads
+# them when it starts).
+resource "windows_service_restart" "integration_service" {
+  service_name = var.service_name
+  triggers = {
+    uri           = windows_dotnet_app_setting.https_service_uri.value
+    binding       = windows_http_sslcert_binding.integration_agent.certificate_hash
+    strong_crypto = tostring(windows_dotnet_strong_crypto.this.enabled)
+    tls_server    = jsonencode({ for p, r in windows_schannel_protocol.server : p => r.enabled })
+    tls_client    = jsonencode({ for p, r in windows_schannel_protocol.client : p => r.enabled })
+  }
+}
+
+# The procedure's last check, from the host itself: a TLS handshake with the
+# Integration Agent's port, once the service has restarted. A failed
+# handshake is reported in reachable and error, so the check warns instead
+# of failing the run.
+data "windows_tls_endpoint" "integration_agent" {
+  port        = var.port
+  server_name = windows_pfx_certificate.trusted.dns_names[0]
+
+  depends_on = [windows_service_restart.integration_service]
+}
+
+check "integration_agent_serves_the_certificate" {
+  assert {
+    condition     = data.windows_tls_endpoint.integration_agent.thumbprint == windows_pfx_certificate.trusted.thumbprint
+    error_message = "Port ${var.port} serves ${coalesce(data.windows_tls_endpoint.integration_agent.thumbprint, "nothing")}, not the imported certificate ${windows_pfx_certificate.trusted.thumbprint}: ${coalesce(data.windows_tls_endpoint.integration_agent.error, "is the service running with the HTTPS URI?")}"
+  }
+  assert {
+    condition     = contains(["TLS 1.2", "TLS 1.3"], coalesce(data.windows_tls_endpoint.integration_agent.protocol, "none"))
+    error_message = "Port ${var.port} negotiated ${coalesce(data.windows_tls_endpoint.integration_agent.protocol, "nothing")}, not TLS 1.2 or later."
+  }
+}
+
+locals {
+  # true: on; false: off (Enabled and DisabledByDefault as Microsoft
+  # documents them).
+  schannel = {
+    "TLS 1.2" = true
+    "TLS 1.1" = false
+    "TLS 1.0" = false
+  }
+}

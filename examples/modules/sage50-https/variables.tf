@@ -1,0 +1,41 @@
+variable "pfx_path" {
+  description = "Path, on the machine running Terraform, of the trusted certificate's .pfx."
+  type        = string
+}
+
+variable "pfx_password" {
+  description = "The PFX password. Never stored in the state or plan."
+  type        = string
+  sensitive   = true
+  ephemeral   = true
+}
+
+variable "pfx_password_version" {
+  description = "Raise it when pfx_password changes for the same PFX, so that the certificate is imported again with it."
+  type        = number
+  default     = 1
+}
+
+variable "port" {
+  description = "TCP port of the Sage 50 Accounts Integration Agent."
+  type        = number
+  default     = 4106
+}
+
+variable "config_path" {
+  description = "The Integration Service's .exe.config."
+  type        = string
+  default     = "C:\\Program Files (x86)\\Codeless Platforms\\Sage 50 Accounts Connector Toolpack\\Integration Service\\Sage 50 Accounts Integration Service.exe.config"
+}
+
+variable "service_name" {
+  description = "Service name of the Sage 50 Accounts Integration service."
+  type        = string
+  default     = "Sage50AccountsIntegrationService"
+}
+
+variable "disable_legacy_tls" {
+  description = "Have HTTP.sys refuse TLS 1.0 and 1.1 on the port (the binding's disable_legacy_tls). Needs Windows Server 2019 with KB4490481 or later (older hosts fail the apply, naming their version); the SChannel settings turn them off host-wide in any case."
+  type        = bool
+  default     = false
+}
