@@ -33,7 +33,7 @@ type TestCertificate struct {
 }
 
 // NewTestCertificate makes a certificate for dnsName, valid for a day, with
-// the server and client authentication key usages the seed procedures ask
+// the server and client authentication key usages the procedures ask
 // for.
 func NewTestCertificate(t *testing.T, dnsName string) TestCertificate {
 	t.Helper()

@@ -22,7 +22,7 @@ func init() { dataSources = append(dataSources, newCertificateDataSource) }
 func newCertificateDataSource() datasource.DataSource { return &certificateDataSource{} }
 
 // certificateDataSource finds one certificate in a LocalMachine store: the
-// seed's "find the FQDN certificate in the MMC, export it as .CER".
+// Sage 300 procedure's "find the FQDN certificate in the MMC, export it as .CER".
 type certificateDataSource struct {
 	host *windows.Host
 }

@@ -22,7 +22,7 @@ func init() { resources = append(resources, newCertificateResource) }
 func newCertificateResource() resource.Resource { return &certificateResource{} }
 
 // certificateResource puts a public certificate into a LocalMachine store:
-// the seed's "Install Certificate, Local Machine, Trusted Root Certification
+// the procedure's "Install Certificate, Local Machine, Trusted Root Certification
 // Authorities" on the BPA Platform machine.
 type certificateResource struct {
 	host *windows.Host

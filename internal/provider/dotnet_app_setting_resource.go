@@ -28,7 +28,7 @@ func init() { resources = append(resources, newDotNetAppSettingResource) }
 const appSettingIDSeparator = "|"
 
 // dotNetAppSettingResource is windows_dotnet_app_setting: one appSettings
-// entry of a .NET *.exe.config, what the seeds edit in Notepad ("For the
+// entry of a .NET *.exe.config, what the procedures edit in Notepad ("For the
 // ServiceUri key, enter the URI"). Destroy puts back what was there before.
 type dotNetAppSettingResource struct{ host *windows.Host }
 

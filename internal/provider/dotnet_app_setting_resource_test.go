@@ -45,7 +45,7 @@ func checkHostAppSetting(t *testing.T, h *acctest.Host, key, want string) resour
 	}
 }
 
-// TestAccDotNetAppSetting_lifecycle is seed step 5 (Sage 300: ServiceUri to
+// TestAccDotNetAppSetting_lifecycle is step 5 of the Sage 300 procedure (Sage 300: ServiceUri to
 // https): create (an existing key and a missing one), an empty re-plan,
 // drift made through the simulator's admin API, import, and destroy giving
 // back the file's original bytes.

@@ -9,8 +9,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 )
 
-// TestGeneratedConfigCoversEveryResource keeps the cloning promise of
-// DESIGN.md checked for every resource type: generate_config_test.go must
+// TestGeneratedConfigCoversEveryResource keeps the cloning promise (import a
+// working host, apply elsewhere; README) checked for every resource type: generate_config_test.go must
 // plan the configuration generated for each one (its generatedConfigStep
 // names "<type>.generated").
 func TestGeneratedConfigCoversEveryResource(t *testing.T) {

@@ -18,8 +18,8 @@ import (
 // generatedConfigStep imports what address manages with an import {} block
 // and terraform plan -generate-config-out: the harness imports it again as
 // <type>.generated, writes the generated configuration, plans with it, and
-// fails unless the plan is an import with no changes. That is the cloning
-// path of DESIGN.md: the configuration Terraform writes for a host must be
+// fails unless the plan is an import with no changes. That is how users
+// clone a host: the configuration Terraform writes for a host must be
 // valid and must describe the host as it is.
 func generatedConfigStep(address, importID string, checks ...plancheck.PlanCheck) resource.TestStep {
 	return resource.TestStep{

@@ -18,7 +18,7 @@ import (
 )
 
 // NetPOS.Net as examples/scenarios/netpos.json installs it, and what the
-// seed configures for it.
+// NetPOS.Net procedure configures for it.
 const (
 	netposService    = "NetPOS.Net"
 	netposConfigPath = `C:\Program Files (x86)\SwiftPOS\NetPOS.Net\NetPOS.Net.exe.config`
@@ -31,7 +31,7 @@ const (
 
 // TestAccNetPOSExample applies examples/netpos (unchanged) to the German
 // NetPOS.Net server of examples/scenarios/netpos.json, with a CA-signed
-// certificate for netpos01.example.local installed beforehand, as the seed
+// certificate for netpos01.example.local installed beforehand, as the procedure
 // requires: Use SSL and the HTTPS ServiceUri in NetPOS.Net's config, the
 // reservation for Everyone (S-1-1-0, "Jeder" there), the binding to the
 // certificate, and one restart, after which NetPOS.Net serves the
@@ -71,7 +71,7 @@ func TestAccNetPOSExample(t *testing.T) {
 	r.check(checkNoIPPortBinding(t, h, netposIPPort), checkNetPOSConfig(t, h, "http://netpos01:10101/", "false"))
 }
 
-// TestAccNetPOSExample_unsuitableCertificate: a certificate the seed rules
+// TestAccNetPOSExample_unsuitableCertificate: a certificate the procedure rules
 // out ("An untrusted self signed certificate cannot be used"), or one
 // HTTP.sys cannot serve (no private key) or clients reject (expired), fails
 // the plan with the example's postcondition, before anything on the host
@@ -228,7 +228,7 @@ func checkNetPOSRestarts(t *testing.T, h *acctest.Host, want int) resource.TestC
 	}
 }
 
-// checkNetPOSServes checks the seed's result: NetPOS.Net, restarted,
+// checkNetPOSServes checks the procedure's result: NetPOS.Net, restarted,
 // serves the certificate on its port.
 func checkNetPOSServes(t *testing.T, h *acctest.Host, thumbprint string) resource.TestCheckFunc {
 	return func(*terraform.State) error {

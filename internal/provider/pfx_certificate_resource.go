@@ -25,7 +25,7 @@ func init() { resources = append(resources, newPFXCertificateResource) }
 func newPFXCertificateResource() resource.Resource { return &pfxCertificateResource{} }
 
 // pfxCertificateResource imports a PFX into a LocalMachine store: the
-// seed's `certutil -p PW -importPFX host.pfx`.
+// procedures' `certutil -p PW -importPFX host.pfx`.
 type pfxCertificateResource struct {
 	host *windows.Host
 }

@@ -322,7 +322,7 @@ func TestAccPFXCertificate_importAdoptsRemotePath(t *testing.T) {
 }
 
 // TestAccPFXCertificate_importAdoptsConfiguration takes over a certificate
-// installed by hand (the seed's certutil -importPFX): after terraform import,
+// installed by hand (the procedure's certutil -importPFX): after terraform import,
 // the configuration holding the same certificate plans an in-place update,
 // never a new import, and then nothing.
 func TestAccPFXCertificate_importAdoptsConfiguration(t *testing.T) {

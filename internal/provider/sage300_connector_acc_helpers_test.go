@@ -14,7 +14,7 @@ import (
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/provider"
 )
 
-// The Sage 300 Connector Agent as installed (seed step 5): its config file
+// The Sage 300 Connector Agent as installed (step 5 of the Sage 300 procedure): its config file
 // with ServiceUri on plain HTTP, and its service.
 const (
 	sage300ConfigPath  = `C:\Program Files (x86)\Sage 300 Connector Agent\Sage300IntegrationService.exe.config`
@@ -111,7 +111,7 @@ func simEndpoints(t *testing.T, h *acctest.Host) []simEndpoint {
 }
 
 // servedThumbprint connects to a TLS endpoint and returns the thumbprint
-// of the certificate it serves: the seeds' "check the endpoint now serves
+// of the certificate it serves: the procedures' "check the endpoint now serves
 // that certificate".
 func servedThumbprint(address, serverName string) (string, error) {
 	conn, err := tls.Dial("tcp", address, &tls.Config{ServerName: serverName, InsecureSkipVerify: true}) //nolint:gosec // the test compares the thumbprint itself

@@ -32,7 +32,7 @@ func sage300ServerConfig(h *acctest.Host, p testPFX) string {
 }
 
 // TestAccSage300ServerHTTPS applies the Sage 300 server procedure and then
-// checks the end result as the seed does: the agent now serves HTTPS on
+// checks the end result as the procedure does: the agent now serves HTTPS on
 // its port with the imported certificate.
 func TestAccSage300ServerHTTPS(t *testing.T) {
 	h := acctest.NewHost(t, sage300Scenario(t, nil))

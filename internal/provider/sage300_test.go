@@ -150,7 +150,7 @@ func checkNoIPPortBinding(t *testing.T, h *acctest.Host, ipport string) resource
 	}
 }
 
-// checkAgentServes checks the seeds' last step on the simulated server: the
+// checkAgentServes checks the procedures' last step on the simulated server: the
 // Agent, restarted with its HTTPS URI, serves the certificate with thumb.
 func checkAgentServes(t *testing.T, h *acctest.Host, thumb string) resource.TestCheckFunc {
 	return func(*terraform.State) error {

@@ -25,7 +25,7 @@ func init() { resources = append(resources, newServiceRestartResource) }
 // defaultServiceRestartTimeout bounds a restart unless timeout says otherwise.
 const defaultServiceRestartTimeout = "2m"
 
-// serviceRestartResource is windows_service_restart: the seeds' "restart
+// serviceRestartResource is windows_service_restart: the procedures' "restart
 // the ... service", as an action. Creating it restarts the service; a
 // change of triggers replaces it, which restarts again; destroying it
 // changes nothing on the host.

@@ -16,7 +16,7 @@ import (
 
 const (
 	bindingAddress = "windows_http_sslcert_binding.test"
-	// sageAppID is the app id of the seed procedures' netsh command.
+	// sageAppID is the app id of the procedures' netsh command.
 	sageAppID  = "{4d159978-4574-4dd5-b3ff-6f7fc8c20344}"
 	otherAppID = "{0a3d5e6f-1111-4222-8333-944455556666}"
 )
@@ -81,7 +81,7 @@ func checkBindingsDestroyed(t *testing.T, h *acctest.Host, keys ...windows.Bindi
 	}, keys...)
 }
 
-// TestAccHTTPSSLCertBinding_lifecycle is the seed's "netsh http add sslcert
+// TestAccHTTPSSLCertBinding_lifecycle is the procedure's "netsh http add sslcert
 // ipport=0.0.0.0:4106": create, empty re-plan, import by ipport (both
 // forms), in-place updates of app_id, usage_check and the certificate,
 // drift through the host API and the admin API, deletion outside
@@ -164,7 +164,7 @@ func TestAccHTTPSSLCertBinding_lifecycle(t *testing.T) {
 			},
 			{
 				// Drift through the simulator's admin API: the first
-				// certificate and the seed's app id back in the binding
+				// certificate and the procedure's app id back in the binding
 				// (every field is covered by TestAccHTTPSSLCertBinding_driftEveryField).
 				SkipFunc: acctest.NotSim(h),
 				PreConfig: editSimRows(t, h, "sslcert_bindings", "ipport", "0.0.0.0:4106",

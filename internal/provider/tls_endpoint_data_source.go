@@ -22,7 +22,7 @@ const defaultTLSEndpointAddress = "127.0.0.1"
 func newTLSEndpointDataSource() datasource.DataSource { return &tlsEndpointDataSource{} }
 
 // tlsEndpointDataSource is windows_tls_endpoint: a TLS handshake made from
-// the host itself, the check every seed procedure ends with ("the endpoint
+// the host itself, the check every procedure ends with ("the endpoint
 // now serves that certificate"), without a browser or the simulator's
 // admin API.
 type tlsEndpointDataSource struct{ host *windows.Host }

@@ -277,7 +277,7 @@ func TestAccHTTPURLACL_importPlansClean(t *testing.T) {
 	}
 }
 
-// TestAccHTTPURLACL_germanHost runs the seed's "user=EVERYONE" against a
+// TestAccHTTPURLACL_germanHost runs the procedure's "user=EVERYONE" against a
 // German Windows, where Everyone is "Jeder": the provider resolves the
 // English name itself, so it creates, and re-plans empty.
 func TestAccHTTPURLACL_germanHost(t *testing.T) {

@@ -18,7 +18,7 @@ const maxEnvelopeSize = 153600
 // stdinChunkSize is the raw stdin carried by one Send. Base64 makes it
 // 131,072 characters; with about 1.5 KB of SOAP around it the envelope stays
 // well under maxEnvelopeSize (masterzen's default chunks make ~205 KB
-// envelopes that such hosts reject; see PITFALLS).
+// envelopes that such hosts reject).
 const stdinChunkSize = 96 << 10
 
 // Resource URI and actions of the Windows remote shell (MS-WSMV 3.1.4).

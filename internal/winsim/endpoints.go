@@ -17,9 +17,9 @@ import (
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/winsim/model"
 )
 
-// The observable end state (DESIGN.md): a simulated service whose config,
+// The observable end state: a simulated service whose config,
 // URL reservation and SSL binding are in place serves HTTPS with the bound
-// certificate, so a test checks the result as the seed articles do
+// certificate, so a test checks the result as the procedures do
 // ("check the endpoint now serves that certificate"). The service's own
 // port cannot be bound on loopback reliably (tests run in parallel, and
 // ports below 1024 need privileges), so each endpoint listens on an

@@ -7,7 +7,7 @@ import (
 )
 
 // Endpoint is an HTTPS endpoint a simulated service serves: the observable
-// end state of the seed procedures (DESIGN.md, "Observable end state").
+// end state of the procedures.
 type Endpoint struct {
 	// Service is the service's name; Port the TCP port of its URI.
 	Service string
@@ -23,7 +23,7 @@ type Endpoint struct {
 	Protocols []string
 }
 
-// defaultURISettings are the appSettings keys the seeds' services read
+// defaultURISettings are the appSettings keys the procedures' services read
 // their URI from (Sage 50: HttpsServiceUri; Sage 300: ServiceUri).
 var defaultURISettings = []string{"HttpsServiceUri", "ServiceUri"}
 
@@ -96,7 +96,7 @@ func (h *Host) configuredURI(s ServiceState) string {
 // listens on when it is an https URI (port 443 when the URI has none). That
 // is the URI it read when it started, not the config file's current value:
 // a .NET service reads its .exe.config once, at start ("Configuring Apps by
-// using Configuration Files", learn.microsoft.com), which is why the seeds
+// using Configuration Files", learn.microsoft.com), which is why the procedures
 // restart the service after editing it.
 func (h *Host) serviceHTTPSURI(s ServiceState) (string, int, bool) {
 	u, err := url.Parse(s.ListeningURI)

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// endpointHost is a Sage 300 server after the seed procedure: service
+// endpointHost is a Sage 300 server after the procedure: service
 // Running, ServiceUri on https port 4207, URL reservation, binding to a
 // certificate with its key in MY.
 func endpointHost(t *testing.T) (*Host, testCert) {
@@ -38,7 +38,7 @@ func TestHTTPSEndpoints(t *testing.T) {
 			restartAgent(t, h)
 		}},
 		// The service read its config when it started: an edit takes effect
-		// only with the restart the seeds ask for.
+		// only with the restart the procedures ask for.
 		{name: "http uri not yet restarted", breakHost: func(t *testing.T, h *Host) {
 			mustInvoke(t, h, "appconfig.set", map[string]any{"path": configPath, "key": "ServiceUri", "value": "http://sage300:4207"}, nil)
 		}, want: true},

@@ -43,7 +43,7 @@ var (
 func hresult(v uint32) int { return int(v) }
 
 // win32Messages holds FormatMessage's text for each code, per host locale:
-// a German Windows answers in German (PITFALLS: netsh shows "Fehler: 183"),
+// a German Windows answers in German (netsh shows "Fehler: 183"),
 // which is why callers must go by the code, never by the text.
 var win32Messages = map[string]map[int]string{
 	localeEnglish: {
