@@ -253,9 +253,7 @@ function Save-ConfigFile([string]$Path, $Doc, [string]$EncodingName) {
 # System.Threading.Mutex with a "Global\" name is visible to every session.
 function Use-FileLock([string]$Path, [scriptblock]$Action) {
     $full = [System.IO.Path]::GetFullPath($Path).ToUpperInvariant()
-    $sha = [System.Security.Cryptography.SHA256]::Create()
-    try { $hash = (($sha.ComputeHash([System.Text.Encoding]::UTF8.GetBytes($full)) | ForEach-Object { $_.ToString('x2') }) -join '') }
-    finally { $sha.Dispose() }
+    $hash = Get-Sha256Hex ([System.Text.Encoding]::UTF8.GetBytes($full))
     $mutex = New-Object System.Threading.Mutex -ArgumentList $false, ('Global\tfwin-appconfig-' + $hash)
     $owned = $false
     try {

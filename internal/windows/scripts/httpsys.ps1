@@ -869,12 +869,6 @@ namespace TfWin.HttpSys.V1
 
 $AssemblyCacheWriteRights = 1342029590 # write, append, delete, ACL, owner, GENERIC_WRITE, GENERIC_ALL bits
 
-function Get-ByteSha256([byte[]]$Bytes) {
-    $sha = [System.Security.Cryptography.SHA256]::Create()
-    try { return (($sha.ComputeHash($Bytes) | ForEach-Object { $_.ToString('x2') }) -join '') }
-    finally { $sha.Dispose() }
-}
-
 # New-AdminOnlySecurity is a folder ACL: owner Administrators, full control
 # for Administrators and SYSTEM only, nothing inherited.
 function New-AdminOnlySecurity {
@@ -917,7 +911,7 @@ function Save-CompiledAssembly([string]$Source, [string]$Folder, [string]$Source
     try {
         $results = $compiler.CompileAssemblyFromSource($params, $Source)
         if ($results.Errors.HasErrors) { return }
-        $hash = Get-ByteSha256 ([System.IO.File]::ReadAllBytes($tmp))
+        $hash = Get-Sha256Hex ([System.IO.File]::ReadAllBytes($tmp))
         $final = Join-Path $Folder ($SourceHash + '-' + $hash + '.dll')
         if (-not [System.IO.File]::Exists($final)) { [System.IO.File]::Move($tmp, $final) }
     } finally {
@@ -935,12 +929,12 @@ function Import-CachedAssembly([string]$Source) {
             $null = [System.IO.Directory]::CreateDirectory($folder, (New-AdminOnlySecurity))
         }
         if (-not (Test-AdminOnlyFolder $folder)) { return $false }
-        $sourceHash = Get-ByteSha256 ([Text.Encoding]::UTF8.GetBytes($Source))
+        $sourceHash = Get-Sha256Hex ([Text.Encoding]::UTF8.GetBytes($Source))
         for ($attempt = 0; $attempt -lt 2; $attempt++) {
             foreach ($file in [System.IO.Directory]::GetFiles($folder, $sourceHash + '-*.dll')) {
                 $bytes = [System.IO.File]::ReadAllBytes($file)
                 $expected = [System.IO.Path]::GetFileNameWithoutExtension($file).Substring($sourceHash.Length + 1)
-                if ((Get-ByteSha256 $bytes) -eq $expected) {
+                if ((Get-Sha256Hex $bytes) -eq $expected) {
                     $null = [System.Reflection.Assembly]::Load($bytes)
                     return $true
                 }

@@ -46,6 +46,13 @@ function Get-ErrorCode([System.Exception]$Exception) {
     return 1
 }
 
+# Get-Sha256Hex is the SHA-256 of Bytes as lowercase hexadecimal.
+function Get-Sha256Hex([byte[]]$Bytes) {
+    $sha = [System.Security.Cryptography.SHA256]::Create()
+    try { return (($sha.ComputeHash($Bytes) | ForEach-Object { $_.ToString('x2') }) -join '') }
+    finally { $sha.Dispose() }
+}
+
 # ConvertTo-Hashtable turns ConvertFrom-Json's PSCustomObject into a hashtable
 # so ops can test for optional fields without tripping strict mode.
 function ConvertTo-Hashtable($Object) {
