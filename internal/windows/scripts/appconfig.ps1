@@ -95,9 +95,7 @@ function Assert-Encodable([string]$Name, [string]$Text, [string]$EncodingName) {
     try {
         $null = (New-FileEncoding $EncodingName).GetByteCount($Text)
     } catch [System.Text.EncoderFallbackException] {
-        # PowerShell wraps what a .NET method throws (MethodInvocationException).
-        $e = $_.Exception
-        while ($null -ne $e -and -not ($e -is [System.Text.EncoderFallbackException])) { $e = $e.InnerException }
+        $e = Find-Exception $_.Exception ([System.Text.EncoderFallbackException])
         $cp = 0
         if ($null -ne $e) {
             $cp = [int]$e.CharUnknown

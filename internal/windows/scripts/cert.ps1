@@ -20,17 +20,8 @@ $HResultBadKeyset = [long]2148073494     # 0x80090016 NTE_BAD_KEYSET: the key co
 $HResultBadProvType = [long]2148073492   # 0x80090014 NTE_BAD_PROV_TYPE: X509Certificate2.PrivateKey of a CNG key
 $HResultFileNotFound = [long]2147942402  # 0x80070002 HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND): X509Store.Open, no such store
 
-# Find-CryptographicException returns the CryptographicException in an
-# exception chain: PowerShell wraps .NET exceptions in MethodInvocationException.
-function Find-CryptographicException([System.Exception]$Exception) {
-    for ($e = $Exception; $null -ne $e; $e = $e.InnerException) {
-        if ($e -is [System.Security.Cryptography.CryptographicException]) { return $e }
-    }
-    return $null
-}
-
 function Test-HResult([System.Exception]$Exception, [long]$HResult) {
-    $ce = Find-CryptographicException $Exception
+    $ce = Find-Exception $Exception ([System.Security.Cryptography.CryptographicException])
     return ($null -ne $ce) -and (($ce.HResult -band 4294967295) -eq $HResult) # 0xFFFFFFFF: unsigned view
 }
 
@@ -58,7 +49,7 @@ function Open-CertStore([string]$Name, [switch]$Write, [switch]$Create) {
         }
         # An HRESULT_FROM_WIN32 (0x8007xxxx), such as access denied, becomes
         # its Win32 code (5), which the provider explains.
-        $ce = Find-CryptographicException $_.Exception
+        $ce = Find-Exception $_.Exception ([System.Security.Cryptography.CryptographicException])
         # 0xFFFF0000 masks the facility: 0x8007xxxx is an HRESULT wrapping a Win32 code.
         if ($null -ne $ce -and (($ce.HResult -band 4294901760) -eq 2147942400)) {
             throw (New-OpError ($ce.HResult -band 0xFFFF) ("cannot open certificate store LocalMachine\{0}: {1}" -f $Name, $ce.Message))
@@ -425,7 +416,7 @@ function Open-PfxCollection([byte[]]$Bytes, [hashtable]$A) {
         # (CRYPT_E_ASN1_BADTAG) for a PFX whose inside is malformed. A bare
         # certificate loads as a collection without a key: Select-EndEntity
         # answers 87.
-        $crypto = Find-CryptographicException $_.Exception
+        $crypto = Find-Exception $_.Exception ([System.Security.Cryptography.CryptographicException])
         if ($null -ne $crypto -and $crypto.HResult -ne 0) { throw $crypto }
         throw (New-OpError 87 ('the PFX cannot be read: {0}' -f (Get-InnermostMessage $_.Exception)))
     }

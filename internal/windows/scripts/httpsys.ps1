@@ -998,14 +998,6 @@ function Assert-HttpApi([uint32]$Code, [string]$Call) {
     throw (New-Object System.ComponentModel.Win32Exception -ArgumentList ([int]$Code), ($Call + ': ' + $windowsText))
 }
 
-# Find-Exception returns the first exception of Type in the chain, or $null.
-function Find-Exception([System.Exception]$Exception, [type]$Type) {
-    for ($e = $Exception; $null -ne $e; $e = $e.InnerException) {
-        if ($Type.IsInstanceOfType($e)) { return $e }
-    }
-    return $null
-}
-
 # ---- accounts
 
 # ConvertTo-AccountError maps "does not resolve" to 1332 (ERROR_NONE_MAPPED)
