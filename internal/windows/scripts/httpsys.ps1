@@ -1197,7 +1197,11 @@ function Get-SslFlagBits {
 }
 
 # Get-NamedSslFlags returns the union of Get-SslFlagBits' bits.
-function Get-NamedSslFlags { return [long]0x4F3 }
+function Get-NamedSslFlags {
+    $union = [long]0
+    foreach ($bit in (Get-SslFlagBits).Values) { $union = $union -bor $bit }
+    return $union
+}
 
 # Get-OtherSslFlags returns the DefaultFlags bits of Flags that have no
 # argument of their own.
@@ -1211,7 +1215,7 @@ function ConvertTo-BindingResult($Record) {
     $flags = [long]$Record.Flags
     $store = [string]$Record.StoreName
     if ($store.Length -eq 0) { $store = 'MY' } # NULL: HTTP.sys reads the MY store
-    return @{
+    $result = @{
         ipport                                         = $Record.IpPort
         hostnameport                                   = $Record.HostnamePort
         certificate_hash                               = [TfWin.HttpSys.V1.HttpConfig]::ToHex($Record.Hash)
@@ -1224,15 +1228,11 @@ function ConvertTo-BindingResult($Record) {
         url_retrieval_timeout                          = [long]$Record.UrlRetrievalTimeout
         ctl_identifier                                 = [string]$Record.CtlIdentifier
         ctl_store_name                                 = [string]$Record.CtlStoreName
-        ds_mapper_usage                                = (($flags -band 0x1) -ne 0)
-        negotiate_client_cert                          = (($flags -band 0x2) -ne 0)
-        disable_http2                                  = (($flags -band 0x10) -ne 0)
-        disable_quic                                   = (($flags -band 0x20) -ne 0)
-        disable_tls13                                  = (($flags -band 0x40) -ne 0)
-        disable_ocsp_stapling                          = (($flags -band 0x80) -ne 0)
-        disable_legacy_tls                             = (($flags -band 0x400) -ne 0)
         other_flags                                    = (Get-OtherSslFlags $flags)
     }
+    $bits = Get-SslFlagBits
+    foreach ($name in $bits.Keys) { $result[$name] = (($flags -band $bits[$name]) -ne 0) }
+    return $result
 }
 
 function Get-SslRecord($Key) {
