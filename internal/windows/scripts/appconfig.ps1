@@ -73,9 +73,7 @@ function Get-FileEncodingName([byte[]]$Bytes, [string]$Decl) {
     if ($Bytes.Length -ge 2 -and $Bytes[0] -eq 0xFF -and $Bytes[1] -eq 0xFE) { return 'utf-16le' }
     if ($Bytes.Length -ge 2 -and $Bytes[0] -eq 0xFE -and $Bytes[1] -eq 0xFF) { return 'utf-16be' }
     if ([string]::IsNullOrEmpty($Decl)) { return 'utf-8' }
-    $name = ([System.Text.Encoding]::GetEncoding($Decl)).WebName.ToLowerInvariant()
-    if ($name -eq 'utf-8') { return 'utf-8' }
-    return $name
+    return ([System.Text.Encoding]::GetEncoding($Decl)).WebName.ToLowerInvariant()
 }
 
 # New-FileEncoding returns the System.Text.Encoding that writes a file back
