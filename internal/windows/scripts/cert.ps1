@@ -360,35 +360,43 @@ function Get-KeyContainer($Cert) {
     return $null
 }
 
+# Open-KeyContainer opens a key container by name, as Get-KeyContainer
+# described it. CNG: CngKey.Open(String keyName, CngProvider,
+# CngKeyOpenOptions.MachineKey) returns the machine key's CngKey. CSP:
+# CspParameters(providerType, providerName, keyContainerName) with
+# UseExistingKey | UseMachineKeyStore reopens the container as an
+# RSA/DSACryptoServiceProvider.
+function Open-KeyContainer([hashtable]$Container) {
+    if ($Container.Cng) {
+        $options = [System.Security.Cryptography.CngKeyOpenOptions]::None
+        if ($Container.Machine) { $options = [System.Security.Cryptography.CngKeyOpenOptions]::MachineKey }
+        $provider = New-Object System.Security.Cryptography.CngProvider -ArgumentList $Container.Provider
+        return [System.Security.Cryptography.CngKey]::Open($Container.Name, $provider, $options)
+    }
+    $params = New-Object System.Security.Cryptography.CspParameters -ArgumentList $Container.ProviderType, $Container.Provider, $Container.Name
+    $params.Flags = [System.Security.Cryptography.CspProviderFlags]::UseExistingKey
+    if ($Container.Machine) {
+        $params.Flags = $params.Flags -bor [System.Security.Cryptography.CspProviderFlags]::UseMachineKeyStore
+    }
+    if ($Container.Dsa) {
+        return (New-Object System.Security.Cryptography.DSACryptoServiceProvider -ArgumentList $params)
+    }
+    return (New-Object System.Security.Cryptography.RSACryptoServiceProvider -ArgumentList $params)
+}
+
 # Remove-KeyContainer deletes a key container by name, as Get-KeyContainer
 # described it; one already gone (NTE_BAD_KEYSET) is fine.
 function Remove-KeyContainer([hashtable]$Container) {
     try {
+        $key = Open-KeyContainer $Container
         if ($Container.Cng) {
-            # CngKey.Open(String keyName, CngProvider, CngKeyOpenOptions.MachineKey)
-            # opens the machine key by name; CngKey.Delete() removes it from the KSP.
-            $options = [System.Security.Cryptography.CngKeyOpenOptions]::None
-            if ($Container.Machine) { $options = [System.Security.Cryptography.CngKeyOpenOptions]::MachineKey }
-            $provider = New-Object System.Security.Cryptography.CngProvider -ArgumentList $Container.Provider
-            $key = [System.Security.Cryptography.CngKey]::Open($Container.Name, $provider, $options)
+            # CngKey.Delete() removes it from the KSP.
             $key.Delete()
             return
         }
-        # CSP: CspParameters(providerType, providerName, keyContainerName) with
-        # UseExistingKey | UseMachineKeyStore reopens the container;
-        # PersistKeyInCsp = $false makes Clear() delete it from the CSP.
-        $params = New-Object System.Security.Cryptography.CspParameters -ArgumentList $Container.ProviderType, $Container.Provider, $Container.Name
-        $params.Flags = [System.Security.Cryptography.CspProviderFlags]::UseExistingKey
-        if ($Container.Machine) {
-            $params.Flags = $params.Flags -bor [System.Security.Cryptography.CspProviderFlags]::UseMachineKeyStore
-        }
-        if ($Container.Dsa) {
-            $csp = New-Object System.Security.Cryptography.DSACryptoServiceProvider -ArgumentList $params
-        } else {
-            $csp = New-Object System.Security.Cryptography.RSACryptoServiceProvider -ArgumentList $params
-        }
-        $csp.PersistKeyInCsp = $false
-        $csp.Clear()
+        # CSP: PersistKeyInCsp = $false makes Clear() delete it from the CSP.
+        $key.PersistKeyInCsp = $false
+        $key.Clear()
     } catch {
         if (Test-HResult $_.Exception $HResultBadKeyset) { return }
         throw
@@ -442,16 +450,13 @@ function Assert-ExpectedThumbprint($EndEntity, [hashtable]$A) {
 # to the reopened RSA/DSACryptoServiceProvider sets the same property.
 function New-KeyLinkedCertificate([byte[]]$RawData, [hashtable]$Container) {
     $cert = New-Object "$X509.X509Certificate2" -ArgumentList (, $RawData)
+    $opened = Open-KeyContainer $Container
     if ($Container.Cng) {
-        $options = [System.Security.Cryptography.CngKeyOpenOptions]::None
-        if ($Container.Machine) { $options = [System.Security.Cryptography.CngKeyOpenOptions]::MachineKey }
-        $provider = New-Object System.Security.Cryptography.CngProvider -ArgumentList $Container.Provider
-        $cngKey = [System.Security.Cryptography.CngKey]::Open($Container.Name, $provider, $options)
-        if ($cngKey.AlgorithmGroup -eq [System.Security.Cryptography.CngAlgorithmGroup]::Rsa) {
-            $key = New-Object System.Security.Cryptography.RSACng -ArgumentList $cngKey
+        if ($opened.AlgorithmGroup -eq [System.Security.Cryptography.CngAlgorithmGroup]::Rsa) {
+            $key = New-Object System.Security.Cryptography.RSACng -ArgumentList $opened
             $extensions = "$X509.RSACertificateExtensions" -as [type]
         } else {
-            $key = New-Object System.Security.Cryptography.ECDsaCng -ArgumentList $cngKey
+            $key = New-Object System.Security.Cryptography.ECDsaCng -ArgumentList $opened
             $extensions = "$X509.ECDsaCertificateExtensions" -as [type]
         }
         if ($null -eq $extensions -or $null -eq $extensions.GetMethod('CopyWithPrivateKey')) {
@@ -459,16 +464,7 @@ function New-KeyLinkedCertificate([byte[]]$RawData, [hashtable]$Container) {
         }
         return $extensions::CopyWithPrivateKey($cert, $key)
     }
-    $params = New-Object System.Security.Cryptography.CspParameters -ArgumentList $Container.ProviderType, $Container.Provider, $Container.Name
-    $params.Flags = [System.Security.Cryptography.CspProviderFlags]::UseExistingKey
-    if ($Container.Machine) {
-        $params.Flags = $params.Flags -bor [System.Security.Cryptography.CspProviderFlags]::UseMachineKeyStore
-    }
-    if ($Container.Dsa) {
-        $cert.PrivateKey = New-Object System.Security.Cryptography.DSACryptoServiceProvider -ArgumentList $params
-    } else {
-        $cert.PrivateKey = New-Object System.Security.Cryptography.RSACryptoServiceProvider -ArgumentList $params
-    }
+    $cert.PrivateKey = $opened
     return $cert
 }
 
