@@ -7,9 +7,9 @@
 # The simulators are stopped on exit. Run through `make demo-fleet`, which
 # builds the provider, bin/winsim and bin/tofu first.
 set -euo pipefail
-tf=${TF:-$(cd "$(dirname "$0")/.." && pwd)/bin/tofu}
-n=${N:-5}
 root=$(cd "$(dirname "$0")/.." && pwd)
+tf=${TF:-$root/bin/tofu}
+n=${N:-5}
 run="$root/demo/.fleet"
 # shellcheck source=scripts/winsim-lib.sh
 . "$root/scripts/winsim-lib.sh"
