@@ -7,9 +7,9 @@
 # The simulators are stopped on exit. Run through `make demo-fleet`, which
 # builds the provider, bin/winsim and bin/tofu first.
 set -euo pipefail
-tf=${TF:-$(cd "$(dirname "$0")/.." && pwd)/bin/tofu}
-n=${N:-5}
 root=$(cd "$(dirname "$0")/.." && pwd)
+tf=${TF:-$root/bin/tofu}
+n=${N:-5}
 run="$root/demo/.fleet"
 # shellcheck source=scripts/winsim-lib.sh
 . "$root/scripts/winsim-lib.sh"
@@ -19,17 +19,18 @@ sim_password=$(openssl rand -base64 18)
 export TF_VAR_winrm_username=Administrator TF_VAR_winrm_password="$sim_password" TF_VAR_pfx_password
 TF_VAR_pfx_password=$(openssl rand -base64 12)
 
-hosts="{"
+hosts="{" started=""
 for i in $(seq -w 1 "$n"); do
   name="customer$i"
   start_sim "$run" "$name" "SAGE50-$i" "$root/examples/scenarios/sage50.json"
   new_pfx "$run" "$name" "sage50.$name.example" "serverAuth,clientAuth"
   [ "$hosts" = "{" ] || hosts+=","
   hosts+="\"$name\": {\"address\": \"${sim_addr%:*}\", \"port\": ${sim_addr##*:}, \"pfx_path\": \"$run/$name.pfx\"}"
+  started+="${started:+, }$name on $sim_addr"
 done
 hosts+="}"
 echo "{\"hosts\": $hosts}" > "$run/hosts.tfvars.json"
-echo "$n simulated Sage 50 servers: $(python3 -c 'import json,sys; print(", ".join("%s on %s:%s" % (k, v["address"], v["port"]) for k, v in json.load(open(sys.argv[1]))["hosts"].items()))' "$run/hosts.tfvars.json")"
+echo "$n simulated Sage 50 servers: $started"
 
 cd "$(copy_example "$run" fleet)"
 rm -f ./*.tfvars.json # the example's own hosts file names no reachable hosts

@@ -13,19 +13,11 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 tf=${TF:-terraform}
+# shellcheck source=scripts/winsim-lib.sh
+. "$root/scripts/winsim-lib.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-
-cat > "$work/cli.tfrc" <<RC
-provider_installation {
-  dev_overrides {
-    "registry.terraform.io/seed-1120c41c/windows"  = "$root/bin"
-    "registry.opentofu.org/seed-1120c41c/windows" = "$root/bin"
-  }
-  direct {}
-}
-RC
-export TF_CLI_CONFIG_FILE="$work/cli.tfrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
+use_built_provider "$work/cli.tfrc"
 
 is_tofu=false
 tf_version=$("$tf" version 2>/dev/null || true)

@@ -1,14 +1,14 @@
-# Shared by scripts/demo.sh and scripts/demo-fleet.sh (sourced): a
-# scratch directory with a CLI configuration that makes Terraform and
-# OpenTofu use the provider just built, and simulated hosts (bin/winsim) on
-# loopback, stopped when the script exits.
+# Shared by scripts/demo.sh, scripts/demo-fleet.sh and
+# scripts/validate-examples.sh (sourced; $root is the repository): a CLI
+# configuration that makes Terraform and OpenTofu use the provider just
+# built, a scratch directory, and simulated hosts (bin/winsim) on loopback,
+# stopped when the script exits.
 
-# prepare_run DIR: an empty DIR with DIR/terraformrc, used through
-# TF_CLI_CONFIG_FILE. OpenTofu names the same source address under its own
-# registry's host name.
-prepare_run() {
-  rm -rf "$1" && mkdir -p "$1"
-  cat > "$1/terraformrc" <<RC
+# use_built_provider FILE: writes FILE, a CLI configuration whose
+# dev_overrides point at $root/bin, and uses it through TF_CLI_CONFIG_FILE.
+# OpenTofu names the same source address under its own registry's host name.
+use_built_provider() {
+  cat > "$1" <<RC
 provider_installation {
   dev_overrides {
     "registry.terraform.io/seed-1120c41c/windows"  = "$root/bin"
@@ -17,7 +17,13 @@ provider_installation {
   direct {}
 }
 RC
-  export TF_CLI_CONFIG_FILE="$1/terraformrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
+  export TF_CLI_CONFIG_FILE="$1" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
+}
+
+# prepare_run DIR: an empty DIR with DIR/terraformrc (use_built_provider).
+prepare_run() {
+  rm -rf "$1" && mkdir -p "$1"
+  use_built_provider "$1/terraformrc"
 }
 
 # copy_example DIR NAME: examples/NAME and examples/modules into DIR, laid
@@ -36,12 +42,13 @@ stop_sims() {
   for pid in "${sim_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${sim_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
 }
-trap stop_sims EXIT
 
 # start_sim DIR NAME HOSTNAME SCENARIO: a simulated host with the password
 # in $sim_password; sets sim_addr to its WinRM HTTP address (HOST:PORT).
+# The script's exit stops it (stop_sims).
 start_sim() {
   local dir=$1 name=$2 hostname=$3 scenario=$4
+  trap stop_sims EXIT
   WINSIM_PASSWORD="$sim_password" "$root/bin/winsim" -listen 127.0.0.1:0 -hostname "$hostname" \
     -scenario "$scenario" -addr-out "$dir/$name.addr.json" >"$dir/$name.winsim.log" 2>&1 &
   sim_pids+=($!)

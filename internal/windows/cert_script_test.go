@@ -88,10 +88,12 @@ func TestCertScriptReimportRollbackRestoresPreviousKey(t *testing.T) {
 	mustFind(t, undoFn.code, `(?i)\$store\.Remove\(\s*\$EndEntity\s*\)`, "a first import is removed again")
 
 	link := functionOf(t, "cert", "New-KeyLinkedCertificate")
-	mustFind(t, link.code, `(?i)\[System\.Security\.Cryptography\.CngKey\]::Open\(`, "a CNG key is reopened by name")
+	mustFind(t, link.code, `(?i)=\s*Open-KeyContainer\s+\$Container\b`, "the previous key container is reopened by name (Open-KeyContainer)")
 	mustFind(t, link.code, `(?i)::CopyWithPrivateKey\(\s*\$cert\s*,\s*\$key\s*\)`, "CopyWithPrivateKey sets the CNG key link")
 	mustFind(t, link.code, `(?i)\$cert\.PrivateKey\s*=`, "setting PrivateKey sets a CSP key link")
-	mustFind(t, link.code, `(?i)UseExistingKey`, "the CSP container is reopened, not created")
+	open := functionOf(t, "cert", "Open-KeyContainer")
+	mustFind(t, open.code, `(?i)\[System\.Security\.Cryptography\.CngKey\]::Open\(`, "a CNG key is reopened by name")
+	mustFind(t, open.code, `(?i)UseExistingKey`, "the CSP container is reopened, not created")
 }
 
 // TestCertScriptRequireKeyOpensTheKey: HasPrivateKey only says the key-link

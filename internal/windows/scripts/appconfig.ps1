@@ -73,9 +73,7 @@ function Get-FileEncodingName([byte[]]$Bytes, [string]$Decl) {
     if ($Bytes.Length -ge 2 -and $Bytes[0] -eq 0xFF -and $Bytes[1] -eq 0xFE) { return 'utf-16le' }
     if ($Bytes.Length -ge 2 -and $Bytes[0] -eq 0xFE -and $Bytes[1] -eq 0xFF) { return 'utf-16be' }
     if ([string]::IsNullOrEmpty($Decl)) { return 'utf-8' }
-    $name = ([System.Text.Encoding]::GetEncoding($Decl)).WebName.ToLowerInvariant()
-    if ($name -eq 'utf-8') { return 'utf-8' }
-    return $name
+    return ([System.Text.Encoding]::GetEncoding($Decl)).WebName.ToLowerInvariant()
 }
 
 # New-FileEncoding returns the System.Text.Encoding that writes a file back
@@ -95,9 +93,7 @@ function Assert-Encodable([string]$Name, [string]$Text, [string]$EncodingName) {
     try {
         $null = (New-FileEncoding $EncodingName).GetByteCount($Text)
     } catch [System.Text.EncoderFallbackException] {
-        # PowerShell wraps what a .NET method throws (MethodInvocationException).
-        $e = $_.Exception
-        while ($null -ne $e -and -not ($e -is [System.Text.EncoderFallbackException])) { $e = $e.InnerException }
+        $e = Find-Exception $_.Exception ([System.Text.EncoderFallbackException])
         $cp = 0
         if ($null -ne $e) {
             $cp = [int]$e.CharUnknown
@@ -253,9 +249,7 @@ function Save-ConfigFile([string]$Path, $Doc, [string]$EncodingName) {
 # System.Threading.Mutex with a "Global\" name is visible to every session.
 function Use-FileLock([string]$Path, [scriptblock]$Action) {
     $full = [System.IO.Path]::GetFullPath($Path).ToUpperInvariant()
-    $sha = [System.Security.Cryptography.SHA256]::Create()
-    try { $hash = (($sha.ComputeHash([System.Text.Encoding]::UTF8.GetBytes($full)) | ForEach-Object { $_.ToString('x2') }) -join '') }
-    finally { $sha.Dispose() }
+    $hash = Get-Sha256Hex ([System.Text.Encoding]::UTF8.GetBytes($full))
     $mutex = New-Object System.Threading.Mutex -ArgumentList $false, ('Global\tfwin-appconfig-' + $hash)
     $owned = $false
     try {

@@ -20,17 +20,8 @@ $HResultBadKeyset = [long]2148073494     # 0x80090016 NTE_BAD_KEYSET: the key co
 $HResultBadProvType = [long]2148073492   # 0x80090014 NTE_BAD_PROV_TYPE: X509Certificate2.PrivateKey of a CNG key
 $HResultFileNotFound = [long]2147942402  # 0x80070002 HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND): X509Store.Open, no such store
 
-# Find-CryptographicException returns the CryptographicException in an
-# exception chain: PowerShell wraps .NET exceptions in MethodInvocationException.
-function Find-CryptographicException([System.Exception]$Exception) {
-    for ($e = $Exception; $null -ne $e; $e = $e.InnerException) {
-        if ($e -is [System.Security.Cryptography.CryptographicException]) { return $e }
-    }
-    return $null
-}
-
 function Test-HResult([System.Exception]$Exception, [long]$HResult) {
-    $ce = Find-CryptographicException $Exception
+    $ce = Find-Exception $Exception ([System.Security.Cryptography.CryptographicException])
     return ($null -ne $ce) -and (($ce.HResult -band 4294967295) -eq $HResult) # 0xFFFFFFFF: unsigned view
 }
 
@@ -58,7 +49,7 @@ function Open-CertStore([string]$Name, [switch]$Write, [switch]$Create) {
         }
         # An HRESULT_FROM_WIN32 (0x8007xxxx), such as access denied, becomes
         # its Win32 code (5), which the provider explains.
-        $ce = Find-CryptographicException $_.Exception
+        $ce = Find-Exception $_.Exception ([System.Security.Cryptography.CryptographicException])
         # 0xFFFF0000 masks the facility: 0x8007xxxx is an HRESULT wrapping a Win32 code.
         if ($null -ne $ce -and (($ce.HResult -band 4294901760) -eq 2147942400)) {
             throw (New-OpError ($ce.HResult -band 0xFFFF) ("cannot open certificate store LocalMachine\{0}: {1}" -f $Name, $ce.Message))
@@ -369,35 +360,43 @@ function Get-KeyContainer($Cert) {
     return $null
 }
 
+# Open-KeyContainer opens a key container by name, as Get-KeyContainer
+# described it. CNG: CngKey.Open(String keyName, CngProvider,
+# CngKeyOpenOptions.MachineKey) returns the machine key's CngKey. CSP:
+# CspParameters(providerType, providerName, keyContainerName) with
+# UseExistingKey | UseMachineKeyStore reopens the container as an
+# RSA/DSACryptoServiceProvider.
+function Open-KeyContainer([hashtable]$Container) {
+    if ($Container.Cng) {
+        $options = [System.Security.Cryptography.CngKeyOpenOptions]::None
+        if ($Container.Machine) { $options = [System.Security.Cryptography.CngKeyOpenOptions]::MachineKey }
+        $provider = New-Object System.Security.Cryptography.CngProvider -ArgumentList $Container.Provider
+        return [System.Security.Cryptography.CngKey]::Open($Container.Name, $provider, $options)
+    }
+    $params = New-Object System.Security.Cryptography.CspParameters -ArgumentList $Container.ProviderType, $Container.Provider, $Container.Name
+    $params.Flags = [System.Security.Cryptography.CspProviderFlags]::UseExistingKey
+    if ($Container.Machine) {
+        $params.Flags = $params.Flags -bor [System.Security.Cryptography.CspProviderFlags]::UseMachineKeyStore
+    }
+    if ($Container.Dsa) {
+        return (New-Object System.Security.Cryptography.DSACryptoServiceProvider -ArgumentList $params)
+    }
+    return (New-Object System.Security.Cryptography.RSACryptoServiceProvider -ArgumentList $params)
+}
+
 # Remove-KeyContainer deletes a key container by name, as Get-KeyContainer
 # described it; one already gone (NTE_BAD_KEYSET) is fine.
 function Remove-KeyContainer([hashtable]$Container) {
     try {
+        $key = Open-KeyContainer $Container
         if ($Container.Cng) {
-            # CngKey.Open(String keyName, CngProvider, CngKeyOpenOptions.MachineKey)
-            # opens the machine key by name; CngKey.Delete() removes it from the KSP.
-            $options = [System.Security.Cryptography.CngKeyOpenOptions]::None
-            if ($Container.Machine) { $options = [System.Security.Cryptography.CngKeyOpenOptions]::MachineKey }
-            $provider = New-Object System.Security.Cryptography.CngProvider -ArgumentList $Container.Provider
-            $key = [System.Security.Cryptography.CngKey]::Open($Container.Name, $provider, $options)
+            # CngKey.Delete() removes it from the KSP.
             $key.Delete()
             return
         }
-        # CSP: CspParameters(providerType, providerName, keyContainerName) with
-        # UseExistingKey | UseMachineKeyStore reopens the container;
-        # PersistKeyInCsp = $false makes Clear() delete it from the CSP.
-        $params = New-Object System.Security.Cryptography.CspParameters -ArgumentList $Container.ProviderType, $Container.Provider, $Container.Name
-        $params.Flags = [System.Security.Cryptography.CspProviderFlags]::UseExistingKey
-        if ($Container.Machine) {
-            $params.Flags = $params.Flags -bor [System.Security.Cryptography.CspProviderFlags]::UseMachineKeyStore
-        }
-        if ($Container.Dsa) {
-            $csp = New-Object System.Security.Cryptography.DSACryptoServiceProvider -ArgumentList $params
-        } else {
-            $csp = New-Object System.Security.Cryptography.RSACryptoServiceProvider -ArgumentList $params
-        }
-        $csp.PersistKeyInCsp = $false
-        $csp.Clear()
+        # CSP: PersistKeyInCsp = $false makes Clear() delete it from the CSP.
+        $key.PersistKeyInCsp = $false
+        $key.Clear()
     } catch {
         if (Test-HResult $_.Exception $HResultBadKeyset) { return }
         throw
@@ -425,7 +424,7 @@ function Open-PfxCollection([byte[]]$Bytes, [hashtable]$A) {
         # (CRYPT_E_ASN1_BADTAG) for a PFX whose inside is malformed. A bare
         # certificate loads as a collection without a key: Select-EndEntity
         # answers 87.
-        $crypto = Find-CryptographicException $_.Exception
+        $crypto = Find-Exception $_.Exception ([System.Security.Cryptography.CryptographicException])
         if ($null -ne $crypto -and $crypto.HResult -ne 0) { throw $crypto }
         throw (New-OpError 87 ('the PFX cannot be read: {0}' -f (Get-InnermostMessage $_.Exception)))
     }
@@ -451,16 +450,13 @@ function Assert-ExpectedThumbprint($EndEntity, [hashtable]$A) {
 # to the reopened RSA/DSACryptoServiceProvider sets the same property.
 function New-KeyLinkedCertificate([byte[]]$RawData, [hashtable]$Container) {
     $cert = New-Object "$X509.X509Certificate2" -ArgumentList (, $RawData)
+    $opened = Open-KeyContainer $Container
     if ($Container.Cng) {
-        $options = [System.Security.Cryptography.CngKeyOpenOptions]::None
-        if ($Container.Machine) { $options = [System.Security.Cryptography.CngKeyOpenOptions]::MachineKey }
-        $provider = New-Object System.Security.Cryptography.CngProvider -ArgumentList $Container.Provider
-        $cngKey = [System.Security.Cryptography.CngKey]::Open($Container.Name, $provider, $options)
-        if ($cngKey.AlgorithmGroup -eq [System.Security.Cryptography.CngAlgorithmGroup]::Rsa) {
-            $key = New-Object System.Security.Cryptography.RSACng -ArgumentList $cngKey
+        if ($opened.AlgorithmGroup -eq [System.Security.Cryptography.CngAlgorithmGroup]::Rsa) {
+            $key = New-Object System.Security.Cryptography.RSACng -ArgumentList $opened
             $extensions = "$X509.RSACertificateExtensions" -as [type]
         } else {
-            $key = New-Object System.Security.Cryptography.ECDsaCng -ArgumentList $cngKey
+            $key = New-Object System.Security.Cryptography.ECDsaCng -ArgumentList $opened
             $extensions = "$X509.ECDsaCertificateExtensions" -as [type]
         }
         if ($null -eq $extensions -or $null -eq $extensions.GetMethod('CopyWithPrivateKey')) {
@@ -468,16 +464,7 @@ function New-KeyLinkedCertificate([byte[]]$RawData, [hashtable]$Container) {
         }
         return $extensions::CopyWithPrivateKey($cert, $key)
     }
-    $params = New-Object System.Security.Cryptography.CspParameters -ArgumentList $Container.ProviderType, $Container.Provider, $Container.Name
-    $params.Flags = [System.Security.Cryptography.CspProviderFlags]::UseExistingKey
-    if ($Container.Machine) {
-        $params.Flags = $params.Flags -bor [System.Security.Cryptography.CspProviderFlags]::UseMachineKeyStore
-    }
-    if ($Container.Dsa) {
-        $cert.PrivateKey = New-Object System.Security.Cryptography.DSACryptoServiceProvider -ArgumentList $params
-    } else {
-        $cert.PrivateKey = New-Object System.Security.Cryptography.RSACryptoServiceProvider -ArgumentList $params
-    }
+    $cert.PrivateKey = $opened
     return $cert
 }
 

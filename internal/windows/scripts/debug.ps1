@@ -1,12 +1,6 @@
 # Domain: transport checks. Lets tests prove that large payloads cross the
 # wire intact, against the simulator and against a real host alike.
 
-function Get-Sha256Hex([byte[]]$Bytes) {
-    $sha = [System.Security.Cryptography.SHA256]::Create()
-    try { return (($sha.ComputeHash($Bytes) | ForEach-Object { $_.ToString('x2') }) -join '') }
-    finally { $sha.Dispose() }
-}
-
 # An optional text argument comes back as it is, as text values (app
 # settings, URLs) do in other ops' results.
 function Invoke-debug.echo([hashtable]$A) {

@@ -869,12 +869,6 @@ namespace TfWin.HttpSys.V1
 
 $AssemblyCacheWriteRights = 1342029590 # write, append, delete, ACL, owner, GENERIC_WRITE, GENERIC_ALL bits
 
-function Get-ByteSha256([byte[]]$Bytes) {
-    $sha = [System.Security.Cryptography.SHA256]::Create()
-    try { return (($sha.ComputeHash($Bytes) | ForEach-Object { $_.ToString('x2') }) -join '') }
-    finally { $sha.Dispose() }
-}
-
 # New-AdminOnlySecurity is a folder ACL: owner Administrators, full control
 # for Administrators and SYSTEM only, nothing inherited.
 function New-AdminOnlySecurity {
@@ -917,7 +911,7 @@ function Save-CompiledAssembly([string]$Source, [string]$Folder, [string]$Source
     try {
         $results = $compiler.CompileAssemblyFromSource($params, $Source)
         if ($results.Errors.HasErrors) { return }
-        $hash = Get-ByteSha256 ([System.IO.File]::ReadAllBytes($tmp))
+        $hash = Get-Sha256Hex ([System.IO.File]::ReadAllBytes($tmp))
         $final = Join-Path $Folder ($SourceHash + '-' + $hash + '.dll')
         if (-not [System.IO.File]::Exists($final)) { [System.IO.File]::Move($tmp, $final) }
     } finally {
@@ -935,12 +929,12 @@ function Import-CachedAssembly([string]$Source) {
             $null = [System.IO.Directory]::CreateDirectory($folder, (New-AdminOnlySecurity))
         }
         if (-not (Test-AdminOnlyFolder $folder)) { return $false }
-        $sourceHash = Get-ByteSha256 ([Text.Encoding]::UTF8.GetBytes($Source))
+        $sourceHash = Get-Sha256Hex ([Text.Encoding]::UTF8.GetBytes($Source))
         for ($attempt = 0; $attempt -lt 2; $attempt++) {
             foreach ($file in [System.IO.Directory]::GetFiles($folder, $sourceHash + '-*.dll')) {
                 $bytes = [System.IO.File]::ReadAllBytes($file)
                 $expected = [System.IO.Path]::GetFileNameWithoutExtension($file).Substring($sourceHash.Length + 1)
-                if ((Get-ByteSha256 $bytes) -eq $expected) {
+                if ((Get-Sha256Hex $bytes) -eq $expected) {
                     $null = [System.Reflection.Assembly]::Load($bytes)
                     return $true
                 }
@@ -1002,14 +996,6 @@ function Assert-HttpApi([uint32]$Code, [string]$Call) {
     if ($Code -eq 0) { return }
     $windowsText = (New-Object System.ComponentModel.Win32Exception -ArgumentList ([int]$Code)).Message
     throw (New-Object System.ComponentModel.Win32Exception -ArgumentList ([int]$Code), ($Call + ': ' + $windowsText))
-}
-
-# Find-Exception returns the first exception of Type in the chain, or $null.
-function Find-Exception([System.Exception]$Exception, [type]$Type) {
-    for ($e = $Exception; $null -ne $e; $e = $e.InnerException) {
-        if ($Type.IsInstanceOfType($e)) { return $e }
-    }
-    return $null
 }
 
 # ---- accounts
@@ -1211,7 +1197,11 @@ function Get-SslFlagBits {
 }
 
 # Get-NamedSslFlags returns the union of Get-SslFlagBits' bits.
-function Get-NamedSslFlags { return [long]0x4F3 }
+function Get-NamedSslFlags {
+    $union = [long]0
+    foreach ($bit in (Get-SslFlagBits).Values) { $union = $union -bor $bit }
+    return $union
+}
 
 # Get-OtherSslFlags returns the DefaultFlags bits of Flags that have no
 # argument of their own.
@@ -1225,7 +1215,7 @@ function ConvertTo-BindingResult($Record) {
     $flags = [long]$Record.Flags
     $store = [string]$Record.StoreName
     if ($store.Length -eq 0) { $store = 'MY' } # NULL: HTTP.sys reads the MY store
-    return @{
+    $result = @{
         ipport                                         = $Record.IpPort
         hostnameport                                   = $Record.HostnamePort
         certificate_hash                               = [TfWin.HttpSys.V1.HttpConfig]::ToHex($Record.Hash)
@@ -1238,15 +1228,11 @@ function ConvertTo-BindingResult($Record) {
         url_retrieval_timeout                          = [long]$Record.UrlRetrievalTimeout
         ctl_identifier                                 = [string]$Record.CtlIdentifier
         ctl_store_name                                 = [string]$Record.CtlStoreName
-        ds_mapper_usage                                = (($flags -band 0x1) -ne 0)
-        negotiate_client_cert                          = (($flags -band 0x2) -ne 0)
-        disable_http2                                  = (($flags -band 0x10) -ne 0)
-        disable_quic                                   = (($flags -band 0x20) -ne 0)
-        disable_tls13                                  = (($flags -band 0x40) -ne 0)
-        disable_ocsp_stapling                          = (($flags -band 0x80) -ne 0)
-        disable_legacy_tls                             = (($flags -band 0x400) -ne 0)
         other_flags                                    = (Get-OtherSslFlags $flags)
     }
+    $bits = Get-SslFlagBits
+    foreach ($name in $bits.Keys) { $result[$name] = (($flags -band $bits[$name]) -ne 0) }
+    return $result
 }
 
 function Get-SslRecord($Key) {

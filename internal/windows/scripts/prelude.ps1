@@ -46,6 +46,22 @@ function Get-ErrorCode([System.Exception]$Exception) {
     return 1
 }
 
+# Find-Exception returns the first exception of Type in the chain, or $null:
+# PowerShell wraps what a .NET method throws (MethodInvocationException).
+function Find-Exception([System.Exception]$Exception, [type]$Type) {
+    for ($e = $Exception; $null -ne $e; $e = $e.InnerException) {
+        if ($Type.IsInstanceOfType($e)) { return $e }
+    }
+    return $null
+}
+
+# Get-Sha256Hex is the SHA-256 of Bytes as lowercase hexadecimal.
+function Get-Sha256Hex([byte[]]$Bytes) {
+    $sha = [System.Security.Cryptography.SHA256]::Create()
+    try { return (($sha.ComputeHash($Bytes) | ForEach-Object { $_.ToString('x2') }) -join '') }
+    finally { $sha.Dispose() }
+}
+
 # ConvertTo-Hashtable turns ConvertFrom-Json's PSCustomObject into a hashtable
 # so ops can test for optional fields without tripping strict mode.
 function ConvertTo-Hashtable($Object) {

@@ -156,15 +156,6 @@ function Wait-ServiceStopped($Controller, [datetime]$Deadline, [int]$Seconds) {
     }
 }
 
-# Test-ServiceTimeoutException says an exception chain holds
-# System.ServiceProcess.TimeoutException, which carries no Win32 code.
-function Test-ServiceTimeoutException([System.Exception]$Exception) {
-    for ($e = $Exception; $null -ne $e; $e = $e.InnerException) {
-        if ($e -is [System.ServiceProcess.TimeoutException]) { return $true }
-    }
-    return $false
-}
-
 # Stop-ServiceWithin stops one service and waits for Stopped until the
 # deadline. The caller stops its dependents first (Invoke-service.restart),
 # so ServiceController.Stop finds them all Stopped and sends only the stop
@@ -185,7 +176,8 @@ function Stop-ServiceWithin([string]$Name, [datetime]$Deadline, [int]$Seconds) {
         try {
             $sc.Stop()
         } catch {
-            if (Test-ServiceTimeoutException $_.Exception) { throw (New-TimeoutError $sc 'Stopped' $Seconds) }
+            # System.ServiceProcess.TimeoutException carries no Win32 code.
+            if ($null -ne (Find-Exception $_.Exception ([System.ServiceProcess.TimeoutException]))) { throw (New-TimeoutError $sc 'Stopped' $Seconds) }
             $sc.Refresh()
             if ($sc.Status -ne $statusEnum::Stopped -and $sc.Status -ne $statusEnum::StopPending) {
                 $code = Get-ErrorCode $_.Exception
