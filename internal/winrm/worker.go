@@ -7,7 +7,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"time"
 )
@@ -141,15 +140,12 @@ func (c *Client) runOnPool(ctx context.Context, req Request) (*Result, error) {
 // getWorker returns an idle worker or starts one when a slot is free,
 // waiting for either.
 func (c *Client) getWorker(ctx context.Context) (*worker, error) {
-	got, err := c.sessions.acquire(ctx, true)
-	if errors.Is(err, ErrClosed) {
-		return nil, &Error{Step: "start", Endpoint: c.cfg.endpointURL(), Kind: ErrClosed}
-	}
+	idle, err := c.claimSession(ctx, true)
 	if err != nil {
-		return nil, c.transport.transportError(ctx, fmt.Sprintf("wait for a free session (max_sessions %d)", c.cfg.MaxSessions), err)
+		return nil, err
 	}
-	if got.worker != nil {
-		return got.worker, nil
+	if idle != nil {
+		return idle, nil
 	}
 	w, err := c.startWorker(ctx)
 	if err != nil {
