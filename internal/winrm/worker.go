@@ -101,6 +101,12 @@ func (c *Client) retire(ctx context.Context, w *worker) {
 	c.cleanup(ctx, w.shellID, w.commandID, true)
 }
 
+// discard retires a worker and gives its session slot back.
+func (c *Client) discard(ctx context.Context, w *worker) {
+	c.retire(ctx, w)
+	c.releaseSession()
+}
+
 // runOnPool runs req on a worker. A worker found dead or gone before the
 // request reached it is replaced and the request sent to another; after the
 // request reached a worker, only a read is sent again (once, to a fresh
@@ -118,8 +124,7 @@ func (c *Client) runOnPool(ctx context.Context, req Request) (*Result, error) {
 			return res, nil
 		}
 		c.transport.logf("shell %s: worker discarded after %s: %v", w.shellID, req.Op, err)
-		c.retire(ctx, w)
-		c.releaseSession()
+		c.discard(ctx, w)
 		switch {
 		case ctx.Err() != nil && delivered && !req.ReadOnly:
 			return nil, c.outcomeUnknown(req.Op, err)
@@ -159,8 +164,7 @@ func (c *Client) getWorker(ctx context.Context) (*worker, error) {
 // client was closed meanwhile.
 func (c *Client) putWorker(ctx context.Context, w *worker) {
 	if !c.sessions.putIdle(w) {
-		c.retire(ctx, w)
-		c.releaseSession()
+		c.discard(ctx, w)
 	}
 }
 
