@@ -92,7 +92,6 @@ func (s *sessions) putIdle(w *worker) bool {
 	if s.closed {
 		return false
 	}
-	w.idleSince = time.Now()
 	s.idle = append(s.idle, w)
 	s.notifyLocked()
 	return true

@@ -8,7 +8,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
-	"time"
 )
 
 // workerScript is the program of a worker: a long-lived powershell.exe that
@@ -71,8 +70,7 @@ type worker struct {
 	stdout []byte
 	// codePage is the code page the worker said its streams use; 0 until
 	// its first line arrived.
-	codePage  int
-	idleSince time.Time
+	codePage int
 }
 
 // startWorker opens a shell and starts a worker in it. The caller holds a
