@@ -59,8 +59,8 @@ type mode struct {
 
 // figures are one terraform command's measurements.
 type figures struct {
-	wall                                 time.Duration
-	requests, shells, processes, expired int64
+	wall                        time.Duration
+	requests, shells, processes int64
 }
 
 func main() {
@@ -364,8 +364,7 @@ func (w *workspace) terraform(sim *winsim.Server, env []string, args ...string) 
 
 func delta(before, after winsim.Counters, wall time.Duration) figures {
 	return figures{wall: wall, requests: after.HTTPRequests - before.HTTPRequests,
-		shells: after.ShellsCreated - before.ShellsCreated, processes: after.ProcessesStarted - before.ProcessesStarted,
-		expired: after.ShellsExpired - before.ShellsExpired}
+		shells: after.ShellsCreated - before.ShellsCreated, processes: after.ProcessesStarted - before.ProcessesStarted}
 }
 
 // checkLifecycle runs n plans and n applies interrupted with SIGINT at a
@@ -394,13 +393,9 @@ func (w *workspace) checkLifecycle(c costs, n int) error {
 		}
 	}
 	fmt.Printf("  %d consecutive plans: shells_open 0 after each\n", n)
-	initial, err := json.Marshal(json.RawMessage(w.scenario))
-	if err != nil {
-		return err
-	}
 	var interruptedAt []string
 	for i := range n {
-		if err := sim.Host().SetStateJSON(initial); err != nil {
+		if err := sim.Host().SetStateJSON(w.scenario); err != nil {
 			return err
 		}
 		_ = os.Remove(filepath.Join(w.dir, "terraform.tfstate"))
