@@ -67,14 +67,9 @@ func (c *Client) openShell(ctx context.Context) (string, error) {
 // a pipe holds before it reads all its input. It returns the command id
 // once known, so cleanup can signal the command.
 func (c *Client) runInShell(ctx context.Context, shellID, command string, args []string, stdin io.Reader) (*Result, string, error) {
-	const step = "start command"
-	body, err := c.transport.post(ctx, step, c.messages.command(shellID, command, args))
+	commandID, err := c.startCommand(ctx, "start command", shellID, command, args)
 	if err != nil {
 		return nil, "", err
-	}
-	commandID, err := parseCommandID(body)
-	if err != nil {
-		return nil, "", c.protocolError(step, err)
 	}
 
 	ioCtx, stopIO := context.WithCancelCause(ctx)
@@ -97,6 +92,19 @@ func (c *Client) runInShell(ctx context.Context, shellID, command string, args [
 	}
 	<-sent // the sender has stopped: no goroutine outlives the call
 	return res, commandID, err
+}
+
+// startCommand starts command in the shell and returns its command id.
+func (c *Client) startCommand(ctx context.Context, step, shellID, command string, args []string) (string, error) {
+	body, err := c.transport.post(ctx, step, c.messages.command(shellID, command, args))
+	if err != nil {
+		return "", err
+	}
+	commandID, err := parseCommandID(body)
+	if err != nil {
+		return "", c.protocolError(step, err)
+	}
+	return commandID, nil
 }
 
 // sendStdin sends stdin in chunks that keep each envelope under

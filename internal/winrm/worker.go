@@ -80,18 +80,13 @@ func (c *Client) startWorker(ctx context.Context) (*worker, error) {
 	if err != nil {
 		return nil, err
 	}
-	const step = "start worker"
-	body, err := c.transport.post(ctx, step, c.messages.command(shellID, powershellCommand, workerArgs))
-	if err == nil {
-		var commandID string
-		if commandID, err = parseCommandID(body); err == nil {
-			c.transport.logf("shell %s: worker started", shellID)
-			return &worker{shellID: shellID, commandID: commandID, loaded: map[[sha256.Size]byte]bool{}}, nil
-		}
-		err = c.protocolError(step, err)
+	commandID, err := c.startCommand(ctx, "start worker", shellID, powershellCommand, workerArgs)
+	if err != nil {
+		c.cleanup(ctx, shellID, "", false)
+		return nil, err
 	}
-	c.cleanup(ctx, shellID, "", false)
-	return nil, err
+	c.transport.logf("shell %s: worker started", shellID)
+	return &worker{shellID: shellID, commandID: commandID, loaded: map[[sha256.Size]byte]bool{}}, nil
 }
 
 // retire ends a worker: it terminates the process and deletes its shell.
