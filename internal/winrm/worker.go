@@ -228,19 +228,11 @@ func (c *Client) sendFrame(ctx context.Context, w *worker, frame []byte, attempt
 // receiveUntilDone receives output until the done line of request id. A
 // worker that exits first is dead: its exit code and stderr say why.
 func (c *Client) receiveUntilDone(ctx context.Context, w *worker, id string) (stdout, stderr []byte, err error) {
-	const step = "receive output"
 	marker := []byte(doneMarker + id)
 	for {
-		body, err := c.transport.post(ctx, step, c.messages.receive(w.shellID, w.commandID))
-		if IsOperationTimeout(err) {
-			continue
-		}
+		out, err := c.receive(ctx, w.shellID, w.commandID)
 		if err != nil {
 			return nil, nil, err
-		}
-		out, err := parseReceive(body)
-		if err != nil {
-			return nil, nil, c.protocolError(step, err)
 		}
 		w.stdout = append(w.stdout, out.Stdout...)
 		if w.codePage == 0 {
@@ -256,7 +248,7 @@ func (c *Client) receiveUntilDone(ctx context.Context, w *worker, id string) (st
 			if text := bytes.TrimSpace(decodeStderr(stderr, w.codePage)); len(text) > 0 {
 				detail += ": " + printableSnippet(text, 500)
 			}
-			return nil, nil, &Error{Step: step, Endpoint: c.cfg.endpointURL(), Kind: ErrProtocol, Detail: detail}
+			return nil, nil, &Error{Step: receiveStep, Endpoint: c.cfg.endpointURL(), Kind: ErrProtocol, Detail: detail}
 		}
 	}
 }
