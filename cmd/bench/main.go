@@ -59,8 +59,8 @@ type mode struct {
 
 // figures are one terraform command's measurements.
 type figures struct {
-	wall                                 time.Duration
-	requests, shells, processes, expired int64
+	wall                        time.Duration
+	requests, shells, processes int64
 }
 
 func main() {
@@ -350,8 +350,7 @@ func (w *workspace) env(sim *winsim.Server, reuse bool) []string {
 // counters for it.
 func (w *workspace) terraform(sim *winsim.Server, env []string, args ...string) (figures, error) {
 	before := sim.Counters()
-	cmd := exec.Command("terraform", append(args, "-input=false", "-no-color")...)
-	cmd.Dir, cmd.Env = w.dir, env
+	cmd := w.command(context.Background(), env, args...)
 	start := time.Now()
 	out, err := cmd.CombinedOutput()
 	f := delta(before, sim.Counters(), time.Since(start))
@@ -362,10 +361,16 @@ func (w *workspace) terraform(sim *winsim.Server, env []string, args ...string) 
 	return f, nil
 }
 
+// command is terraform with args, non-interactive, in the workspace.
+func (w *workspace) command(ctx context.Context, env []string, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, "terraform", append(args, "-input=false", "-no-color")...)
+	cmd.Dir, cmd.Env = w.dir, env
+	return cmd
+}
+
 func delta(before, after winsim.Counters, wall time.Duration) figures {
 	return figures{wall: wall, requests: after.HTTPRequests - before.HTTPRequests,
-		shells: after.ShellsCreated - before.ShellsCreated, processes: after.ProcessesStarted - before.ProcessesStarted,
-		expired: after.ShellsExpired - before.ShellsExpired}
+		shells: after.ShellsCreated - before.ShellsCreated, processes: after.ProcessesStarted - before.ProcessesStarted}
 }
 
 // checkLifecycle runs n plans and n applies interrupted with SIGINT at a
@@ -394,13 +399,9 @@ func (w *workspace) checkLifecycle(c costs, n int) error {
 		}
 	}
 	fmt.Printf("  %d consecutive plans: shells_open 0 after each\n", n)
-	initial, err := json.Marshal(json.RawMessage(w.scenario))
-	if err != nil {
-		return err
-	}
 	var interruptedAt []string
 	for i := range n {
-		if err := sim.Host().SetStateJSON(initial); err != nil {
+		if err := sim.Host().SetStateJSON(w.scenario); err != nil {
 			return err
 		}
 		_ = os.Remove(filepath.Join(w.dir, "terraform.tfstate"))
@@ -425,8 +426,7 @@ func (w *workspace) checkKilled(sim *winsim.Server, env []string, idle time.Dura
 	}
 	_ = os.Remove(filepath.Join(w.dir, "terraform.tfstate"))
 	before := sim.Counters()
-	cmd := exec.Command("terraform", "apply", "-auto-approve", "-input=false", "-no-color")
-	cmd.Dir, cmd.Env = w.dir, env
+	cmd := w.command(context.Background(), env, "apply", "-auto-approve")
 	if err := cmd.Start(); err != nil {
 		return err
 	}
@@ -461,8 +461,7 @@ func (w *workspace) checkKilled(sim *winsim.Server, env []string, idle time.Dura
 func (w *workspace) interrupt(env []string, sig syscall.Signal, after time.Duration) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "terraform", "apply", "-auto-approve", "-input=false", "-no-color")
-	cmd.Dir, cmd.Env = w.dir, env
+	cmd := w.command(ctx, env, "apply", "-auto-approve")
 	// Ctrl-C reaches the whole process group: terraform and the provider.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {

@@ -1,9 +1,6 @@
 package windows
 
-import (
-	"context"
-	"encoding/json"
-)
+import "context"
 
 var appConfigScript = loadScript("appconfig")
 
@@ -60,24 +57,22 @@ type AppSettingChange struct {
 type Expect struct{ Value *string }
 
 type appSettingArgs struct {
-	Path     string          `json:"path"`
-	Key      string          `json:"key"`
-	Value    *string         `json:"value,omitempty"`
-	Expected json.RawMessage `json:"expected,omitempty"`
+	Path  string  `json:"path"`
+	Key   string  `json:"key"`
+	Value *string `json:"value,omitempty"`
+	// Expected points at the Expect's Value: nil is absent (no check), a
+	// nil Value is null (no entry expected).
+	Expected **string `json:"expected,omitempty"`
 }
 
 // changeArgs returns the arguments of a change, with the expectation if
-// any (absent: no check; null: no entry expected).
-func changeArgs(path, key string, value *string, expect *Expect) (appSettingArgs, error) {
+// any.
+func changeArgs(path, key string, value *string, expect *Expect) appSettingArgs {
 	a := appSettingArgs{Path: path, Key: key, Value: value}
 	if expect != nil {
-		raw, err := json.Marshal(expect.Value)
-		if err != nil {
-			return a, err
-		}
-		a.Expected = raw
+		a.Expected = &expect.Value
 	}
-	return a, nil
+	return a
 }
 
 // Get reads the entry key of the configuration file at path. A missing file
@@ -94,11 +89,7 @@ func (a *AppConfig) Get(ctx context.Context, path, key string) (AppSetting, erro
 // expect, the host first checks that the entry is the one expected.
 func (a *AppConfig) Set(ctx context.Context, path, key, value string, expect *Expect) (AppSettingChange, error) {
 	var c AppSettingChange
-	args, err := changeArgs(path, key, &value, expect)
-	if err != nil {
-		return c, err
-	}
-	err = a.host.call(ctx, appConfigScript, "appconfig.set", args, &c)
+	err := a.host.call(ctx, appConfigScript, "appconfig.set", changeArgs(path, key, &value, expect), &c)
 	return c, err
 }
 
@@ -106,9 +97,5 @@ func (a *AppConfig) Set(ctx context.Context, path, key, value string, expect *Ex
 // succeeds. With expect, the host first checks that the entry is the one
 // expected.
 func (a *AppConfig) Remove(ctx context.Context, path, key string, expect *Expect) error {
-	args, err := changeArgs(path, key, nil, expect)
-	if err != nil {
-		return err
-	}
-	return a.host.call(ctx, appConfigScript, "appconfig.remove", args, nil)
+	return a.host.call(ctx, appConfigScript, "appconfig.remove", changeArgs(path, key, nil, expect), nil)
 }

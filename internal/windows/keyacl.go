@@ -56,7 +56,7 @@ func IsBadKeyset(err error) bool { return ErrorCode(err) == CodeBadKeyset }
 // IsBadKeyset without a key.
 func (c *Certificates) GetKeyACL(ctx context.Context, store, thumbprint string) (KeyACL, error) {
 	var out KeyACL
-	err := c.host.call(ctx, certScript, "cert.key_acl.get", map[string]string{"store": store, "thumbprint": thumbprint}, &out)
+	err := c.host.call(ctx, certScript, "cert.key_acl.get", certKey{Store: store, Thumbprint: thumbprint}, &out)
 	return out, err
 }
 

@@ -97,8 +97,7 @@ func (c *Client) Close() error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c.retire(context.Background(), w)
-			c.releaseSession()
+			c.discard(context.Background(), w)
 		}()
 	}
 	if n := c.sessions.waitReleased(deadline); n > 0 {

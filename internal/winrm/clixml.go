@@ -63,6 +63,10 @@ func fromOEM(stderr []byte) []byte {
 // parse as a whole (cut short, or mixed with other output).
 var errorStringPattern = regexp.MustCompile(`(?s)<S S="Error">(.*?)</S>`)
 
+// markupPattern is any XML tag, removed from broken CLIXML that holds no
+// Error-stream string.
+var markupPattern = regexp.MustCompile(`<[^>]*>`)
+
 // salvageStrings returns the Error-stream strings of broken CLIXML, or the
 // text with its markup removed when it has none.
 func salvageStrings(doc []byte) []byte {
@@ -71,7 +75,7 @@ func salvageStrings(doc []byte) []byte {
 		text.WriteString(decodePSEscapes(html.UnescapeString(string(m[1]))))
 	}
 	if text.Len() == 0 {
-		stripped := regexp.MustCompile(`<[^>]*>`).ReplaceAll(bytes.ReplaceAll(doc, []byte(clixmlMarker), nil), nil)
+		stripped := markupPattern.ReplaceAll(bytes.ReplaceAll(doc, []byte(clixmlMarker), nil), nil)
 		text.WriteString(decodePSEscapes(html.UnescapeString(string(stripped))))
 	}
 	decoded := strings.ReplaceAll(text.String(), "\r\n", "\n")

@@ -36,32 +36,27 @@ func (s *sessions) notifyLocked() {
 	s.changed = make(chan struct{})
 }
 
-// claim is what acquire got: a free slot (worker nil), or an idle worker
-// whose slot comes with it.
-type claim struct {
-	worker *worker
-}
-
 // acquire waits until it can take an idle worker (when takeIdle) or a free
-// slot. Without takeIdle, an idle worker found when no slot is free is
+// slot, and returns the idle worker, whose slot comes with it, or nil for a
+// free slot. Without takeIdle, an idle worker found when no slot is free is
 // returned for the caller to retire, its slot becoming the caller's.
-func (s *sessions) acquire(ctx context.Context, takeIdle bool) (claim, error) {
+func (s *sessions) acquire(ctx context.Context, takeIdle bool) (*worker, error) {
 	for {
 		s.mu.Lock()
 		if s.closed {
 			s.mu.Unlock()
-			return claim{}, ErrClosed
+			return nil, ErrClosed
 		}
 		if takeIdle && len(s.idle) > 0 {
 			w := s.idle[len(s.idle)-1]
 			s.idle = s.idle[:len(s.idle)-1]
 			s.mu.Unlock()
-			return claim{worker: w}, nil
+			return w, nil
 		}
 		if s.used < s.max {
 			s.used++
 			s.mu.Unlock()
-			return claim{}, nil
+			return nil, nil
 		}
 		if !takeIdle && len(s.idle) > 0 {
 			// A one-shot command needs a shell of its own: retire the
@@ -69,14 +64,14 @@ func (s *sessions) acquire(ctx context.Context, takeIdle bool) (claim, error) {
 			w := s.idle[0]
 			s.idle = s.idle[1:]
 			s.mu.Unlock()
-			return claim{worker: w}, nil
+			return w, nil
 		}
 		changed := s.changed
 		s.mu.Unlock()
 		select {
 		case <-changed:
 		case <-ctx.Done():
-			return claim{}, context.Cause(ctx)
+			return nil, context.Cause(ctx)
 		}
 	}
 }
@@ -97,7 +92,6 @@ func (s *sessions) putIdle(w *worker) bool {
 	if s.closed {
 		return false
 	}
-	w.idleSince = time.Now()
 	s.idle = append(s.idle, w)
 	s.notifyLocked()
 	return true
@@ -134,18 +128,28 @@ func (s *sessions) waitReleased(deadline time.Time) int {
 	}
 }
 
+// claimSession takes a slot as sessions.acquire does, turning its failure
+// into the Client's error: ErrClosed, or the wait for a free session.
+func (c *Client) claimSession(ctx context.Context, takeIdle bool) (*worker, error) {
+	w, err := c.sessions.acquire(ctx, takeIdle)
+	if errors.Is(err, ErrClosed) {
+		return nil, &Error{Step: "start", Endpoint: c.cfg.endpointURL(), Kind: ErrClosed}
+	}
+	if err != nil {
+		return nil, c.transport.transportError(ctx, fmt.Sprintf("wait for a free session (max_sessions %d)", c.cfg.MaxSessions), err)
+	}
+	return w, nil
+}
+
 // acquireSession waits for a free shell slot for a one-shot command,
 // retiring an idle worker if that is the only way to get one.
 func (c *Client) acquireSession(ctx context.Context) error {
-	got, err := c.sessions.acquire(ctx, false)
-	if errors.Is(err, ErrClosed) {
-		return &Error{Step: "start", Endpoint: c.cfg.endpointURL(), Kind: ErrClosed}
-	}
+	idle, err := c.claimSession(ctx, false)
 	if err != nil {
-		return c.transport.transportError(ctx, fmt.Sprintf("wait for a free session (max_sessions %d)", c.cfg.MaxSessions), err)
+		return err
 	}
-	if got.worker != nil {
-		c.retire(ctx, got.worker)
+	if idle != nil {
+		c.retire(ctx, idle)
 	}
 	return nil
 }

@@ -67,14 +67,9 @@ func (c *Client) openShell(ctx context.Context) (string, error) {
 // a pipe holds before it reads all its input. It returns the command id
 // once known, so cleanup can signal the command.
 func (c *Client) runInShell(ctx context.Context, shellID, command string, args []string, stdin io.Reader) (*Result, string, error) {
-	const step = "start command"
-	body, err := c.transport.post(ctx, step, c.messages.command(shellID, command, args))
+	commandID, err := c.startCommand(ctx, "start command", shellID, command, args)
 	if err != nil {
 		return nil, "", err
-	}
-	commandID, err := parseCommandID(body)
-	if err != nil {
-		return nil, "", c.protocolError(step, err)
 	}
 
 	ioCtx, stopIO := context.WithCancelCause(ctx)
@@ -97,6 +92,19 @@ func (c *Client) runInShell(ctx context.Context, shellID, command string, args [
 	}
 	<-sent // the sender has stopped: no goroutine outlives the call
 	return res, commandID, err
+}
+
+// startCommand starts command in the shell and returns its command id.
+func (c *Client) startCommand(ctx context.Context, step, shellID, command string, args []string) (string, error) {
+	body, err := c.transport.post(ctx, step, c.messages.command(shellID, command, args))
+	if err != nil {
+		return "", err
+	}
+	commandID, err := parseCommandID(body)
+	if err != nil {
+		return "", c.protocolError(step, err)
+	}
+	return commandID, nil
 }
 
 // sendStdin sends stdin in chunks that keep each envelope under
@@ -141,14 +149,32 @@ func readChunk(r io.Reader, buf []byte) (n int, end bool, err error) {
 	return n, false, err
 }
 
-// receiveAll receives stdout and stderr until the command is done. A
-// Receive that found no output within OperationTimeout answers with a fault
-// and is simply repeated; ctx bounds the whole wait.
+// receiveAll receives stdout and stderr until the command is done; ctx
+// bounds the whole wait.
 func (c *Client) receiveAll(ctx context.Context, shellID, commandID string) (*Result, error) {
-	const step = "receive output"
 	var stdout, stderr bytes.Buffer
 	for {
-		body, err := c.transport.post(ctx, step, c.messages.receive(shellID, commandID))
+		out, err := c.receive(ctx, shellID, commandID)
+		if err != nil {
+			return nil, err
+		}
+		stdout.Write(out.Stdout)
+		stderr.Write(out.Stderr)
+		if out.Done {
+			return &Result{Stdout: stdout.Bytes(), Stderr: stderr.Bytes(), ExitCode: out.ExitCode}, nil
+		}
+	}
+}
+
+// receiveStep names a Receive in errors.
+const receiveStep = "receive output"
+
+// receive returns the command's next output. A Receive that found no
+// output within OperationTimeout answers with a fault and is simply
+// repeated.
+func (c *Client) receive(ctx context.Context, shellID, commandID string) (*output, error) {
+	for {
+		body, err := c.transport.post(ctx, receiveStep, c.messages.receive(shellID, commandID))
 		if IsOperationTimeout(err) {
 			continue
 		}
@@ -157,13 +183,9 @@ func (c *Client) receiveAll(ctx context.Context, shellID, commandID string) (*Re
 		}
 		out, err := parseReceive(body)
 		if err != nil {
-			return nil, c.protocolError(step, err)
+			return nil, c.protocolError(receiveStep, err)
 		}
-		stdout.Write(out.Stdout)
-		stderr.Write(out.Stderr)
-		if out.Done {
-			return &Result{Stdout: stdout.Bytes(), Stderr: stderr.Bytes(), ExitCode: out.ExitCode}, nil
-		}
+		return out, nil
 	}
 }
 

@@ -87,6 +87,7 @@ func newClient(t testing.TB, cfg Config) *Client {
 
 // opEnvelope is the envelope of PROTOCOL.md section 2.
 type opEnvelope struct {
+	ID     string          `json:"id"` // the worker's request id; "" for one process per op
 	OK     bool            `json:"ok"`
 	Result json.RawMessage `json:"result"`
 	Error  *struct {

@@ -7,9 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"errors"
 	"fmt"
-	"time"
 )
 
 // workerScript is the program of a worker: a long-lived powershell.exe that
@@ -72,8 +70,7 @@ type worker struct {
 	stdout []byte
 	// codePage is the code page the worker said its streams use; 0 until
 	// its first line arrived.
-	codePage  int
-	idleSince time.Time
+	codePage int
 }
 
 // startWorker opens a shell and starts a worker in it. The caller holds a
@@ -83,23 +80,24 @@ func (c *Client) startWorker(ctx context.Context) (*worker, error) {
 	if err != nil {
 		return nil, err
 	}
-	const step = "start worker"
-	body, err := c.transport.post(ctx, step, c.messages.command(shellID, powershellCommand, workerArgs))
-	if err == nil {
-		var commandID string
-		if commandID, err = parseCommandID(body); err == nil {
-			c.transport.logf("shell %s: worker started", shellID)
-			return &worker{shellID: shellID, commandID: commandID, loaded: map[[sha256.Size]byte]bool{}}, nil
-		}
-		err = c.protocolError(step, err)
+	commandID, err := c.startCommand(ctx, "start worker", shellID, powershellCommand, workerArgs)
+	if err != nil {
+		c.cleanup(ctx, shellID, "", false)
+		return nil, err
 	}
-	c.cleanup(ctx, shellID, "", false)
-	return nil, err
+	c.transport.logf("shell %s: worker started", shellID)
+	return &worker{shellID: shellID, commandID: commandID, loaded: map[[sha256.Size]byte]bool{}}, nil
 }
 
 // retire ends a worker: it terminates the process and deletes its shell.
 func (c *Client) retire(ctx context.Context, w *worker) {
 	c.cleanup(ctx, w.shellID, w.commandID, true)
+}
+
+// discard retires a worker and gives its session slot back.
+func (c *Client) discard(ctx context.Context, w *worker) {
+	c.retire(ctx, w)
+	c.releaseSession()
 }
 
 // runOnPool runs req on a worker. A worker found dead or gone before the
@@ -119,8 +117,7 @@ func (c *Client) runOnPool(ctx context.Context, req Request) (*Result, error) {
 			return res, nil
 		}
 		c.transport.logf("shell %s: worker discarded after %s: %v", w.shellID, req.Op, err)
-		c.retire(ctx, w)
-		c.releaseSession()
+		c.discard(ctx, w)
 		switch {
 		case ctx.Err() != nil && delivered && !req.ReadOnly:
 			return nil, c.outcomeUnknown(req.Op, err)
@@ -141,15 +138,12 @@ func (c *Client) runOnPool(ctx context.Context, req Request) (*Result, error) {
 // getWorker returns an idle worker or starts one when a slot is free,
 // waiting for either.
 func (c *Client) getWorker(ctx context.Context) (*worker, error) {
-	got, err := c.sessions.acquire(ctx, true)
-	if errors.Is(err, ErrClosed) {
-		return nil, &Error{Step: "start", Endpoint: c.cfg.endpointURL(), Kind: ErrClosed}
-	}
+	idle, err := c.claimSession(ctx, true)
 	if err != nil {
-		return nil, c.transport.transportError(ctx, fmt.Sprintf("wait for a free session (max_sessions %d)", c.cfg.MaxSessions), err)
+		return nil, err
 	}
-	if got.worker != nil {
-		return got.worker, nil
+	if idle != nil {
+		return idle, nil
 	}
 	w, err := c.startWorker(ctx)
 	if err != nil {
@@ -163,8 +157,7 @@ func (c *Client) getWorker(ctx context.Context) (*worker, error) {
 // client was closed meanwhile.
 func (c *Client) putWorker(ctx context.Context, w *worker) {
 	if !c.sessions.putIdle(w) {
-		c.retire(ctx, w)
-		c.releaseSession()
+		c.discard(ctx, w)
 	}
 }
 
@@ -235,19 +228,11 @@ func (c *Client) sendFrame(ctx context.Context, w *worker, frame []byte, attempt
 // receiveUntilDone receives output until the done line of request id. A
 // worker that exits first is dead: its exit code and stderr say why.
 func (c *Client) receiveUntilDone(ctx context.Context, w *worker, id string) (stdout, stderr []byte, err error) {
-	const step = "receive output"
 	marker := []byte(doneMarker + id)
 	for {
-		body, err := c.transport.post(ctx, step, c.messages.receive(w.shellID, w.commandID))
-		if IsOperationTimeout(err) {
-			continue
-		}
+		out, err := c.receive(ctx, w.shellID, w.commandID)
 		if err != nil {
 			return nil, nil, err
-		}
-		out, err := parseReceive(body)
-		if err != nil {
-			return nil, nil, c.protocolError(step, err)
 		}
 		w.stdout = append(w.stdout, out.Stdout...)
 		if w.codePage == 0 {
@@ -263,7 +248,7 @@ func (c *Client) receiveUntilDone(ctx context.Context, w *worker, id string) (st
 			if text := bytes.TrimSpace(decodeStderr(stderr, w.codePage)); len(text) > 0 {
 				detail += ": " + printableSnippet(text, 500)
 			}
-			return nil, nil, &Error{Step: step, Endpoint: c.cfg.endpointURL(), Kind: ErrProtocol, Detail: detail}
+			return nil, nil, &Error{Step: receiveStep, Endpoint: c.cfg.endpointURL(), Kind: ErrProtocol, Detail: detail}
 		}
 	}
 }

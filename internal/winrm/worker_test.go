@@ -37,16 +37,8 @@ func echoRequest(payload string) Request {
 func echoed(t *testing.T, res *Result) string {
 	t.Helper()
 	env := parseOpEnvelope(t, res.Stdout)
-	var id struct {
-		ID string `json:"id"`
-	}
-	for l := range strings.SplitSeq(string(res.Stdout), "\n") {
-		if strings.HasPrefix(l, "##tfwin-envelope## ") {
-			_ = json.Unmarshal([]byte(strings.TrimPrefix(l, "##tfwin-envelope## ")), &id)
-		}
-	}
-	if res.RequestID == "" || id.ID != res.RequestID {
-		t.Errorf("envelope id %q, request id %q: want equal and set", id.ID, res.RequestID)
+	if res.RequestID == "" || env.ID != res.RequestID {
+		t.Errorf("envelope id %q, request id %q: want equal and set", env.ID, res.RequestID)
 	}
 	if !env.OK {
 		t.Fatalf("debug.echo failed: %+v", env.Error)
