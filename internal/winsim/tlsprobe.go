@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/winsim/model"
-	"github.com/seed-1120c41c/terraform-provider-windows/internal/x500"
 )
 
 // tls.probe (PROTOCOL.md "TLS endpoint probe") is a TLS handshake
@@ -137,8 +136,8 @@ func (s *Server) handshake(listener string, a tlsProbeArgs) tlsProbeResult {
 	r := tlsProbeResult{
 		Reachable:   true,
 		Thumbprint:  strings.ToUpper(hex.EncodeToString(sum[:])),
-		Subject:     x500Text(leaf.RawSubject),
-		Issuer:      x500Text(leaf.RawIssuer),
+		Subject:     model.X500Name(leaf.RawSubject),
+		Issuer:      model.X500Name(leaf.RawIssuer),
 		NotAfter:    leaf.NotAfter.UTC().Format(time.RFC3339),
 		Protocol:    schannelName(state.Version),
 		CipherSuite: tls.CipherSuiteName(state.CipherSuite),
@@ -182,12 +181,4 @@ func handshakeError(err error) string {
 		return "Authentication failed: the handshake did not finish in time."
 	}
 	return "Authentication failed because the remote party has closed the transport stream."
-}
-
-func x500Text(raw []byte) string {
-	name, err := x500.Format(raw)
-	if err != nil {
-		return ""
-	}
-	return name
 }
