@@ -2,10 +2,8 @@ package winsim
 
 import (
 	"context"
-	"crypto/sha1"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"net"
@@ -132,10 +130,9 @@ func (s *Server) handshake(listener string, a tlsProbeArgs) tlsProbeResult {
 		return tlsProbeResult{Error: "the server sent no certificate"}
 	}
 	leaf := peer[0]
-	sum := sha1.Sum(leaf.Raw)
 	r := tlsProbeResult{
 		Reachable:   true,
-		Thumbprint:  strings.ToUpper(hex.EncodeToString(sum[:])),
+		Thumbprint:  model.Thumbprint(leaf.Raw),
 		Subject:     model.X500Name(leaf.RawSubject),
 		Issuer:      model.X500Name(leaf.RawIssuer),
 		NotAfter:    leaf.NotAfter.UTC().Format(time.RFC3339),
