@@ -71,7 +71,7 @@ func (s *Server) serveWSMan(w http.ResponseWriter, r *http.Request) {
 	status, reply := s.handleSOAP(r, who, soap)
 	// The answer's way back: a client that gives up now loses the answer
 	// of an operation the host has done, as it does with Windows.
-	if !s.sleepLatency(r.Context(), s.opts.Latency-s.opts.Latency/2) {
+	if !sleepUnlessDone(r.Context(), s.opts.Latency-s.opts.Latency/2) {
 		return
 	}
 	if encrypted {

@@ -159,8 +159,8 @@ func TestEndpointsHonourBindingTLSFlags(t *testing.T) {
 	}
 }
 
-// handshakeVersion connects offering TLS versions minVersion..maxVersion and
-// returns the version negotiated.
+// handshakeVersion connects offering TLS versions minVersion (0: crypto/tls's
+// default) to maxVersion and returns the version negotiated.
 func handshakeVersion(address string, minVersion, maxVersion uint16) (uint16, error) {
 	conn, err := tls.Dial("tcp", address, &tls.Config{
 		InsecureSkipVerify: true, // only the protocol version matters here

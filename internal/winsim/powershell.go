@@ -153,17 +153,7 @@ func (s *Server) powershellProgram(argText string) program {
 // waitPowerShellStart charges Options.PSStart, the cost of starting
 // powershell.exe; it returns false if the process was terminated meanwhile.
 func (s *Server) waitPowerShellStart(p *process) bool {
-	if s.opts.PSStart <= 0 {
-		return true
-	}
-	t := time.NewTimer(s.opts.PSStart)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-p.ctx.Done():
-		return false
-	}
+	return sleepUnlessDone(p.ctx, s.opts.PSStart)
 }
 
 // runUnknownScript answers a script the simulator does not interpret as
@@ -266,14 +256,7 @@ func (s *Server) loadDeclarations(p *process, op string) bool {
 		}
 		s.assemblyMu.Unlock()
 	}
-	t := time.NewTimer(cost)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-p.ctx.Done():
-		return false
-	}
+	return sleepUnlessDone(p.ctx, cost)
 }
 
 // parseOpRequest splits stdin into op name and decoded JSON arguments

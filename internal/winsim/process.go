@@ -58,55 +58,62 @@ type process struct {
 	compiled bool
 }
 
-// readAllStdin waits until stdin is closed (a Send with End="true") and
-// returns everything sent; it fails when the process is terminated.
-func (p *process) readAllStdin() ([]byte, error) {
+// waitStdin calls take, with the command locked, now and after every change
+// of stdin until take reports that it has what it waits for; it fails when
+// the process is terminated.
+func (p *process) waitStdin(take func(c *command) bool) error {
 	for {
 		p.cmd.mu.Lock()
-		if p.cmd.stdinEOF {
-			data := p.cmd.stdin
-			p.cmd.stdin = nil
+		if take(p.cmd) {
 			p.cmd.mu.Unlock()
-			return data, nil
+			return nil
 		}
 		changed := p.cmd.changed
 		p.cmd.mu.Unlock()
 		select {
 		case <-changed:
 		case <-p.ctx.Done():
-			return nil, p.ctx.Err()
+			return p.ctx.Err()
 		}
 	}
+}
+
+// readAllStdin waits until stdin is closed (a Send with End="true") and
+// returns everything sent; it fails when the process is terminated.
+func (p *process) readAllStdin() ([]byte, error) {
+	var data []byte
+	err := p.waitStdin(func(c *command) bool {
+		if !c.stdinEOF {
+			return false
+		}
+		data, c.stdin = c.stdin, nil
+		return true
+	})
+	return data, err
 }
 
 // readLine waits for one LF-terminated line of stdin and returns it without
 // the line end; at end of input it returns what is left, or io.EOF.
 func (p *process) readLine() (string, error) {
-	for {
-		p.cmd.mu.Lock()
-		if i := bytes.IndexByte(p.cmd.stdin, '\n'); i >= 0 {
-			line := string(bytes.TrimRight(p.cmd.stdin[:i], "\r"))
-			p.cmd.stdin = p.cmd.stdin[i+1:]
-			p.cmd.mu.Unlock()
-			return line, nil
+	var line string
+	var ended bool // stdin is closed and nothing is left
+	err := p.waitStdin(func(c *command) bool {
+		if i := bytes.IndexByte(c.stdin, '\n'); i >= 0 {
+			line = string(bytes.TrimRight(c.stdin[:i], "\r"))
+			c.stdin = c.stdin[i+1:]
+			return true
 		}
-		if p.cmd.stdinEOF {
-			rest := string(p.cmd.stdin)
-			p.cmd.stdin = nil
-			p.cmd.mu.Unlock()
-			if rest == "" {
-				return "", io.EOF
-			}
-			return rest, nil
+		if !c.stdinEOF {
+			return false
 		}
-		changed := p.cmd.changed
-		p.cmd.mu.Unlock()
-		select {
-		case <-changed:
-		case <-p.ctx.Done():
-			return "", p.ctx.Err()
-		}
+		line, c.stdin = string(c.stdin), nil
+		ended = line == ""
+		return true
+	})
+	if err == nil && ended {
+		return "", io.EOF
 	}
+	return line, err
 }
 
 // stdout writes to the process's standard output.

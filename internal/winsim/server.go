@@ -258,7 +258,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		dropConnection(w)
 		return
 	}
-	if !s.sleepLatency(r.Context(), s.opts.Latency/2) {
+	if !sleepUnlessDone(r.Context(), s.opts.Latency/2) {
 		return
 	}
 	switch {
@@ -276,9 +276,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// sleepLatency waits d of the modelled latency; false if the request went
-// away.
-func (s *Server) sleepLatency(ctx context.Context, d time.Duration) bool {
+// sleepUnlessDone waits d (a modelled cost: latency, a process start, a
+// compile); false if ctx ended first (the request went away, the process
+// was terminated).
+func sleepUnlessDone(ctx context.Context, d time.Duration) bool {
 	if d <= 0 {
 		return true
 	}

@@ -2,10 +2,8 @@ package winsim
 
 import (
 	"context"
-	"crypto/sha1"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"net"
@@ -14,7 +12,6 @@ import (
 	"time"
 
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/winsim/model"
-	"github.com/seed-1120c41c/terraform-provider-windows/internal/x500"
 )
 
 // tls.probe (PROTOCOL.md "TLS endpoint probe") is a TLS handshake
@@ -133,12 +130,11 @@ func (s *Server) handshake(listener string, a tlsProbeArgs) tlsProbeResult {
 		return tlsProbeResult{Error: "the server sent no certificate"}
 	}
 	leaf := peer[0]
-	sum := sha1.Sum(leaf.Raw)
 	r := tlsProbeResult{
 		Reachable:   true,
-		Thumbprint:  strings.ToUpper(hex.EncodeToString(sum[:])),
-		Subject:     x500Text(leaf.RawSubject),
-		Issuer:      x500Text(leaf.RawIssuer),
+		Thumbprint:  model.Thumbprint(leaf.Raw),
+		Subject:     model.X500Name(leaf.RawSubject),
+		Issuer:      model.X500Name(leaf.RawIssuer),
 		NotAfter:    leaf.NotAfter.UTC().Format(time.RFC3339),
 		Protocol:    schannelName(state.Version),
 		CipherSuite: tls.CipherSuiteName(state.CipherSuite),
@@ -182,12 +178,4 @@ func handshakeError(err error) string {
 		return "Authentication failed: the handshake did not finish in time."
 	}
 	return "Authentication failed because the remote party has closed the transport stream."
-}
-
-func x500Text(raw []byte) string {
-	name, err := x500.Format(raw)
-	if err != nil {
-		return ""
-	}
-	return name
 }

@@ -56,6 +56,8 @@ type configFile struct {
 	path string // normalised
 	configText
 	root *xmlElement
+	// sections are the file's appSettings sections (appSettingsSections).
+	sections []*xmlElement
 }
 
 func (h *Host) parseAppSettingArgs(op string, raw json.RawMessage) (appSettingArgs, error) {
@@ -95,7 +97,8 @@ func checkXMLText(name, text string) error {
 
 // readConfigFile loads and parses the configuration file at path: 2 if it
 // does not exist, 13 if it is not well-formed or has no <configuration>
-// root (what XmlDocument.Load and the script's root check answer).
+// root (what XmlDocument.Load and the script's root check answer), 50 if
+// its appSettings are kept in a configSource file (appSettingsSections).
 func (h *Host) readConfigFile(path string) (*configFile, error) {
 	norm, err := normalizeWindowsPath(path)
 	if err != nil {
@@ -116,7 +119,11 @@ func (h *Host) readConfigFile(path string) (*configFile, error) {
 	if root.name != "configuration" && root.name != "appSettings" {
 		return nil, h.win32Error(errInvalidData, "%s is not a .NET configuration file: its root element is not <configuration> (or <appSettings>, for a configSource file)", path)
 	}
-	return &configFile{path: h.files[i].path, configText: text, root: root}, nil
+	c := &configFile{path: h.files[i].path, configText: text, root: root}
+	if c.sections, err = h.appSettingsSections(c); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // appSettingsSections are the root's <appSettings> children, or the root
@@ -175,13 +182,9 @@ func joinWindowsPath(file, rel string) string {
 // and a later <remove> or <clear/> leaves the key without a value. Keys
 // compare case-insensitively, as ConfigurationManager.AppSettings (a
 // NameValueCollection with a case-insensitive comparer) looks them up.
-func (h *Host) findSetting(c *configFile, key string) (*xmlElement, error) {
-	sections, err := h.appSettingsSections(c)
-	if err != nil {
-		return nil, err
-	}
+func (c *configFile) findSetting(key string) *xmlElement {
 	var found *xmlElement
-	for _, section := range sections {
+	for _, section := range c.sections {
 		for _, e := range section.children {
 			k, _ := e.attr("key")
 			switch {
@@ -192,7 +195,7 @@ func (h *Host) findSetting(c *configFile, key string) (*xmlElement, error) {
 			}
 		}
 	}
-	return found, nil
+	return found
 }
 
 // checkExpected refuses a change when the caller said which entry it
@@ -270,11 +273,7 @@ func appConfigGet(h *Host, raw json.RawMessage) (any, error) {
 		return nil, err
 	}
 	res := appSettingResult{Path: a.Path, Key: a.Key, Encoding: c.encoding, BackupPath: h.backupPath(c)}
-	e, err := h.findSetting(c, a.Key)
-	if err != nil {
-		return nil, err
-	}
-	if e != nil {
+	if e := c.findSetting(a.Key); e != nil {
 		v, _ := e.attr("value")
 		res.Value, res.Exists = &v, true
 	}
@@ -297,10 +296,7 @@ func appConfigSet(h *Host, raw json.RawMessage) (any, error) {
 	existed := false
 	res := appSettingResult{Path: a.Path, Key: a.Key, Value: &value, Exists: true, Encoding: c.encoding,
 		BackupPath: h.backupPath(c), Existed: &existed}
-	e, err := h.findSetting(c, a.Key)
-	if err != nil {
-		return nil, err
-	}
+	e := c.findSetting(a.Key)
 	if err := h.checkExpected(a, e); err != nil {
 		return nil, err
 	}
@@ -311,11 +307,7 @@ func appConfigSet(h *Host, raw json.RawMessage) (any, error) {
 			return res, nil // nothing to change: the file is not rewritten
 		}
 	}
-	text, err := c.withSetting(h, e, a.Key, value)
-	if err != nil {
-		return nil, err
-	}
-	backup, err := h.writeConfigFile(c, text)
+	backup, err := h.writeConfigFile(c, c.withSetting(e, a.Key, value))
 	if err != nil {
 		return nil, err
 	}
@@ -328,24 +320,20 @@ func appConfigSet(h *Host, raw json.RawMessage) (any, error) {
 // <appSettings> section) appended, as XmlTextWriter writes them.
 // A new element goes at the end of the last section, after any <remove> or
 // <clear/>, so that it counts.
-func (c *configFile) withSetting(h *Host, e *xmlElement, key, value string) (string, error) {
+func (c *configFile) withSetting(e *xmlElement, key, value string) string {
 	text := c.text
 	if e != nil {
 		if from, to, quote, ok := attrValueSpan(text, e, "value"); ok {
-			return text[:from] + escapeAttr(value, quote) + text[to:], nil
+			return text[:from] + escapeAttr(value, quote) + text[to:]
 		}
 		at := lastAttrEnd(text, e)
-		return text[:at] + ` value="` + escapeAttr(value, '"') + `"` + text[at:], nil
+		return text[:at] + ` value="` + escapeAttr(value, '"') + `"` + text[at:]
 	}
 	add := `<add key="` + escapeAttr(key, '"') + `" value="` + escapeAttr(value, '"') + `" />`
-	sections, err := h.appSettingsSections(c)
-	if err != nil {
-		return "", err
+	if len(c.sections) > 0 {
+		return appendChildText(text, c.sections[len(c.sections)-1], add)
 	}
-	if len(sections) > 0 {
-		return appendChildText(text, sections[len(sections)-1], add), nil
-	}
-	return appendChildText(text, c.root, "<appSettings>"+add+"</appSettings>"), nil
+	return appendChildText(text, c.root, "<appSettings>"+add+"</appSettings>")
 }
 
 func appConfigRemove(h *Host, raw json.RawMessage) (any, error) {
@@ -357,10 +345,7 @@ func appConfigRemove(h *Host, raw json.RawMessage) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	e, err := h.findSetting(c, a.Key)
-	if err != nil {
-		return nil, err
-	}
+	e := c.findSetting(a.Key)
 	if err := h.checkExpected(a, e); err != nil {
 		return nil, err
 	}

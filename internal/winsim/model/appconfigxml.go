@@ -2,6 +2,7 @@ package model
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -54,9 +55,9 @@ func decodeConfigText(content []byte) (configText, error) {
 	case bytes.HasPrefix(content, bomUTF8):
 		return utf8Text(content[len(bomUTF8):], encodingUTF8BOM)
 	case bytes.HasPrefix(content, bomUTF16LE):
-		return utf16Text(content[len(bomUTF16LE):], encodingUTF16LE, func(b []byte) uint16 { return uint16(b[0]) | uint16(b[1])<<8 })
+		return utf16Text(content[len(bomUTF16LE):], encodingUTF16LE, binary.LittleEndian)
 	case bytes.HasPrefix(content, bomUTF16BE):
-		return utf16Text(content[len(bomUTF16BE):], encodingUTF16BE, func(b []byte) uint16 { return uint16(b[0])<<8 | uint16(b[1]) })
+		return utf16Text(content[len(bomUTF16BE):], encodingUTF16BE, binary.BigEndian)
 	}
 	switch declared := declaredEncoding(content); declared {
 	case "", encodingUTF8:
@@ -108,13 +109,13 @@ func utf8Text(b []byte, encoding string) (configText, error) {
 	return configText{text: string(b), encoding: encoding}, nil
 }
 
-func utf16Text(body []byte, encoding string, unit func([]byte) uint16) (configText, error) {
+func utf16Text(body []byte, encoding string, order binary.ByteOrder) (configText, error) {
 	if len(body)%2 != 0 {
 		return configText{}, errors.New("UTF-16 text with an odd number of bytes")
 	}
 	units := make([]uint16, len(body)/2)
 	for i := range units {
-		units[i] = unit(body[2*i:])
+		units[i] = order.Uint16(body[2*i:])
 	}
 	return configText{text: string(utf16.Decode(units)), encoding: encoding}, nil
 }
@@ -183,6 +184,15 @@ func (e unencodableError) Error() string {
 	return fmt.Sprintf("the file is in %s, which cannot hold the character U+%04X; use only characters of that encoding (or convert the file to UTF-8)", e.encoding, e.r)
 }
 
+// utf16Bytes is bom then text in UTF-16 of the given byte order.
+func utf16Bytes(bom []byte, text string, order binary.AppendByteOrder) []byte {
+	out := append([]byte{}, bom...)
+	for _, u := range utf16.Encode([]rune(text)) {
+		out = order.AppendUint16(out, u)
+	}
+	return out
+}
+
 // encode writes text back in the file's encoding, with its BOM, as the op
 // script's XmlTextWriter does when given that encoding: a document saved
 // through an XmlTextWriter is written in the writer's encoding, whatever its
@@ -192,20 +202,10 @@ func (c configText) encode(text string) ([]byte, error) {
 	switch c.encoding {
 	case encodingUTF8BOM:
 		return append(append([]byte{}, bomUTF8...), text...), nil
-	case encodingUTF16LE, encodingUTF16BE:
-		units := utf16.Encode([]rune(text))
-		out := append([]byte{}, bomUTF16LE...)
-		if c.encoding == encodingUTF16BE {
-			out = append([]byte{}, bomUTF16BE...)
-		}
-		for _, u := range units {
-			if c.encoding == encodingUTF16BE {
-				out = append(out, byte(u>>8), byte(u))
-			} else {
-				out = append(out, byte(u), byte(u>>8))
-			}
-		}
-		return out, nil
+	case encodingUTF16LE:
+		return utf16Bytes(bomUTF16LE, text, binary.LittleEndian), nil
+	case encodingUTF16BE:
+		return utf16Bytes(bomUTF16BE, text, binary.BigEndian), nil
 	case encodingWindows1252, encodingLatin1:
 		return encodeSingleByte(text, c.encoding)
 	default:

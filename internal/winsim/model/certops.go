@@ -37,8 +37,8 @@ func viewCertificate(c Certificate) certificateView {
 	return certificateView{
 		Store:             c.Store,
 		Thumbprint:        c.Thumbprint,
-		Subject:           x500Name(c.Cert.RawSubject),
-		Issuer:            x500Name(c.Cert.RawIssuer),
+		Subject:           X500Name(c.Cert.RawSubject),
+		Issuer:            X500Name(c.Cert.RawIssuer),
 		DNSNames:          dnsNames,
 		NotBefore:         c.Cert.NotBefore.UTC().Format(time.RFC3339),
 		NotAfter:          c.Cert.NotAfter.UTC().Format(time.RFC3339),

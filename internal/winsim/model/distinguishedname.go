@@ -2,9 +2,9 @@ package model
 
 import "github.com/seed-1120c41c/terraform-provider-windows/internal/x500"
 
-// x500Name is a subject or issuer as Windows prints it, or "" for bytes that
+// X500Name is a subject or issuer as Windows prints it, or "" for bytes that
 // are not a name.
-func x500Name(raw []byte) string {
+func X500Name(raw []byte) string {
 	name, err := x500.Format(raw)
 	if err != nil {
 		return ""

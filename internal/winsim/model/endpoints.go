@@ -84,7 +84,7 @@ func (h *Host) configuredURI(s ServiceState) string {
 		keys = []string{s.URISetting}
 	}
 	for _, key := range keys {
-		if e, err := h.findSetting(c, key); err == nil && e != nil {
+		if e := c.findSetting(key); e != nil {
 			v, _ := e.attr("value")
 			return strings.TrimSpace(v)
 		}

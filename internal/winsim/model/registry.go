@@ -146,12 +146,14 @@ func (h *Host) createRegistryKey(path string) {
 }
 
 // deleteRegistryKeyIfEmpty deletes the key when it holds neither values nor
-// subkeys, undoing what createRegistryKey added.
-func (h *Host) deleteRegistryKeyIfEmpty(path string) {
+// subkeys, undoing what createRegistryKey added; it reports whether it did.
+func (h *Host) deleteRegistryKeyIfEmpty(path string) bool {
 	i := findRegistryKey(h.registry, path)
-	if i >= 0 && len(h.registry[i].Values) == 0 && !h.hasRegistrySubkey(path) {
-		h.registry = slices.Delete(h.registry, i, i+1)
+	if i < 0 || len(h.registry[i].Values) != 0 || h.hasRegistrySubkey(path) {
+		return false
 	}
+	h.registry = slices.Delete(h.registry, i, i+1)
+	return true
 }
 
 func (h *Host) hasRegistrySubkey(path string) bool {

@@ -1,23 +1,10 @@
 package model
 
 import (
-	"encoding/json"
-	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
-
-func invokeJSON(t *testing.T, h *Host, op, args string, out any) error {
-	t.Helper()
-	res, err := h.Invoke(op, []byte(args))
-	if err != nil {
-		return err
-	}
-	if err := json.Unmarshal(res, out); err != nil {
-		t.Fatalf("%s result %s: %v", op, res, err)
-	}
-	return nil
-}
 
 // TestSChannelSetAndRestore writes a side's values, reads them back, and
 // restores their absence: the key it created goes, the state document
@@ -25,15 +12,12 @@ func invokeJSON(t *testing.T, h *Host, op, args string, out any) error {
 func TestSChannelSetAndRestore(t *testing.T) {
 	h := New(State{})
 	var v schannelView
-	if err := invokeJSON(t, h, "registry.schannel.get", `{"protocol":"tls 1.2","side":"server"}`, &v); err != nil {
-		t.Fatal(err)
-	}
+	mustInvoke(t, h, "registry.schannel.get", map[string]any{"protocol": "tls 1.2", "side": "server"}, &v)
 	if v.KeyExists || v.Enabled != nil || v.DisabledByDefault != nil || v.Protocol != "TLS 1.2" || v.Side != "Server" {
 		t.Fatalf("fresh Server 2022: %+v, want no key", v)
 	}
-	if err := invokeJSON(t, h, "registry.schannel.set", `{"protocol":"TLS 1.2","side":"Server","enabled":1,"disabled_by_default":0}`, &v); err != nil {
-		t.Fatal(err)
-	}
+	tls12On := map[string]any{"protocol": "TLS 1.2", "side": "Server", "enabled": 1, "disabled_by_default": 0}
+	mustInvoke(t, h, "registry.schannel.set", tls12On, &v)
 	if !v.Changed || !v.KeyExists || *v.Enabled != 1 || *v.DisabledByDefault != 0 {
 		t.Fatalf("after set: %+v", v)
 	}
@@ -41,12 +25,11 @@ func TestSChannelSetAndRestore(t *testing.T) {
 	if !strings.Contains(string(state), `SCHANNEL\\Protocols\\TLS 1.2\\Server`) {
 		t.Errorf("state document lacks the key:\n%s", state)
 	}
-	if err := invokeJSON(t, h, "registry.schannel.set", `{"protocol":"TLS 1.2","side":"Server","enabled":1,"disabled_by_default":0}`, &v); err != nil || v.Changed {
-		t.Fatalf("same values again: %+v %v, want no change", v, err)
+	mustInvoke(t, h, "registry.schannel.set", tls12On, &v)
+	if v.Changed {
+		t.Fatalf("same values again: %+v, want no change", v)
 	}
-	if err := invokeJSON(t, h, "registry.schannel.set", `{"protocol":"TLS 1.2","side":"Server"}`, &v); err != nil {
-		t.Fatal(err)
-	}
+	mustInvoke(t, h, "registry.schannel.set", map[string]any{"protocol": "TLS 1.2", "side": "Server"}, &v)
 	if v.KeyExists || !v.Changed {
 		t.Fatalf("after restoring absence: %+v, want the key gone", v)
 	}
@@ -54,12 +37,8 @@ func TestSChannelSetAndRestore(t *testing.T) {
 
 func TestSChannelBadArguments(t *testing.T) {
 	h := New(State{})
-	for _, args := range []string{`{"protocol":"SSL 2.5","side":"Server"}`, `{"protocol":"TLS 1.2","side":"both"}`} {
-		_, err := h.Invoke("registry.schannel.set", []byte(args))
-		var opErr *OpError
-		if !errors.As(err, &opErr) || opErr.Code != errInvalidParameter {
-			t.Errorf("%s: %v, want 87", args, err)
-		}
+	for _, args := range []map[string]any{{"protocol": "SSL 2.5", "side": "Server"}, {"protocol": "TLS 1.2", "side": "both"}} {
+		wantCode(t, fmt.Sprint(args), invoke(t, h, "registry.schannel.set", args, nil), errInvalidParameter)
 	}
 }
 
@@ -96,36 +75,27 @@ func TestSChannelProtocolsOn(t *testing.T) {
 func TestDotNetStrongCrypto(t *testing.T) {
 	h := New(State{})
 	var got struct{ Keys []dotNetCryptoKey }
-	if err := invokeJSON(t, h, "registry.dotnet_crypto.get", `{}`, &got); err != nil {
-		t.Fatal(err)
-	}
+	mustInvoke(t, h, "registry.dotnet_crypto.get", map[string]any{}, &got)
 	if len(got.Keys) != 4 || !got.Keys[0].Exists || !got.Keys[1].Exists || got.Keys[2].Exists || got.Keys[3].Exists {
 		t.Fatalf("Server 2022 defaults: %+v, want only the v4.0.30319 keys", got.Keys)
 	}
-	set := `{"keys":[{"path":"` + jsonEscape(got.Keys[0].Path) + `","sch_use_strong_crypto":1,"system_default_tls_versions":1},` +
-		`{"path":"` + jsonEscape(got.Keys[1].Path) + `","sch_use_strong_crypto":1,"system_default_tls_versions":1}]}`
-	if err := invokeJSON(t, h, "registry.dotnet_crypto.set", set, &got); err != nil {
-		t.Fatal(err)
-	}
+	mustInvoke(t, h, "registry.dotnet_crypto.set", map[string]any{"keys": []map[string]any{
+		{"path": got.Keys[0].Path, "sch_use_strong_crypto": 1, "system_default_tls_versions": 1},
+		{"path": got.Keys[1].Path, "sch_use_strong_crypto": 1, "system_default_tls_versions": 1},
+	}}, &got)
 	for _, k := range got.Keys[:2] {
 		if k.SchUseStrongCrypto == nil || *k.SchUseStrongCrypto != 1 || *k.SystemDefaultTLSVersions != 1 {
 			t.Errorf("after set: %+v", k)
 		}
 	}
-	_, err := h.Invoke("registry.dotnet_crypto.set", []byte(`{"keys":[{"path":"`+jsonEscape(got.Keys[2].Path)+`","sch_use_strong_crypto":1}]}`))
-	var opErr *OpError
-	if !errors.As(err, &opErr) || opErr.Code != errFileNotFound {
-		t.Errorf("set in the .NET 2.0 key that is absent: %v, want 2", err)
-	}
-	if err := invokeJSON(t, h, "registry.dotnet_crypto.set", `{"keys":[{"path":"`+jsonEscape(got.Keys[0].Path)+`"}]}`, &got); err != nil {
-		t.Fatal(err)
-	}
+	wantCode(t, "set in the .NET 2.0 key that is absent", invoke(t, h, "registry.dotnet_crypto.set", map[string]any{"keys": []map[string]any{
+		{"path": got.Keys[2].Path, "sch_use_strong_crypto": 1},
+	}}, nil), errFileNotFound)
+	mustInvoke(t, h, "registry.dotnet_crypto.set", map[string]any{"keys": []map[string]any{{"path": got.Keys[0].Path}}}, &got)
 	if got.Keys[0].SchUseStrongCrypto != nil || got.Keys[0].SystemDefaultTLSVersions != nil || !got.Keys[0].Exists {
 		t.Errorf("after deleting the values: %+v, want the key without them", got.Keys[0])
 	}
 }
-
-func jsonEscape(s string) string { return strings.ReplaceAll(s, `\`, `\\`) }
 
 // TestRegistryEmptySurvivesARoundTrip: a host without any of the keys keeps
 // none after its state is read and put back (no defaults come back).
@@ -142,9 +112,7 @@ func TestRegistryEmptySurvivesARoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got struct{ Keys []dotNetCryptoKey }
-	if err := invokeJSON(t, h, "registry.dotnet_crypto.get", `{}`, &got); err != nil {
-		t.Fatal(err)
-	}
+	mustInvoke(t, h, "registry.dotnet_crypto.get", map[string]any{}, &got)
 	if got.Keys[0].Exists {
 		t.Errorf("after a round trip of %s the .NET 4 key exists", state)
 	}

@@ -92,9 +92,7 @@ func schannelSet(h *Host, raw json.RawMessage) (any, error) {
 	changed := h.setRegistryDWORD(key, "Enabled", a.Enabled)
 	changed = h.setRegistryDWORD(key, "DisabledByDefault", a.DisabledByDefault) || changed
 	if a.Enabled == nil && a.DisabledByDefault == nil && !a.KeepKey {
-		before := findRegistryKey(h.registry, key) >= 0
-		h.deleteRegistryKeyIfEmpty(key)
-		changed = changed || before && findRegistryKey(h.registry, key) < 0
+		changed = h.deleteRegistryKeyIfEmpty(key) || changed
 	}
 	v := h.schannelView(a, key)
 	v.Changed = changed
