@@ -30,9 +30,10 @@ const schannelOriginalKey = "original"
 // enabled reads as Windows' default for the host (schannelDefault).
 const schannelDefaultKey = "follows_windows_default"
 
-// tls13MinBuild is Windows Server 2022's build number: SChannel has TLS 1.3
-// from there on ("Protocols in TLS/SSL (Schannel SSP)", learn.microsoft.com).
-const tls13MinBuild = 20348
+// tls13MinBuild is the first Windows build whose SChannel has TLS 1.3,
+// Windows Server 2022's ("Protocols in TLS/SSL (Schannel SSP)",
+// learn.microsoft.com).
+const tls13MinBuild = buildServer2022
 
 // schannelProtocolResource is windows_schannel_protocol: one protocol's
 // Server or Client key under SCHANNEL\Protocols, what the Sage 50
