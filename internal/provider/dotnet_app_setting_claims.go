@@ -125,8 +125,7 @@ func (r *dotNetAppSettingResource) ModifyPlan(ctx context.Context, req resource.
 		return
 	}
 	token := claimToken(ctx, req.Private, &resp.Diagnostics)
-	raw, _ := json.Marshal(token)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, appSettingClaimKey, raw)...)
+	resp.Diagnostics.Append(setPrivateJSON(ctx, resp.Private, appSettingClaimKey, "the claim token", token)...)
 	file, key := plan.ConfigPath.ValueString(), plan.Key.ValueString()
 	if claimsOfRun(r.host).claim(newAppSettingEntry(file, key), token) {
 		resp.Diagnostics.AddAttributeError(path.Root("key"), "Two resources manage one app setting",

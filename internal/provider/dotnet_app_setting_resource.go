@@ -154,20 +154,8 @@ func (r *dotNetAppSettingResource) Create(ctx context.Context, req resource.Crea
 // holds it.
 const appSettingWrittenKey = "app_setting_written"
 
-// privateData is a resource's private state (privatestate.ProviderData).
-type privateData interface {
-	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
-	SetKey(context.Context, string, []byte) diag.Diagnostics
-}
-
 func recordWritten(ctx context.Context, private privateData, value string) diag.Diagnostics {
-	raw, err := json.Marshal(value)
-	if err != nil {
-		var d diag.Diagnostics
-		d.AddError("Cannot record the value written", err.Error())
-		return d
-	}
-	return private.SetKey(ctx, appSettingWrittenKey, raw)
+	return setPrivateJSON(ctx, private, appSettingWrittenKey, "the value written", value)
 }
 
 // lastWritten returns the value the resource last wrote, or nil if it has

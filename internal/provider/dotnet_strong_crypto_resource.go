@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -118,7 +117,7 @@ func (r *dotNetStrongCryptoResource) writeKeys(ctx context.Context, keys []windo
 
 // recordOriginals adds to the private state the values of keys not yet in
 // it: all of them at create, a Framework installed since at update.
-func recordOriginals(ctx context.Context, private privateState, keys []windows.DotNetCryptoKey, diags *diag.Diagnostics) {
+func recordOriginals(ctx context.Context, private privateData, keys []windows.DotNetCryptoKey, diags *diag.Diagnostics) {
 	originals, d := loadDotNetCryptoOriginals(ctx, private)
 	diags.Append(d...)
 	for _, k := range keys {
@@ -126,12 +125,7 @@ func recordOriginals(ctx context.Context, private privateState, keys []windows.D
 			originals = append(originals, k)
 		}
 	}
-	data, err := json.Marshal(originals)
-	if err != nil {
-		diags.AddError("Cannot record the original .NET Framework TLS settings", err.Error())
-		return
-	}
-	diags.Append(private.SetKey(ctx, dotNetCryptoOriginalKey, data)...)
+	diags.Append(setPrivateJSON(ctx, private, dotNetCryptoOriginalKey, dotNetCryptoOriginalWhat, originals)...)
 }
 
 func hasKey(keys []windows.DotNetCryptoKey, path string) bool {
@@ -153,25 +147,16 @@ func keyExists(keys []windows.DotNetCryptoKey, path string) bool {
 	return false
 }
 
-// privateState is a response's private state (CreateResponse.Private, ...).
-type privateState interface {
-	privateGetter
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
-}
+// dotNetCryptoOriginalWhat names the original values in errors.
+const dotNetCryptoOriginalWhat = "the original .NET Framework TLS settings"
 
-func loadDotNetCryptoOriginals(ctx context.Context, private privateGetter) ([]windows.DotNetCryptoKey, diag.Diagnostics) {
-	saved, diags := private.GetKey(ctx, dotNetCryptoOriginalKey)
+func loadDotNetCryptoOriginals(ctx context.Context, private privateData) ([]windows.DotNetCryptoKey, diag.Diagnostics) {
 	var originals []windows.DotNetCryptoKey
-	if diags.HasError() || len(saved) == 0 {
-		return nil, diags
-	}
-	if err := json.Unmarshal(saved, &originals); err != nil {
-		diags.AddError("Cannot read the original .NET Framework TLS settings from the state", err.Error())
-	}
+	diags := getPrivateJSON(ctx, private, dotNetCryptoOriginalKey, dotNetCryptoOriginalWhat, &originals)
 	return originals, diags
 }
 
-func (r *dotNetStrongCryptoResource) apply(ctx context.Context, plan dotNetStrongCryptoModel, private privateState, diags *diag.Diagnostics) dotNetStrongCryptoModel {
+func (r *dotNetStrongCryptoResource) apply(ctx context.Context, plan dotNetStrongCryptoModel, private privateData, diags *diag.Diagnostics) dotNetStrongCryptoModel {
 	current, err := r.host.TLSSettings().DotNetCrypto(ctx)
 	if err != nil {
 		addHostError(diags, "Cannot read the .NET Framework TLS settings", err)

@@ -135,16 +135,12 @@ func (r *privateKeyAccessResource) ModifyPlan(ctx context.Context, req resource.
 		state = &privateKeyAccessModel{}
 		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
 	}
+	// Without a host yet, only a SID or a well-known name resolves now; the
+	// apply resolves the others.
 	plan.SID = types.StringUnknown()
-	if !plan.Account.IsUnknown() {
-		if _, local := localAccountSID(plan.Account.ValueString()); local || r.host != nil {
-			sid, err := accountSID(ctx, r.host, plan.Account.ValueString())
-			if err != nil {
-				resp.Diagnostics.AddAttributeError(path.Root("account"), "Cannot resolve account", "account: "+hostErrorDetail(err))
-				return
-			}
-			plan.SID = types.StringValue(sid)
-		}
+	_, local := localAccountSID(plan.Account.ValueString())
+	if !plan.Account.IsUnknown() && (local || r.host != nil) && !r.resolveSID(ctx, &plan, &resp.Diagnostics) {
+		return
 	}
 	if state != nil {
 		if !plan.SID.IsUnknown() && !strings.EqualFold(plan.SID.ValueString(), state.SID.ValueString()) {
@@ -179,8 +175,8 @@ func (r *privateKeyAccessResource) Create(ctx context.Context, req resource.Crea
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-// resolveSID fills in a SID the plan could not know (an account known only
-// at apply time).
+// resolveSID fills in a SID not known yet: at plan time, or at apply for an
+// account known only then.
 func (r *privateKeyAccessResource) resolveSID(ctx context.Context, m *privateKeyAccessModel, diags *diag.Diagnostics) bool {
 	if !m.SID.IsUnknown() && !m.SID.IsNull() {
 		return true

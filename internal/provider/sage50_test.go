@@ -1,13 +1,11 @@
 package provider_test
 
 import (
-	"fmt"
 	"os"
 	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/acctest"
 )
@@ -71,11 +69,11 @@ func TestAccSage50Example(t *testing.T) {
 	r.check(
 		checkHostStrongCryptoAll(t, h, cryptoBefore, 1),
 		checkIPPortBinding(t, h, sage50IPPort, pfx.Thumbprint, sage50AppID),
-		checkSimServiceRestarts(t, h, sage50Service, 1),
+		checkSimService(t, h, sage50Service, "Running", 1),
 	)
 	r.expectOutputs(map[string]string{"served_thumbprint": pfx.Thumbprint, "served_protocol": "TLS 1.2"})
 	r.expectEmptyPlan()
-	r.check(checkSimServiceRestarts(t, h, sage50Service, 1))
+	r.check(checkSimService(t, h, sage50Service, "Running", 1))
 
 	// The Integration Service fell back to plain HTTP (as it would with a
 	// config file edited and the service restarted by hand, then the edit
@@ -90,16 +88,4 @@ func TestAccSage50Example(t *testing.T) {
 	r.destroy()
 	r.check(schannelGone...)
 	r.check(checkNoIPPortBinding(t, h, sage50IPPort), checkCertificatesGone(t, h, "My", pfx.Thumbprint))
-}
-
-// checkSimServiceRestarts checks how often the provider restarted a
-// simulated service, and that it is Running.
-func checkSimServiceRestarts(t *testing.T, h *acctest.Host, service string, want int) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		row := simRow(t, h, "services", "name", service)
-		if got, _ := row["restarts"].(float64); int(got) != want || row["status"] != "Running" {
-			return fmt.Errorf("%s restarted %v times and is %v, want %d times and Running", service, row["restarts"], row["status"], want)
-		}
-		return nil
-	}
 }

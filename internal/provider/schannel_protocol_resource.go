@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -31,9 +30,10 @@ const schannelOriginalKey = "original"
 // enabled reads as Windows' default for the host (schannelDefault).
 const schannelDefaultKey = "follows_windows_default"
 
-// tls13MinBuild is Windows Server 2022's build number: SChannel has TLS 1.3
-// from there on ("Protocols in TLS/SSL (Schannel SSP)", learn.microsoft.com).
-const tls13MinBuild = 20348
+// tls13MinBuild is the first Windows build whose SChannel has TLS 1.3,
+// Windows Server 2022's ("Protocols in TLS/SSL (Schannel SSP)",
+// learn.microsoft.com).
+const tls13MinBuild = buildServer2022
 
 // schannelProtocolResource is windows_schannel_protocol: one protocol's
 // Server or Client key under SCHANNEL\Protocols, what the Sage 50
@@ -217,12 +217,10 @@ func (r *schannelProtocolResource) Create(ctx context.Context, req resource.Crea
 		addHostError(&resp.Diagnostics, "Cannot read SChannel "+protocol+" "+side, err)
 		return
 	}
-	original, err := json.Marshal(schannelOriginal{KeyExisted: before.KeyExists, Enabled: before.Enabled, DisabledByDefault: before.DisabledByDefault})
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot record the original SChannel values", err.Error())
+	resp.Diagnostics.Append(recordSChannelOriginal(ctx, resp.Private, before)...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, schannelOriginalKey, original)...)
 	after, err := api.SetSChannel(ctx, protocol, side, schannelValues(plan.Enabled.ValueBool()))
 	if err != nil {
 		addHostError(&resp.Diagnostics, "Cannot write SChannel "+protocol+" "+side, err)
@@ -248,10 +246,7 @@ func (r *schannelProtocolResource) Read(ctx context.Context, req resource.ReadRe
 	imported := !diags.HasError() && len(saved) == 0
 	if imported {
 		// Imported: what is there now is what destroy restores.
-		original, err := json.Marshal(schannelOriginal{KeyExisted: current.KeyExists, Enabled: current.Enabled, DisabledByDefault: current.DisabledByDefault})
-		if err == nil {
-			resp.Diagnostics.Append(resp.Private.SetKey(ctx, schannelOriginalKey, original)...)
-		}
+		resp.Diagnostics.Append(recordSChannelOriginal(ctx, resp.Private, current)...)
 	}
 	state.Enabled, state.Key = schannelEnabled(current), types.StringValue(current.Key)
 	if flag, _ := req.Private.GetKey(ctx, schannelDefaultKey); current.Enabled == nil && (imported || string(flag) == "true") {
@@ -328,22 +323,20 @@ func (r *schannelProtocolResource) Delete(ctx context.Context, req resource.Dele
 	}
 }
 
-// privateGetter is the private state of a request (DeleteRequest.Private, ...).
-type privateGetter interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+// schannelOriginalWhat names the original values in errors.
+const schannelOriginalWhat = "the original SChannel values"
+
+// recordSChannelOriginal records a side's values as what destroy restores.
+func recordSChannelOriginal(ctx context.Context, private privateData, s windows.SChannelSide) diag.Diagnostics {
+	return setPrivateJSON(ctx, private, schannelOriginalKey, schannelOriginalWhat,
+		schannelOriginal{KeyExisted: s.KeyExists, Enabled: s.Enabled, DisabledByDefault: s.DisabledByDefault})
 }
 
 // loadSChannelOriginal reads the original values; without any (state from
 // before they were recorded) destroy removes the values Terraform wrote.
-func loadSChannelOriginal(ctx context.Context, private privateGetter) (schannelOriginal, diag.Diagnostics) {
+func loadSChannelOriginal(ctx context.Context, private privateData) (schannelOriginal, diag.Diagnostics) {
 	var original schannelOriginal
-	saved, diags := private.GetKey(ctx, schannelOriginalKey)
-	if diags.HasError() || len(saved) == 0 {
-		return original, diags
-	}
-	if err := json.Unmarshal(saved, &original); err != nil {
-		diags.AddError("Cannot read the original SChannel values from the state", err.Error())
-	}
+	diags := getPrivateJSON(ctx, private, schannelOriginalKey, schannelOriginalWhat, &original)
 	return original, diags
 }
 

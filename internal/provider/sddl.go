@@ -346,7 +346,7 @@ func (acl urlACL) hostSIDs() []string {
 	for _, sid := range sidAliases {
 		wellKnown[sid] = true
 	}
-	for _, sid := range wellKnownAccountSIDs {
+	for sid := range wellKnownAccountNames {
 		wellKnown[sid] = true
 	}
 	seen := map[string]bool{}

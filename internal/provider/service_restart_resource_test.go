@@ -24,13 +24,7 @@ func serviceRestartConfig(h *acctest.Host, trigger string) string {
 
 // checkSimRestarts checks the simulated service's restart counter.
 func checkSimRestarts(t *testing.T, h *acctest.Host, want float64) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		row := simRow(t, h, "services", "name", sage300ServiceName)
-		if row["restarts"] != want || row["status"] != "Running" {
-			return fmt.Errorf("service restarts %v status %v, want %v and Running", row["restarts"], row["status"], want)
-		}
-		return nil
-	}
+	return checkSimService(t, h, sage300ServiceName, "Running", want)
 }
 
 // TestAccServiceRestart_triggers restarts on create and again when a

@@ -6,26 +6,6 @@ import (
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/windows"
 )
 
-// wellKnownAccountNames are the English names the provider writes for
-// well-known accounts after an import ("Well-known SIDs",
-// learn.microsoft.com): localAccountSID resolves each without the host, so a
-// configuration generated on a German host (where Everyone is "Jeder")
-// applies on every host.
-var wellKnownAccountNames = map[string]string{
-	"S-1-1-0":      "Everyone",
-	"S-1-5-2":      `NT AUTHORITY\NETWORK`,
-	"S-1-5-4":      `NT AUTHORITY\INTERACTIVE`,
-	"S-1-5-6":      `NT AUTHORITY\SERVICE`,
-	"S-1-5-11":     `NT AUTHORITY\Authenticated Users`,
-	"S-1-5-18":     `NT AUTHORITY\SYSTEM`,
-	"S-1-5-19":     `NT AUTHORITY\LOCAL SERVICE`,
-	"S-1-5-20":     `NT AUTHORITY\NETWORK SERVICE`,
-	"S-1-5-32-544": `BUILTIN\Administrators`,
-	"S-1-5-32-545": `BUILTIN\Users`,
-	"S-1-5-32-568": `BUILTIN\IIS_IUSRS`,
-	"S-1-5-32-580": `BUILTIN\Remote Management Users`,
-}
-
 // importedUser is user as an import reads it from the host: when the
 // reservation is what user, listen and delegate make (one account allowed
 // listen, delegate or both, nothing else), that account's name (the English

@@ -7,36 +7,43 @@ import (
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/windows"
 )
 
-// wellKnownAccountSIDs maps the English names of well-known accounts, with
-// and without their domain, to their SIDs ("Well-known SIDs",
-// learn.microsoft.com). Windows resolves names only in its own language (a
-// German host knows Everyone only as "Jeder", and "netsh ... user=EVERYONE"
-// fails there with error 1332), so the provider resolves these names itself
-// and hands the host the SID: the same configuration works on every host.
-var wellKnownAccountSIDs = map[string]string{
-	"everyone":                          "S-1-1-0",
-	"nt authority\\network":             "S-1-5-2",
-	"network":                           "S-1-5-2",
-	"nt authority\\interactive":         "S-1-5-4",
-	"interactive":                       "S-1-5-4",
-	"nt authority\\service":             "S-1-5-6",
-	"service":                           "S-1-5-6",
-	"nt authority\\authenticated users": "S-1-5-11",
-	"authenticated users":               "S-1-5-11",
-	"nt authority\\system":              "S-1-5-18",
-	"system":                            "S-1-5-18",
-	"nt authority\\local service":       "S-1-5-19",
-	"local service":                     "S-1-5-19",
-	"nt authority\\network service":     "S-1-5-20",
-	"network service":                   "S-1-5-20",
-	"builtin\\administrators":           "S-1-5-32-544",
-	"administrators":                    "S-1-5-32-544",
-	"builtin\\users":                    "S-1-5-32-545",
-	"users":                             "S-1-5-32-545",
-	"builtin\\iis_iusrs":                "S-1-5-32-568",
-	"iis_iusrs":                         "S-1-5-32-568",
-	"builtin\\remote management users":  "S-1-5-32-580",
-	"remote management users":           "S-1-5-32-580",
+// wellKnownAccountNames are the well-known accounts by SID, with their
+// English names ("Well-known SIDs", learn.microsoft.com). Windows resolves
+// names only in its own language (a German host knows Everyone only as
+// "Jeder", and "netsh ... user=EVERYONE" fails there with error 1332), so
+// the provider resolves these names itself and hands the host the SID: the
+// same configuration works on every host. An import writes these names
+// (importedUser) for the same reason.
+var wellKnownAccountNames = map[string]string{
+	"S-1-1-0":      "Everyone",
+	"S-1-5-2":      `NT AUTHORITY\NETWORK`,
+	"S-1-5-4":      `NT AUTHORITY\INTERACTIVE`,
+	"S-1-5-6":      `NT AUTHORITY\SERVICE`,
+	"S-1-5-11":     `NT AUTHORITY\Authenticated Users`,
+	"S-1-5-18":     `NT AUTHORITY\SYSTEM`,
+	"S-1-5-19":     `NT AUTHORITY\LOCAL SERVICE`,
+	"S-1-5-20":     `NT AUTHORITY\NETWORK SERVICE`,
+	"S-1-5-32-544": `BUILTIN\Administrators`,
+	"S-1-5-32-545": `BUILTIN\Users`,
+	"S-1-5-32-568": `BUILTIN\IIS_IUSRS`,
+	"S-1-5-32-580": `BUILTIN\Remote Management Users`,
+}
+
+// wellKnownAccountSIDs maps the names of wellKnownAccountNames, lower-case,
+// with and without their domain (`nt authority\system` and `system`), to
+// their SIDs.
+var wellKnownAccountSIDs = sidsByLowerName(wellKnownAccountNames)
+
+func sidsByLowerName(names map[string]string) map[string]string {
+	sids := make(map[string]string, 2*len(names))
+	for sid, name := range names {
+		name = strings.ToLower(name)
+		sids[name] = sid
+		if _, short, qualified := strings.Cut(name, `\`); qualified {
+			sids[short] = sid
+		}
+	}
+	return sids
 }
 
 // localAccountSID returns the SID of an account the provider can resolve
