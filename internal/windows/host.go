@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/winrm"
 )
@@ -23,6 +24,11 @@ type Runner interface {
 // Host is one Windows host reached through a Runner.
 type Host struct {
 	runner Runner
+
+	// info is host.info's answer, read once: several resources check the
+	// Windows build at plan, and it does not change while Terraform runs.
+	infoMu sync.Mutex
+	info   *Info
 }
 
 // New returns the host that runner reaches.
@@ -142,7 +148,15 @@ type Info struct {
 
 // Info returns the host's name, Windows version and PowerShell version.
 func (h *Host) Info(ctx context.Context) (Info, error) {
+	h.infoMu.Lock()
+	defer h.infoMu.Unlock()
+	if h.info != nil {
+		return *h.info, nil
+	}
 	var info Info
-	err := h.call(ctx, hostScript, "host.info", nil, &info)
-	return info, err
+	if err := h.call(ctx, hostScript, "host.info", nil, &info); err != nil {
+		return info, err
+	}
+	h.info = &info
+	return info, nil
 }

@@ -99,3 +99,24 @@ func TestGermanHostErrorTextIsDecoded(t *testing.T) {
 		})
 	}
 }
+
+// TestInfoIsReadOncePerHost: the resources that check the Windows build at
+// plan share one host.info, not one each (one process per op makes every
+// op a process the simulator counts).
+func TestInfoIsReadOncePerHost(t *testing.T) {
+	host, sim := simHost(t, "", false)
+	ctx := context.Background()
+	first, err := host.Info(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		again, err := host.Info(ctx)
+		if err != nil || again != first {
+			t.Fatalf("Info again = %+v, %v; want %+v", again, err, first)
+		}
+	}
+	if got := sim.Counters().ProcessesStarted; got != 1 {
+		t.Fatalf("four Info calls started %d processes, want 1", got)
+	}
+}
