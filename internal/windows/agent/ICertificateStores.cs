@@ -1,0 +1,7 @@
+// Placeholder: the cert domain's helper defines this interface.
+namespace TfWin
+{
+    public interface ICertificateStores
+    {
+    }
+}

@@ -1,0 +1,7 @@
+// Placeholder: the service domain's helper defines this interface.
+namespace TfWin
+{
+    public interface IServiceControl
+    {
+    }
+}
