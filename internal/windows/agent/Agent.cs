@@ -39,6 +39,11 @@ namespace TfWin
             if (host == null) throw new ArgumentNullException("host");
             HostOps.Register(ops, host);
             AppConfigOps.Register(ops, host);
+            HttpSysOps.Register(ops, host);
+            CertificateOps.Register(ops, host);
+            ServiceOps.Register(ops, host);
+            RegistryOps.Register(ops, host);
+            TlsProbeOps.Register(ops, host);
         }
 
         public IEnumerable<string> OpNames { get { return ops.Names; } }

@@ -36,11 +36,15 @@ namespace TfWin.Windows
             FillHttpApi(host);
             FillCertificates(host);
             FillServices(host);
+            FillRegistry(host);
+            FillNetwork(host);
         }
 
         static partial void FillFiles(HostServices host);
         static partial void FillHttpApi(HostServices host);
         static partial void FillCertificates(HostServices host);
         static partial void FillServices(HostServices host);
+        static partial void FillRegistry(HostServices host);
+        static partial void FillNetwork(HostServices host);
     }
 }
