@@ -178,6 +178,15 @@ namespace TfWin
             return sid;
         }
 
+        /// <summary>The key's DACL read again after a write; if that read fails,
+        /// the DACL as written (the change is made: a failure now would report
+        /// a write that happened as one that did not).</summary>
+        private static KeyDescriptor ReadBack(ICertificateStores stores, OpArgs a, KeyDescriptor written)
+        {
+            try { return Open(stores, a); }
+            catch (Exception) { return written; }
+        }
+
         public static object Get(ICertificateStores stores, OpArgs a)
         {
             return Result(stores, Open(stores, a), null);
@@ -206,7 +215,7 @@ namespace TfWin
             int mask = unchecked((int)MaskOf(d.Provider, access));
             acl.InsertAce(insertAt, new CommonAce(AceFlags.None, AceQualifier.AccessAllowed, mask, sid, false, null));
             Save(stores, d);
-            return Result(stores, Open(stores, a), true);
+            return Result(stores, ReadBack(stores, a, d), true);
         }
 
         /// <summary>cert.key_acl.remove removes the one explicit allow ACE
@@ -228,7 +237,7 @@ namespace TfWin
                     if (ace.SecurityIdentifier != sid || ace.AccessMask != mask) continue;
                     acl.RemoveAce(i);
                     Save(stores, d);
-                    return Result(stores, Open(stores, a), true);
+                    return Result(stores, ReadBack(stores, a, d), true);
                 }
             }
             return Result(stores, d, false);
