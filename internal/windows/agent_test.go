@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/windows/agent"
 )
 
 // TestAgentOpsRunInTheAgent: the simulator answers the agent script's ops
@@ -36,7 +38,7 @@ func TestAgentOpsRunInTheAgent(t *testing.T) {
 // mask (0x500D0156; the script had 1342029590, a typo of 1343029590).
 func TestAgentScriptCarriesTheShippedSources(t *testing.T) {
 	text := string(agentScript.text)
-	names, texts := AgentSources()
+	names, texts := agent.Sources()
 	if len(names) == 0 {
 		t.Fatal("no agent sources embedded")
 	}

@@ -24,7 +24,7 @@ import (
 
 // The simulator runs the agent the provider sends, as a host would: it
 // takes the C# sources and references out of the agent script
-// (internal/windows/scripts/agent.ps1: $AgentSource, $AgentReferences),
+// (internal/windows/agent/host.ps1: $AgentSource, $AgentReferences),
 // compiles them with Mono's mcs as C# 5 against the .NET Framework 4.5.1
 // reference assemblies (what Windows PowerShell 5.1's Add-Type compiles),
 // together with its own side of the agent's interfaces (agenthost/), and
@@ -239,7 +239,7 @@ func (s *Server) agentFor(script []byte) (*agentProcess, error) {
 	}
 	prog, ok := parseAgentScript(script)
 	if !ok {
-		return nil, errors.New("the agent script does not hold the agent's sources as agent.ps1 lays them out")
+		return nil, errors.New("the agent script does not hold the agent's sources as host.ps1 lays them out")
 	}
 	exe, err := compileAgent(prog)
 	if err != nil {
