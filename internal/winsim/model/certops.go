@@ -1,326 +1,269 @@
 package model
 
 import (
-	"bytes"
 	"crypto/x509"
-	"encoding/asn1"
-	"encoding/base64"
-	"encoding/json"
 	"encoding/pem"
-	"errors"
 	"fmt"
 	"strings"
-	"time"
 )
 
-// The cert ops (PROTOCOL.md, "Certificates") work on the LocalMachine
-// stores the HTTP.sys ops check bindings against: one table, h.certs.
+// The cert ops (PROTOCOL.md, "Certificates" and "Private key access") run
+// in the host agent; the simulator answers the Windows calls of its
+// ICertificateStores from the tables here (winsim/bridge_cert.go): the
+// LocalMachine stores (certificate bytes and key links) and the machine key
+// containers, with what Windows itself enforces. What the ops report about
+// a certificate (names, dates, DNS names, EKUs) and what a PFX holds is
+// computed by .NET in the agent, not here. Every method below is for the
+// bridge: call it only inside Host.Exclusive.
 
-// certificateView is a certificate as the cert ops show it.
-type certificateView struct {
-	Store             string   `json:"store"`
-	Thumbprint        string   `json:"thumbprint"`
-	Subject           string   `json:"subject"`
-	Issuer            string   `json:"issuer"`
-	DNSNames          []string `json:"dns_names"`
-	NotBefore         string   `json:"not_before"`
-	NotAfter          string   `json:"not_after"`
-	HasPrivateKey     bool     `json:"has_private_key"`
-	EnhancedKeyUsages []string `json:"enhanced_key_usages"`
-	PEM               string   `json:"pem"`
+// nteBadKeyset is NTE_BAD_KEYSET ("Keyset does not exist"), as the signed
+// 32-bit value a Win32Exception carries.
+const nteBadKeyset = -2146893802 // 0x80090016
+
+// cryptASN1BadTag is CRYPT_E_ASN1_BADTAG as a signed 32-bit value: bytes
+// that do not decode as a certificate.
+const cryptASN1BadTag = -2146881269 // 0x8009310B
+
+func notACertificate() *OpError {
+	return &OpError{Code: cryptASN1BadTag, Message: "ASN1 bad tag value met."}
 }
 
-// viewCertificate shows c with subject and issuer as X500DistinguishedName.
-// Name prints them and dates in UTC (RFC 3339).
-func viewCertificate(c Certificate) certificateView {
-	dnsNames := append([]string{}, c.Cert.DNSNames...)
-	return certificateView{
-		Store:             c.Store,
-		Thumbprint:        c.Thumbprint,
-		Subject:           X500Name(c.Cert.RawSubject),
-		Issuer:            X500Name(c.Cert.RawIssuer),
-		DNSNames:          dnsNames,
-		NotBefore:         c.Cert.NotBefore.UTC().Format(time.RFC3339),
-		NotAfter:          c.Cert.NotAfter.UTC().Format(time.RFC3339),
-		HasPrivateKey:     c.HasPrivateKey,
-		EnhancedKeyUsages: enhancedKeyUsages(c),
-		PEM:               string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.DER})),
+// StoredCertificate is a certificate as a store holds it: its DER bytes and
+// its key link (nil: none).
+type StoredCertificate struct {
+	DER []byte   `json:"der"`
+	Key *KeyLink `json:"key"`
+}
+
+// PFXCertificate is one certificate of a PFX as the agent read it (.NET's
+// X509Certificate2Collection.Import): its bytes, whether it has the key,
+// and the key as PKCS #1 DER when .NET could export it (RSA).
+type PFXCertificate struct {
+	DER    []byte `json:"der"`
+	HasKey bool   `json:"has_key"`
+	RSAKey []byte `json:"rsa_key,omitempty"`
+}
+
+func storeNotFound(store string) *OpError {
+	return &OpError{Code: errFileNotFound, Message: fmt.Sprintf("The system cannot find the file specified. (LocalMachine\\%s)", store)}
+}
+
+func badKeyset(what string) *OpError {
+	return &OpError{Code: nteBadKeyset, Message: "Keyset does not exist (" + what + ")"}
+}
+
+// CertSystemStoresLocked lists the LocalMachine system stores
+// (CertEnumSystemStore): the default ones and those adds created.
+func (h *Host) CertSystemStoresLocked() []string {
+	out := append([]string{}, defaultCertStores...)
+	return append(out, h.certStores...)
+}
+
+// CertificatesLocked lists a store (X509Store.Open with OpenExistingOnly):
+// 2 when it does not exist.
+func (h *Host) CertificatesLocked(store string) ([]StoredCertificate, *OpError) {
+	store = strings.ToUpper(store)
+	if !h.certStoreExists(store) {
+		return nil, storeNotFound(store)
 	}
+	out := []StoredCertificate{}
+	for _, c := range h.certs {
+		if c.Store == store {
+			out = append(out, StoredCertificate{DER: c.DER, Key: c.Link})
+		}
+	}
+	return out, nil
 }
 
-var oidExtensionExtKeyUsage = asn1.ObjectIdentifier{2, 5, 29, 37}
+// FindCertificateLocked finds a certificate by thumbprint (nil: not there);
+// 2 when the store does not exist.
+func (h *Host) FindCertificateLocked(store, thumbprint string) (*StoredCertificate, *OpError) {
+	if !h.certStoreExists(store) {
+		return nil, storeNotFound(strings.ToUpper(store))
+	}
+	i := h.findCertificate(store, thumbprint)
+	if i < 0 {
+		return nil, nil
+	}
+	return &StoredCertificate{DER: h.certs[i].DER, Key: h.certs[i].Link}, nil
+}
 
-// enhancedKeyUsages returns the EKU extension's OIDs in the certificate's
-// order, as X509EnhancedKeyUsageExtension.EnhancedKeyUsages lists them. The
-// extension is read raw: Go's x509 splits it into ExtKeyUsage and
-// UnknownExtKeyUsage, which loses the order between the two.
-func enhancedKeyUsages(c Certificate) []string {
-	out := []string{}
-	for _, ext := range c.Cert.Extensions {
-		if !ext.Id.Equal(oidExtensionExtKeyUsage) {
-			continue
+// AddCertificateLocked is X509Store.Add into a store opened ReadWrite (which
+// creates it): a certificate already there keeps its context and takes the
+// added one's key link when that has one.
+func (h *Host) AddCertificateLocked(store string, der []byte, link *KeyLink) *OpError {
+	c, err := newCertificate(store, der)
+	if err != nil {
+		return notACertificate()
+	}
+	c.Link = link
+	h.addCertificate(c)
+	return nil
+}
+
+// RemoveCertificateLocked is X509Store.Remove: the certificate goes, its key
+// container stays (CertDeleteCertificateFromStore deletes no key).
+func (h *Host) RemoveCertificateLocked(store, thumbprint string) *OpError {
+	if !h.certStoreExists(store) {
+		return storeNotFound(strings.ToUpper(store))
+	}
+	if i := h.findCertificate(store, thumbprint); i >= 0 {
+		h.certs = append(h.certs[:i:i], h.certs[i+1:]...)
+	}
+	return nil
+}
+
+// ImportPFXKeysLocked is what PFXImportCertStore writes with MachineKeySet |
+// PersistKeySet: a new machine key container for each certificate that has
+// a key (a CSP one for RSA, as for a PFX that names a CSP; CNG for other
+// keys), with the default DACL; it answers the certificates with their key
+// links. The certificates are not put into any store.
+func (h *Host) ImportPFXKeysLocked(certs []PFXCertificate, exportable bool) ([]StoredCertificate, *OpError) {
+	out := make([]StoredCertificate, 0, len(certs))
+	var created []*keyContainer
+	for _, p := range certs {
+		s := StoredCertificate{DER: p.DER}
+		if p.HasKey {
+			cert, err := x509.ParseCertificate(p.DER)
+			if err != nil {
+				h.keys = withoutKeys(h.keys, created)
+				return nil, &OpError{Code: hresultASN1BadTag, Message: "ASN1 bad tag value met."}
+			}
+			h.keySerial++
+			k := newKeyContainer(cert, "", h.keySerial)
+			k.exportable = exportable
+			if len(p.RSAKey) > 0 {
+				if key, err := x509.ParsePKCS1PrivateKey(p.RSAKey); err == nil {
+					if der, err := x509.MarshalPKCS8PrivateKey(key); err == nil {
+						k.keyPEM = pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
+					}
+				}
+			}
+			h.keys = append(h.keys, &k)
+			created = append(created, &k)
+			link := k.link()
+			s.Key = &link
 		}
-		var oids []asn1.ObjectIdentifier
-		if _, err := asn1.Unmarshal(ext.Value, &oids); err != nil {
-			continue // x509.ParseCertificate already rejects a malformed one
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+func withoutKeys(keys, drop []*keyContainer) []*keyContainer {
+	out := keys[:0:0]
+	for _, k := range keys {
+		keep := true
+		for _, d := range drop {
+			keep = keep && k != d
 		}
-		for _, oid := range oids {
-			out = append(out, oid.String())
+		if keep {
+			out = append(out, k)
 		}
 	}
 	return out
 }
 
-// decodeArgs reads an op's JSON arguments; a malformed document is 87.
-func (h *Host) decodeArgs(op string, args json.RawMessage, into any) *OpError {
-	if err := json.Unmarshal(args, into); err != nil {
-		return h.win32Error(errInvalidParameter, "%s: arguments: %v", op, err)
+// openKey finds the container a link names through the API the agent
+// called: NCrypt (cng) for a link to a key storage provider (type 0), the
+// CryptoAPI for a CSP's; anything else is NTE_BAD_KEYSET, as is a
+// container that does not exist.
+func (h *Host) openKey(link KeyLink, cng bool) (*keyContainer, *OpError) {
+	if cng != (link.ProvType == 0) {
+		api := "CryptAcquireContext"
+		if cng {
+			api = "NCryptOpenKey"
+		}
+		return nil, badKeyset(fmt.Sprintf("%s of key container %s, whose provider %q is not for that API", api, link.Container, link.Provider))
 	}
+	k := h.findKey(link)
+	if k == nil {
+		return nil, badKeyset("no key container " + link.Container)
+	}
+	return k, nil
+}
+
+// OpenKeyLocked is NCryptOpenKey (cng) or CryptAcquireContext.
+func (h *Host) OpenKeyLocked(link KeyLink, cng bool) *OpError {
+	_, e := h.openKey(link, cng)
+	return e
+}
+
+// KeyUniqueNameLocked is the key file's name: NCRYPT_UNIQUE_NAME_PROPERTY
+// (cng) or PP_UNIQUE_CONTAINER.
+func (h *Host) KeyUniqueNameLocked(link KeyLink, cng bool) (string, *OpError) {
+	k, e := h.openKey(link, cng)
+	if e != nil {
+		return "", e
+	}
+	return k.name, nil
+}
+
+// KeyACLLocked is a CNG key's "Security Descr" DACL.
+func (h *Host) KeyACLLocked(link KeyLink) ([]KeyACE, *OpError) {
+	k, e := h.openKey(link, true)
+	if e != nil {
+		return nil, e
+	}
+	return append([]KeyACE{}, k.acl...), nil
+}
+
+// SetKeyACLLocked writes a CNG key's "Security Descr" DACL.
+func (h *Host) SetKeyACLLocked(link KeyLink, acl []KeyACE) *OpError {
+	k, e := h.openKey(link, true)
+	if e != nil {
+		return e
+	}
+	k.acl = append([]KeyACE{}, acl...)
 	return nil
 }
 
-// storeArg checks a store name argument (87 if empty or not a system store
-// name) and returns it upper-case.
-func (h *Host) storeArg(op, store string) (string, *OpError) {
-	name, err := normalizeStoreName(store)
-	if err != nil {
-		return "", h.win32Error(errInvalidParameter, "%s: store: %v", op, err)
+// DeleteKeyLocked is NCryptDeleteKey (cng) or CryptAcquireContext with
+// CRYPT_DELETEKEYSET: the container goes; certificates that link it keep
+// a link that no longer opens.
+func (h *Host) DeleteKeyLocked(link KeyLink, cng bool) *OpError {
+	k, e := h.openKey(link, cng)
+	if e != nil {
+		return e
 	}
-	return name, nil
+	h.keys = withoutKeys(h.keys, []*keyContainer{k})
+	h.resolveKeyLinks()
+	return nil
 }
 
-// thumbprintArg requires 40 hex digits in any case (what
-// X509FindType.FindByThumbprint matches) and returns them upper-case.
-func (h *Host) thumbprintArg(op, thumbprint string) (string, *OpError) {
-	if len(thumbprint) != 40 || strings.TrimLeft(thumbprint, "0123456789abcdefABCDEF") != "" {
-		return "", h.win32Error(errInvalidParameter, "%s: thumbprint %q must be 40 hexadecimal digits", op, thumbprint)
-	}
-	return strings.ToUpper(thumbprint), nil
-}
-
-// certKeyArgs reads {"store":S,"thumbprint":T}.
-func (h *Host) certKeyArgs(op string, args json.RawMessage) (store, thumbprint string, opErr *OpError) {
-	var in struct {
-		Store      string `json:"store"`
-		Thumbprint string `json:"thumbprint"`
-	}
-	if opErr = h.decodeArgs(op, args, &in); opErr != nil {
-		return "", "", opErr
-	}
-	if store, opErr = h.storeArg(op, in.Store); opErr != nil {
-		return "", "", opErr
-	}
-	thumbprint, opErr = h.thumbprintArg(op, in.Thumbprint)
-	return store, thumbprint, opErr
-}
-
-// certList lists a store. A store that holds nothing, or that the host has
-// never seen, lists empty: X509Store.Open without OpenFlags.OpenExistingOnly
-// opens or creates the store ("OpenFlags Enum": "OpenExistingOnly: Opens
-// only existing stores; if no store exists, the Open method will not create
-// a new store").
-func certList(h *Host, args json.RawMessage) (any, error) {
-	const op = "cert.list"
-	var in struct {
-		Store string `json:"store"`
-	}
-	if opErr := h.decodeArgs(op, args, &in); opErr != nil {
-		return nil, opErr
-	}
-	store, opErr := h.storeArg(op, in.Store)
-	if opErr != nil {
-		return nil, opErr
-	}
-	list := []certificateView{}
-	for _, c := range h.certs {
-		if c.Store == store {
-			list = append(list, viewCertificate(c))
+// keyFile finds the CAPI key whose file is path.
+func (h *Host) keyFile(path string) (*keyContainer, *OpError) {
+	for _, k := range h.keys {
+		if k.provider == keyProviderCAPI && strings.EqualFold(k.path(), path) {
+			return k, nil
 		}
 	}
-	return map[string]any{"certificates": list}, nil
+	return nil, &OpError{Code: errFileNotFound, Message: fmt.Sprintf("Could not find file '%s'.", path)}
 }
 
-// certGet reads one certificate. With require_key it also opens the private
-// key, as the op script does (CNG, then CryptoAPI): 1312 when no key is
-// linked or the linked container does not open (Certificate.KeyLinkBroken),
-// which has_private_key alone cannot show.
-func certGet(h *Host, args json.RawMessage) (any, error) {
-	const op = "cert.get"
-	store, thumbprint, opErr := h.certKeyArgs(op, args)
-	if opErr != nil {
-		return nil, opErr
+// KeyFileACLLocked is File.GetAccessControl of a CAPI key's file.
+func (h *Host) KeyFileACLLocked(path string) ([]KeyACE, *OpError) {
+	k, e := h.keyFile(path)
+	if e != nil {
+		return nil, e
 	}
-	var in struct {
-		RequireKey bool `json:"require_key"`
-	}
-	if opErr := h.decodeArgs(op, args, &in); opErr != nil {
-		return nil, opErr
-	}
-	i := h.findCertificate(store, thumbprint)
-	if i < 0 {
-		return nil, h.win32Error(errFileNotFound, "%s: certificate %s is not in LocalMachine\\%s", op, thumbprint, store)
-	}
-	c := h.certs[i]
-	switch {
-	case in.RequireKey && !c.HasPrivateKey:
-		return nil, h.win32Error(errNoSuchLogonSession, "%s: certificate %s in LocalMachine\\%s has no private key", op, thumbprint, store)
-	case in.RequireKey && c.KeyLinkBroken:
-		return nil, h.win32Error(errNoSuchLogonSession, "%s: %s", op, brokenKeyLinkMessage(thumbprint, store))
-	}
-	return viewCertificate(c), nil
+	return append([]KeyACE{}, k.acl...), nil
 }
 
-// brokenKeyLinkMessage is the op script's text for a key link whose
-// container does not open.
-func brokenKeyLinkMessage(thumbprint, store string) string {
-	return fmt.Sprintf("certificate %s in LocalMachine\\%s links a private key that cannot be opened (CNG: Keyset does not exist; "+
-		"CryptoAPI: Keyset does not exist): its key container is missing or not the one the certificate names; "+
-		"import the PFX again with its private key", thumbprint, store)
+// SetKeyFileACLLocked is File.SetAccessControl of a CAPI key's file.
+func (h *Host) SetKeyFileACLLocked(path string, acl []KeyACE) *OpError {
+	k, e := h.keyFile(path)
+	if e != nil {
+		return e
+	}
+	k.acl = append([]KeyACE{}, acl...)
+	return nil
 }
 
-// certRemove deletes the certificate and its private key; SSL bindings that
-// use it stay, as on Windows.
-func certRemove(h *Host, args json.RawMessage) (any, error) {
-	const op = "cert.remove"
-	store, thumbprint, opErr := h.certKeyArgs(op, args)
-	if opErr != nil {
-		return nil, opErr
+// LookupAccountSIDLocked is LookupAccountSid: DOMAIN\name, or false.
+func (h *Host) LookupAccountSIDLocked(sid string) (string, bool) {
+	a, ok := h.accountBySID(sid)
+	if !ok {
+		return "", false
 	}
-	i := h.findCertificate(store, thumbprint)
-	if i < 0 {
-		return nil, h.win32Error(errFileNotFound, "%s: certificate %s is not in LocalMachine\\%s", op, thumbprint, store)
-	}
-	h.certs = append(h.certs[:i:i], h.certs[i+1:]...)
-	return struct{}{}, nil
-}
-
-// certAdd puts a public certificate into a store with X509Store.Add: a
-// certificate already there keeps its private key (addCertificate).
-func certAdd(h *Host, args json.RawMessage) (any, error) {
-	const op = "cert.add"
-	var in struct {
-		Store string `json:"store"`
-		PEM   string `json:"pem"`
-	}
-	if opErr := h.decodeArgs(op, args, &in); opErr != nil {
-		return nil, opErr
-	}
-	store, opErr := h.storeArg(op, in.Store)
-	if opErr != nil {
-		return nil, opErr
-	}
-	block, rest := pem.Decode([]byte(in.PEM))
-	if block == nil || block.Type != "CERTIFICATE" || strings.TrimSpace(string(rest)) != "" {
-		return nil, h.win32Error(errInvalidParameter, `%s: pem must hold exactly one "-----BEGIN CERTIFICATE-----" block`, op)
-	}
-	c, err := newCertificate(store, block.Bytes)
-	if err != nil {
-		return nil, h.win32Error(errInvalidParameter, "%s: pem: not an X.509 certificate: %v", op, err)
-	}
-	h.addCertificate(c)
-	return viewCertificate(h.certs[h.findCertificate(store, c.Thumbprint)]), nil
-}
-
-// importArgs are the arguments of cert.import_pfx and cert.import_pfx_file.
-type importArgs struct {
-	Store       string `json:"store"`
-	PFXBase64   string `json:"pfx_base64"`
-	Path        string `json:"path"`
-	Password    string `json:"password"`
-	Exportable  bool   `json:"exportable"`
-	ImportChain bool   `json:"import_chain"`
-	// ExpectThumbprint, on a re-import, is the certificate the PFX must hold.
-	ExpectThumbprint string `json:"expect_thumbprint"`
-}
-
-func certImportPFX(h *Host, args json.RawMessage) (any, error) {
-	const op = "cert.import_pfx"
-	var in importArgs
-	if opErr := h.decodeArgs(op, args, &in); opErr != nil {
-		return nil, opErr
-	}
-	data, err := base64.StdEncoding.DecodeString(in.PFXBase64)
-	if err != nil {
-		return nil, h.win32Error(errInvalidParameter, "%s: pfx_base64 is not valid base64", op)
-	}
-	return h.importPFX(op, in, data)
-}
-
-func certImportPFXFile(h *Host, args json.RawMessage) (any, error) {
-	const op = "cert.import_pfx_file"
-	var in importArgs
-	if opErr := h.decodeArgs(op, args, &in); opErr != nil {
-		return nil, opErr
-	}
-	data, ok, err := h.readFile(in.Path)
-	switch {
-	case err != nil:
-		return nil, h.win32Error(errInvalidParameter, "%s: %v", op, err)
-	case !ok:
-		return nil, h.win32Error(errFileNotFound, "%s: no such file: %s", op, in.Path)
-	}
-	return h.importPFX(op, in, data)
-}
-
-// importPFX imports a PFX as the op script does with MachineKeySet |
-// PersistKeySet: the end-entity certificate into the named store with its
-// key, then, with import_chain, the other certificates into CA (issuing CAs)
-// or ROOT (self-signed roots). Importing the same PFX again replaces the
-// certificates and keeps one key per certificate: the new import's key and
-// exportable flag, as X509Store.Add replaces the stored certificate's key
-// link (CERT_STORE_ADD_REPLACE_EXISTING_INHERIT_PROPERTIES) and the op
-// script then deletes the previous key container.
-func (h *Host) importPFX(op string, in importArgs, data []byte) (any, error) {
-	store, opErr := h.storeArg(op, in.Store)
-	if opErr != nil {
-		return nil, opErr
-	}
-	pfx, opErr := h.parsePFX(op, data, in.Password)
-	if opErr != nil {
-		return nil, opErr
-	}
-	thumbprint := Thumbprint(pfx.endEntity.Raw)
-	if in.ExpectThumbprint != "" && !strings.EqualFold(in.ExpectThumbprint, thumbprint) {
-		// The op script's own check, before anything is stored (PROTOCOL.md).
-		return nil, h.win32Error(errInvalidData, "%s: the PFX holds certificate %s, not %s, which is being imported again; nothing was changed",
-			op, thumbprint, strings.ToUpper(in.ExpectThumbprint))
-	}
-	leaf := Certificate{
-		Store: store, Thumbprint: thumbprint, DER: pfx.endEntity.Raw, Cert: pfx.endEntity,
-		HasPrivateKey: true, KeyPEM: pfx.keyPEM, Exportable: in.Exportable,
-	}
-	// Every import writes a new key container with a new DACL: grants on
-	// the previous key do not carry over to the new one.
-	h.keySerial++
-	k := newKeyContainer(pfx.endEntity, "", h.keySerial)
-	leaf.key = &k
-	h.addCertificate(leaf)
-	chain := []certificateView{}
-	if in.ImportChain {
-		for _, c := range pfx.others {
-			target := "CA"
-			if isSelfSigned(c) {
-				target = "ROOT"
-			}
-			h.addCertificate(Certificate{Store: target, Thumbprint: Thumbprint(c.Raw), DER: c.Raw, Cert: c})
-			chain = append(chain, viewCertificate(h.certs[h.findCertificate(target, Thumbprint(c.Raw))]))
-		}
-	}
-	// Read back from the store, as the op script confirms the import.
-	imported := viewCertificate(h.certs[h.findCertificate(store, leaf.Thumbprint)])
-	return map[string]any{"certificate": imported, "chain": chain}, nil
-}
-
-// isSelfSigned says a certificate is a root: issued to itself and signed
-// with its own key (a CA certificate renewed with a new key can carry its
-// own name as issuer yet be signed by the old key; it is an issuing CA).
-// Go refuses to check SHA-1 and MD5 signatures, which old roots still
-// carry; for those the names decide.
-func isSelfSigned(c *x509.Certificate) bool {
-	if !bytes.Equal(c.RawSubject, c.RawIssuer) {
-		return false
-	}
-	err := c.CheckSignature(c.SignatureAlgorithm, c.RawTBSCertificate, c.Signature)
-	var insecure x509.InsecureAlgorithmError
-	return err == nil || errors.As(err, &insecure)
+	return a.qualified(), true
 }

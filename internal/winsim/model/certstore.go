@@ -49,8 +49,11 @@ type Certificate struct {
 	HasPrivateKey bool
 	KeyPEM        []byte
 	Exportable    bool
-	// key is the private key's container, made when first needed.
-	key *keyContainer
+	// Link is the certificate's key link (CERT_KEY_PROV_INFO_PROP_ID): the
+	// key container it names, nil when it has none. key is that container
+	// in the host's key table, nil when the link names none that exists.
+	Link *KeyLink
+	key  *keyContainer
 	// KeyLinkBroken says the key link (CERT_KEY_PROV_INFO_PROP_ID) names a
 	// key container that cannot be opened: the container was deleted, or
 	// its name or provider does not match the link (Posh-ACME #157,
@@ -93,21 +96,43 @@ func newCertificate(store string, der []byte) (Certificate, error) {
 	return Certificate{Store: store, Thumbprint: Thumbprint(der), DER: der, Cert: cert}, nil
 }
 
-// addCertificate puts c into its store. A certificate already there is
-// replaced, keeping an associated key, as X509Store.Add does
+// addCertificate puts c into its store. A certificate already there keeps
+// its key link unless c has one, as X509Store.Add does
 // (CertAddCertificateContextToStore with
 // CERT_STORE_ADD_REPLACE_EXISTING_INHERIT_PROPERTIES).
 func (h *Host) addCertificate(c Certificate) {
+	defer h.resolveKeyLinks()
+	h.createStore(c.Store)
 	for i, old := range h.certs {
 		if old.Store == c.Store && old.Thumbprint == c.Thumbprint {
-			if !c.HasPrivateKey {
-				c.HasPrivateKey, c.KeyPEM, c.Exportable, c.key, c.KeyLinkBroken = old.HasPrivateKey, old.KeyPEM, old.Exportable, old.key, old.KeyLinkBroken
+			if c.Link == nil {
+				c.Link = old.Link
 			}
 			h.certs[i] = c
 			return
 		}
 	}
 	h.certs = append(h.certs, c)
+}
+
+// resolveKeyLinks finds each certificate's key container by its link and
+// derives what the certificate shows of it: HasPrivateKey (the link is
+// there), KeyLinkBroken (it names no container), the key's bytes and
+// exportable flag.
+func (h *Host) resolveKeyLinks() {
+	for i := range h.certs {
+		c := &h.certs[i]
+		c.key = nil
+		if c.Link != nil {
+			c.key = h.findKey(*c.Link)
+		}
+		c.HasPrivateKey = c.Link != nil
+		c.KeyLinkBroken = c.Link != nil && c.key == nil
+		c.KeyPEM, c.Exportable = nil, false
+		if c.key != nil {
+			c.KeyPEM, c.Exportable = c.key.keyPEM, c.key.exportable
+		}
+	}
 }
 
 // findCertificate returns the index of a certificate in a store, or -1.
@@ -129,9 +154,15 @@ func (h *Host) AddCertificate(store string, der []byte, keyPresent bool) (string
 	if err != nil {
 		return "", fmt.Errorf("add certificate: %w", err)
 	}
-	c.HasPrivateKey = keyPresent
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if keyPresent {
+		h.keySerial++
+		k := newKeyContainer(c.Cert, "", h.keySerial)
+		h.keys = append(h.keys, &k)
+		link := k.link()
+		c.Link = &link
+	}
 	h.addCertificate(c)
 	return c.Thumbprint, nil
 }
@@ -161,6 +192,36 @@ func (h *Host) RemoveCertificate(store, thumbprint string) bool {
 	return true
 }
 
+// defaultCertStores are the LocalMachine system stores of a Windows Server
+// 2022 host ("System Store Locations", learn.microsoft.com).
+var defaultCertStores = []string{"MY", "ROOT", "CA", "TRUST", "DISALLOWED", "AUTHROOT", "TRUSTEDPUBLISHER",
+	"TRUSTEDPEOPLE", "WEBHOSTING", "REQUEST", "REMOTE DESKTOP", "SMARTCARDROOT", "TRUSTEDDEVICES", "WINDOWS LIVE ID TOKEN ISSUER"}
+
+// createStore records a store that X509Store.Open without OpenExistingOnly
+// created.
+func (h *Host) createStore(store string) {
+	if !h.certStoreExists(store) {
+		h.certStores = append(h.certStores, store)
+	}
+}
+
+// certStoreExists says a LocalMachine store exists: a default one, or one
+// an add created.
+func (h *Host) certStoreExists(store string) bool {
+	store = strings.ToUpper(store)
+	for _, s := range defaultCertStores {
+		if s == store {
+			return true
+		}
+	}
+	for _, s := range h.certStores {
+		if s == store {
+			return true
+		}
+	}
+	return false
+}
+
 // loadCertificates adds the state document's certificates.
 func (h *Host) loadCertificates(list []CertificateState) error {
 	for i, s := range list {
@@ -171,9 +232,36 @@ func (h *Host) loadCertificates(list []CertificateState) error {
 		if h.findCertificate(c.Store, c.Thumbprint) >= 0 {
 			return fmt.Errorf("certificates[%d]: %s is in store %s twice", i, c.Thumbprint, c.Store)
 		}
+		if c.key != nil {
+			k := c.key
+			c.key = nil
+			if !c.KeyLinkBroken {
+				h.keyFromState(&c, k)
+			} else {
+				// A link to a container that does not exist.
+				link := k.link()
+				c.Link = &link
+			}
+		}
 		h.addCertificate(c)
 	}
 	return nil
+}
+
+// keyFromState registers a state document certificate's key container: one
+// already registered under the same unique name (a key two certificates
+// link) is shared.
+func (h *Host) keyFromState(c *Certificate, k *keyContainer) {
+	for _, have := range h.keys {
+		if have.name == k.name {
+			link := have.link()
+			c.Link = &link
+			return
+		}
+	}
+	h.keys = append(h.keys, k)
+	link := k.link()
+	c.Link = &link
 }
 
 // certificateFromState parses and checks one state document certificate.
@@ -189,7 +277,7 @@ func certificateFromState(s CertificateState) (Certificate, error) {
 	if s.Thumbprint != "" && !strings.EqualFold(s.Thumbprint, c.Thumbprint) {
 		return Certificate{}, fmt.Errorf("thumbprint %s does not match the certificate (%s)", s.Thumbprint, c.Thumbprint)
 	}
-	c.HasPrivateKey, c.Exportable = s.HasPrivateKey, s.Exportable
+	c.HasPrivateKey = s.HasPrivateKey
 	if s.KeyLinkBroken {
 		if s.KeyPEM != "" {
 			return Certificate{}, fmt.Errorf("certificate %s: key_link_broken and key_pem exclude each other: a broken link has no key to serve", c.Thumbprint)
@@ -200,12 +288,16 @@ func certificateFromState(s CertificateState) (Certificate, error) {
 		if err := checkKeyPEM(c.Cert, s.KeyPEM); err != nil {
 			return Certificate{}, fmt.Errorf("certificate %s: %w", c.Thumbprint, err)
 		}
-		c.HasPrivateKey, c.KeyPEM = true, []byte(s.KeyPEM)
+		c.HasPrivateKey = true
 	}
 	if c.HasPrivateKey {
 		k, err := keyContainerFromState(c.Cert, s)
 		if err != nil {
 			return Certificate{}, fmt.Errorf("certificate %s: %w", c.Thumbprint, err)
+		}
+		k.keyPEM, k.exportable = []byte(s.KeyPEM), s.Exportable
+		if s.KeyPEM == "" {
+			k.keyPEM = nil
 		}
 		c.key = k
 	}
@@ -257,7 +349,7 @@ func checkKeyPEM(cert *x509.Certificate, keyPEM string) error {
 // certificateStates returns the stores for the state document.
 func (h *Host) certificateStates() []CertificateState {
 	out := make([]CertificateState, 0, len(h.certs))
-	for i, c := range h.certs {
+	for _, c := range h.certs {
 		s := CertificateState{
 			Store:         c.Store,
 			PEM:           string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.DER})),
@@ -267,9 +359,14 @@ func (h *Host) certificateStates() []CertificateState {
 			Exportable:    c.Exportable,
 			KeyLinkBroken: c.KeyLinkBroken,
 		}
-		if c.HasPrivateKey {
-			k := h.keyContainerOf(i)
+		if c.key != nil {
+			k := c.key
 			s.KeyProvider, s.KeyContainer, s.KeyACL = k.provider, k.name, append([]KeyACE{}, k.acl...)
+		} else if c.Link != nil {
+			s.KeyProvider, s.KeyContainer = keyProviderCAPI, c.Link.Container
+			if c.Link.ProvType == 0 {
+				s.KeyProvider = keyProviderCNG
+			}
 		}
 		out = append(out, s)
 	}

@@ -67,10 +67,15 @@ type tables struct {
 	sniBindings []Binding
 	files       []hostFile
 	services    []ServiceState
-	// keySerial numbers the key containers imports create, so each gets
-	// its own unique name.
+	// keys are the machine key containers certificates link to (CAPI and
+	// CNG); keySerial numbers the ones imports create, so each gets its own
+	// unique name.
+	keys      []*keyContainer
 	keySerial int
-	registry  []RegistryKey
+	// certStores are the LocalMachine stores adds created beyond the
+	// default ones.
+	certStores []string
+	registry   []RegistryKey
 	// bootRegistry is the registry as SChannel read it at boot (when the
 	// state was loaded): SChannel settings take effect after a reboot.
 	bootRegistry []RegistryKey
@@ -245,15 +250,6 @@ var ops = map[string]opFunc{
 	"httpsys.sslcert.add":        sslCertAdd,
 	"httpsys.sslcert.replace":    sslCertReplace,
 	"httpsys.sslcert.delete":     sslCertDelete,
-	"cert.list":                  certList,
-	"cert.get":                   certGet,
-	"cert.import_pfx":            certImportPFX,
-	"cert.import_pfx_file":       certImportPFXFile,
-	"cert.add":                   certAdd,
-	"cert.remove":                certRemove,
-	"cert.key_acl.get":           keyACLGet,
-	"cert.key_acl.add":           keyACLAdd,
-	"cert.key_acl.remove":        keyACLRemove,
 	"appconfig.get":              appConfigGet,
 	"appconfig.set":              appConfigSet,
 	"appconfig.remove":           appConfigRemove,
