@@ -239,9 +239,35 @@ namespace TfWin
             // default; the simulator answers as Windows Server 2016 does
             // (0x80070056). Server 2019 and later import them.
             CertTestHost h = new CertTestHost();
+            h.Stores.ReadsPbes2Pfx = false;
             AgentReply r = h.Run("cert.import_pfx", CertTestHost.Pfx(CertificateFixtures.LeafAesPfx, CertificateFixtures.Password));
             Assert.True(!r.Ok && r.Line.Contains("\"code\":2147942486"), r.Line);
             Assert.True(!r.Line.Contains(CertificateFixtures.Password), "the password is never in a message");
+        }
+
+        [Test]
+        public void ImportOfAes256PfxWorksLikeServer2019()
+        {
+            CertTestHost h = new CertTestHost();
+            JsonObject r = h.Ok("cert.import_pfx", CertTestHost.Pfx(CertificateFixtures.LeafAesPfx, CertificateFixtures.Password));
+            Assert.Equal(CertificateFixtures.LeafThumbprint, ((JsonObject)r.Get("certificate")).Get("thumbprint"), "imported");
+            Assert.Equal(WrongPassword, h.Code("cert.import_pfx", CertTestHost.Pfx(CertificateFixtures.LeafAesPfx, "wrong")), "wrong password");
+        }
+
+        [Test]
+        public void Pkcs12ReaderReadsEveryCertificateAndTheRsaKey()
+        {
+            List<PfxEntry> entries = Pkcs12Reader.Read(Convert.FromBase64String(CertificateFixtures.ChainAesPfx), CertificateFixtures.Password);
+            Assert.Equal(3, entries.Count, "certificates");
+            Assert.Equal(CertificateFixtures.LeafThumbprint, CertificateOps.ThumbprintOf(entries[0].RawData), "leaf first");
+            Assert.True(entries[0].HasKey && entries[0].RsaPrivateKey != null, "the leaf has the key");
+            Assert.True(!entries[1].HasKey && !entries[2].HasKey, "the CAs have none");
+            List<PfxEntry> legacy = PfxEmulation.Read(Convert.FromBase64String(CertificateFixtures.ChainPfx), CertificateFixtures.Password, true);
+            Assert.Bytes(legacy[0].RsaPrivateKey, entries[0].RsaPrivateKey, "the same key as Mono's import of the legacy PFX exports");
+            List<PfxEntry> managed = Pkcs12Reader.Read(Convert.FromBase64String(CertificateFixtures.ChainPfx), CertificateFixtures.Password);
+            Assert.Equal(3, managed.Count, "the legacy (TripleDES) PFX's certificates");
+            Assert.Bytes(legacy[0].RsaPrivateKey, managed[0].RsaPrivateKey, "its key");
+            Assert.Fails(1, delegate { Pkcs12Reader.Read(Convert.FromBase64String(CertificateFixtures.ChainPfx), "wrong"); }, "wrong password");
         }
 
         [Test]
@@ -484,10 +510,22 @@ namespace TfWin
             Assert.True(h.Stores.LinkOf("MY", t).IsCng, "an ECDSA key is a CNG key");
         }
 
+        [Test]
+        public void EcdsaPfxWithChainImportsTheChain()
+        {
+            // Mono's own PKCS #12 code knows no EC keys; Pkcs12Reader reads the
+            // chain, Mono's import says which certificate has the key.
+            CertTestHost h = new CertTestHost();
+            JsonObject r = h.Ok("cert.import_pfx", CertTestHost.Pfx(CertificateFixtures.EcChainPfx, CertificateFixtures.Password).Set("import_chain", true));
+            Assert.Equal("CN=ec.example", ((JsonObject)r.Get("certificate")).Get("subject"), "the end-entity");
+            Assert.Equal(2, ((List<object>)r.Get("chain")).Count, "chain");
+            Assert.True(h.Stores.Holds("ROOT", CertificateFixtures.RootThumbprint) && h.Stores.Holds("CA", CertificateFixtures.IssuingThumbprint), "stored");
+        }
+
         private static string RenewalPem()
         {
             // The renewal's certificate, from its PFX.
-            foreach (System.Security.Cryptography.X509Certificates.X509Certificate2 c in PfxEmulation.Read(Convert.FromBase64String(CertificateFixtures.RenewalPfx), CertificateFixtures.Password))
+            foreach (PfxEntry c in PfxEmulation.Read(Convert.FromBase64String(CertificateFixtures.RenewalPfx), CertificateFixtures.Password, true))
                 return CertificateOps.Pem(c.RawData);
             throw new AssertionException("no certificate in the renewal PFX");
         }

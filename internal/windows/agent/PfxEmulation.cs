@@ -5,8 +5,7 @@
 // report as Windows does: the HRESULT of each failure. Windows hosts never
 // call it (WindowsCertificateStores imports with Windows' own PFXImportCertStore).
 using System;
-using System.Collections;
-using System.Reflection;
+using System.Collections.Generic;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
@@ -17,22 +16,25 @@ namespace TfWin
         public const string WrongPasswordMessage = "The specified network password is not correct.";
 
         /// <summary>The PFX's certificates in file order, as .NET reads them
-        /// (X509Certificate2.HasPrivateKey says which has the key), or the
-        /// failure Windows reports:
+        /// (which has the key, and an RSA key's bytes), or the failure Windows
+        /// reports:
         /// - bytes whose outer layer is no PFX (PFXIsPFXBlob) load as
         ///   certificates when they are one (DER, PEM or base64: Windows'
         ///   CryptQueryObject accepts a bare certificate as a collection of one,
         ///   without a key), else fail with CRYPT_E_NO_MATCH 0x80092009;
         /// - a PFX whose authenticated safe is not a SEQUENCE of ContentInfo
         ///   fails with CRYPT_E_ASN1_BADTAG 0x8009310B;
-        /// - a PFX Mono cannot open fails with 0x80070056, Windows' answer to
-        ///   a wrong password. Mono 6.8 cannot read PBES2 (AES-256) PFX files,
-        ///   OpenSSL 3's default: they get 0x80070056 too, which is what
-        ///   Windows Server 2016 and older answer for them (ansible.windows
-        ///   #582); Server 2019 and later read them.</summary>
-        public static X509Certificate2Collection Read(byte[] data, string password)
+        /// - a PFX that does not open fails with 0x80070056, Windows' answer
+        ///   to a wrong password. Mono 6.8's import cannot read PBES2 (AES-256)
+        ///   PFX files, OpenSSL 3's default; Windows Server 2019 and later can,
+        ///   so with readsPbes2 Pkcs12Reader reads them. Without it they
+        ///   fail with 0x80070056, as on Windows Server 2016 and older
+        ///   (ansible.windows #582).</summary>
+        public static List<PfxEntry> Read(byte[] data, string password, bool readsPbes2)
         {
+            password = password ?? "";
             X509Certificate2Collection collection = new X509Certificate2Collection();
+            List<PfxEntry> entries = new List<PfxEntry>();
             if (!IsPfxBlob(data))
             {
                 try { collection.Import(data); }
@@ -40,48 +42,90 @@ namespace TfWin
                 {
                     throw new HResultException(unchecked((int)CertificateOps.CryptENoMatch), "Cannot find the requested object.", e);
                 }
-                return collection;
+                foreach (X509Certificate2 c in collection) entries.Add(new PfxEntry(c.RawData, false, null));
+                return entries;
             }
             if (!AuthenticatedSafeIsWellFormed(data))
                 throw new HResultException(unchecked((int)CertificateOps.CryptEAsn1BadTag), "ASN1 bad tag value met.", null);
-            try { collection.Import(data, password ?? "", X509KeyStorageFlags.Exportable); }
+            try { collection.Import(data, password, X509KeyStorageFlags.Exportable); }
             catch (CryptographicException e)
             {
-                throw new HResultException(unchecked((int)CertificateOps.WrongPassword), WrongPasswordMessage, e);
+                if (!readsPbes2) throw new HResultException(unchecked((int)CertificateOps.WrongPassword), WrongPasswordMessage, e);
+                try { return Pkcs12Reader.Read(data, password); }
+                catch (Exception other)
+                {
+                    // A wrong password, or a form neither reader knows.
+                    throw new HResultException(unchecked((int)CertificateOps.WrongPassword), WrongPasswordMessage, other);
+                }
             }
-            return WithOtherCertificates(collection, data, password ?? "");
+            foreach (X509Certificate2 c in collection)
+                entries.Add(new PfxEntry(c.RawData, c.HasPrivateKey, c.HasPrivateKey ? RsaPrivateKey(c) : null));
+            return WithOtherCertificates(entries, data, password);
+        }
+
+        /// <summary>The RSA key as PKCS #1 RSAPrivateKey DER (RFC 8017 A.1.2),
+        /// or null when Mono gives no RSA key (it knows no EC keys).</summary>
+        private static byte[] RsaPrivateKey(X509Certificate2 cert)
+        {
+            RSA rsa;
+            try { rsa = cert.PrivateKey as RSA; }
+            catch (NotSupportedException) { return null; }
+            catch (CryptographicException) { return null; }
+            if (rsa == null) return null;
+            RSAParameters p = rsa.ExportParameters(true);
+            List<byte> body = new List<byte>();
+            foreach (byte[] n in new byte[][] { new byte[] { 0 }, p.Modulus, p.Exponent, p.D, p.P, p.Q, p.DP, p.DQ, p.InverseQ })
+                body.AddRange(DerElement(0x02, DerInteger(n)));
+            return DerElement(0x30, body.ToArray());
+        }
+
+        private static byte[] DerInteger(byte[] n)
+        {
+            int i = 0;
+            while (i < n.Length - 1 && n[i] == 0) i++;
+            bool pad = (n[i] & 0x80) != 0;
+            byte[] r = new byte[n.Length - i + (pad ? 1 : 0)];
+            Array.Copy(n, i, r, pad ? 1 : 0, n.Length - i);
+            return r;
+        }
+
+        private static byte[] DerElement(byte tag, byte[] value)
+        {
+            List<byte> b = new List<byte>();
+            b.Add(tag);
+            int len = value.Length;
+            if (len < 0x80) b.Add((byte)len);
+            else if (len < 0x100) { b.Add(0x81); b.Add((byte)len); }
+            else if (len < 0x10000) { b.Add(0x82); b.Add((byte)(len >> 8)); b.Add((byte)len); }
+            else { b.Add(0x83); b.Add((byte)(len >> 16)); b.Add((byte)(len >> 8)); b.Add((byte)len); }
+            b.AddRange(value);
+            return b.ToArray();
         }
 
         /// <summary>Mono's X509Certificate2Collection.Import of a PFX answers
         /// only the certificate that has the key; Windows answers every
-        /// certificate of the PFX. The others are read with Mono's own PKCS #12
-        /// reader (Mono.Security.X509.PKCS12, the code under Mono's import),
-        /// found at run time: the agent compiles against the .NET Framework
-        /// reference assemblies only. The result is in file order. Where that
-        /// reader fails (it knows no EC keys), the collection stays as .NET
-        /// answered it.</summary>
-        private static X509Certificate2Collection WithOtherCertificates(X509Certificate2Collection imported, byte[] data, string password)
+        /// certificate of the PFX. The others come from Pkcs12Reader, in file
+        /// order; where it cannot read the file, the entries stay as Mono
+        /// answered them.</summary>
+        private static List<PfxEntry> WithOtherCertificates(List<PfxEntry> imported, byte[] data, string password)
         {
-            Type pkcs12 = Type.GetType("Mono.Security.X509.PKCS12, Mono.Security, Version=4.0.0.0, Culture=neutral, PublicKeyToken=0738eb9f132ed756", false);
-            if (pkcs12 == null) return imported;
-            IEnumerable certificates;
-            try
+            List<PfxEntry> all;
+            try { all = Pkcs12Reader.Read(data, password); }
+            catch (Exception) { return imported; }
+            for (int i = 0; i < all.Count; i++)
             {
-                object file = Activator.CreateInstance(pkcs12, new object[] { data, password });
-                certificates = (IEnumerable)pkcs12.GetProperty("Certificates").GetValue(file, null);
+                string thumbprint = CertificateOps.ThumbprintOf(all[i].RawData);
+                foreach (PfxEntry e in imported)
+                    if (CertificateOps.ThumbprintOf(e.RawData) == thumbprint) all[i] = e;
             }
-            catch (TargetInvocationException) { return imported; }
-            X509Certificate2Collection all = new X509Certificate2Collection();
-            foreach (object c in certificates)
+            foreach (PfxEntry e in imported)
             {
-                X509Certificate2 cert = new X509Certificate2((byte[])c.GetType().GetProperty("RawData").GetValue(c, null));
-                X509Certificate2Collection same = imported.Find(X509FindType.FindByThumbprint, cert.Thumbprint, false);
-                all.Add(same.Count > 0 ? same[0] : cert);
+                string thumbprint = CertificateOps.ThumbprintOf(e.RawData);
+                if (!all.Exists(delegate(PfxEntry x) { return CertificateOps.ThumbprintOf(x.RawData) == thumbprint; })) all.Add(e);
             }
-            foreach (X509Certificate2 c in imported)
-            {
-                if (all.Find(X509FindType.FindByThumbprint, c.Thumbprint, false).Count == 0) all.Add(c);
-            }
+            // Only Mono's answer says which certificate has the key.
+            for (int i = 0; i < all.Count; i++)
+                if (!imported.Contains(all[i]) && all[i].HasKey) all[i] = new PfxEntry(all[i].RawData, false, null);
             return all;
         }
 

@@ -6,7 +6,6 @@
 using System;
 using System.Collections.Generic;
 using System.Security.AccessControl;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Security.Principal;
 
@@ -100,53 +99,24 @@ namespace TfWin.Sim
         public IList<StoreCertificate> ImportPfx(byte[] pfx, string password, X509KeyStorageFlags flags)
         {
             List<object> certs = new List<object>();
-            foreach (X509Certificate2 c in PfxEmulation.Read(pfx, password))
+            foreach (PfxEntry c in PfxEmulation.Read(pfx, password, ReadsPbes2Pfx()))
             {
-                JsonObject o = new JsonObject().Set("der", Convert.ToBase64String(c.RawData)).Set("has_key", c.HasPrivateKey);
-                byte[] rsa = c.HasPrivateKey ? RsaPrivateKey(c) : null;
-                if (rsa != null) o.Set("rsa_key", Convert.ToBase64String(rsa));
+                JsonObject o = new JsonObject().Set("der", Convert.ToBase64String(c.RawData)).Set("has_key", c.HasKey);
+                if (c.RsaPrivateKey != null) o.Set("rsa_key", Convert.ToBase64String(c.RsaPrivateKey));
                 certs.Add(o);
             }
             JsonObject args = new JsonObject().Set("certificates", certs).Set("exportable", (flags & X509KeyStorageFlags.Exportable) != 0);
             return StoredList(Call("importpfx", args));
         }
 
-        /// <summary>The RSA key as PKCS #1 RSAPrivateKey DER (RFC 8017 A.1.2),
-        /// or null when Mono gives no RSA key.</summary>
-        private static byte[] RsaPrivateKey(X509Certificate2 cert)
+        /// <summary>Windows Server 2019 (build 17763) and later import PBES2
+        /// (AES-256) PFX files; older builds answer 0x80070056.</summary>
+        private bool ReadsPbes2Pfx()
         {
-            RSA rsa;
-            try { rsa = cert.PrivateKey as RSA; }
-            catch (NotSupportedException) { return null; }
-            catch (CryptographicException) { return null; }
-            if (rsa == null) return null;
-            RSAParameters p = rsa.ExportParameters(true);
-            List<byte> body = new List<byte>();
-            foreach (byte[] n in new byte[][] { new byte[] { 0 }, p.Modulus, p.Exponent, p.D, p.P, p.Q, p.DP, p.DQ, p.InverseQ }) body.AddRange(Der(0x02, Unsigned(n)));
-            return Der(0x30, body.ToArray());
-        }
-
-        private static byte[] Unsigned(byte[] n)
-        {
-            int i = 0;
-            while (i < n.Length - 1 && n[i] == 0) i++;
-            bool pad = (n[i] & 0x80) != 0;
-            byte[] r = new byte[n.Length - i + (pad ? 1 : 0)];
-            Array.Copy(n, i, r, pad ? 1 : 0, n.Length - i);
-            return r;
-        }
-
-        private static byte[] Der(byte tag, byte[] value)
-        {
-            List<byte> b = new List<byte>();
-            b.Add(tag);
-            int len = value.Length;
-            if (len < 0x80) b.Add((byte)len);
-            else if (len < 0x100) { b.Add(0x81); b.Add((byte)len); }
-            else if (len < 0x10000) { b.Add(0x82); b.Add((byte)(len >> 8)); b.Add((byte)len); }
-            else { b.Add(0x83); b.Add((byte)(len >> 16)); b.Add((byte)(len >> 8)); b.Add((byte)len); }
-            b.AddRange(value);
-            return b.ToArray();
+            JsonObject info = (JsonObject)bridge.Call("system.info", new JsonObject());
+            string[] version = ((info.Get("os_version") as string) ?? "").Split('.');
+            int build;
+            return version.Length < 3 || !int.TryParse(version[2], out build) || build >= 17763;
         }
 
         public void NCryptOpenKey(KeyProviderInfo key) { Call("ncryptopenkey", Key(key)); }

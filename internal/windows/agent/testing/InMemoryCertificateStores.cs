@@ -62,6 +62,7 @@ namespace TfWin.Testing
         public InMemoryCertificateStores()
         {
             Calls = new List<string>();
+            ReadsPbes2Pfx = true;
             Accounts = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             Accounts["S-1-5-18"] = "NT AUTHORITY\\SYSTEM";
             Accounts["S-1-5-19"] = "NT AUTHORITY\\LOCAL SERVICE";
@@ -81,6 +82,10 @@ namespace TfWin.Testing
         /// <summary>Keys of imported RSA PFX files go to CNG (what
         /// Import-PfxCertificate does) instead of the CSP the PFX names.</summary>
         public bool ImportRsaAsCng { get; set; }
+
+        /// <summary>PBES2 (AES-256) PFX files import, as on Windows Server 2019
+        /// and later (the default); false: as on Server 2016, 0x80070056.</summary>
+        public bool ReadsPbes2Pfx { get; set; }
 
         /// <summary>The (skip+1)-th call of method from now fails once with code.</summary>
         public void FailNext(string method, long code, int skip)
@@ -256,12 +261,12 @@ namespace TfWin.Testing
             if ((flags & X509KeyStorageFlags.MachineKeySet) == 0 || (flags & X509KeyStorageFlags.PersistKeySet) == 0)
                 throw new InvalidOperationException("the agent must import with MachineKeySet | PersistKeySet");
             List<StoreCertificate> result = new List<StoreCertificate>();
-            foreach (X509Certificate2 c in PfxEmulation.Read(pfx, password))
+            foreach (PfxEntry c in PfxEmulation.Read(pfx, password, ReadsPbes2Pfx))
             {
                 KeyProviderInfo key = null;
-                if (c.HasPrivateKey)
+                if (c.HasKey)
                 {
-                    bool rsa = c.PublicKey.Oid.Value == "1.2.840.113549.1.1.1";
+                    bool rsa = new X509Certificate2(c.RawData).PublicKey.Oid.Value == "1.2.840.113549.1.1.1";
                     key = NewContainer(!rsa || ImportRsaAsCng);
                 }
                 result.Add(new StoreCertificate(c.RawData, key));
