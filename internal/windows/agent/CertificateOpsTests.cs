@@ -260,13 +260,13 @@ namespace TfWin
             List<PfxEntry> entries = Pkcs12Reader.Read(Convert.FromBase64String(CertificateFixtures.ChainAesPfx), CertificateFixtures.Password);
             Assert.Equal(3, entries.Count, "certificates");
             Assert.Equal(CertificateFixtures.LeafThumbprint, CertificateOps.ThumbprintOf(entries[0].RawData), "leaf first");
-            Assert.True(entries[0].HasKey && entries[0].RsaPrivateKey != null, "the leaf has the key");
+            Assert.True(entries[0].HasKey && entries[0].PrivateKey != null, "the leaf has the key");
             Assert.True(!entries[1].HasKey && !entries[2].HasKey, "the CAs have none");
             List<PfxEntry> legacy = PfxEmulation.Read(Convert.FromBase64String(CertificateFixtures.ChainPfx), CertificateFixtures.Password, true);
-            Assert.Bytes(legacy[0].RsaPrivateKey, entries[0].RsaPrivateKey, "the same key as Mono's import of the legacy PFX exports");
+            Assert.Bytes(Pkcs1Of(legacy[0]), Pkcs1Of(entries[0]), "the same key as Mono's import of the legacy PFX exports");
             List<PfxEntry> managed = Pkcs12Reader.Read(Convert.FromBase64String(CertificateFixtures.ChainPfx), CertificateFixtures.Password);
             Assert.Equal(3, managed.Count, "the legacy (TripleDES) PFX's certificates");
-            Assert.Bytes(legacy[0].RsaPrivateKey, managed[0].RsaPrivateKey, "its key");
+            Assert.Bytes(Pkcs1Of(legacy[0]), Pkcs1Of(managed[0]), "its key");
             Assert.Fails(1, delegate { Pkcs12Reader.Read(Convert.FromBase64String(CertificateFixtures.ChainPfx), "wrong"); }, "wrong password");
         }
 
@@ -520,6 +520,24 @@ namespace TfWin
             Assert.Equal("CN=ec.example", ((JsonObject)r.Get("certificate")).Get("subject"), "the end-entity");
             Assert.Equal(2, ((List<object>)r.Get("chain")).Count, "chain");
             Assert.True(h.Stores.Holds("ROOT", CertificateFixtures.RootThumbprint) && h.Stores.Holds("CA", CertificateFixtures.IssuingThumbprint), "stored");
+        }
+
+        /// <summary>The PKCS #1 key inside an entry's PKCS #8 PrivateKeyInfo
+        /// (Mono's export and the reader wrap it alike).</summary>
+        private static byte[] Pkcs1Of(PfxEntry e)
+        {
+            Assert.True(e.PrivateKey != null, "a key");
+            byte[] k = e.PrivateKey;
+            // PrivateKeyInfo: the OCTET STRING after the version and AlgorithmIdentifier.
+            int start, length;
+            CertificateOps.DerHeader(k, 0, out start, out length);
+            int pos = start;
+            CertificateOps.DerHeader(k, pos, out start, out length); pos = start + length;
+            CertificateOps.DerHeader(k, pos, out start, out length); pos = start + length;
+            CertificateOps.DerHeader(k, pos, out start, out length);
+            byte[] pkcs1 = new byte[length];
+            Array.Copy(k, start, pkcs1, 0, length);
+            return pkcs1;
         }
 
         private static string RenewalPem()

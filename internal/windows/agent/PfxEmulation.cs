@@ -63,8 +63,9 @@ namespace TfWin
             return WithOtherCertificates(entries, data, password);
         }
 
-        /// <summary>The RSA key as PKCS #1 RSAPrivateKey DER (RFC 8017 A.1.2),
-        /// or null when Mono gives no RSA key (it knows no EC keys).</summary>
+        /// <summary>The RSA key as PKCS #8 PrivateKeyInfo DER (RFC 5208) around
+        /// the PKCS #1 RSAPrivateKey (RFC 8017 A.1.2), or null when Mono gives
+        /// no RSA key (it knows no EC keys).</summary>
         private static byte[] RsaPrivateKey(X509Certificate2 cert)
         {
             RSA rsa;
@@ -76,7 +77,13 @@ namespace TfWin
             List<byte> body = new List<byte>();
             foreach (byte[] n in new byte[][] { new byte[] { 0 }, p.Modulus, p.Exponent, p.D, p.P, p.Q, p.DP, p.DQ, p.InverseQ })
                 body.AddRange(DerElement(0x02, DerInteger(n)));
-            return DerElement(0x30, body.ToArray());
+            byte[] pkcs1 = DerElement(0x30, body.ToArray());
+            // AlgorithmIdentifier { rsaEncryption 1.2.840.113549.1.1.1, NULL }.
+            byte[] rsaEncryption = new byte[] { 0x30, 0x0D, 0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x01, 0x05, 0x00 };
+            List<byte> info = new List<byte>(new byte[] { 0x02, 0x01, 0x00 });
+            info.AddRange(rsaEncryption);
+            info.AddRange(DerElement(0x04, pkcs1));
+            return DerElement(0x30, info.ToArray());
         }
 
         private static byte[] DerInteger(byte[] n)
@@ -112,20 +119,19 @@ namespace TfWin
             List<PfxEntry> all;
             try { all = Pkcs12Reader.Read(data, password); }
             catch (Exception) { return imported; }
-            for (int i = 0; i < all.Count; i++)
-            {
-                string thumbprint = CertificateOps.ThumbprintOf(all[i].RawData);
-                foreach (PfxEntry e in imported)
-                    if (CertificateOps.ThumbprintOf(e.RawData) == thumbprint) all[i] = e;
-            }
             foreach (PfxEntry e in imported)
             {
                 string thumbprint = CertificateOps.ThumbprintOf(e.RawData);
                 if (!all.Exists(delegate(PfxEntry x) { return CertificateOps.ThumbprintOf(x.RawData) == thumbprint; })) all.Add(e);
             }
-            // Only Mono's answer says which certificate has the key.
+            // Only Mono's answer says which certificate has the key; the
+            // reader gives the key's bytes where Mono cannot export them (EC).
             for (int i = 0; i < all.Count; i++)
-                if (!imported.Contains(all[i]) && all[i].HasKey) all[i] = new PfxEntry(all[i].RawData, false, null);
+            {
+                if (imported.Contains(all[i])) continue;
+                PfxEntry mono = imported.Find(delegate(PfxEntry e) { return CertificateOps.ThumbprintOf(e.RawData) == CertificateOps.ThumbprintOf(all[i].RawData); });
+                all[i] = new PfxEntry(all[i].RawData, mono != null && mono.HasKey, mono != null && mono.HasKey ? (mono.PrivateKey ?? all[i].PrivateKey) : null);
+            }
             return all;
         }
 

@@ -95,7 +95,7 @@ namespace TfWin
                 for (int i = 0; i < certs.Count && owner < 0; i++)
                     if (rsa != null && Same(RsaModulus(rsa), CertificateModulus(certs[i].Key))) owner = i;
                 if (owner < 0) continue;
-                result[owner] = new PfxEntry(certs[owner].Key, true, rsa);
+                result[owner] = new PfxEntry(certs[owner].Key, true, k.Key);
             }
             return result;
         }
@@ -458,19 +458,18 @@ namespace TfWin
     }
 
     /// <summary>One certificate of a PFX: its bytes, whether the PFX holds its
-    /// key, and the key as PKCS #1 RSAPrivateKey DER when it is RSA and could
-    /// be read.</summary>
+    /// key, and the key as PKCS #8 PrivateKeyInfo DER when it could be read.</summary>
     public sealed class PfxEntry
     {
-        public PfxEntry(byte[] rawData, bool hasKey, byte[] rsaPrivateKey)
+        public PfxEntry(byte[] rawData, bool hasKey, byte[] privateKey)
         {
             RawData = rawData;
             HasKey = hasKey;
-            RsaPrivateKey = rsaPrivateKey;
+            PrivateKey = privateKey;
         }
 
         public byte[] RawData { get; private set; }
         public bool HasKey { get; private set; }
-        public byte[] RsaPrivateKey { get; private set; }
+        public byte[] PrivateKey { get; private set; }
     }
 }

@@ -94,7 +94,7 @@ namespace TfWin.Sim
         }
 
         /// <summary>.NET reads the PFX; the model writes a key container per
-        /// key, given the key's bytes where .NET can export them (RSA), so the
+        /// key, given the key's bytes (PKCS #8) where they could be read, so the
         /// simulated HTTPS endpoints can serve the certificate.</summary>
         public IList<StoreCertificate> ImportPfx(byte[] pfx, string password, X509KeyStorageFlags flags)
         {
@@ -102,7 +102,7 @@ namespace TfWin.Sim
             foreach (PfxEntry c in PfxEmulation.Read(pfx, password, ReadsPbes2Pfx()))
             {
                 JsonObject o = new JsonObject().Set("der", Convert.ToBase64String(c.RawData)).Set("has_key", c.HasKey);
-                if (c.RsaPrivateKey != null) o.Set("rsa_key", Convert.ToBase64String(c.RsaPrivateKey));
+                if (c.PrivateKey != null) o.Set("private_key", Convert.ToBase64String(c.PrivateKey));
                 certs.Add(o);
             }
             JsonObject args = new JsonObject().Set("certificates", certs).Set("exportable", (flags & X509KeyStorageFlags.Exportable) != 0);

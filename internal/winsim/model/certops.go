@@ -37,11 +37,11 @@ type StoredCertificate struct {
 
 // PFXCertificate is one certificate of a PFX as the agent read it (.NET's
 // X509Certificate2Collection.Import): its bytes, whether it has the key,
-// and the key as PKCS #1 DER when .NET could export it (RSA).
+// and the key as PKCS #8 DER when the agent could read it.
 type PFXCertificate struct {
-	DER    []byte `json:"der"`
-	HasKey bool   `json:"has_key"`
-	RSAKey []byte `json:"rsa_key,omitempty"`
+	DER        []byte `json:"der"`
+	HasKey     bool   `json:"has_key"`
+	PrivateKey []byte `json:"private_key,omitempty"`
 }
 
 func storeNotFound(store string) *OpError {
@@ -132,11 +132,12 @@ func (h *Host) ImportPFXKeysLocked(certs []PFXCertificate, exportable bool) ([]S
 			h.keySerial++
 			k := newKeyContainer(cert, "", h.keySerial)
 			k.exportable = exportable
-			if len(p.RSAKey) > 0 {
-				if key, err := x509.ParsePKCS1PrivateKey(p.RSAKey); err == nil {
-					if der, err := x509.MarshalPKCS8PrivateKey(key); err == nil {
-						k.keyPEM = pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
-					}
+			// The key's bytes serve the simulated HTTPS endpoints; one that
+			// does not parse or belong to the certificate is not kept.
+			if len(p.PrivateKey) > 0 {
+				keyPEM := string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: p.PrivateKey}))
+				if checkKeyPEM(cert, keyPEM) == nil {
+					k.keyPEM = []byte(keyPEM)
 				}
 			}
 			h.keys = append(h.keys, &k)
