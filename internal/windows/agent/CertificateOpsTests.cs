@@ -6,7 +6,9 @@ using TfWin.Testing;
 
 namespace TfWin
 {
-    /// <summary>A file system of a few files, for cert.import_pfx_file.</summary>
+    /// <summary>A file system of a few files, for cert.import_pfx_file, which
+    /// only reads. The other members of IFileSystem (the appconfig domain's)
+    /// are here so the stub implements the whole interface; they refuse.</summary>
     internal sealed class CertTestFiles : IFileSystem
     {
         internal readonly Dictionary<string, byte[]> Files = new Dictionary<string, byte[]>(StringComparer.OrdinalIgnoreCase);
@@ -17,6 +19,18 @@ namespace TfWin
             if (Files.TryGetValue(path, out b)) return b;
             throw new Win32Exception(2, "Could not find file '" + path + "'.");
         }
+
+        public bool FileExists(string path) { return Files.ContainsKey(path); }
+
+        public void WriteNewFile(string path, byte[] bytes) { throw new NotSupportedException("cert ops write no files"); }
+
+        public void Replace(string source, string destination, string backup) { throw new NotSupportedException("cert ops write no files"); }
+
+        public void Copy(string source, string destination, bool overwrite) { throw new NotSupportedException("cert ops write no files"); }
+
+        public void Delete(string path) { throw new NotSupportedException("cert ops write no files"); }
+
+        public IDisposable Lock(string name, TimeSpan timeout) { throw new NotSupportedException("cert ops take no locks"); }
     }
 
     /// <summary>A host with in-memory certificate stores, and ways to run ops on it.</summary>
