@@ -1,7 +1,34 @@
-// Placeholder: the tls domain's helper defines this interface.
+// The host's TCP/IP stack and the trust its TLS clients build chains to,
+// as tls.probe needs them (PROTOCOL.md "TLS endpoint probe").
+using System.IO;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+
 namespace TfWin
 {
     public interface INetwork
     {
+        /// <summary>Opens a TCP socket of family (dualMode: an IPv6 socket
+        /// that also reaches IPv4 addresses, as IPv4-mapped ones), resolves
+        /// host as Windows does (an IP literal is itself; a name through the
+        /// resolver, every address tried in order) and connects it to port,
+        /// giving up after timeoutMilliseconds. Returns the connected stream,
+        /// which owns the socket. Throws what .NET throws for a failed connect
+        /// (a SocketException, a Win32Exception, with Winsock's code and text;
+        /// an ArgumentException when no address fits the socket's family).</summary>
+        Stream Connect(AddressFamily family, bool dualMode, string host, int port, int timeoutMilliseconds);
+
+        /// <summary>The protocols a TLS client on the host asks SslStream for:
+        /// SslProtocols.None on Windows, where SChannel itself offers what its
+        /// Client keys leave on (.NET 4.7 and later). May throw what SslStream
+        /// throws when no protocol can be offered (an AuthenticationException).</summary>
+        SslProtocols ClientProtocols();
+
+        /// <summary>The host's trust anchors: the LocalMachine Root store.</summary>
+        X509Certificate2Collection TrustedRoots();
+
+        /// <summary>The host's intermediate authorities: the LocalMachine CA store.</summary>
+        X509Certificate2Collection IntermediateAuthorities();
     }
 }
