@@ -25,10 +25,12 @@ namespace TfWin
         /// throws when no protocol can be offered (an AuthenticationException).</summary>
         SslProtocols ClientProtocols();
 
-        /// <summary>The host's trust anchors: the LocalMachine Root store.</summary>
-        X509Certificate2Collection TrustedRoots();
-
-        /// <summary>The host's intermediate authorities: the LocalMachine CA store.</summary>
-        X509Certificate2Collection IntermediateAuthorities();
+        /// <summary>Builds certificate's chain as the host's chain engine does
+        /// for a TLS client (CertGetCertificateChain in the machine context:
+        /// the LocalMachine Root store as trust anchors, its CA store and
+        /// extra as intermediates, no revocation check, at the current time)
+        /// and returns every problem found (the union of the chain's
+        /// X509ChainStatus flags): NoError when it builds to a trusted root.</summary>
+        X509ChainStatusFlags BuildChain(X509Certificate2 certificate, X509Certificate2Collection extra);
     }
 }

@@ -220,97 +220,33 @@ namespace TfWin
             public string Status;
         }
 
-        /// <summary>Builds the chain as X509Chain does, without revocation
-        /// checks (the probe's AuthenticateAsClient asks for none), with the
-        /// host's CA store and what the server sent as intermediates. Trust is
-        /// decided here against the host's Root store (INetwork.TrustedRoots),
-        /// not by the runtime's own trust list: the chain may end in any root
-        /// (AllowUnknownCertificateAuthority), and is trusted when that root
-        /// is one of the host's. Each problem is named by the text Windows
-        /// gives its X509ChainStatus, oldest flag first.</summary>
+        /// <summary>Builds the chain with the host's chain engine (the
+        /// certificates the server sent help as intermediates) and names each
+        /// problem by the text Windows gives its X509ChainStatus, lowest flag
+        /// first, so every runtime reports the same words.</summary>
         public static ChainVerdict EvaluateChain(INetwork network, X509Certificate2 leaf, X509Certificate2Collection sent)
         {
-            X509Certificate2Collection roots = network.TrustedRoots();
-            X509ChainStatusFlags flags = X509ChainStatusFlags.NoError;
-            Dictionary<X509ChainStatusFlags, string> runtimeText = new Dictionary<X509ChainStatusFlags, string>();
-            X509Certificate2 top = leaf;
-            using (X509ChainHolder holder = new X509ChainHolder())
-            {
-                X509Chain chain = holder.Chain;
-                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                chain.ChainPolicy.VerificationFlags = X509VerificationFlags.AllowUnknownCertificateAuthority;
-                chain.ChainPolicy.ExtraStore.AddRange(network.IntermediateAuthorities());
-                chain.ChainPolicy.ExtraStore.AddRange(roots);
-                if (sent != null) chain.ChainPolicy.ExtraStore.AddRange(sent);
-                chain.Build(leaf);
-                if (chain.ChainElements.Count > 0) top = chain.ChainElements[chain.ChainElements.Count - 1].Certificate;
-                foreach (X509ChainStatus s in chain.ChainStatus)
-                {
-                    flags |= s.Status;
-                    foreach (X509ChainStatusFlags f in SingleFlags(s.Status))
-                    {
-                        if (!runtimeText.ContainsKey(f)) runtimeText[f] = (s.StatusInformation ?? "").Trim();
-                    }
-                }
-            }
-            // The root is decided here, whatever the runtime's own list says.
-            flags &= ~(X509ChainStatusFlags.UntrustedRoot | X509ChainStatusFlags.PartialChain);
-            if (!SelfIssued(top)) flags |= X509ChainStatusFlags.PartialChain;
-            else if (!Contains(roots, top)) flags |= X509ChainStatusFlags.UntrustedRoot;
+            X509ChainStatusFlags flags = network.BuildChain(leaf, sent ?? new X509Certificate2Collection());
             ChainVerdict v = new ChainVerdict();
             v.Trusted = flags == X509ChainStatusFlags.NoError;
             List<string> texts = new List<string>();
             foreach (X509ChainStatusFlags f in SingleFlags(flags))
             {
-                string text = WindowsStatusText(f);
-                if (text == null && !runtimeText.TryGetValue(f, out text)) text = f.ToString();
+                string text = WindowsStatusText(f) ?? f.ToString();
                 if (!texts.Contains(text)) texts.Add(text);
             }
             v.Status = texts.Count == 0 ? null : string.Join(" ", texts);
             return v;
         }
 
-        /// <summary>X509Chain is IDisposable only from .NET 4.6; this releases
-        /// its native context where the runtime supports it.</summary>
-        private sealed class X509ChainHolder : IDisposable
-        {
-            public readonly X509Chain Chain = new X509Chain(true);
-
-            public void Dispose()
-            {
-                IDisposable d = (object)Chain as IDisposable;
-                if (d != null) d.Dispose();
-                else Chain.Reset();
-            }
-        }
-
-        private static IEnumerable<X509ChainStatusFlags> SingleFlags(X509ChainStatusFlags flags)
+        /// <summary>The single flags of a set, lowest first.</summary>
+        public static IEnumerable<X509ChainStatusFlags> SingleFlags(X509ChainStatusFlags flags)
         {
             for (int bit = 0; bit < 31; bit++)
             {
                 X509ChainStatusFlags f = (X509ChainStatusFlags)(1 << bit);
                 if ((flags & f) != 0) yield return f;
             }
-        }
-
-        private static bool SelfIssued(X509Certificate2 c)
-        {
-            byte[] subject = c.SubjectName.RawData, issuer = c.IssuerName.RawData;
-            if (subject.Length != issuer.Length) return false;
-            for (int i = 0; i < subject.Length; i++)
-            {
-                if (subject[i] != issuer[i]) return false;
-            }
-            return true;
-        }
-
-        private static bool Contains(X509Certificate2Collection store, X509Certificate2 c)
-        {
-            foreach (X509Certificate2 s in store)
-            {
-                if (string.Equals(s.Thumbprint, c.Thumbprint, StringComparison.OrdinalIgnoreCase)) return true;
-            }
-            return false;
         }
 
         /// <summary>The text Windows gives a chain status

@@ -282,12 +282,12 @@ namespace TfWin
         }
 
         [Test]
-        public void TrustStoreFailuresFailTheOp()
+        public void ChainEngineFailuresFailTheOp()
         {
             Agent agent;
             InMemoryNetwork network = Network(out agent);
             network.Serve("127.0.0.1", 4207, Pfx(LeafPfx), SslProtocols.Tls12);
-            network.FailNext("trusted_roots", 5);
+            network.FailNext("build_chain", 5);
             AgentReply r = agent.Run("tls.probe", HostOpsTests.B64("{\"port\":4207}"), "");
             Assert.True(!r.Ok && r.Line.Contains("\"code\":5"), r.Line);
         }

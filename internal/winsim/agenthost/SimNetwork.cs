@@ -77,16 +77,16 @@ namespace TfWin.Sim
             return p == SslProtocols.None ? SslProtocols.Tls12 : p;
         }
 
-        public X509Certificate2Collection TrustedRoots() { return Certificates("network.trusted_roots"); }
-
-        public X509Certificate2Collection IntermediateAuthorities() { return Certificates("network.intermediate_authorities"); }
-
-        private X509Certificate2Collection Certificates(string method)
+        /// <summary>The model builds the chain (Mono's X509Chain cannot check
+        /// an ECDSA signature): network.build_chain answers the status flags.</summary>
+        public X509ChainStatusFlags BuildChain(X509Certificate2 certificate, X509Certificate2Collection extra)
         {
-            X509Certificate2Collection c = new X509Certificate2Collection();
-            foreach (object der in (List<object>)bridge.Call(method, new JsonObject()))
-                c.Add(new X509Certificate2(Convert.FromBase64String((string)der)));
-            return c;
+            List<object> sent = new List<object>();
+            foreach (X509Certificate2 c in extra) sent.Add(Convert.ToBase64String(c.RawData));
+            JsonObject r = (JsonObject)bridge.Call("network.build_chain", new JsonObject()
+                .Set("certificate", Convert.ToBase64String(certificate.RawData))
+                .Set("extra", sent));
+            return (X509ChainStatusFlags)(int)(long)r.Get("status");
         }
 
         /// <summary>A connection whose TLS handshake SChannel refuses: what

@@ -76,7 +76,7 @@ namespace TfWin.Testing
         }
 
         /// <summary>The next call of method ("connect", "client_protocols",
-        /// "trusted_roots", "intermediate_authorities") throws e.</summary>
+        /// "build_chain") throws e.</summary>
         public void FailNext(string method, Exception e) { failNext[method] = e; }
 
         /// <summary>The next call of method fails with a Win32 code.</summary>
@@ -156,16 +156,30 @@ namespace TfWin.Testing
             return Protocols;
         }
 
-        public X509Certificate2Collection TrustedRoots()
+        /// <summary>The chain engine of a host whose Root store is Roots and CA
+        /// store Authorities: Mono's X509Chain builds the path (from the
+        /// stores and extra; any root accepted), then, as Windows does, the
+        /// chain is trusted only when it ends in a self-signed certificate of
+        /// Roots: UntrustedRoot for another self-signed end, PartialChain for
+        /// a chain that ends before any. Mono's own trust list plays no part.</summary>
+        public X509ChainStatusFlags BuildChain(X509Certificate2 certificate, X509Certificate2Collection extra)
         {
-            MaybeFail("trusted_roots");
-            return new X509Certificate2Collection(Roots);
-        }
-
-        public X509Certificate2Collection IntermediateAuthorities()
-        {
-            MaybeFail("intermediate_authorities");
-            return new X509Certificate2Collection(Authorities);
+            MaybeFail("build_chain");
+            X509Chain chain = new X509Chain(true);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            chain.ChainPolicy.VerificationFlags = X509VerificationFlags.AllowUnknownCertificateAuthority;
+            chain.ChainPolicy.ExtraStore.AddRange(Authorities);
+            chain.ChainPolicy.ExtraStore.AddRange(Roots);
+            chain.ChainPolicy.ExtraStore.AddRange(extra);
+            chain.Build(certificate);
+            X509ChainStatusFlags flags = X509ChainStatusFlags.NoError;
+            foreach (X509ChainStatus s in chain.ChainStatus) flags |= s.Status;
+            flags &= ~(X509ChainStatusFlags.UntrustedRoot | X509ChainStatusFlags.PartialChain);
+            X509Certificate2 top = chain.ChainElements.Count > 0 ? chain.ChainElements[chain.ChainElements.Count - 1].Certificate : certificate;
+            if (top.SubjectName.Name != top.IssuerName.Name) flags |= X509ChainStatusFlags.PartialChain;
+            else if (Roots.Find(X509FindType.FindByThumbprint, top.Thumbprint, false).Count == 0) flags |= X509ChainStatusFlags.UntrustedRoot;
+            chain.Reset();
+            return flags;
         }
     }
 

@@ -37,21 +37,23 @@ namespace TfWin.Windows
         // (".NET Framework TLS best practices", learn.microsoft.com).
         public SslProtocols ClientProtocols() { return SslProtocols.None; }
 
-        public X509Certificate2Collection TrustedRoots() { return Read(StoreName.Root); }
-
-        public X509Certificate2Collection IntermediateAuthorities() { return Read(StoreName.CertificateAuthority); }
-
-        private static X509Certificate2Collection Read(StoreName name)
+        public X509ChainStatusFlags BuildChain(X509Certificate2 certificate, X509Certificate2Collection extra)
         {
-            X509Store store = new X509Store(name, StoreLocation.LocalMachine);
+            // X509Chain(true): the machine context, whose Root and CA stores
+            // are LocalMachine's ("X509Chain(Boolean)", learn.microsoft.com).
+            X509Chain chain = new X509Chain(true);
             try
             {
-                store.Open(OpenFlags.ReadOnly | OpenFlags.OpenExistingOnly);
-                return new X509Certificate2Collection(store.Certificates);
+                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                chain.ChainPolicy.ExtraStore.AddRange(extra);
+                chain.Build(certificate);
+                X509ChainStatusFlags flags = X509ChainStatusFlags.NoError;
+                foreach (X509ChainStatus s in chain.ChainStatus) flags |= s.Status;
+                return flags;
             }
             finally
             {
-                store.Close();
+                chain.Reset(); // X509Chain is IDisposable only from .NET 4.6
             }
         }
     }
