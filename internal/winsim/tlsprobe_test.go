@@ -161,3 +161,29 @@ func TestSChannelTakesEffectAtBoot(t *testing.T) {
 		t.Errorf("after the reboot: probe = %+v, want TLS 1.1 (the newest left on)", r)
 	}
 }
+
+// TestTLSProbeWindowsCallFailures fails each Windows call the probe makes
+// (fail_calls): a failed connect is a result, as a refused one is;
+// SChannel settings or a chain engine that cannot be read fail the op with
+// the code.
+func TestTLSProbeWindowsCallFailures(t *testing.T) {
+	scenario := probeScenario(t, true)
+	srv := startTestServer(t, func(o *Options) { o.Scenario = scenario })
+	srv.SetFaults(Faults{FailCalls: []CallFailure{{Call: "network.connect", Code: 10060}}})
+	if r := runProbe(t, srv, `{"port":4207}`); r.Reachable || !strings.Contains(r.Error, "fault injected") {
+		t.Errorf("connect failed: probe = %+v, want unreachable with the injected error", r)
+	}
+	for _, call := range []string{"network.client_protocols", "network.build_chain"} {
+		srv.SetFaults(Faults{FailCalls: []CallFailure{{Call: call, Code: 5}}})
+		reply, err := srv.runAgentOp(agent.Script(), "tls.probe", []byte(`{"port":4207}`), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if reply.ok || !strings.Contains(string(reply.line), `"code":5`) {
+			t.Errorf("%s failed: %s, want the op failed with 5", call, reply.line)
+		}
+	}
+	if r := runProbe(t, srv, `{"port":4207}`); !r.Reachable || !r.ChainTrusted {
+		t.Errorf("after the faults: probe = %+v, want the trusted endpoint", r)
+	}
+}

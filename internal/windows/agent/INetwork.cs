@@ -21,8 +21,8 @@ namespace TfWin
 
         /// <summary>The protocols a TLS client on the host asks SslStream for:
         /// SslProtocols.None on Windows, where SChannel itself offers what its
-        /// Client keys leave on (.NET 4.7 and later). May throw what SslStream
-        /// throws when no protocol can be offered (an AuthenticationException).</summary>
+        /// Client keys leave on (.NET 4.7 and later); SChannel itself fails the
+        /// handshake when none is left.</summary>
         SslProtocols ClientProtocols();
 
         /// <summary>Builds certificate's chain as the host's chain engine does

@@ -82,12 +82,13 @@ namespace TfWin
                     stream.ReadTimeout = p.TimeoutMilliseconds;
                     stream.WriteTimeout = p.TimeoutMilliseconds;
                 }
+                SslProtocols protocols = network.ClientProtocols();
                 ServedCertificate served = new ServedCertificate();
                 using (SslStream ssl = new SslStream(stream, true, served.Record))
                 {
                     try
                     {
-                        Authenticate(ssl, p.ServerName, network.ClientProtocols());
+                        Authenticate(ssl, p.ServerName, protocols);
                     }
                     catch (Exception e)
                     {
