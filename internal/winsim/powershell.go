@@ -242,7 +242,7 @@ func (s *Server) runOp(script []byte, op string, args []byte, id string) opOutco
 		}
 		return opOutcome{line: reply.line, code: code, known: reply.known}
 	}
-	result, err := s.invokeOp(op, args)
+	result, err := s.host.Invoke(op, args)
 	var opErr *model.OpError
 	switch {
 	case err == nil:
