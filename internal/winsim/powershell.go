@@ -254,8 +254,8 @@ func (s *Server) runOp(script []byte, op string, args []byte, id string) opOutco
 }
 
 // assemblyLoadCost is what loading the cached agent assembly costs a
-// process once the host compiled it (httpsys.ps1: read the file, check
-// its SHA-256, Assembly.Load of about 30 KB), charged only when compiles
+// process once the host compiled it (host.ps1: read the file, check
+// its SHA-256, Assembly.Load), charged only when compiles
 // are modelled (Options.AddType).
 const assemblyLoadCost = 30 * time.Millisecond
 
