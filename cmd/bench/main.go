@@ -64,6 +64,9 @@ type figures struct {
 }
 
 func main() {
+	if real := os.Getenv(envWrapProvider); real != "" {
+		os.Exit(wrapProvider(real, os.Getenv(envWrapUsage)))
+	}
 	providerDir := flag.String("provider-dir", "bin", "directory holding the built terraform-provider-windows")
 	latency := flag.Duration("latency", 20*time.Millisecond, "modelled latency per HTTP request")
 	psStart := flag.Duration("ps-start", 400*time.Millisecond, "modelled powershell.exe start")
@@ -71,14 +74,20 @@ func main() {
 	lifecycle := flag.Int("lifecycle", 20, "plans and interrupted applies of the lifecycle check (0 = skip)")
 	measureRuns := flag.Bool("measure", true, "measure (false: only the lifecycle check)")
 	repeats := flag.Int("repeats", 3, "runs of each measurement; the fastest counts (the machine's own noise only adds)")
+	scale := flag.String("scale", "100,600,1200", "the scale series' resource counts (\"\" = skip the series)")
+	scaleOnly := flag.Bool("scale-only", false, "run only the scale series")
 	flag.Parse()
-	if err := run(*providerDir, costs{*latency, *psStart, *addType}, *lifecycle, max(*repeats, 1), *measureRuns); err != nil {
+	counts, err := parseCounts(*scale)
+	if err == nil {
+		err = run(*providerDir, costs{*latency, *psStart, *addType}, *lifecycle, max(*repeats, 1), *measureRuns, counts, *scaleOnly)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(providerDir string, modelled costs, lifecycle, repeats int, measure bool) error {
+func run(providerDir string, modelled costs, lifecycle, repeats int, measure bool, scale []int, scaleOnly bool) error {
 	dir, err := os.MkdirTemp("", "tfwin-bench-")
 	if err != nil {
 		return err
@@ -86,7 +95,21 @@ func run(providerDir string, modelled costs, lifecycle, repeats int, measure boo
 	if os.Getenv("BENCH_KEEP") == "" {
 		defer os.RemoveAll(dir)
 	}
-	w, err := newWorkspace(dir, providerDir)
+	if scaleOnly {
+		return runScale(dir, providerDir, modelled, scale)
+	}
+	if err := runMain(dir, providerDir, modelled, lifecycle, repeats, measure); err != nil {
+		return err
+	}
+	if len(scale) > 0 {
+		return runScale(dir, providerDir, modelled, scale)
+	}
+	return nil
+}
+
+// runMain is the 40-resource measurement and the lifecycle check.
+func runMain(dir, providerDir string, modelled costs, lifecycle, repeats int, measure bool) error {
+	w, err := newWorkspace(filepath.Join(dir, "main"), providerDir)
 	if err != nil {
 		return err
 	}
@@ -158,6 +181,9 @@ type workspace struct {
 }
 
 func newWorkspace(dir, providerDir string) (*workspace, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
 	abs, err := filepath.Abs(providerDir)
 	if err != nil {
 		return nil, err
