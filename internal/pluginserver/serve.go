@@ -9,8 +9,9 @@ import (
 
 // Serve serves the provider at address to Terraform (or, with debug, to a
 // debugger as providerserver.Serve's Debug does): the framework's server
-// wrapped by Releasing.
+// wrapped by Releasing, after QuietUnlessAsked.
 func Serve(address string, providerFunc func() provider.Provider, debug bool) error {
+	QuietUnlessAsked()
 	var opts []tf6server.ServeOpt
 	if debug {
 		opts = append(opts, tf6server.WithManagedDebug())
