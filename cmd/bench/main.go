@@ -484,10 +484,10 @@ func (w *workspace) checkKilled(sim *winsim.Server, env []string, idle time.Dura
 
 // interrupt runs terraform apply and sends sig after the given time, as
 // Ctrl-C does, then waits for terraform to exit.
-func (w *workspace) interrupt(env []string, sig syscall.Signal, after time.Duration) error {
+func (w *workspace) interrupt(env []string, sig syscall.Signal, after time.Duration, extra ...string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := w.command(ctx, env, "apply", "-auto-approve")
+	cmd := w.command(ctx, env, append([]string{"apply", "-auto-approve"}, extra...)...)
 	// Ctrl-C reaches the whole process group: terraform and the provider.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {

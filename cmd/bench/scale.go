@@ -51,6 +51,8 @@ func wrapProvider(real, usageFile string) int {
 	cmd := exec.Command(real, os.Args[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	signals := make(chan os.Signal, 4)
+	// Ctrl-C reaches the provider through its process group; the wrapper
+	// only outlives it. SIGTERM is passed on.
 	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM)
 	if err := cmd.Start(); err != nil {
 		fmt.Fprintln(os.Stderr, "bench wrapper:", err)
@@ -58,7 +60,9 @@ func wrapProvider(real, usageFile string) int {
 	}
 	go func() {
 		for s := range signals {
-			_ = cmd.Process.Signal(s)
+			if s == syscall.SIGTERM {
+				_ = cmd.Process.Signal(s)
+			}
 		}
 	}()
 	_ = cmd.Wait()
@@ -100,6 +104,7 @@ func readUsage(file string) (usage, error) {
 // scaleWorkspace is a working directory whose provider is the wrapper.
 type scaleWorkspace struct {
 	dir, cliConfig, usageFile string
+	directConfig              string // CLI configuration that starts the provider itself
 }
 
 func newScaleWorkspace(dir, providerDir string) (*scaleWorkspace, error) {
@@ -114,7 +119,8 @@ func newScaleWorkspace(dir, providerDir string) (*scaleWorkspace, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &scaleWorkspace{dir: dir, cliConfig: filepath.Join(dir, "terraformrc"), usageFile: filepath.Join(dir, "usage")}
+	w := &scaleWorkspace{dir: dir, cliConfig: filepath.Join(dir, "terraformrc"), usageFile: filepath.Join(dir, "usage"),
+		directConfig: filepath.Join(dir, "terraformrc-direct")}
 	wrapDir := filepath.Join(dir, "wrapper")
 	if err := os.MkdirAll(wrapDir, 0o700); err != nil {
 		return nil, err
@@ -124,8 +130,11 @@ func newScaleWorkspace(dir, providerDir string) (*scaleWorkspace, error) {
 	if err := os.WriteFile(filepath.Join(wrapDir, "terraform-provider-windows"), []byte(script), 0o700); err != nil {
 		return nil, err
 	}
-	rc := fmt.Sprintf("provider_installation {\n  dev_overrides { \"registry.terraform.io/seed-1120c41c/windows\" = %q }\n  direct {}\n}\n", wrapDir)
-	return w, os.WriteFile(w.cliConfig, []byte(rc), 0o600)
+	rc := "provider_installation {\n  dev_overrides { \"registry.terraform.io/seed-1120c41c/windows\" = %q }\n  direct {}\n}\n"
+	if err := os.WriteFile(w.directConfig, []byte(fmt.Sprintf(rc, filepath.Dir(real))), 0o600); err != nil {
+		return nil, err
+	}
+	return w, os.WriteFile(w.cliConfig, []byte(fmt.Sprintf(rc, wrapDir)), 0o600)
 }
 
 func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
@@ -183,6 +192,13 @@ func runScale(base, providerDir string, modelled costs, ns []int) error {
 		if row.floorApply, row.floorPlan, err = measureFloor(filepath.Join(dir, "floor"), n); err != nil {
 			return fmt.Errorf("N=%d terraform_data: %w", n, err)
 		}
+		if n >= 600 {
+			after := row.apply.wall / 2
+			if err := w.interruptedApply(n, modelled, after); err != nil {
+				return fmt.Errorf("N=%d: %w", n, err)
+			}
+			fmt.Printf("  N=%d: apply interrupted with SIGINT after %s: shells_open 0\n", n, after.Truncate(time.Millisecond))
+		}
 		fmt.Printf("  N=%d measured\n", n)
 		rows = append(rows, row)
 	}
@@ -229,6 +245,33 @@ func (w *scaleWorkspace) measureURLACLs(n int, c costs) (apply, replan scaleFigu
 		return apply, replan, fmt.Errorf("the re-plan found changes after apply:\n%s", ws.lastOutput)
 	}
 	return apply, replan, nil
+}
+
+// interruptedApply applies n reservations to a fresh host with the
+// provider itself (not the wrapper), sends SIGINT to terraform's process
+// group after the given time, as Ctrl-C does, and checks that no shell is
+// left open once terraform has exited.
+func (w *scaleWorkspace) interruptedApply(n int, c costs, after time.Duration) error {
+	if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(urlaclConfiguration(n)), 0o600); err != nil {
+		return err
+	}
+	_ = os.Remove(filepath.Join(w.dir, "terraform.tfstate"))
+	sim, err := winsim.Start(winsim.Options{
+		User: simUser, Password: simPassword, HTTPAddr: "127.0.0.1:0",
+		Latency: c.latency, PSStart: c.psStart, AddType: c.addType,
+	})
+	if err != nil {
+		return err
+	}
+	defer sim.Close()
+	ws := &workspace{dir: w.dir, cliConfig: w.directConfig}
+	if err := ws.interrupt(ws.env(sim, true), syscall.SIGINT, after, "-parallelism=20"); err != nil {
+		return err
+	}
+	if open := sim.Counters().ShellsOpen; open != 0 {
+		return fmt.Errorf("apply interrupted after %s left %d shells open", after, open)
+	}
+	return nil
 }
 
 // run runs one terraform command and collects the provider's usage.
