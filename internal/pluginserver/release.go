@@ -15,9 +15,10 @@ import (
 // fullServer is what the framework's protocol 6 server implements:
 // ProviderServer and the optional list, action and state store servers.
 type fullServer interface {
-	tfprotov6.ProviderServerWithListResource
-	tfprotov6.ProviderServerWithActions
-	tfprotov6.ProviderServerWithStateStores
+	tfprotov6.ProviderServer
+	tfprotov6.ListResourceServer
+	tfprotov6.ActionServer
+	tfprotov6.StateStoreServer
 }
 
 // Releasing wraps the framework's server so that a request's context chain

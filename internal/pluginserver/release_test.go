@@ -64,7 +64,7 @@ func TestReleasingWrapsTheProvidersServer(t *testing.T) {
 	if _, ok := s.(*releasingServer); !ok {
 		t.Fatalf("Releasing returned %T: the framework's server no longer implements %T's interfaces", s, s)
 	}
-	if _, ok := s.(tfprotov6.ProviderServerWithListResource); !ok {
+	if _, ok := s.(tfprotov6.ListResourceServer); !ok {
 		t.Error("the wrapper hides the list resource server")
 	}
 }
