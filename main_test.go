@@ -35,8 +35,8 @@ func TestTFLogTraceShowsProviderAndSDKLines(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
-	real := filepath.Join(dir, "real", "terraform-provider-windows")
-	if out, err := exec.Command("go", "build", "-o", real, ".").CombinedOutput(); err != nil {
+	realProvider := filepath.Join(dir, "real", "terraform-provider-windows")
+	if out, err := exec.Command("go", "build", "-o", realProvider, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build the provider: %v\n%s", err, out)
 	}
 	// Terraform starts a wrapper that copies the provider's stderr (its
@@ -46,7 +46,7 @@ func TestTFLogTraceShowsProviderAndSDKLines(t *testing.T) {
 	if err := os.MkdirAll(plugins, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	wrapper := fmt.Sprintf("#!/usr/bin/env bash\nexec %q \"$@\" 2> >(tee -a %q >&2)\n", real, stderrLog)
+	wrapper := fmt.Sprintf("#!/usr/bin/env bash\nexec %q \"$@\" 2> >(tee -a %q >&2)\n", realProvider, stderrLog)
 	if err := os.WriteFile(filepath.Join(plugins, "terraform-provider-windows"), []byte(wrapper), 0o700); err != nil {
 		t.Fatal(err)
 	}

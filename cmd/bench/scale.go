@@ -47,8 +47,8 @@ type scaleFigures struct {
 // standard streams, arguments and environment (go-plugin's handshake goes
 // through untouched), passes on the signals Terraform sends, and appends
 // the child's CPU time and peak RSS to the usage file when it exits.
-func wrapProvider(real, usageFile string) int {
-	cmd := exec.Command(real, os.Args[1:]...)
+func wrapProvider(realProvider, usageFile string) int {
+	cmd := exec.Command(realProvider, os.Args[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	signals := make(chan os.Signal, 4)
 	// Ctrl-C reaches the provider through its process group; the wrapper
@@ -108,11 +108,11 @@ type scaleWorkspace struct {
 }
 
 func newScaleWorkspace(dir, providerDir string) (*scaleWorkspace, error) {
-	real, err := filepath.Abs(filepath.Join(providerDir, "terraform-provider-windows"))
+	realProvider, err := filepath.Abs(filepath.Join(providerDir, "terraform-provider-windows"))
 	if err != nil {
 		return nil, err
 	}
-	if _, err := os.Stat(real); err != nil {
+	if _, err := os.Stat(realProvider); err != nil {
 		return nil, fmt.Errorf("build the provider first (make build): %w", err)
 	}
 	self, err := os.Executable()
@@ -125,13 +125,13 @@ func newScaleWorkspace(dir, providerDir string) (*scaleWorkspace, error) {
 	if err := os.MkdirAll(wrapDir, 0o700); err != nil {
 		return nil, err
 	}
-	script := fmt.Sprintf("#!/bin/sh\n%s=%s %s=%s exec %s \"$@\"\n", envWrapProvider, shellQuote(real),
+	script := fmt.Sprintf("#!/bin/sh\n%s=%s %s=%s exec %s \"$@\"\n", envWrapProvider, shellQuote(realProvider),
 		envWrapUsage, shellQuote(w.usageFile), shellQuote(self))
 	if err := os.WriteFile(filepath.Join(wrapDir, "terraform-provider-windows"), []byte(script), 0o700); err != nil {
 		return nil, err
 	}
 	rc := "provider_installation {\n  dev_overrides { \"registry.terraform.io/seed-1120c41c/windows\" = %q }\n  direct {}\n}\n"
-	if err := os.WriteFile(w.directConfig, []byte(fmt.Sprintf(rc, filepath.Dir(real))), 0o600); err != nil {
+	if err := os.WriteFile(w.directConfig, []byte(fmt.Sprintf(rc, filepath.Dir(realProvider))), 0o600); err != nil {
 		return nil, err
 	}
 	return w, os.WriteFile(w.cliConfig, []byte(fmt.Sprintf(rc, wrapDir)), 0o600)
@@ -187,15 +187,15 @@ func runScale(base, providerDir string, modelled costs, ns []int) error {
 		}
 		row := scaleRow{n: n}
 		if row.apply, row.replan, err = w.measureURLACLs(n, modelled); err != nil {
-			return fmt.Errorf("N=%d: %w", n, err)
+			return fmt.Errorf("scale, N=%d: %w", n, err)
 		}
 		if row.floorApply, row.floorPlan, err = measureFloor(filepath.Join(dir, "floor"), n); err != nil {
-			return fmt.Errorf("N=%d terraform_data: %w", n, err)
+			return fmt.Errorf("scale, N=%d terraform_data: %w", n, err)
 		}
 		if n >= 600 {
 			after := row.apply.wall / 2
 			if err := w.interruptedApply(n, modelled, after); err != nil {
-				return fmt.Errorf("N=%d: %w", n, err)
+				return fmt.Errorf("scale, N=%d: %w", n, err)
 			}
 			fmt.Printf("  N=%d: apply interrupted with SIGINT after %s: shells_open 0\n", n, after.Truncate(time.Millisecond))
 		}
