@@ -1,6 +1,10 @@
 package windows
 
-import "context"
+import (
+	"context"
+
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/schannel"
+)
 
 var registryScript = loadScript("registry")
 
@@ -12,7 +16,7 @@ type TLSSettings struct{ host *Host }
 func (h *Host) TLSSettings() *TLSSettings { return &TLSSettings{host: h} }
 
 // SChannelProtocols are the SCHANNEL\Protocols key names the host accepts.
-var SChannelProtocols = []string{"SSL 3.0", "TLS 1.0", "TLS 1.1", "TLS 1.2", "TLS 1.3"}
+var SChannelProtocols = schannel.Protocols
 
 // SChannelSide is one side key of a protocol as the host reads it. Values
 // are nil when absent (the OS default applies).

@@ -2,8 +2,11 @@ package model
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/schannel"
 )
 
 // TestSChannelSetAndRestore writes a side's values, reads them back, and
@@ -115,5 +118,28 @@ func TestRegistryEmptySurvivesARoundTrip(t *testing.T) {
 	mustInvoke(t, h, "registry.dotnet_crypto.get", map[string]any{}, &got)
 	if got.Keys[0].Exists {
 		t.Errorf("after a round trip of %s the .NET 4 key exists", state)
+	}
+}
+
+// TestSChannelDefaultsAreTheProvidersTable: a simulated host without
+// SCHANNEL keys serves what the provider reads such a host as
+// (schannel.Default), for every build the table knows; Server 2008 R2's
+// TLS 1.2 is off until enabled.
+func TestSChannelDefaultsAreTheProvidersTable(t *testing.T) {
+	for _, build := range []int{7601, 9200, 9600, 10240, 14393, 17763, 20348, 22631, 26100} {
+		h := New(State{OSVersion: fmt.Sprintf("10.0.%d", build), Registry: []RegistryKey{}})
+		for _, side := range []string{"Server", "Client"} {
+			on := h.schannelProtocolsOn(side)
+			for _, p := range schannel.Protocols {
+				want, known := schannel.Default(p, build)
+				if got := slices.Contains(on, p); known && got != want {
+					t.Errorf("build %d %s %s: simulated host has it on=%t, the provider's table says %t", build, side, p, got, want)
+				}
+			}
+		}
+	}
+	h := New(State{OSVersion: "6.1.7601", Registry: []RegistryKey{}})
+	if slices.Contains(h.schannelProtocolsOn("Server"), "TLS 1.2") {
+		t.Error("Server 2008 R2 serves TLS 1.2 without SCHANNEL keys; it is off until enabled")
 	}
 }

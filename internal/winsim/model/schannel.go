@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/schannel"
 )
 
 // SChannel protocol settings, "Transport Layer Security (TLS) registry
@@ -13,16 +15,12 @@ import (
 // (0 turns the protocol off, any other value on) and DisabledByDefault (1:
 // off unless an application asks for it by name, which HTTP.sys and
 // SslStream with the system default do not). Absent values mean the OS
-// default, "Protocols in TLS/SSL (Schannel SSP)" (learn.microsoft.com):
-// on Windows Server 2022 SSL 3.0 is off, TLS 1.0 to 1.3 are on; before
-// build 20348 TLS 1.3 is not supported at all. SChannel reads the keys
-// when the system starts: a change takes effect after a reboot.
+// default for the build (internal/schannel's table, shared with the
+// provider). SChannel reads the keys when the system starts: a change takes
+// effect after a reboot.
 
 // SChannelProtocols are the protocol key names the ops accept.
-var SChannelProtocols = []string{"SSL 3.0", "TLS 1.0", "TLS 1.1", "TLS 1.2", "TLS 1.3"}
-
-// tls13MinBuild is Windows Server 2022's build, the first with TLS 1.3.
-const tls13MinBuild = 20348
+var SChannelProtocols = schannel.Protocols
 
 type schannelArgs struct {
 	Protocol          string  `json:"protocol"`
@@ -110,22 +108,21 @@ func (h *Host) osBuild() int {
 }
 
 // schannelProtocolsOn lists the protocols SChannel uses for side ("Server"
-// or "Client") with the registry keys it read at boot, oldest first.
+// or "Client") with the registry keys it read at boot, oldest first: the
+// key's values over Windows' default for the host's build (schannel.Default,
+// the table the provider reads hosts by).
 func (h *Host) schannelProtocolsOn(side string) []string {
 	var on []string
+	build := h.osBuild()
 	for _, p := range SChannelProtocols {
-		if p == "TLS 1.3" && h.osBuild() < tls13MinBuild {
+		if !schannel.Supported(p, build) {
 			continue
 		}
 		key := schannelRoot + `\` + p + `\` + side
-		enabled := p != "SSL 3.0"
-		if v, _ := registryDWORD(h.bootRegistry, key, "Enabled"); v != nil {
-			enabled = *v != 0
-		}
-		if v, _ := registryDWORD(h.bootRegistry, key, "DisabledByDefault"); v != nil && *v != 0 {
-			enabled = false
-		}
-		if enabled {
+		byDefault, _ := schannel.Default(p, build)
+		enabled, _ := registryDWORD(h.bootRegistry, key, "Enabled")
+		disabledByDefault, _ := registryDWORD(h.bootRegistry, key, "DisabledByDefault")
+		if schannel.Effective(byDefault, enabled, disabledByDefault) {
 			on = append(on, p)
 		}
 	}
