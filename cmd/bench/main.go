@@ -93,6 +93,9 @@ func run(providerDir string, modelled costs, lifecycle, repeats int, measure boo
 	if !measure {
 		return w.checkLifecycle(modelled, lifecycle)
 	}
+	if err := agentFigures(); err != nil {
+		return fmt.Errorf("host agent: %w", err)
+	}
 	modes := []mode{
 		{name: "workers (reuse_powershell = true)", reuse: true},
 		{name: "one process per op, as before the cache", noCache: true},
