@@ -140,7 +140,16 @@ func TestTLSProbeReportsWhatIsServed(t *testing.T) {
 func TestSChannelTakesEffectAtBoot(t *testing.T) {
 	scenario := probeScenario(t, false, offKey(`TLS 1.3\Server`))
 	srv := startTestServer(t, func(o *Options) { o.Scenario = scenario })
-	if _, err := srv.Host().Invoke("registry.schannel.set", []byte(`{"protocol":"TLS 1.2","side":"Server","enabled":0,"disabled_by_default":1}`)); err != nil {
+	// What registry.schannel.set writes, through the calls the agent makes.
+	var err error
+	srv.Host().Exclusive(func() {
+		key := `HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.2\Server`
+		srv.Host().RegistryCreateKeyLocked(key)
+		if err = srv.Host().RegistrySetDWORDLocked(key, "Enabled", 0); err == nil {
+			err = srv.Host().RegistrySetDWORDLocked(key, "DisabledByDefault", 1)
+		}
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	if r := runProbe(t, srv, `{"port":4207}`); r.Protocol != "TLS 1.2" {

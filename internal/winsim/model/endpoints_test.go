@@ -77,9 +77,14 @@ func TestHTTPSEndpoints(t *testing.T) {
 	}
 }
 
-// restartAgent restarts the test's service through the op, as the
-// windows_service_restart resource does.
+// restartAgent restarts the test's service with the SCM calls the agent's
+// service.restart makes, as the windows_service_restart resource does.
 func restartAgent(t *testing.T, h *Host) {
 	t.Helper()
-	mustInvoke(t, h, "service.restart", map[string]any{"name": "Sage300IntegrationService", "timeout_seconds": 30}, nil)
+	if err := h.ControlServiceStopLocked("Sage300IntegrationService"); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.StartServiceLocked("Sage300IntegrationService"); err != nil {
+		t.Fatal(err)
+	}
 }
