@@ -235,6 +235,19 @@ namespace TfWin
         }
 
         [Test]
+        public void PositionsHoldAfterSurrogatePairsAndAnyLineEnd()
+        {
+            foreach (string nl in new string[] { "\n", "\r\n", "\r" })
+            {
+                string original = "<configuration>" + nl + "<appSettings>" + nl + "<add key=\"\U0001F600\U0001F600\" value=\"a" + nl + "b\" x=\"\u00e9\"/><add" + nl + " key='K'" + nl + "  value='v'/>" + nl + "</appSettings></configuration>";
+                Put(original);
+                Ok("appconfig.set", SetArgs(ConfigPath, "K", "w"));
+                Ok("appconfig.set", SetArgs(ConfigPath, "\U0001F600\U0001F600", "c"));
+                Assert.Equal(original.Replace("value='v'", "value='w'").Replace("value=\"a" + nl + "b\"", "value=\"c\""), Text(), "line end " + Json.Write(nl));
+            }
+        }
+
+        [Test]
         public void SetWithoutValueAttributeAddsOne()
         {
             Put("<configuration><appSettings><add key='K'/></appSettings></configuration>");
@@ -511,6 +524,34 @@ namespace TfWin
             Assert.Equal("<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<appSettings>\r\n</appSettings>\r\n", Encoding.UTF8.GetString(files.Get(path)), "the root stays");
             Ok("appconfig.set", SetArgs(path, "Existing", "external"));
             Assert.Equal("<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<appSettings>\r\n  <add key=\"Existing\" value=\"external\" />\r\n</appSettings>\r\n", Encoding.UTF8.GetString(files.Get(path)), "into the root, on a line of its own");
+        }
+
+        [Test]
+        public void RootedFileSystemMapsWindowsPathsUnderItsRoot()
+        {
+            string root = Path.Combine(Path.GetTempPath(), "tfwin-appconfig-" + Guid.NewGuid().ToString("N"));
+            try
+            {
+                RootedFileSystem rooted = new RootedFileSystem(root);
+                string real = Path.Combine(root, Path.Combine("C", Path.Combine("app", "a.config")));
+                Assert.Equal(real, rooted.Map("C:\\app\\a.config"), "C:\\app\\a.config");
+                Directory.CreateDirectory(Path.GetDirectoryName(real));
+                byte[] original = Corpus()["vs-default-crlf-bom.exe.config"];
+                File.WriteAllBytes(real, original);
+                Agent a = new Agent(InMemoryHost.Create(rooted));
+                Assert.True(a.Run("appconfig.set", HostOpsTests.B64(SetArgs("C:\\app\\a.config", "K", "v")), "").Ok, "set");
+                Assert.Bytes(original, File.ReadAllBytes(real + ".tfbak"), "the backup");
+                Assert.True(a.Run("appconfig.remove", HostOpsTests.B64(Args("C:\\app\\a.config", "K")), "").Ok, "remove");
+                Assert.Bytes(original, File.ReadAllBytes(real), "round trip on disk");
+                Assert.Equal(2, Directory.GetFiles(Path.GetDirectoryName(real)).Length, "no temporary file left");
+                AgentReply r = a.Run("appconfig.get", HostOpsTests.B64(Args("C:\\app\\missing.config", "K")), "");
+                Assert.True(!r.Ok && r.Line.Contains("\"code\":2"), r.Line);
+                Assert.Equal(Path.Combine(root, Path.Combine("C", "x.config")), rooted.Map("C:\\app\\..\\..\\x.config"), ".. stops at the drive, as on Windows");
+            }
+            finally
+            {
+                if (Directory.Exists(root)) Directory.Delete(root, true);
+            }
         }
 
         [Test]

@@ -19,14 +19,14 @@ namespace TfWin.Testing
         /// <summary>Where the Windows path lives under the root.</summary>
         public string Map(string windowsPath)
         {
-            string p = windowsPath.Replace('/', '\\');
+            if (!WindowsPath.IsAbsolute(windowsPath)) throw new Win32Exception(123, "not an absolute Windows path: " + windowsPath); // ERROR_INVALID_NAME
+            // "." and ".." resolved as Windows resolves them: never above the root.
+            string p = WindowsPath.Normalize(windowsPath);
             string rel;
             if (p.StartsWith("\\\\", StringComparison.Ordinal)) rel = "UNC\\" + p.Substring(2);
             else if (p.Length >= 2 && p[1] == ':') rel = char.ToUpperInvariant(p[0]) + p.Substring(2);
             else throw new Win32Exception(123, "not an absolute Windows path: " + windowsPath); // ERROR_INVALID_NAME
             string[] parts = rel.Split(new char[] { '\\' }, StringSplitOptions.RemoveEmptyEntries);
-            foreach (string part in parts)
-                if (part == "..") throw new Win32Exception(123, "'..' is not allowed under the root: " + windowsPath);
             return Path.Combine(root, string.Join(Path.DirectorySeparatorChar.ToString(), parts));
         }
 
@@ -45,6 +45,7 @@ namespace TfWin.Testing
 
         public void WriteNewFile(string path, byte[] bytes)
         {
+            if (File.Exists(Map(path))) throw new Win32Exception(80, "The file '" + path + "' already exists.");
             try
             {
                 using (FileStream stream = new FileStream(Map(path), FileMode.CreateNew, FileAccess.Write, FileShare.None))
@@ -108,7 +109,7 @@ namespace TfWin.Testing
             if (e is FileNotFoundException) code = 2;
             else if (e is DirectoryNotFoundException) code = 3;
             else if (e is UnauthorizedAccessException) code = 5;
-            return new Win32Exception((int)code, e.Message.Replace(e.Message, e.GetType().Name + " on " + path + ": " + e.Message));
+            return new Win32Exception((int)code, path + ": " + e.Message);
         }
     }
 }
