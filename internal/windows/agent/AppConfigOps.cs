@@ -484,7 +484,7 @@ namespace TfWin
         public string Save(IFileSystem files)
         {
             Text.Verify(Path);
-            return SafeFile.Replace(files, Path, Text.Bytes, Path + AppConfigOps.BackupSuffix);
+            return SafeFile.Replace(files, Path, Text.Original, Text.Bytes, Path + AppConfigOps.BackupSuffix);
         }
     }
 
@@ -493,7 +493,7 @@ namespace TfWin
     /// ReplaceFile fails half-way.</summary>
     internal static class SafeFile
     {
-        public static string Replace(IFileSystem files, string path, byte[] content, string backup)
+        public static string Replace(IFileSystem files, string path, byte[] previous, byte[] content, string backup)
         {
             string temp = WindowsPath.Folder(path) + WindowsPath.FileName(path) + "." + Guid.NewGuid().ToString("N") + ".tmp";
             try { files.WriteNewFile(temp, content); }
@@ -525,21 +525,38 @@ namespace TfWin
                 // file still exists under its original name ... The file to be
                 // replaced still exists with a different name. If
                 // lpBackupFileName is specified, it will be the name of the
-                // replaced file." The path is empty now: put the previous
-                // content back (a copy, so the backup stays as promised).
-                try { files.Copy(backup, path, false); }
-                catch (Exception restore)
+                // replaced file." The path is empty then: put the previous
+                // content back (a copy, so the backup stays as promised). The
+                // temporary file, the only copy of the new content, goes only
+                // once the path holds the previous content again.
+                string restoreFailure = null;
+                if (!files.FileExists(path))
                 {
-                    throw new OpException(Win32.UnableToMoveReplacement2, "cannot replace " + path + ": " + e.Message +
-                        "; Windows moved the file to " + backup + " and could not move its new content in, nor could the previous content be copied back (" +
-                        restore.Message + "): " + path + " is missing now; its previous content is in " + backup + " and its new content in " + temp +
-                        "; rename one of them to " + path, e);
+                    try { files.Copy(backup, path, false); }
+                    catch (Exception restore) { restoreFailure = restore.Message; }
                 }
-                TryDelete(files, temp);
+                if (restoreFailure == null && HoldsBytes(files, path, previous))
+                {
+                    TryDelete(files, temp);
+                    throw new OpException(Win32.UnableToMoveReplacement2, "cannot replace " + path + ": " + e.Message +
+                        "; the new content was not moved in and " + path + " holds its previous content (a copy is in " + backup + "): " + path + " is unchanged", e);
+                }
                 throw new OpException(Win32.UnableToMoveReplacement2, "cannot replace " + path + ": " + e.Message +
-                    "; Windows moved the file to " + backup + " and could not move its new content in; the previous content was copied back from " +
-                    backup + ": " + path + " is unchanged", e);
+                    "; Windows moved the file to " + backup + " and could not move its new content in" +
+                    (restoreFailure == null ? "" : ", nor could the previous content be copied back (" + restoreFailure + ")") +
+                    ": " + path + " is missing or not what it was; its previous content is in " + backup + " and its new content in " + temp +
+                    "; rename one of them to " + path, e);
             }
+        }
+
+        private static bool HoldsBytes(IFileSystem files, string path, byte[] expected)
+        {
+            byte[] now;
+            try { now = files.ReadAllBytes(path); }
+            catch (Exception) { return false; }
+            if (now.Length != expected.Length) return false;
+            for (int i = 0; i < now.Length; i++) if (now[i] != expected[i]) return false;
+            return true;
         }
 
         private static OpException Failure(long code, string what, Exception e, string outcome)

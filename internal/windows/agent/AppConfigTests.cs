@@ -356,6 +356,21 @@ namespace TfWin
         }
 
         [Test]
+        public void Replace1177ThatLeftThePathInPlaceDeletesOnlyTheTemporaryFile()
+        {
+            // A ReplaceFile that reports 1177 with the files still under their
+            // names (as the simulator's injected failure does).
+            string original = "<configuration><appSettings><add key=\"K\" value=\"v\"/></appSettings></configuration>";
+            Put(original);
+            files.ReplaceFailuresMoveFiles = false;
+            files.FailNext("Replace", 1177);
+            string m = Fails(1177, "appconfig.set", SetArgs(ConfigPath, "K", "w"));
+            Assert.Equal(original, Text(), "unchanged");
+            foreach (string p in files.Paths) Assert.True(!p.EndsWith(".tmp"), "the temporary file is removed: " + p);
+            Assert.True(m.Contains("unchanged"), m);
+        }
+
+        [Test]
         public void Replace1175And1176LeaveTheFileAndNoTemporaryFile()
         {
             foreach (int code in new int[] { 1175, 1176, 5, 32 })

@@ -30,6 +30,8 @@ namespace TfWin
             RegexOptions.CultureInvariant);
 
         public byte[] Bytes { get; private set; }
+        /// <summary>The bytes as read, before any splice.</summary>
+        public byte[] Original { get; private set; }
         public string Text { get; private set; }
         /// <summary>The name appconfig.get reports: utf-8, utf-8-bom, utf-16le,
         /// utf-16be, or the declared encoding's .NET WebName.</summary>
@@ -48,6 +50,7 @@ namespace TfWin
         {
             ConfigText t = new ConfigText();
             t.Bytes = bytes;
+            t.Original = bytes;
             if (StartsWith(bytes, 0xEF, 0xBB, 0xBF)) t.Use(Utf8Bom, new UTF8Encoding(false, true), 3);
             else if (StartsWith(bytes, 0xFF, 0xFE)) t.Use(Utf16LE, new UnicodeEncoding(false, false, true), 2);
             else if (StartsWith(bytes, 0xFE, 0xFF)) t.Use(Utf16BE, new UnicodeEncoding(true, false, true), 2);

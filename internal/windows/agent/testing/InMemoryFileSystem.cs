@@ -14,6 +14,11 @@ namespace TfWin.Testing
         private readonly List<Fault> faults = new List<Fault>();
         private readonly HashSet<string> deniedPaths = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
+        /// <summary>Whether an injected 1177 of Replace leaves the files as
+        /// ReplaceFile does (true) or fails with no effect, as the simulator's
+        /// injected failures do (false).</summary>
+        public bool ReplaceFailuresMoveFiles = true;
+
         /// <summary>Every call, as "Method path[ path2 …]", in order.</summary>
         public readonly List<string> Calls = new List<string>();
 
@@ -102,7 +107,7 @@ namespace TfWin.Testing
             if (!files.ContainsKey(source)) throw new Win32Exception(2, "Could not find file '" + source + "'.");
             if (!files.ContainsKey(destination)) throw new Win32Exception(2, "Could not find file '" + destination + "'.");
             int code = Injected("Replace");
-            if (code == 1177)
+            if (code == 1177 && ReplaceFailuresMoveFiles)
             {
                 // "The replacement file still exists under its original name
                 // ... The file to be replaced still exists with a different
