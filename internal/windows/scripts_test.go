@@ -2,7 +2,6 @@ package windows
 
 import (
 	"fmt"
-	"github.com/seed-1120c41c/terraform-provider-windows/internal/windows/agent"
 	"io/fs"
 	"maps"
 	"os"
@@ -10,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/windows/agent"
 )
 
 // The embedded scripts cannot be run here (no Windows PowerShell, no
