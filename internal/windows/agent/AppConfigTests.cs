@@ -570,6 +570,34 @@ namespace TfWin
         }
 
         [Test]
+        public void CorpusRoundTripsOnDisk()
+        {
+            // What bin/agent.exe does: the real file system under a root.
+            string root = Path.Combine(Path.GetTempPath(), "tfwin-appconfig-" + Guid.NewGuid().ToString("N"));
+            try
+            {
+                RootedFileSystem rooted = new RootedFileSystem(root);
+                Directory.CreateDirectory(Path.GetDirectoryName(rooted.Map(Dir + "x")));
+                Agent a = new Agent(InMemoryHost.Create(rooted));
+                foreach (KeyValuePair<string, byte[]> f in Corpus())
+                {
+                    string path = Dir + f.Key;
+                    File.WriteAllBytes(rooted.Map(path), f.Value);
+                    AgentReply r = a.Run("appconfig.set", HostOpsTests.B64(SetArgs(path, "TfNewKey", "v\u00e9")), "");
+                    Assert.True(r.Ok, f.Key + ": " + r.Line);
+                    r = a.Run("appconfig.remove", HostOpsTests.B64(Args(path, "TfNewKey")), "");
+                    Assert.True(r.Ok, f.Key + ": " + r.Line);
+                    Assert.Bytes(f.Value, File.ReadAllBytes(rooted.Map(path)), f.Key + ": set then remove on disk");
+                }
+                Assert.Equal(Corpus().Count * 2, Directory.GetFiles(Path.GetDirectoryName(rooted.Map(Dir + "x"))).Length, "each file and its backup, no temporary file");
+            }
+            finally
+            {
+                if (Directory.Exists(root)) Directory.Delete(root, true);
+            }
+        }
+
+        [Test]
         public void WindowsPathsResolveAsWindowsResolvesThem()
         {
             Assert.Equal("C:\\a\\c\\x.config", WindowsPath.Combine("C:\\a\\b\\app.config", "..\\c\\.\\x.config"), "..");
