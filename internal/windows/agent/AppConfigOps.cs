@@ -530,16 +530,18 @@ namespace TfWin
                 // temporary file, the only copy of the new content, goes only
                 // once the path holds the previous content again.
                 string restoreFailure = null;
+                bool copied = false;
                 if (!files.FileExists(path))
                 {
-                    try { files.Copy(backup, path, false); }
+                    try { files.Copy(backup, path, false); copied = true; }
                     catch (Exception restore) { restoreFailure = restore.Message; }
                 }
                 if (restoreFailure == null && HoldsBytes(files, path, previous))
                 {
                     TryDelete(files, temp);
                     throw new OpException(Win32.UnableToMoveReplacement2, "cannot replace " + path + ": " + e.Message +
-                        "; the new content was not moved in and " + path + " holds its previous content (a copy is in " + backup + "): " + path + " is unchanged", e);
+                        "; the new content was not moved in" + (copied ? " and Windows had moved the file to " + backup + ", from which it was copied back" : "") +
+                        ": " + path + " is unchanged", e);
                 }
                 throw new OpException(Win32.UnableToMoveReplacement2, "cannot replace " + path + ": " + e.Message +
                     "; Windows moved the file to " + backup + " and could not move its new content in" +
