@@ -6,13 +6,16 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/acctest"
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/winsim"
 )
 
 // TestAccDotNetAppSetting_corpusRoundTrips: for every file of the agent's
@@ -87,4 +90,42 @@ func hasExistingEntry(name string) bool {
 		return false
 	}
 	return true
+}
+
+// TestAccDotNetAppSetting_replaceFails1177: File.Replace fails with 1177
+// (ERROR_UNABLE_TO_MOVE_REPLACEMENT_2, injected on the agent's
+// files.replace): the apply fails with that code and says the file is
+// unchanged, the file is as it was, and the next apply creates the entry.
+func TestAccDotNetAppSetting_replaceFails1177(t *testing.T) {
+	h := acctest.NewHost(t, sage300Scenario(t, nil))
+	if h.Sim == nil {
+		t.Skip("needs the simulator's fault injection")
+	}
+	config := h.ProviderConfig("") + appSettingBlock("x", sage300ConfigPath, "ServiceUri", sage300HTTPSURI)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			checkConfigFileUnchanged(t, h)
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					h.Sim.SetFaults(winsim.Faults{FailCalls: []winsim.CallFailure{{Call: "files.replace", Code: 1177}}})
+				},
+				Config:      config,
+				ExpectError: regexp.MustCompile(`(?s)cannot\s+replace.*Sage300IntegrationService\.exe\.config\s+is\s+unchanged.*1177`),
+			},
+			{
+				PreConfig: func() {
+					h.Sim.SetFaults(winsim.Faults{})
+					checkConfigFileUnchanged(t, h)
+				},
+				Config:           config,
+				ConfigPlanChecks: expectAction("windows_dotnet_app_setting.x", plancheck.ResourceActionCreate),
+				Check:            checkHostAppSetting(t, h, "ServiceUri", sage300HTTPSURI),
+			},
+		},
+	})
 }
