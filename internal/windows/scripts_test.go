@@ -162,7 +162,12 @@ func TestScriptsDefineProtocolOps(t *testing.T) {
 			continue // the agent defines them (its own tests cover them)
 		}
 		if !slices.Contains(scriptNames, domain) {
-			t.Errorf("ops %v have no script %s.ps1", want, domain)
+			// A domain moved to the agent: its ops are in the agent's op table.
+			for _, op := range want {
+				if !agentDefinesOp(op) {
+					t.Errorf("op %s has no script %s.ps1 and the agent does not define it", op, domain)
+				}
+			}
 			continue
 		}
 		defined := definedOps(readScript(t, domain))
@@ -825,3 +830,15 @@ func definedOps(script string) []string {
 }
 
 func keys(set map[string]bool) []string { return slices.Sorted(maps.Keys(set)) }
+
+// agentDefinesOp reports whether an agent source registers op
+// (ops.Add("op", ...)).
+func agentDefinesOp(op string) bool {
+	_, texts := agent.Sources()
+	for _, text := range texts {
+		if strings.Contains(text, `ops.Add("`+op+`"`) {
+			return true
+		}
+	}
+	return false
+}

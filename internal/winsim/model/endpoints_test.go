@@ -5,6 +5,20 @@ import (
 	"testing"
 )
 
+// configPath is the test service's configuration file.
+const configPath = `C:\Program Files\Sage\Sage300IntegrationService.exe.config`
+
+// writeConfig replaces the configuration file's content, as an edit by the
+// agent's appconfig.set would.
+func writeConfig(t *testing.T, h *Host, text string) {
+	t.Helper()
+	i := h.findFile(configPath)
+	if i < 0 {
+		t.Fatalf("%s is not in the files table", configPath)
+	}
+	h.files[i].content = []byte(text)
+}
+
 // endpointHost is a Sage 300 server after the procedure: service
 // Running, ServiceUri on https port 4207, URL reservation, binding to a
 // certificate with its key in MY.
@@ -34,13 +48,13 @@ func TestHTTPSEndpoints(t *testing.T) {
 		{name: "all in place", breakHost: func(*testing.T, *Host) {}, want: true},
 		{name: "service stopped", breakHost: func(_ *testing.T, h *Host) { h.services[0].Status = statusStopped }},
 		{name: "http uri", breakHost: func(t *testing.T, h *Host) {
-			mustInvoke(t, h, "appconfig.set", map[string]any{"path": configPath, "key": "ServiceUri", "value": "http://sage300:4207"}, nil)
+			writeConfig(t, h, `<configuration><appSettings><add key="ServiceUri" value="http://sage300:4207" /></appSettings></configuration>`)
 			restartAgent(t, h)
 		}},
 		// The service read its config when it started: an edit takes effect
 		// only with the restart the procedures ask for.
 		{name: "http uri not yet restarted", breakHost: func(t *testing.T, h *Host) {
-			mustInvoke(t, h, "appconfig.set", map[string]any{"path": configPath, "key": "ServiceUri", "value": "http://sage300:4207"}, nil)
+			writeConfig(t, h, `<configuration><appSettings><add key="ServiceUri" value="http://sage300:4207" /></appSettings></configuration>`)
 		}, want: true},
 		{name: "other key", breakHost: func(t *testing.T, h *Host) {
 			h.services[0].URISetting = "HttpsServiceUri"

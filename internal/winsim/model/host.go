@@ -258,9 +258,6 @@ var ops = map[string]opFunc{
 	"cert.key_acl.get":        keyACLGet,
 	"cert.key_acl.add":        keyACLAdd,
 	"cert.key_acl.remove":     keyACLRemove,
-	"appconfig.get":           appConfigGet,
-	"appconfig.set":           appConfigSet,
-	"appconfig.remove":        appConfigRemove,
 }
 
 // Invoke executes an op with its JSON arguments and returns its JSON result.
