@@ -40,6 +40,12 @@ func decodeBridgeArgs(method string, raw json.RawMessage, into any) error {
 }
 
 func init() {
+	bridgeFailures["files.replace"] = func(s *Server, raw json.RawMessage, code int) {
+		var a fileReplaceArgs
+		if json.Unmarshal(raw, &a) == nil {
+			s.host.FailReplaceLocked(a.Source, a.Destination, a.Backup, code)
+		}
+	}
 	registerBridge(map[string]bridgeFunc{
 		"files.read": func(s *Server, raw json.RawMessage) (any, error) {
 			var a filePathArgs

@@ -93,6 +93,36 @@ func (h *Host) ReplaceFileLocked(source, destination, backup string) error {
 	return nil
 }
 
+// FailReplaceLocked is a ReplaceFile that fails with code, leaving what
+// Windows leaves for it ("ReplaceFileW", learn.microsoft.com, Return value):
+// 1175 (ERROR_UNABLE_TO_REMOVE_REPLACED) and 1176 (ERROR_UNABLE_TO_MOVE_
+// REPLACEMENT, with a backup name) leave both files under their names; 1177
+// (ERROR_UNABLE_TO_MOVE_REPLACEMENT_2) leaves the replacement under its own
+// name and the replaced file under the backup name, so the destination path
+// is empty. Any other code changes nothing. The simulator's fail_calls
+// faults use it. Call only inside Host.Exclusive.
+func (h *Host) FailReplaceLocked(source, destination, backup string, code int) {
+	if code != 1177 {
+		return
+	}
+	dst, errD := normalizeFilePath(destination)
+	bak, errB := normalizeFilePath(backup)
+	if errD != nil || errB != nil || h.findFile(dst) < 0 {
+		return
+	}
+	if _, errS := normalizeFilePath(source); errS != nil {
+		return
+	}
+	d := h.findFile(dst)
+	previous := h.files[d].content
+	h.deleteFile(dst)
+	if b := h.findFile(bak); b >= 0 {
+		h.files[b].content = previous
+	} else {
+		h.files = append(h.files, hostFile{path: bak, content: previous})
+	}
+}
+
 // CopyFileLocked is File.Copy: 2 for a missing source, 80 for an existing
 // destination unless overwrite. Call only inside Host.Exclusive.
 func (h *Host) CopyFileLocked(source, destination string, overwrite bool) error {
