@@ -103,10 +103,10 @@ namespace TfWin.Windows
             {
                 internal short ss_family;
                 [MarshalAs(UnmanagedType.ByValArray, SizeConst = 6)]
-                internal byte[] ss_pad1;
-                internal long ss_align;
+                internal byte[] __ss_pad1;
+                internal long __ss_align;
                 [MarshalAs(UnmanagedType.ByValArray, SizeConst = 112)]
-                internal byte[] ss_pad2;
+                internal byte[] __ss_pad2;
             }
 
             [StructLayout(LayoutKind.Sequential)]

@@ -245,7 +245,7 @@ namespace TfWin.Windows
             if (sni)
             {
                 Api.HTTP_SERVICE_CONFIG_SSL_SNI_SET set = (Api.HTTP_SERVICE_CONFIG_SSL_SNI_SET)Marshal.PtrToStructure(output, typeof(Api.HTTP_SERVICE_CONFIG_SSL_SNI_SET));
-                int port = ((set.KeyDesc.IpPort.ss_pad1[0] & 0xFF) << 8) | (set.KeyDesc.IpPort.ss_pad1[1] & 0xFF);
+                int port = ((set.KeyDesc.IpPort.__ss_pad1[0] & 0xFF) << 8) | (set.KeyDesc.IpPort.__ss_pad1[1] & 0xFF);
                 r.Key = SslKey.ForHost(Marshal.PtrToStringUni(set.KeyDesc.Host), port);
                 p = set.ParamDesc;
             }
@@ -316,11 +316,11 @@ namespace TfWin.Windows
             if (sa != null) Array.Copy(sa, all, sa.Length);
             Api.SOCKADDR_STORAGE st = new Api.SOCKADDR_STORAGE();
             st.ss_family = BitConverter.ToInt16(all, 0);
-            st.ss_pad1 = new byte[6];
-            Array.Copy(all, 2, st.ss_pad1, 0, 6);
-            st.ss_align = BitConverter.ToInt64(all, 8);
-            st.ss_pad2 = new byte[112];
-            Array.Copy(all, 16, st.ss_pad2, 0, 112);
+            st.__ss_pad1 = new byte[6];
+            Array.Copy(all, 2, st.__ss_pad1, 0, 6);
+            st.__ss_align = BitConverter.ToInt64(all, 8);
+            st.__ss_pad2 = new byte[112];
+            Array.Copy(all, 16, st.__ss_pad2, 0, 112);
             return st;
         }
 
