@@ -5,6 +5,7 @@
 #   scripts/agent.sh check   the shipped sources, no warnings allowed
 #   scripts/agent.sh test    the agent's own tests, run under Mono
 #   scripts/agent.sh build   bin/agent.exe, the console host (README)
+#   scripts/agent.sh ensure  only install Mono where it is missing
 # Installs Mono from Debian's packages where it is missing and apt-get can.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,6 +42,9 @@ mcs_() { mcs -langversion:5 -nostdlib -noconfig -warnaserror+ $(refs) "$@"; }
 ensure_mono
 mkdir -p bin
 case "${1:-}" in
+  ensure)
+    mono --version | head -1
+    ;;
   check)
     n=$(shipped | wc -l)
     echo "mcs -langversion:5 against $API: $n agent source files"

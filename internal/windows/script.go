@@ -32,6 +32,6 @@ func loadScript(domain string) Script {
 }
 
 var (
-	hostScript  = loadScript("host")
-	debugScript = loadScript("debug")
+	hostScript  = agentScript
+	debugScript = agentScript
 )

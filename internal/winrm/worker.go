@@ -38,6 +38,7 @@ while ($true) {
             $hash = -join ($sha.ComputeHash($bytes) | ForEach-Object { $_.ToString('x2') })
             if ($hash -ne $f[3]) { throw 'the script does not match its SHA-256' }
             $scripts[$hash] = [ScriptBlock]::Create([Text.Encoding]::UTF8.GetString($bytes))
+            [Console]::Out.Write('##tfwin-loaded## ' + $hash + [char]13 + [char]10)
         }
         $block = $scripts[$f[3]]
         if ($null -eq $block) { throw ('script ' + $f[3] + ' is not loaded in this worker') }
@@ -59,6 +60,11 @@ var workerArgs = []string{
 
 // doneMarker starts the line a worker writes after each request's output.
 const doneMarker = "##tfwin-done## "
+
+// loadedMarker starts the line a worker writes once it holds a script it
+// was sent; only then is the script marked as loaded for that worker (a
+// load that failed means the next request sends the script again).
+const loadedMarker = "##tfwin-loaded## "
 
 // worker is one powershell.exe running workerScript in a shell of its own.
 // It runs one op at a time; the pool hands it to one caller at a time.
@@ -168,7 +174,8 @@ func (c *Client) putWorker(ctx context.Context, w *worker) {
 func (c *Client) runOnWorker(ctx context.Context, w *worker, req Request) (res *Result, delivered bool, err error) {
 	id := newRequestID()
 	hash := sha256.Sum256(req.Script)
-	frame := requestFrame(id, hash, req, !w.loaded[hash])
+	withScript := !w.loaded[hash]
+	frame := requestFrame(id, hash, req, withScript)
 
 	ioCtx, stopIO := context.WithCancelCause(ctx)
 	defer stopIO(nil)
@@ -201,7 +208,12 @@ func (c *Client) runOnWorker(ctx context.Context, w *worker, req Request) (res *
 	case recvErr != nil:
 		return nil, delivered, recvErr
 	}
-	w.loaded[hash] = true
+	if withScript {
+		if before, after, ok := cutLine(stdout, []byte(loadedMarker+hex.EncodeToString(hash[:]))); ok {
+			stdout = append(before, after...)
+			w.loaded[hash] = true
+		}
+	}
 	return &Result{Stdout: stdout, Stderr: decodeStderr(stderr, w.codePage), RequestID: id}, true, nil
 }
 

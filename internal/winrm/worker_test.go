@@ -340,3 +340,32 @@ func TestRequestFrameIsOneLineWithTheScriptOnlyOnce(t *testing.T) {
 		t.Errorf("first frame's script field %q", f[5])
 	}
 }
+
+// TestWorkerResendsAScriptItFailedToLoad: a worker marks a script loaded
+// only when it says so (the loaded line), so a load that failed once does
+// not make every later op on that worker fail with "not loaded".
+func TestWorkerResendsAScriptItFailedToLoad(t *testing.T) {
+	sim := startSim(t, nil)
+	c := newClient(t, workerConfig(sim, 1, nil))
+	sim.SetFaults(winsim.Faults{FailScriptLoad: true})
+	res, err := c.Run(context.Background(), echoRequest("first"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(res.Stderr), "could not be loaded") {
+		t.Fatalf("first op: stderr %q, want the failed load", res.Stderr)
+	}
+	res, err = c.Run(context.Background(), echoRequest("second"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := echoed(t, res); got != "second" {
+		t.Errorf("second op on the same worker echoed %q (stderr %q), want it to send the script again and succeed", got, res.Stderr)
+	}
+	if strings.Contains(string(res.Stdout), "##tfwin-loaded##") {
+		t.Errorf("the loaded line reached the caller: %q", res.Stdout)
+	}
+	if n := sim.Counters().ProcessesStarted; n != 1 {
+		t.Errorf("%d processes started, want 1: the same worker", n)
+	}
+}

@@ -22,10 +22,15 @@ type Counters struct {
 	// NTLMLogons counts completed NTLM handshakes: one per authenticated
 	// TCP connection for a client that keeps its connections.
 	NTLMLogons int64 `json:"ntlm_logons"`
+	// AgentOps counts ops the host agent ran (under Mono); BridgeCalls the
+	// Windows calls it made, answered from the host model.
+	AgentOps    int64 `json:"agent_ops"`
+	BridgeCalls int64 `json:"bridge_calls"`
 }
 
 type counters struct {
 	httpRequests, shellsCreated, shellsOpen, shellsExpired, shellsOpenMax, processesStarted, ntlmLogons atomic.Int64
+	agentOps, bridgeCalls                                                                               atomic.Int64
 }
 
 // shellOpened counts a new shell and raises the high-water mark.
@@ -50,6 +55,8 @@ func (s *Server) Counters() Counters {
 		ShellsOpenMax:    s.counters.shellsOpenMax.Load(),
 		ProcessesStarted: s.counters.processesStarted.Load(),
 		NTLMLogons:       s.counters.ntlmLogons.Load(),
+		AgentOps:         s.counters.agentOps.Load(),
+		BridgeCalls:      s.counters.bridgeCalls.Load(),
 	}
 }
 
@@ -65,6 +72,20 @@ type Faults struct {
 	// after the op has changed the host and before it answers, once (as
 	// Stop-Process or a crash would).
 	KillOnOp string `json:"kill_on_op,omitempty"`
+	// FailCalls fail Windows calls the agent makes (its interfaces'
+	// methods, by bridge name such as "files.replace"), each once.
+	FailCalls []CallFailure `json:"fail_calls,omitempty"`
+	// FailScriptLoad makes the next worker that is sent a script fail to
+	// load it, once, as a script PowerShell cannot turn into a script block.
+	FailScriptLoad bool `json:"fail_script_load,omitempty"`
+}
+
+// CallFailure fails the (Skip+1)-th call named Call from now with the
+// Win32 code Code, as Windows would fail it.
+type CallFailure struct {
+	Call string `json:"call"`
+	Code int    `json:"code"`
+	Skip int    `json:"skip,omitempty"`
 }
 
 type faultState struct {
@@ -72,6 +93,8 @@ type faultState struct {
 	fail500       atomic.Bool
 	mu            sync.Mutex
 	killOnOp      string
+	failCalls     []CallFailure
+	failLoad      bool
 }
 
 // SetFaults replaces the injected faults.
@@ -80,7 +103,39 @@ func (s *Server) SetFaults(f Faults) {
 	s.faults.fail500.Store(f.HTTP500)
 	s.faults.mu.Lock()
 	s.faults.killOnOp = f.KillOnOp
+	s.faults.failCalls = append([]CallFailure(nil), f.FailCalls...)
+	s.faults.failLoad = f.FailScriptLoad
 	s.faults.mu.Unlock()
+}
+
+// failThisScriptLoad reports, once, whether a worker's script load fails.
+func (f *faultState) failThisScriptLoad() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	fail := f.failLoad
+	f.failLoad = false
+	return fail
+}
+
+// failThisCall reports, once per CallFailure, whether the bridge call is to
+// fail, and with which code.
+func (f *faultState) failThisCall(call string) (code int, fail bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i := range f.failCalls {
+		c := &f.failCalls[i]
+		if c.Call != call {
+			continue
+		}
+		if c.Skip > 0 {
+			c.Skip--
+			continue
+		}
+		code = c.Code
+		f.failCalls = append(f.failCalls[:i], f.failCalls[i+1:]...)
+		return code, true
+	}
+	return 0, false
 }
 
 // killThisOp reports, once, whether the process running op is to be killed.

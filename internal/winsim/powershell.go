@@ -185,16 +185,20 @@ func (s *Server) runBootstrap(p *process) int {
 		return 1
 	}
 	p.stdout(s.codePageLine())
-	op, args, ok := parseOpRequest(string(data))
+	script, op, args, ok := parseOpRequest(string(data))
 	if !ok {
 		p.stderr(s.clixmlErrors(badRequestLines()))
 		return 1
 	}
-	if !s.loadDeclarations(p, op) {
+	if !s.loadDeclarations(p, script, op) {
 		return 1
 	}
-	line, code, known := s.runOp(op, args, "")
-	if !known {
+	out := s.runOp(script, op, args, "")
+	switch {
+	case out.failure != "":
+		p.stderr(s.clixmlErrors(wrapWords(out.failure, consoleWidth-1)))
+		return 1
+	case !out.known:
 		name := "Invoke-" + op
 		p.stderr(s.clixmlErrors(s.notRecognizedLines(name, name)))
 		return 1
@@ -202,8 +206,8 @@ func (s *Server) runBootstrap(p *process) int {
 	if s.faults.killThisOp(op) {
 		return exitKilled
 	}
-	p.stdout(line)
-	return code
+	p.stdout(out.line)
+	return out.code
 }
 
 // exitKilled is the exit code of a process ended by TerminateProcess as
@@ -211,19 +215,42 @@ func (s *Server) runBootstrap(p *process) int {
 // failure; -1 is what Stop-Process -Force leaves).
 const exitKilled = -1
 
-// runOp runs op on the host model and returns its envelope line (with the
-// request id when id is set) and the exit code a one-shot process would end
-// with; known is false for an op no script defines.
-func (s *Server) runOp(op string, args []byte, id string) (line []byte, code int, known bool) {
+// opOutcome is what running one op gave: its envelope line and the exit
+// code a one-shot process ends with; known is false for an op no script
+// defines; failure is set when the host code itself failed (the agent did
+// not compile or its process died), which PowerShell reports on stderr.
+type opOutcome struct {
+	line    []byte
+	code    int
+	known   bool
+	failure string
+}
+
+// runOp runs op as the request's script says: the agent script's ops in the
+// host agent under Mono, any other script's on the host model in Go. The
+// envelope carries the request id when id is set.
+func (s *Server) runOp(script []byte, op string, args []byte, id string) opOutcome {
+	if isAgentScript(script) {
+		reply, err := s.runAgentOp(script, op, args, id)
+		if err != nil {
+			s.logf("winsim: agent: %v", err)
+			return opOutcome{code: 1, known: true, failure: err.Error()}
+		}
+		code := 1
+		if reply.ok {
+			code = 0
+		}
+		return opOutcome{line: reply.line, code: code, known: reply.known}
+	}
 	result, err := s.invokeOp(op, args)
 	var opErr *model.OpError
 	switch {
 	case err == nil:
-		return envelopeLine(envelope{ID: id, OK: true, Result: json.RawMessage(result)}), 0, true
+		return opOutcome{line: envelopeLine(envelope{ID: id, OK: true, Result: json.RawMessage(result)}), known: true}
 	case errors.As(err, &opErr):
-		return envelopeLine(envelope{ID: id, Error: opErr}), 1, true
+		return opOutcome{line: envelopeLine(envelope{ID: id, Error: opErr}), code: 1, known: true}
 	}
-	return nil, 1, false
+	return opOutcome{code: 1}
 }
 
 // assemblyLoadCost is what loading the cached HTTP.sys assembly costs a
@@ -239,8 +266,8 @@ const assemblyLoadCost = 30 * time.Millisecond
 // cache, every process compiled); else the load of the cached assembly. A
 // process that starts while another one's compile is still running compiles
 // too, as it finds no file yet. False if the process was terminated.
-func (s *Server) loadDeclarations(p *process, op string) bool {
-	if p.compiled || !strings.HasPrefix(op, "httpsys.") || s.opts.AddType <= 0 {
+func (s *Server) loadDeclarations(p *process, script []byte, op string) bool {
+	if p.compiled || !(isAgentScript(script) || strings.HasPrefix(op, "httpsys.")) || s.opts.AddType <= 0 {
 		return true
 	}
 	p.compiled = true
@@ -259,24 +286,25 @@ func (s *Server) loadDeclarations(p *process, op string) bool {
 	return sleepUnlessDone(p.ctx, cost)
 }
 
-// parseOpRequest splits stdin into op name and decoded JSON arguments
-// (PROTOCOL.md section 1); the script line must be valid base64.
-func parseOpRequest(stdin string) (op string, args []byte, ok bool) {
+// parseOpRequest splits stdin into the script, the op name and the decoded
+// JSON arguments (PROTOCOL.md section 1).
+func parseOpRequest(stdin string) (script []byte, op string, args []byte, ok bool) {
 	lines := strings.Split(stdin, "\n")
 	if len(lines) < 3 {
-		return "", nil, false
+		return nil, "", nil, false
 	}
 	for i := range lines {
 		lines[i] = strings.TrimRight(lines[i], "\r")
 	}
-	if _, err := base64.StdEncoding.DecodeString(lines[0]); err != nil {
-		return "", nil, false
-	}
-	args, err := base64.StdEncoding.DecodeString(lines[2])
+	script, err := base64.StdEncoding.DecodeString(lines[0])
 	if err != nil {
-		return "", nil, false
+		return nil, "", nil, false
 	}
-	return lines[1], args, true
+	args, err = base64.StdEncoding.DecodeString(lines[2])
+	if err != nil {
+		return nil, "", nil, false
+	}
+	return script, lines[1], args, true
 }
 
 // badRequestLines is the error the bootstrap's [Convert]::FromBase64String

@@ -62,6 +62,8 @@ type Server struct {
 	faults   faultState
 	// endpoints are the simulated services' HTTPS listeners (endpoints.go).
 	endpoints endpointTable
+	// agents are the host agent's running processes (agentproc.go).
+	agents agentTable
 	// assemblyReady is when the first compile of the HTTP.sys declarations
 	// put the assembly in the host's cache (zero: never compiled).
 	assemblyMu    sync.Mutex
@@ -237,6 +239,7 @@ func (s *Server) Close() error {
 		}
 		s.serving.Wait()
 		s.procs.Wait()
+		s.closeAgents()
 	})
 	return errors.Join(errs...)
 }

@@ -15,13 +15,18 @@ const workerMarker = "# tfwin-worker-v1"
 // doneMarker starts the line a worker writes after each request.
 const doneMarker = "##tfwin-done## "
 
+// loadedMarker starts the line a worker writes once it holds a script it
+// was sent (with the script's hash), so the client knows not to send it
+// again only when the load really happened.
+const loadedMarker = "##tfwin-loaded## "
+
 // runWorker runs the worker loop: for each "tfwin-request ID OP SHA256 ARGS
 // SCRIPT" line it loads the script if sent (checking its hash), runs the op
 // and writes the envelope and the done line. It is one process for its
 // whole life, however many ops it runs. Failures outside an op go to stderr
 // as the worker's catch block writes them: the exception's message.
 func (s *Server) runWorker(p *process) int {
-	loaded := map[string]bool{}
+	scripts := map[string][]byte{}
 	for first := true; ; first = false {
 		line, err := p.readLine()
 		if err != nil {
@@ -38,7 +43,7 @@ func (s *Server) runWorker(p *process) int {
 			continue
 		}
 		id := f[1]
-		if !s.runWorkerRequest(p, loaded, f) {
+		if !s.runWorkerRequest(p, scripts, f) {
 			return exitKilled
 		}
 		p.stdout([]byte(doneMarker + id + "\r\n"))
@@ -47,10 +52,10 @@ func (s *Server) runWorker(p *process) int {
 
 // runWorkerRequest runs one request line's fields; false if the process
 // was killed.
-func (s *Server) runWorkerRequest(p *process, loaded map[string]bool, f []string) bool {
-	id, op, hash, argsB64, script := f[1], f[2], f[3], f[4], f[5]
-	if script != "-" {
-		text, err := base64.StdEncoding.DecodeString(script)
+func (s *Server) runWorkerRequest(p *process, scripts map[string][]byte, f []string) bool {
+	id, op, hash, argsB64, scriptB64 := f[1], f[2], f[3], f[4], f[5]
+	if scriptB64 != "-" {
+		text, err := base64.StdEncoding.DecodeString(scriptB64)
 		if err != nil {
 			p.stderr([]byte(base64ErrorText + "\r\n"))
 			return true
@@ -60,9 +65,15 @@ func (s *Server) runWorkerRequest(p *process, loaded map[string]bool, f []string
 			p.stderr([]byte("the script does not match its SHA-256\r\n"))
 			return true
 		}
-		loaded[hash] = true
+		if s.faults.failThisScriptLoad() {
+			p.stderr([]byte(scriptBlockErrorText + "\r\n"))
+			return true
+		}
+		scripts[hash] = text
+		p.stdout([]byte(loadedMarker + hash + "\r\n"))
 	}
-	if !loaded[hash] {
+	script, ok := scripts[hash]
+	if !ok {
 		p.stderr([]byte("script " + hash + " is not loaded in this worker\r\n"))
 		return true
 	}
@@ -71,11 +82,15 @@ func (s *Server) runWorkerRequest(p *process, loaded map[string]bool, f []string
 		p.stderr([]byte(base64ErrorText + "\r\n"))
 		return true
 	}
-	if !s.loadDeclarations(p, op) {
+	if !s.loadDeclarations(p, script, op) {
 		return false
 	}
-	envelope, _, known := s.runOp(op, args, id)
-	if !known {
+	out := s.runOp(script, op, args, id)
+	switch {
+	case out.failure != "":
+		p.stderr(s.oemText(out.failure + "\r\n"))
+		return true
+	case !out.known:
 		// The dispatcher's & Invoke-OP throws CommandNotFoundException;
 		// the worker's catch writes its message.
 		p.stderr(s.oemText(s.notRecognizedMessage("Invoke-"+op) + "\r\n"))
@@ -84,9 +99,14 @@ func (s *Server) runWorkerRequest(p *process, loaded map[string]bool, f []string
 	if s.faults.killThisOp(op) {
 		return false
 	}
-	p.stdout(envelope)
+	p.stdout(out.line)
 	return true
 }
+
+// scriptBlockErrorText is what [ScriptBlock]::Create throws for a script
+// it cannot take (here: the fault FailScriptLoad), as the worker's catch
+// writes it.
+const scriptBlockErrorText = `Exception calling "Create" with "1" argument(s): "The script could not be loaded."`
 
 // base64ErrorText is FormatException's message for bad base64 in .NET
 // Framework 4.x.

@@ -206,6 +206,27 @@ func (h *Host) SetStateJSON(data []byte) error {
 	return h.setState(s)
 }
 
+// Exclusive runs f with the host locked: the simulator runs each op of the
+// host agent inside it, so the Windows calls the op makes (the bridge, whose
+// model methods do not lock) see and change the host as one op, as the Go
+// ops below do under the same lock.
+func (h *Host) Exclusive(f func()) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	f()
+}
+
+// SystemInfoLocked is host.info's facts for the agent's ISystemInfo; call
+// only inside Exclusive.
+func (h *Host) SystemInfoLocked() map[string]string {
+	return map[string]string{
+		"hostname":           h.state.Hostname,
+		"os_caption":         h.state.OSCaption,
+		"os_version":         h.state.OSVersion,
+		"powershell_version": h.state.PowerShellVersion,
+	}
+}
+
 // opFunc executes one op with the host locked.
 type opFunc func(h *Host, args json.RawMessage) (any, error)
 

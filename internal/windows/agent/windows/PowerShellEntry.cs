@@ -1,4 +1,4 @@
-// The entry point the PowerShell host (agent.ps1) calls: one agent per
+// The entry point the PowerShell host (host.ps1) calls: one agent per
 // process, wired to the Windows implementations. Only a real host runs this
 // file (ARCHITECTURE.md, "What only a real Windows host tests").
 namespace TfWin.Windows

@@ -1,0 +1,61 @@
+package windows
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/windows/agent"
+)
+
+// TestAgentOpsRunInTheAgent: the simulator answers the agent script's ops
+// by running the agent the provider sent (compiled with mcs, run under
+// Mono), in both process modes: every op is counted as an agent op, with
+// the Windows calls it made answered from the host model.
+func TestAgentOpsRunInTheAgent(t *testing.T) {
+	for _, reuse := range []bool{true, false} {
+		host, sim := simHost(t, `{"hostname":"SAGE300","os_version":"10.0.17763"}`, reuse)
+		ctx := context.Background()
+		info, err := host.Info(ctx)
+		if err != nil {
+			t.Fatalf("reuse_powershell=%t: %v", reuse, err)
+		}
+		if info.Hostname != "SAGE300" || info.OSVersion != "10.0.17763" {
+			t.Errorf("reuse_powershell=%t: host.info = %+v, want the scenario's host", reuse, info)
+		}
+		if _, err := host.DebugEchoText(ctx, "Ä ’ 😀"); err != nil {
+			t.Fatal(err)
+		}
+		c := sim.Counters()
+		if c.AgentOps != 2 || c.BridgeCalls < 1 {
+			t.Errorf("reuse_powershell=%t: agent ops %d, bridge calls %d; want 2 ops run by the agent and its system.info call", reuse, c.AgentOps, c.BridgeCalls)
+		}
+	}
+}
+
+// TestAgentScriptCarriesTheShippedSources: the script holds every shipped
+// C# file and none of the tests, the references, and the fixed cache ACL
+// mask (0x500D0156; the script had 1342029590, a typo of 1343029590).
+func TestAgentScriptCarriesTheShippedSources(t *testing.T) {
+	text := string(agentScript.text)
+	names, texts := agent.Sources()
+	if len(names) == 0 {
+		t.Fatal("no agent sources embedded")
+	}
+	for i, n := range names {
+		if strings.HasSuffix(n, "Tests.cs") || strings.Contains(n, "/testing/") {
+			t.Errorf("%s is shipped", n)
+		}
+		if !strings.Contains(text, "@'\n"+strings.TrimRight(texts[i], "\n")+"\n'@\n") {
+			t.Errorf("%s is not in the agent script as a here-string", n)
+		}
+	}
+	for _, want := range []string{"# tfwin-agent-v1\n", "$AgentReferences = @('System.dll'", "0x500D0156"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("agent script lacks %q", want)
+		}
+	}
+	if strings.Contains(text, "1342029590") {
+		t.Error("agent script still checks the cache ACL against 1342029590")
+	}
+}
