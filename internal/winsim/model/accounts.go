@@ -1,7 +1,6 @@
 package model
 
 import (
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -226,22 +225,6 @@ func (h *Host) LocalPassword(user string) (string, bool) {
 		}
 	}
 	return "", false
-}
-
-// accountLookup is the op httpsys.account.lookup:
-// {"account": name-or-SID} -> {"sid": ..., "account": host's name}.
-func accountLookup(h *Host, args json.RawMessage) (any, error) {
-	var in struct {
-		Account string `json:"account"`
-	}
-	if err := json.Unmarshal(args, &in); err != nil {
-		return nil, h.win32Error(errInvalidParameter, "httpsys.account.lookup: arguments: %v", err)
-	}
-	a, opErr := h.lookupAccount(in.Account)
-	if opErr != nil {
-		return nil, h.localize(opErr)
-	}
-	return map[string]string{"sid": a.sid, "account": a.qualified()}, nil
 }
 
 // Locale is the host's display language ("en-US", "de-DE"), which selects
