@@ -292,8 +292,10 @@ func addBindingError(diags *diag.Diagnostics, summary string, b windows.SSLBindi
 		diags.AddError("SSL binding already exists",
 			alreadyExistsDetail("An SSL binding for "+b.BindingKey.String(), sslCertBindingResourceType, key, err))
 	case windows.IsNoUsablePrivateKey(err):
+		// The summary says what the port has now (a failed change may have
+		// left it unbound); the detail how to make the certificate usable.
 		diags.AddAttributeError(path.Root("certificate_hash"), "Certificate not usable for the binding",
-			noUsablePrivateKeyMessage(b.CertificateHash, b.CertificateStoreName)+"\n\nHost error: "+err.Error())
+			summary+".\n\n"+noUsablePrivateKeyMessage(b.CertificateHash, b.CertificateStoreName)+"\n\nHost error: "+err.Error())
 	default:
 		addHostError(diags, summary, err)
 	}
