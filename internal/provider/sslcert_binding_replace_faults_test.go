@@ -54,7 +54,7 @@ func TestAccHTTPSSLCertBinding_replaceWithoutUpdate(t *testing.T) {
 					}
 					failAdds(1312, 1450)()
 				},
-				Config:    config(second.Thumbprint),
+				Config: config(second.Thumbprint),
 				ExpectError: regexp.MustCompile(
 					`(?s)Cannot change the SSL binding\s+ipport=0\.0\.0\.0:4106:\s+the\s+port\s+is\s+now\s+unbound.*ipport=0\.0\.0\.0:4106\s+is\s+now\s+unbound`),
 			},

@@ -122,7 +122,6 @@ func TestSSLCertNoSuchLogonSessionMessage(t *testing.T) {
 	}
 }
 
-
 func TestSSLRecordQueryAndDelete(t *testing.T) {
 	h, keyed, _, _ := bindingHost(t)
 	for _, k := range [][2]string{{"hostnameport", "b.example.com:443"}, {"ipport", "0.0.0.0:4106"}, {"ipport", "[::]:4106"}} {
