@@ -32,9 +32,6 @@ type urlACE struct {
 	mask uint32
 }
 
-func (a urlACE) listen() bool   { return a.mask&(rightGenericExecute|rightGenericAll) != 0 }
-func (a urlACE) delegate() bool { return a.mask&(rightGenericWrite|rightGenericAll) != 0 }
-
 // urlSecurity is a reservation's security descriptor.
 type urlSecurity struct {
 	owner, group string // SIDs, optional
