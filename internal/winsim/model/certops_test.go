@@ -506,7 +506,8 @@ func TestHTTPSysSeesCertificateStores(t *testing.T) {
 	mustInvoke(t, h, "cert.import_pfx", importArgsFor("MY", encodePFX(t, pkcs12.Modern, pki.serverKey, pki.server, nil), pfxPassword, false), nil)
 	mustInvoke(t, h, "cert.add", map[string]any{"store": "MY", "pem": other.certPEM}, nil)
 	bind := func(port string, thumbprint string) *OpError {
-		return invoke(t, h, "httpsys.sslcert.add", map[string]any{"ipport": "0.0.0.0:" + port, "certificate_hash": thumbprint, "app_id": testAppID}, nil)
+		_, opErr := setBinding(t, h, map[string]any{"ipport": "0.0.0.0:" + port, "certificate_hash": thumbprint, "app_id": testAppID})
+		return opErr
 	}
 	server := Thumbprint(pki.server.Raw)
 	wantCode(t, "bind the imported certificate", bind("4106", server), 0)
@@ -536,7 +537,8 @@ func TestCertBrokenKeyLink(t *testing.T) {
 		t.Errorf("cert.get require_key: message %q does not say the key cannot be opened", opErr.Message)
 	}
 	bind := map[string]any{"ipport": "0.0.0.0:4106", "certificate_hash": thumbprint, "app_id": testAppID}
-	wantCode(t, "sslcert.add", invoke(t, h, "httpsys.sslcert.add", bind, nil), 1312)
+	_, opErr = setBinding(t, h, bind)
+	wantCode(t, "sslcert.add", opErr, 1312)
 	if states := h.certificateStates(); len(states) != 1 || !states[0].KeyLinkBroken || !states[0].HasPrivateKey {
 		t.Errorf("state document %+v, want the broken key link kept", states)
 	}
@@ -549,7 +551,9 @@ func TestCertBrokenKeyLink(t *testing.T) {
 	args["expect_thumbprint"] = thumbprint
 	mustInvoke(t, h, "cert.import_pfx", args, nil)
 	mustInvoke(t, h, "cert.get", requireKey, nil)
-	mustInvoke(t, h, "httpsys.sslcert.add", bind, nil)
+	if _, opErr := setBinding(t, h, bind); opErr != nil {
+		t.Fatal(opErr)
+	}
 
 	keyless := New(State{Certificates: []CertificateState{{Store: "My", PEM: pemOf(pki.server)}}})
 	wantCode(t, "cert.get require_key without a key", invoke(t, keyless, "cert.get", requireKey, nil), 1312)

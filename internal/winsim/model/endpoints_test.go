@@ -61,14 +61,14 @@ func TestHTTPSEndpoints(t *testing.T) {
 			restartAgent(t, h)
 		}},
 		{name: "no reservation", breakHost: func(t *testing.T, h *Host) {
-			mustInvoke(t, h, "httpsys.urlacl.delete", map[string]any{"url": "https://+:4207/"}, nil)
+			h.Exclusive(func() { wantCode(t, "delete reservation", h.DeleteURLACLLocked("https://+:4207/"), 0) })
 		}},
 		{name: "reservation on another port", breakHost: func(t *testing.T, h *Host) {
-			mustInvoke(t, h, "httpsys.urlacl.delete", map[string]any{"url": "https://+:4207/"}, nil)
-			mustInvoke(t, h, "httpsys.urlacl.add", map[string]any{"url": "https://+:4208/", "sddl": "D:(A;;GX;;;WD)"}, nil)
+			h.Exclusive(func() { wantCode(t, "delete reservation", h.DeleteURLACLLocked("https://+:4207/"), 0) })
+			wantCode(t, "reserve", setURLACL(h, "https://+:4208/", "D:(A;;GX;;;WD)"), 0)
 		}},
 		{name: "no binding", breakHost: func(t *testing.T, h *Host) {
-			mustInvoke(t, h, "httpsys.sslcert.delete", map[string]any{"ipport": "0.0.0.0:4207"}, nil)
+			h.Exclusive(func() { wantCode(t, "delete binding", h.DeleteSSLRecordLocked(keyPtr("0.0.0.0:4207"), nil), 0) })
 		}},
 		{name: "certificate removed", breakHost: func(_ *testing.T, h *Host) { h.certs = nil }},
 	}
