@@ -3,12 +3,10 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/pluginserver"
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/provider"
 )
 
@@ -19,10 +17,7 @@ func main() {
 	debug := flag.Bool("debug", false, "run with support for debuggers like delve")
 	flag.Parse()
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: "registry.terraform.io/seed-1120c41c/windows",
-		Debug:   *debug,
-	})
+	err := pluginserver.Serve("registry.terraform.io/seed-1120c41c/windows", provider.New(version), *debug)
 	// Terraform has shut the plugin down (after its last request, or after
 	// Ctrl-C interrupted them): delete the PowerShell workers' shells before
 	// exiting, within the two seconds Terraform waits before killing us.

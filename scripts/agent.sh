@@ -4,7 +4,7 @@
 # reference assemblies (Windows Server 2012 R2's), here with Mono's mcs.
 #   scripts/agent.sh check   the shipped sources, no warnings allowed
 #   scripts/agent.sh test    the agent's own tests, run under Mono
-#   scripts/agent.sh build   bin/agent.exe, the console host (README)
+#   scripts/agent.sh build [OUT]  bin/agent.exe (or OUT), the console host (README)
 #   scripts/agent.sh ensure  only install Mono where it is missing
 # Installs Mono from Debian's packages where it is missing and apt-get can.
 set -euo pipefail
@@ -57,8 +57,9 @@ case "${1:-}" in
     mono --debug bin/agent-tests.exe "${@:2}"
     ;;
   build)
-    mcs_ -target:exe -main:TfWin.Testing.ConsoleMain -out:bin/agent.exe $(shipped) "$SRC"/testing/*.cs
-    echo "built bin/agent.exe: mono bin/agent.exe --root DIR < requests"
+    out="${2:-bin/agent.exe}"
+    mcs_ -target:exe -main:TfWin.Testing.ConsoleMain -out:"$out" $(shipped) "$SRC"/testing/*.cs
+    echo "built $out: mono $out --root DIR < requests"
     ;;
   *)
     echo "usage: scripts/agent.sh check|test|build" >&2

@@ -5,8 +5,11 @@
 // powershell.exe start, the C# compile) and without, in worker mode and in
 // one-process-per-operation mode. Then it checks the lifecycle: repeated
 // plans and interrupted applies leave no shell open, and a killed provider's
-// shells expire. It is a measurement, not a test: it prints figures. Run it
-// through `make bench`, which builds the provider first.
+// shells expire. Last, the scale series (scale.go): one host with N = 100,
+// 600, 1200 URL reservations, applied and planned again, with the provider's
+// CPU and peak RSS, and as many terraform_data as Terraform's own floor.
+// It is a measurement, not a test: it prints figures. Run it through
+// `make bench`, which builds the provider first.
 package main
 
 import (
@@ -64,6 +67,9 @@ type figures struct {
 }
 
 func main() {
+	if realProvider := os.Getenv(envWrapProvider); realProvider != "" {
+		os.Exit(wrapProvider(realProvider, os.Getenv(envWrapUsage)))
+	}
 	providerDir := flag.String("provider-dir", "bin", "directory holding the built terraform-provider-windows")
 	latency := flag.Duration("latency", 20*time.Millisecond, "modelled latency per HTTP request")
 	psStart := flag.Duration("ps-start", 400*time.Millisecond, "modelled powershell.exe start")
@@ -71,14 +77,20 @@ func main() {
 	lifecycle := flag.Int("lifecycle", 20, "plans and interrupted applies of the lifecycle check (0 = skip)")
 	measureRuns := flag.Bool("measure", true, "measure (false: only the lifecycle check)")
 	repeats := flag.Int("repeats", 3, "runs of each measurement; the fastest counts (the machine's own noise only adds)")
+	scale := flag.String("scale", "100,600,1200", "the scale series' resource counts (\"\" = skip the series)")
+	scaleOnly := flag.Bool("scale-only", false, "run only the scale series")
 	flag.Parse()
-	if err := run(*providerDir, costs{*latency, *psStart, *addType}, *lifecycle, max(*repeats, 1), *measureRuns); err != nil {
+	counts, err := parseCounts(*scale)
+	if err == nil {
+		err = run(*providerDir, costs{*latency, *psStart, *addType}, *lifecycle, max(*repeats, 1), *measureRuns, counts, *scaleOnly)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(providerDir string, modelled costs, lifecycle, repeats int, measure bool) error {
+func run(providerDir string, modelled costs, lifecycle, repeats int, measure bool, scale []int, scaleOnly bool) error {
 	dir, err := os.MkdirTemp("", "tfwin-bench-")
 	if err != nil {
 		return err
@@ -86,12 +98,29 @@ func run(providerDir string, modelled costs, lifecycle, repeats int, measure boo
 	if os.Getenv("BENCH_KEEP") == "" {
 		defer os.RemoveAll(dir)
 	}
-	w, err := newWorkspace(dir, providerDir)
+	if scaleOnly {
+		return runScale(dir, providerDir, modelled, scale)
+	}
+	if err := runMain(dir, providerDir, modelled, lifecycle, repeats, measure); err != nil {
+		return err
+	}
+	if len(scale) > 0 {
+		return runScale(dir, providerDir, modelled, scale)
+	}
+	return nil
+}
+
+// runMain is the 40-resource measurement and the lifecycle check.
+func runMain(dir, providerDir string, modelled costs, lifecycle, repeats int, measure bool) error {
+	w, err := newWorkspace(filepath.Join(dir, "main"), providerDir)
 	if err != nil {
 		return err
 	}
 	if !measure {
 		return w.checkLifecycle(modelled, lifecycle)
+	}
+	if err := agentFigures(); err != nil {
+		return fmt.Errorf("host agent: %w", err)
 	}
 	modes := []mode{
 		{name: "workers (reuse_powershell = true)", reuse: true},
@@ -158,6 +187,9 @@ type workspace struct {
 }
 
 func newWorkspace(dir, providerDir string) (*workspace, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
 	abs, err := filepath.Abs(providerDir)
 	if err != nil {
 		return nil, err
@@ -458,10 +490,10 @@ func (w *workspace) checkKilled(sim *winsim.Server, env []string, idle time.Dura
 
 // interrupt runs terraform apply and sends sig after the given time, as
 // Ctrl-C does, then waits for terraform to exit.
-func (w *workspace) interrupt(env []string, sig syscall.Signal, after time.Duration) error {
+func (w *workspace) interrupt(env []string, sig syscall.Signal, after time.Duration, extra ...string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := w.command(ctx, env, "apply", "-auto-approve")
+	cmd := w.command(ctx, env, append([]string{"apply", "-auto-approve"}, extra...)...)
 	// Ctrl-C reaches the whole process group: terraform and the provider.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {

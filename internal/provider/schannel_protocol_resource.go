@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/schannel"
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/windows"
 )
 
@@ -27,13 +28,8 @@ const schannelOriginalKey = "original"
 
 // schannelDefaultKey is the private-state key marking a resource imported
 // while its key held no Enabled value: until Terraform writes the values,
-// enabled reads as Windows' default for the host (schannelDefault).
+// enabled reads as Windows' default for the host (schannel.Default).
 const schannelDefaultKey = "follows_windows_default"
-
-// tls13MinBuild is the first Windows build whose SChannel has TLS 1.3,
-// Windows Server 2022's ("Protocols in TLS/SSL (Schannel SSP)",
-// learn.microsoft.com).
-const tls13MinBuild = buildServer2022
 
 // schannelProtocolResource is windows_schannel_protocol: one protocol's
 // Server or Client key under SCHANNEL\Protocols, what the Sage 50
@@ -86,7 +82,7 @@ func (r *schannelProtocolResource) Schema(_ context.Context, _ resource.SchemaRe
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
 			"protocol": schema.StringAttribute{Required: true,
 				MarkdownDescription: "The protocol's key name: `SSL 3.0`, `TLS 1.0`, `TLS 1.1`, `TLS 1.2` or `TLS 1.3`. Changing it replaces the resource.",
-				Validators:          []validator.String{stringvalidator.OneOf(windows.SChannelProtocols...)},
+				Validators:          []validator.String{stringvalidator.OneOf(schannel.Protocols...)},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()}},
 			"side": schema.StringAttribute{Required: true,
 				MarkdownDescription: "`server` (what the host's services accept) or `client` (what programs on the host offer when they connect). Changing it replaces the resource.",
@@ -125,10 +121,10 @@ func (r *schannelProtocolResource) ModifyPlan(ctx context.Context, req resource.
 		addHostError(&resp.Diagnostics, "Cannot read the host's Windows version", err)
 		return
 	}
-	if build := windowsBuild(info.OSVersion); build > 0 && build < tls13MinBuild {
+	if build := windowsBuild(info.OSVersion); build > 0 && build < schannel.TLS13MinBuild {
 		resp.Diagnostics.AddAttributeError(path.Root("protocol"), "TLS 1.3 is not available on this host",
 			fmt.Sprintf("%s (%s, build %d) has no TLS 1.3 in SChannel: it needs Windows Server 2022 (build %d) or later. "+
-				"Manage TLS 1.2 on this host instead, or upgrade Windows.", info.OSCaption, info.OSVersion, build, tls13MinBuild))
+				"Manage TLS 1.2 on this host instead, or upgrade Windows.", info.OSCaption, info.OSVersion, build, schannel.TLS13MinBuild))
 	}
 }
 
@@ -154,32 +150,6 @@ func schannelValues(enabled bool) windows.SChannelValues {
 	return windows.SChannelValues{Enabled: &off, DisabledByDefault: &on}
 }
 
-// schannelDefault is whether SChannel has protocol on, for a key without an
-// Enabled value, on Windows build; known is false where the provider cannot
-// tell (on is false then). Server and client sides have the same defaults.
-// Sources: "Protocols in TLS/SSL (Schannel SSP)" and "Transport Layer
-// Security (TLS) registry settings" (learn.microsoft.com): TLS 1.2 is on
-// from Windows 8 / Server 2012 (build 9200), off before (Windows 7 / Server
-// 2008 R2); TLS 1.3 exists, and is on, from Server 2022 (20348); SSL 3.0 is
-// off from Windows 10 1607 / Server 2016 (14393); TLS 1.0 and 1.1 are on up
-// to Server 2022 and off by default in Windows releases since September
-// 2023 ("TLS 1.0 and TLS 1.1 soon to be disabled in Windows", Windows IT
-// Pro blog), a change not tied to one build, so unknown after 20348.
-func schannelDefault(protocol string, build int) (on, known bool) {
-	switch protocol {
-	case "TLS 1.3":
-		return build >= tls13MinBuild, build > 0
-	case "TLS 1.2":
-		return build >= 9200, build > 0
-	case "TLS 1.1", "TLS 1.0":
-		known := build >= 9200 && build <= tls13MinBuild
-		return known, known
-	case "SSL 3.0":
-		return false, build >= 14393
-	}
-	return false, false
-}
-
 // schannelEnabled reads a side's values as the resource's enabled: null
 // without an Enabled value; off when Enabled is 0 or DisabledByDefault is
 // set (SChannel then offers it only to applications that ask for it).
@@ -187,16 +157,13 @@ func schannelEnabled(s windows.SChannelSide) types.Bool {
 	if s.Enabled == nil {
 		return types.BoolNull()
 	}
-	return types.BoolValue(*s.Enabled != 0 && (s.DisabledByDefault == nil || *s.DisabledByDefault == 0))
+	return types.BoolValue(schannel.Effective(false, s.Enabled, s.DisabledByDefault))
 }
 
 // schannelEffective is schannelEnabled with Windows' default for an absent
-// Enabled value: on by default, off when DisabledByDefault is set.
+// Enabled value (schannel.Default, the table the simulator uses too).
 func schannelEffective(s windows.SChannelSide, byDefault bool) types.Bool {
-	if s.Enabled != nil {
-		return schannelEnabled(s)
-	}
-	return types.BoolValue(byDefault && (s.DisabledByDefault == nil || *s.DisabledByDefault == 0))
+	return types.BoolValue(schannel.Effective(byDefault, s.Enabled, s.DisabledByDefault))
 }
 
 func schannelSideName(side string) string {
@@ -293,7 +260,7 @@ func (r *schannelProtocolResource) defaultEnabled(ctx context.Context, state sch
 		return types.BoolNull()
 	}
 	build := windowsBuild(info.OSVersion)
-	on, known := schannelDefault(state.Protocol.ValueString(), build)
+	on, known := schannel.Default(state.Protocol.ValueString(), build)
 	if !known {
 		diags.AddError("Windows default for "+state.Protocol.ValueString()+" unknown",
 			fmt.Sprintf("%s holds no Enabled value, so Windows' default applies, and the provider does not know whether %s (%s, build %d) has %s on by default. "+
@@ -345,13 +312,13 @@ func (r *schannelProtocolResource) ImportState(ctx context.Context, req resource
 	protocol, side, ok := strings.Cut(req.ID, "/")
 	valid := ok && (side == "server" || side == "client")
 	known := false
-	for _, p := range windows.SChannelProtocols {
+	for _, p := range schannel.Protocols {
 		known = known || p == protocol
 	}
 	if !valid || !known {
 		resp.Diagnostics.AddError("Invalid import ID",
 			fmt.Sprintf("Import an SChannel protocol as \"PROTOCOL/SIDE\", such as \"TLS 1.2/server\": PROTOCOL is one of %s and SIDE is server or client; got %q.",
-				strings.Join(windows.SChannelProtocols, ", "), req.ID))
+				strings.Join(schannel.Protocols, ", "), req.ID))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)

@@ -44,8 +44,20 @@ var sidAliases = map[string]string{
 	"AO": "S-1-5-32-548", "SO": "S-1-5-32-549", "PO": "S-1-5-32-550", "BO": "S-1-5-32-551",
 	"RE": "S-1-5-32-552", "RU": "S-1-5-32-554", "RD": "S-1-5-32-555", "NO": "S-1-5-32-556",
 	"MU": "S-1-5-32-558", "LU": "S-1-5-32-559", "IS": "S-1-5-32-568", "CY": "S-1-5-32-569",
-	"ER": "S-1-5-32-573", "HA": "S-1-5-32-578", "RM": "S-1-5-32-580",
-	"AC": "S-1-15-2-1", "LW": "S-1-16-4096", "ME": "S-1-16-8192", "HI": "S-1-16-12288", "SI": "S-1-16-16384",
+	"ER": "S-1-5-32-573", "CD": "S-1-5-32-574", "RA": "S-1-5-32-575", "ES": "S-1-5-32-576",
+	"MS": "S-1-5-32-577", "HA": "S-1-5-32-578", "AA": "S-1-5-32-579", "RM": "S-1-5-32-580",
+	"UD": "S-1-5-84-0-0-0-0-0", "AC": "S-1-15-2-1", "AS": "S-1-18-1", "SS": "S-1-18-2",
+	"LW": "S-1-16-4096", "ME": "S-1-16-8192", "MP": "S-1-16-8448", "HI": "S-1-16-12288", "SI": "S-1-16-16384",
+}
+
+// relativeAliases are the "SID Strings" aliases whose SID depends on the
+// host's domain or computer (DA = domain admins, LA = the local
+// Administrator, ...): valid, compared as written. Any other two-letter
+// token is not a SID alias at all: Windows' list is fixed, so the plan
+// refuses it instead of the host refusing it at apply.
+var relativeAliases = map[string]bool{
+	"AP": true, "CA": true, "CN": true, "DA": true, "DC": true, "DD": true, "DG": true, "DU": true, "EA": true,
+	"EK": true, "KA": true, "LA": true, "LG": true, "PA": true, "RO": true, "RS": true, "SA": true,
 }
 
 // maxSDDLRunes bounds a reservation's SDDL; a descriptor with dozens of
@@ -152,8 +164,11 @@ func canonicalSID(s string) (string, error) {
 	if sidPattern.MatchString(u) {
 		return u, nil
 	}
-	if len(u) == 2 && u[0] >= 'A' && u[0] <= 'Z' && u[1] >= 'A' && u[1] <= 'Z' {
+	if relativeAliases[u] {
 		return u, nil // a domain-relative alias such as DA or LA
+	}
+	if len(u) == 2 && u[0] >= 'A' && u[0] <= 'Z' && u[1] >= 'A' && u[1] <= 'Z' {
+		return "", fmt.Errorf("%s is not a SID alias of Windows (\"SID Strings\" on learn.microsoft.com: WD, BU, BA, SY, AU, NS, LS, IS, ...); use the account's SID string (S-1-5-...)", valuetext.Quote(s))
 	}
 	return "", fmt.Errorf("%s is not a SID or SID alias", valuetext.Quote(s))
 }

@@ -23,6 +23,8 @@ func TestSDDLEquivalent(t *testing.T) {
 		{"extra entry", "D:(A;;GX;;;WD)", "D:(A;;GX;;;WD)(A;;GX;;;BU)", false},
 		{"deny vs allow", "D:(A;;GX;;;WD)", "D:(D;;GX;;;WD)", false},
 		{"extra right", "D:(A;;GX;;;WD)", "D:(A;;GXGR;;;WD)", false},
+		{"newer fixed aliases", "D:(A;;GX;;;UD)(A;;GX;;;AA)(A;;GX;;;MP)", "D:(A;;GX;;;S-1-5-84-0-0-0-0-0)(A;;GX;;;S-1-5-32-579)(A;;GX;;;S-1-16-8448)", true},
+		{"domain-relative alias as written", "D:(A;;GX;;;DA)", "D:(A;;GX;;;da)", true},
 		{"unparsable texts compare as text", "junk", "junk", true},
 		{"unparsable vs valid", "junk", "D:(A;;GX;;;WD)", false},
 	}
@@ -57,6 +59,8 @@ func TestParseURLACLSDDLErrors(t *testing.T) {
 		{"space", "D: (A;;GX;;;WD)", "unexpected ' '"},
 		{"two DACLs", "D:(A;;GX;;;WD)D:(A;;GX;;;BU)", "more than one D:"},
 		{"quote in SID", "D:(A;;GX;;;W')", "not a SID"},
+		{"unknown alias", "D:(A;;GX;;;XX)", `"XX" is not a SID alias of Windows`},
+		{"unknown alias as owner", "O:QQD:(A;;GX;;;WD)", `"QQ" is not a SID alias`},
 		{"command substitution", "D:(A;;GX;;;$(x))", "not a SID"},
 		{"10 KB", "D:" + strings.Repeat("(A;;GX;;;WD)", 900), "longer than 4096"},
 	}

@@ -56,6 +56,7 @@ func (r *serviceRestartResource) Schema(_ context.Context, _ resource.SchemaRequ
 		Description: "Restarts a Windows service when created and whenever triggers change: stops its running dependents " +
 			"and the service (waiting out StopPending), starts it, waits for Running and starts the dependents again, " +
 			"all within timeout. Fails with the service's state and exit code (such as 1069, logon failure). " +
+			"Refuses WinRM and the services WinRM depends on (HTTP): stopping them would cut the connection the restart runs over. " +
 			"Destroying it changes nothing on the host.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, Description: "The service name.",

@@ -113,6 +113,23 @@ func TestAccServiceRestart_absentService(t *testing.T) {
 		`(?s)NoSuchService\s+does\s+not\s+exist.*short\s+name`)
 }
 
+// TestAccServiceRestart_refusesWinRM: restarting HTTP would stop WinRM,
+// which depends on it and carries the request: refused, saying what to do,
+// with nothing stopped.
+func TestAccServiceRestart_refusesWinRM(t *testing.T) {
+	h := acctest.NewHost(t, []byte(`{"services":[{"name":"HTTP","dependent_services":["WinRM"]},{"name":"WinRM"}]}`))
+	if !h.IsSim() {
+		t.Skip("would stop WinRM on a real host if the refusal failed")
+	}
+	testApplyFails(t, h.ProviderConfig("")+hclBlock("resource", "windows_service_restart", "x", hclAttr("service_name", "HTTP")),
+		`(?s)restarting\s+HTTP\s+stops\s+WinRM.*Restart-Service\s+-Force\s+HTTP`)
+	for _, name := range []string{"HTTP", "WinRM"} {
+		if row := simRow(t, h, "services", "name", name); row["status"] != "Running" || row["restarts"] != float64(0) {
+			t.Errorf("%s %v after the refused restart, want Running and not restarted", name, row)
+		}
+	}
+}
+
 // testApplyFails applies config and expects an error matching wantErr.
 func testApplyFails(t *testing.T, config, wantErr string) {
 	resource.Test(t, resource.TestCase{

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
@@ -291,8 +292,10 @@ func addBindingError(diags *diag.Diagnostics, summary string, b windows.SSLBindi
 		diags.AddError("SSL binding already exists",
 			alreadyExistsDetail("An SSL binding for "+b.BindingKey.String(), sslCertBindingResourceType, key, err))
 	case windows.IsNoUsablePrivateKey(err):
+		// The summary says what the port has now (a failed change may have
+		// left it unbound); the detail how to make the certificate usable.
 		diags.AddAttributeError(path.Root("certificate_hash"), "Certificate not usable for the binding",
-			noUsablePrivateKeyMessage(b.CertificateHash, b.CertificateStoreName)+"\n\nHost error: "+err.Error())
+			summary+".\n\n"+noUsablePrivateKeyMessage(b.CertificateHash, b.CertificateStoreName)+"\n\nHost error: "+err.Error())
 	default:
 		addHostError(diags, summary, err)
 	}
@@ -337,19 +340,56 @@ func (r *sslCertBindingResource) Update(ctx context.Context, req resource.Update
 		return
 	}
 	if _, err := r.host.HTTPSys().ReplaceSSLBinding(ctx, b); err != nil {
-		summary := "Cannot change the SSL binding " + b.BindingKey.String() + " (the old binding is still in place)"
+		var summary string
 		switch {
 		case isOutcomeUnknown(err):
 			// The request may have been applied: claim nothing about the host.
 			summary = "Cannot tell whether the SSL binding " + b.BindingKey.String() + " was changed"
 		case windows.IsNotFound(err):
 			summary = "The SSL binding " + b.BindingKey.String() + " was removed outside Terraform; run terraform apply again to create it"
+		default:
+			summary = "Cannot change the SSL binding " + b.BindingKey.String() + r.replaceOutcome(ctx, b)
 		}
 		addBindingError(&resp.Diagnostics, summary, b, err)
 		return
 	}
 	plan.ID = types.StringValue(b.BindingKey.String())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// replaceOutcome reads the binding after a failed replace and says what the
+// port has now: the old binding (the host kept or restored it), the new one
+// (set, but not read back), or nothing (the host's restore failed too). The
+// message so never claims more than the host shows.
+func (r *sslCertBindingResource) replaceOutcome(ctx context.Context, want windows.SSLBinding) string {
+	got, err := r.host.HTTPSys().GetSSLBinding(ctx, want.BindingKey)
+	switch {
+	case windows.IsNotFound(err):
+		return ": the port is now unbound (restoring the old binding failed too); run terraform apply again to bind it"
+	case err != nil:
+		return "; what the port has now could not be read"
+	case sameBindingSettings(got, want):
+		return "; the new binding is in place"
+	}
+	return " (the old binding is still in place)"
+}
+
+// sameBindingSettings compares two bindings' settings as the host stores
+// them: thumbprint, app id and store name case-insensitively (an empty store
+// is MY), the DefaultFlags bits without a name left out.
+func sameBindingSettings(a, b windows.SSLBinding) bool {
+	norm := func(x windows.SSLBinding) windows.SSLBinding {
+		x.BindingKey = windows.BindingKey{}
+		x.OtherFlags = 0
+		x.CertificateHash = strings.ToUpper(x.CertificateHash)
+		x.AppID = strings.ToLower(strings.Trim(x.AppID, "{}"))
+		x.CertificateStoreName = strings.ToUpper(x.CertificateStoreName)
+		if x.CertificateStoreName == "" {
+			x.CertificateStoreName = "MY"
+		}
+		return x
+	}
+	return norm(a) == norm(b)
 }
 
 func (r *sslCertBindingResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

@@ -34,8 +34,10 @@ check "agent_serves_the_imported_certificate" {
 
 // TestAccTLSEndpointDataSource_servedCertificate applies the Sage 300
 // server procedure and proves the result from the host: the agent's port
-// serves the imported certificate over TLS 1.3 with a trusted chain, and a
-// port nobody serves is reported, not failed.
+// serves the imported certificate with a trusted chain, and a port nobody
+// serves is reported, not failed. The simulator's probe is the agent's own
+// handshake under Mono, whose SslStream negotiates TLS 1.2 at most (Windows
+// Server 2022 would report TLS 1.3).
 func TestAccTLSEndpointDataSource_servedCertificate(t *testing.T) {
 	h := acctest.NewHost(t, sage300Scenario(t, nil))
 	if !h.IsSim() {
@@ -53,7 +55,7 @@ func TestAccTLSEndpointDataSource_servedCertificate(t *testing.T) {
 					resource.TestCheckResourceAttr(agentEndpoint, "reachable", "true"),
 					resource.TestCheckResourceAttr(agentEndpoint, "thumbprint", p.Thumbprint),
 					resource.TestCheckResourceAttr(agentEndpoint, "subject", "CN=sage300.example.local"),
-					resource.TestCheckResourceAttr(agentEndpoint, "protocol", "TLS 1.3"),
+					resource.TestCheckResourceAttr(agentEndpoint, "protocol", "TLS 1.2"),
 					resource.TestCheckResourceAttr(agentEndpoint, "address", "127.0.0.1"),
 					resource.TestCheckResourceAttr(agentEndpoint, "id", "127.0.0.1:4207"),
 					resource.TestCheckResourceAttrPair(agentEndpoint, "not_after", "windows_pfx_certificate.sage300", "not_after"),
@@ -75,7 +77,8 @@ func TestAccTLSEndpointDataSource_servedCertificate(t *testing.T) {
 // TestAccTLSEndpointDataSource_followsSChannel turns server protocols off
 // with windows_schannel_protocol: nothing changes until the host restarts
 // (reboot_required), then the endpoint serves the newest protocol left on,
-// and with none left no handshake succeeds.
+// and with none left no handshake succeeds. TLS 1.3 and 1.2 go first: the
+// simulator's probe (Mono's SslStream) stops at TLS 1.2.
 func TestAccTLSEndpointDataSource_followsSChannel(t *testing.T) {
 	h := acctest.NewHost(t, sage300Scenario(t, nil))
 	if !h.IsSim() {
@@ -96,8 +99,8 @@ func TestAccTLSEndpointDataSource_followsSChannel(t *testing.T) {
 	}
 	base := sage300ServerConfig(h, p)
 	reboot := func() { h.EditSimState(t, func(map[string]any) {}) } // a state loaded is a host started
-	off, deps := serverOff("TLS 1.3")
-	tls13Off := base + off + tlsEndpointBlocks("windows_service_restart.agent"+deps)
+	off, deps := serverOff("TLS 1.3", "TLS 1.2")
+	newestOff := base + off + tlsEndpointBlocks("windows_service_restart.agent"+deps)
 	off, deps = serverOff("TLS 1.3", "TLS 1.2", "TLS 1.1", "TLS 1.0")
 	allOff := base + off + tlsEndpointBlocks("windows_service_restart.agent"+deps)
 	resource.Test(t, resource.TestCase{
@@ -105,20 +108,20 @@ func TestAccTLSEndpointDataSource_followsSChannel(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: tls13Off,
+				Config: newestOff,
 				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttr("windows_schannel_protocol.off0", "reboot_required", "true"),
-					resource.TestCheckResourceAttr(agentEndpoint, "protocol", "TLS 1.3"),
+					resource.TestCheckResourceAttr("windows_schannel_protocol.off1", "reboot_required", "true"),
+					resource.TestCheckResourceAttr(agentEndpoint, "protocol", "TLS 1.2"),
 				),
 			},
 			{
 				PreConfig: reboot,
-				Config:    tls13Off,
-				Check:     resource.TestCheckResourceAttr(agentEndpoint, "protocol", "TLS 1.2"),
+				Config:    newestOff,
+				Check:     resource.TestCheckResourceAttr(agentEndpoint, "protocol", "TLS 1.1"),
 			},
 			{
 				Config: allOff,
-				Check:  resource.TestCheckResourceAttr(agentEndpoint, "protocol", "TLS 1.2"),
+				Check:  resource.TestCheckResourceAttr(agentEndpoint, "protocol", "TLS 1.1"),
 			},
 			{
 				PreConfig: reboot,

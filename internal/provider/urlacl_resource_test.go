@@ -453,6 +453,8 @@ func TestAccHTTPURLACL_invalid(t *testing.T) {
 		{"user unknown on the host", userACL("https://+:4207/", `SAGE300\nobody`), `Cannot resolve user(?s).*1332`},
 		{"sddl with an unknown SID", `  url = "https://+:4207/"` + "\n" + `  sddl = "D:(A;;GX;;;WD)(A;;GX;;;S-1-5-21-1-2-3-4242)"`,
 			`Cannot resolve an account of sddl(?s).*with\s+windows_http_urlacl\.test.*sddl\s+grants\s+S-1-5-21-1-2-3-4242.*1332`},
+		{"sddl with an alias Windows does not define", `  url = "https://+:4207/"` + "\n" + `  sddl = "D:(A;;GX;;;XX)"`,
+			`Invalid value for sddl(?s).*"XX"\s+is\s+not\s+a\s+SID\s+alias\s+of\s+Windows`},
 		{"sddl malformed", `  url = "https://+:4207/"` + "\n" + `  sddl = "D:(A;;GX;;WD)"`, `Invalid value for sddl(?s).*fields`},
 		{"sddl with trailing newline", `  url = "https://+:4207/"` + "\n" + `  sddl = "D:(A;;GX;;;WD)\n"`, `Invalid value for sddl(?s).*unexpected '\\n'`},
 		{"sddl with contradicting delegate", `  url = "https://+:4207/"` + "\n" + `  sddl = "D:(A;;GX;;;WD)"` + "\n  delegate = true",

@@ -2,8 +2,6 @@ package windows
 
 import "context"
 
-var appConfigScript = loadScript("appconfig")
-
 // CodeInvalidData is ERROR_INVALID_DATA ("System Error Codes (0-499)"): the
 // host's answer for a .config file that is not well-formed XML or has no
 // <configuration> root.
@@ -20,7 +18,8 @@ const CodeNotSupported = 50
 const CodeRevisionMismatch = 1306
 
 // AppConfig is the host's .NET application configuration files
-// (*.exe.config): their appSettings, read and written with XmlDocument.
+// (*.exe.config): their appSettings, read and changed by the host agent
+// (agent/AppConfigOps.cs), which splices each change into the file's bytes.
 type AppConfig struct{ host *Host }
 
 // AppConfig returns the host's .NET configuration file API.
@@ -80,7 +79,7 @@ func changeArgs(path, key string, value *string, expect *Expect) appSettingArgs 
 // (Exists is false).
 func (a *AppConfig) Get(ctx context.Context, path, key string) (AppSetting, error) {
 	var s AppSetting
-	err := a.host.call(ctx, appConfigScript, "appconfig.get", appSettingArgs{Path: path, Key: key}, &s)
+	err := a.host.call(ctx, agentScript, "appconfig.get", appSettingArgs{Path: path, Key: key}, &s)
 	return s, err
 }
 
@@ -89,7 +88,7 @@ func (a *AppConfig) Get(ctx context.Context, path, key string) (AppSetting, erro
 // expect, the host first checks that the entry is the one expected.
 func (a *AppConfig) Set(ctx context.Context, path, key, value string, expect *Expect) (AppSettingChange, error) {
 	var c AppSettingChange
-	err := a.host.call(ctx, appConfigScript, "appconfig.set", changeArgs(path, key, &value, expect), &c)
+	err := a.host.call(ctx, agentScript, "appconfig.set", changeArgs(path, key, &value, expect), &c)
 	return c, err
 }
 
@@ -97,5 +96,5 @@ func (a *AppConfig) Set(ctx context.Context, path, key, value string, expect *Ex
 // succeeds. With expect, the host first checks that the entry is the one
 // expected.
 func (a *AppConfig) Remove(ctx context.Context, path, key string, expect *Expect) error {
-	return a.host.call(ctx, appConfigScript, "appconfig.remove", changeArgs(path, key, nil, expect), nil)
+	return a.host.call(ctx, agentScript, "appconfig.remove", changeArgs(path, key, nil, expect), nil)
 }

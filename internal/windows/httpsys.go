@@ -2,7 +2,7 @@ package windows
 
 import "context"
 
-var httpsysScript = loadScript("httpsys")
+var httpsysScript = agentScript
 
 // HTTPSys is the host's HTTP Server API configuration: URL reservations and
 // SSL certificate bindings (HttpQueryServiceConfiguration and friends).

@@ -2,8 +2,6 @@ package windows
 
 import "context"
 
-var tlsScript = loadScript("tls")
-
 // TLSProbeRequest is where tls.probe connects, from the host itself.
 type TLSProbeRequest struct {
 	Address        string `json:"address"`
@@ -31,6 +29,6 @@ type TLSProbe struct {
 // handshake. A failed connection or handshake is a result, not an error.
 func (h *Host) ProbeTLS(ctx context.Context, req TLSProbeRequest) (TLSProbe, error) {
 	var out TLSProbe
-	err := h.call(ctx, tlsScript, "tls.probe", req, &out)
+	err := h.call(ctx, agentScript, "tls.probe", req, &out)
 	return out, err
 }

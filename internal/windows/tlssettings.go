@@ -1,8 +1,10 @@
 package windows
 
-import "context"
+import (
+	"context"
 
-var registryScript = loadScript("registry")
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/schannel"
+)
 
 // TLSSettings is the host's TLS configuration in the registry: SChannel's
 // protocols and the .NET Framework's strong-crypto switches.
@@ -12,7 +14,7 @@ type TLSSettings struct{ host *Host }
 func (h *Host) TLSSettings() *TLSSettings { return &TLSSettings{host: h} }
 
 // SChannelProtocols are the SCHANNEL\Protocols key names the host accepts.
-var SChannelProtocols = []string{"SSL 3.0", "TLS 1.0", "TLS 1.1", "TLS 1.2", "TLS 1.3"}
+var SChannelProtocols = schannel.Protocols
 
 // SChannelSide is one side key of a protocol as the host reads it. Values
 // are nil when absent (the OS default applies).
@@ -44,7 +46,7 @@ type schannelArgs struct {
 // SChannel reads protocol's side ("Server" or "Client").
 func (s *TLSSettings) SChannel(ctx context.Context, protocol, side string) (SChannelSide, error) {
 	var out SChannelSide
-	err := s.host.call(ctx, registryScript, "registry.schannel.get", schannelArgs{Protocol: protocol, Side: side}, &out)
+	err := s.host.call(ctx, agentScript, "registry.schannel.get", schannelArgs{Protocol: protocol, Side: side}, &out)
 	return out, err
 }
 
@@ -52,7 +54,7 @@ func (s *TLSSettings) SChannel(ctx context.Context, protocol, side string) (SCha
 // deletes the side's key if nothing else is in it.
 func (s *TLSSettings) SetSChannel(ctx context.Context, protocol, side string, v SChannelValues) (SChannelSide, error) {
 	var out SChannelSide
-	err := s.host.call(ctx, registryScript, "registry.schannel.set", schannelArgs{Protocol: protocol, Side: side, SChannelValues: v}, &out)
+	err := s.host.call(ctx, agentScript, "registry.schannel.set", schannelArgs{Protocol: protocol, Side: side, SChannelValues: v}, &out)
 	return out, err
 }
 
@@ -74,7 +76,7 @@ type dotNetCryptoKeys struct {
 // DotNetCrypto reads the four keys (whether or not they exist).
 func (s *TLSSettings) DotNetCrypto(ctx context.Context) ([]DotNetCryptoKey, error) {
 	var out dotNetCryptoKeys
-	err := s.host.call(ctx, registryScript, "registry.dotnet_crypto.get", nil, &out)
+	err := s.host.call(ctx, agentScript, "registry.dotnet_crypto.get", nil, &out)
 	return out.Keys, err
 }
 
@@ -82,6 +84,6 @@ func (s *TLSSettings) DotNetCrypto(ctx context.Context) ([]DotNetCryptoKey, erro
 // by Path, which must exist (2 otherwise), and returns all four keys.
 func (s *TLSSettings) SetDotNetCrypto(ctx context.Context, keys []DotNetCryptoKey) ([]DotNetCryptoKey, error) {
 	var out dotNetCryptoKeys
-	err := s.host.call(ctx, registryScript, "registry.dotnet_crypto.set", dotNetCryptoKeys{Keys: keys}, &out)
+	err := s.host.call(ctx, agentScript, "registry.dotnet_crypto.set", dotNetCryptoKeys{Keys: keys}, &out)
 	return out.Keys, err
 }

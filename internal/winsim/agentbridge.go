@@ -17,6 +17,11 @@ type bridgeFunc func(s *Server, args json.RawMessage) (any, error)
 // domain's bridge_*.go adds its own with registerBridge.
 var bridgeCalls = map[string]bridgeFunc{}
 
+// bridgeFailures model what a Windows call leaves behind when it fails
+// part-way (a fail_calls fault): by call name, applied before the failure
+// is answered. A call without one fails having changed nothing.
+var bridgeFailures = map[string]func(s *Server, args json.RawMessage, code int){}
+
 // registerBridge adds calls; a name given twice is a build defect.
 func registerBridge(calls map[string]bridgeFunc) {
 	for name, f := range calls {
@@ -37,6 +42,9 @@ func init() {
 func (s *Server) bridgeCall(method string, args []byte) (any, error) {
 	s.counters.bridgeCalls.Add(1)
 	if code, fail := s.faults.failThisCall(method); fail {
+		if partial, ok := bridgeFailures[method]; ok {
+			partial(s, args, code)
+		}
 		return nil, &model.OpError{Code: code, Message: fmt.Sprintf("%s failed (fault injected by the simulator, code %d)", method, code)}
 	}
 	f, ok := bridgeCalls[method]

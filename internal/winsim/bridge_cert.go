@@ -36,26 +36,7 @@ type certKeyACLArgs struct {
 	ACL  []model.KeyACE `json:"acl"`
 }
 
-type certSIDArgs struct {
-	SID string `json:"sid"`
-}
-
-// decodeBridge reads a call's arguments; malformed ones are the agent's
-// defect, reported as 87.
-func decodeBridge(args json.RawMessage, into any) error {
-	if err := json.Unmarshal(args, into); err != nil {
-		return &model.OpError{Code: 87, Message: "bridge arguments: " + err.Error()}
-	}
-	return nil
-}
-
-// opErr keeps a nil *model.OpError a nil error.
-func opErr(e *model.OpError) error {
-	if e == nil {
-		return nil
-	}
-	return e
-}
+// decodeBridge and opErr are bridge_httpsys.go's.
 
 // certKeyCall answers one key call given the key link.
 func certKeyCall(f func(h *model.Host, key model.KeyLink) (any, *model.OpError)) bridgeFunc {
@@ -158,16 +139,6 @@ func init() {
 				return nil, err
 			}
 			return empty, opErr(s.host.SetKeyFileACLLocked(a.Path, a.ACL))
-		},
-		"certificates.lookupaccountsid": func(s *Server, raw json.RawMessage) (any, error) {
-			var a certSIDArgs
-			if err := decodeBridge(raw, &a); err != nil {
-				return nil, err
-			}
-			if name, ok := s.host.LookupAccountSIDLocked(a.SID); ok {
-				return map[string]any{"account": name}, nil
-			}
-			return map[string]any{"account": nil}, nil
 		},
 	})
 }

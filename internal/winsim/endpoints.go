@@ -65,9 +65,13 @@ func (s *Server) startEndpoints() {
 
 // syncEndpoints starts a listener for each endpoint the host serves and
 // stops those whose conditions no longer hold.
-func (s *Server) syncEndpoints() []EndpointInfo {
+func (s *Server) syncEndpoints() []EndpointInfo { return s.syncEndpointsTo(s.host.HTTPSEndpoints()) }
+
+// syncEndpointsTo brings the listeners up to date with served, the
+// endpoints the host serves now.
+func (s *Server) syncEndpointsTo(served []model.Endpoint) []EndpointInfo {
 	want := map[string]model.Endpoint{}
-	for _, ep := range s.host.HTTPSEndpoints() {
+	for _, ep := range served {
 		want[endpointKey(ep)] = ep
 	}
 	t := &s.endpoints

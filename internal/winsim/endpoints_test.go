@@ -102,8 +102,11 @@ func TestEndpointsServeTheBoundCertificate(t *testing.T) {
 	if got := model.Thumbprint(resp.TLS.PeerCertificates[0].Raw); got != thumbprint || string(body) != "Sage300IntegrationService" {
 		t.Errorf("endpoint served certificate %s and %q; want %s and the service name", got, body, thumbprint)
 	}
-	if _, err := srv.Host().Invoke("httpsys.sslcert.delete", []byte(`{"ipport":"0.0.0.0:4207"}`)); err != nil {
-		t.Fatal(err)
+	key := "0.0.0.0:4207"
+	var opErr *model.OpError
+	srv.Host().Exclusive(func() { opErr = srv.Host().DeleteSSLRecordLocked(&key, nil) })
+	if opErr != nil {
+		t.Fatal(opErr)
 	}
 	if eps := getEndpoints(t, srv); len(eps) != 0 {
 		t.Errorf("endpoints %+v after the binding was deleted, want none", eps)
@@ -134,8 +137,14 @@ func TestEndpointsHonourBindingTLSFlags(t *testing.T) {
 			scenario, thumbprint := endpointScenario(t)
 			srv := startTestServer(t, func(o *Options) { o.Scenario = scenario })
 			replace := `{"ipport":"0.0.0.0:4207","certificate_hash":"` + thumbprint + `","app_id":"{a86ad080-2ec6-44fb-82e4-bb1e409ab93c}"` + tt.flags + `}`
-			if _, err := srv.Host().Invoke("httpsys.sslcert.replace", []byte(replace)); err != nil {
+			var b model.Binding
+			if err := json.Unmarshal([]byte(replace), &b); err != nil {
 				t.Fatal(err)
+			}
+			var opErr *model.OpError
+			srv.Host().Exclusive(func() { opErr = srv.Host().UpdateSSLRecordLocked(b.Record()) })
+			if opErr != nil {
+				t.Fatal(opErr)
 			}
 			eps := getEndpoints(t, srv)
 			if len(eps) != 1 {

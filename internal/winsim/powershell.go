@@ -190,7 +190,7 @@ func (s *Server) runBootstrap(p *process) int {
 		p.stderr(s.clixmlErrors(badRequestLines()))
 		return 1
 	}
-	if !s.loadDeclarations(p, script, op) {
+	if !s.loadAgent(p, script) {
 		return 1
 	}
 	out := s.runOp(script, op, args, "")
@@ -242,7 +242,7 @@ func (s *Server) runOp(script []byte, op string, args []byte, id string) opOutco
 		}
 		return opOutcome{line: reply.line, code: code, known: reply.known}
 	}
-	result, err := s.invokeOp(op, args)
+	result, err := s.host.Invoke(op, args)
 	var opErr *model.OpError
 	switch {
 	case err == nil:
@@ -253,21 +253,21 @@ func (s *Server) runOp(script []byte, op string, args []byte, id string) opOutco
 	return opOutcome{code: 1}
 }
 
-// assemblyLoadCost is what loading the cached HTTP.sys assembly costs a
-// process once the host compiled it (httpsys.ps1: read the file, check
-// its SHA-256, Assembly.Load of about 30 KB), charged only when compiles
+// assemblyLoadCost is what loading the cached agent assembly costs a
+// process once the host compiled it (host.ps1: read the file, check
+// its SHA-256, Assembly.Load), charged only when compiles
 // are modelled (Options.AddType).
 const assemblyLoadCost = 30 * time.Millisecond
 
-// loadDeclarations charges, the first time a process runs an HTTP.sys op,
-// what httpsys.ps1 pays to get its P/Invoke declarations: the compile
-// (Options.AddType) when the host has no compiled assembly cached yet, or
-// when Options.NoAssemblyCache says the cache cannot be used (as before the
-// cache, every process compiled); else the load of the cached assembly. A
-// process that starts while another one's compile is still running compiles
-// too, as it finds no file yet. False if the process was terminated.
-func (s *Server) loadDeclarations(p *process, script []byte, op string) bool {
-	if p.compiled || !(isAgentScript(script) || strings.HasPrefix(op, "httpsys.")) || s.opts.AddType <= 0 {
+// loadAgent charges, the first time a process runs an op of the agent
+// script, what host.ps1 pays to get the agent: the compile (Options.AddType)
+// when the host has no compiled assembly cached yet, or when
+// Options.NoAssemblyCache says the cache cannot be used (every process
+// compiles); else the load of the cached assembly. A process that starts
+// while another one's compile is still running compiles too, as it finds no
+// file yet. False if the process was terminated.
+func (s *Server) loadAgent(p *process, script []byte) bool {
+	if p.compiled || !isAgentScript(script) || s.opts.AddType <= 0 {
 		return true
 	}
 	p.compiled = true

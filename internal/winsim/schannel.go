@@ -54,13 +54,3 @@ func applySChannel(cfg *tls.Config, protocols []string) {
 	}
 	cfg.MinVersion, cfg.MaxVersion = lo, hi
 }
-
-// schannelName is the SCHANNEL key name of a negotiated crypto/tls version.
-func schannelName(version uint16) string {
-	for _, v := range schannelVersions {
-		if v.version == version {
-			return v.name
-		}
-	}
-	return tls.VersionName(version)
-}

@@ -82,7 +82,7 @@ func (s *Server) runWorkerRequest(p *process, scripts map[string][]byte, f []str
 		p.stderr([]byte(base64ErrorText + "\r\n"))
 		return true
 	}
-	if !s.loadDeclarations(p, script, op) {
+	if !s.loadAgent(p, script) {
 		return false
 	}
 	out := s.runOp(script, op, args, id)

@@ -38,6 +38,7 @@ namespace TfWin
     {
         internal readonly InMemoryCertificateStores Stores = new InMemoryCertificateStores();
         internal readonly CertTestFiles Files = new CertTestFiles();
+        internal readonly InMemoryAccounts Accounts = new InMemoryAccounts("AGENT-TEST");
         internal readonly Agent Agent;
 
         internal CertTestHost()
@@ -46,6 +47,7 @@ namespace TfWin
             host.System = new InMemorySystemInfo();
             host.Files = Files;
             host.Certificates = Stores;
+            host.Accounts = Accounts;
             Agent = new Agent(host);
         }
 

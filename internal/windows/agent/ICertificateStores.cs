@@ -91,10 +91,6 @@ namespace TfWin
         /// <summary>%ProgramData% (Environment.SpecialFolder.CommonApplicationData),
         /// under which machine keys live.</summary>
         string CommonApplicationData { get; }
-
-        /// <summary>LookupAccountSid: DOMAIN\name of a SID ("S-1-5-18"), or
-        /// null when no account has it (ERROR_NONE_MAPPED).</summary>
-        string LookupAccountSid(string sid);
     }
 
     /// <summary>A certificate in a store: its DER bytes and its key link.</summary>

@@ -32,9 +32,9 @@ namespace TfWin
 
         public static void Register(OpTable ops, HostServices host)
         {
-            ops.Add("cert.key_acl.get", delegate(OpArgs a) { return Get(host.Certificates, a); });
-            ops.Add("cert.key_acl.add", delegate(OpArgs a) { return AddGrant(host.Certificates, a); });
-            ops.Add("cert.key_acl.remove", delegate(OpArgs a) { return RemoveGrant(host.Certificates, a); });
+            ops.Add("cert.key_acl.get", delegate(OpArgs a) { return Get(host.Certificates, host.Accounts, a); });
+            ops.Add("cert.key_acl.add", delegate(OpArgs a) { return AddGrant(host.Certificates, host.Accounts, a); });
+            ops.Add("cert.key_acl.remove", delegate(OpArgs a) { return RemoveGrant(host.Certificates, host.Accounts, a); });
         }
 
         /// <summary>A certificate's key as the ops see it.</summary>
@@ -125,7 +125,7 @@ namespace TfWin
         }
 
         /// <summary>The protocol's key access object; changed null leaves it out.</summary>
-        public static JsonObject Result(ICertificateStores stores, KeyDescriptor d, object changed)
+        public static JsonObject Result(IAccounts accounts, KeyDescriptor d, object changed)
         {
             List<object> entries = new List<object>();
             RawAcl acl = d.Descriptor.DiscretionaryAcl;
@@ -138,7 +138,8 @@ namespace TfWin
                     uint mask = unchecked((uint)ace.AccessMask);
                     string sid = ace.SecurityIdentifier.Value;
                     string account = null;
-                    try { account = stores.LookupAccountSid(sid); }
+                    // A SID no account has (a deleted user) shows as itself.
+                    try { account = accounts.NameOf(sid); }
                     catch (Exception) { }
                     entries.Add(new JsonObject()
                         .Set("sid", sid)
@@ -159,20 +160,18 @@ namespace TfWin
 
         /// <summary>The grant's SID (87 malformed, 1332 no account has it) and
         /// access (87 unless read or full).</summary>
-        private static SecurityIdentifier GrantArgs(ICertificateStores stores, OpArgs a, out string access)
+        private static SecurityIdentifier GrantArgs(IAccounts accounts, OpArgs a, out string access)
         {
             string text = a.String("sid") ?? "";
             SecurityIdentifier sid;
             try { sid = new SecurityIdentifier(text); }
             catch (ArgumentException) { throw new OpException(Win32.InvalidParameter, "sid '" + text + "' is not a SID string"); }
-            string name;
-            try { name = stores.LookupAccountSid(sid.Value); }
+            try { accounts.NameOf(sid.Value); }
             catch (Exception e)
             {
                 if (CertificateOps.CodeOf(e) != Win32.NoneMapped) throw CertificateOps.Reportable(e);
-                name = null;
+                throw new OpException(Win32.NoneMapped, "no account on this host has SID " + sid.Value, e);
             }
-            if (name == null) throw new OpException(Win32.NoneMapped, "no account on this host has SID " + sid.Value);
             access = a.String("access");
             if (access != "read" && access != "full") throw new OpException(Win32.InvalidParameter, "access '" + access + "' must be read or full");
             return sid;
@@ -187,18 +186,18 @@ namespace TfWin
             catch (Exception) { return written; }
         }
 
-        public static object Get(ICertificateStores stores, OpArgs a)
+        public static object Get(ICertificateStores stores, IAccounts accounts, OpArgs a)
         {
-            return Result(stores, Open(stores, a), null);
+            return Result(accounts, Open(stores, a), null);
         }
 
         /// <summary>cert.key_acl.add inserts one allow ACE for the SID after the
         /// explicit ACEs (before inherited ones, the canonical order), unless an
         /// allow ACE of that SID already grants the access (full grants read).</summary>
-        public static object AddGrant(ICertificateStores stores, OpArgs a)
+        public static object AddGrant(ICertificateStores stores, IAccounts accounts, OpArgs a)
         {
             string access;
-            SecurityIdentifier sid = GrantArgs(stores, a, out access);
+            SecurityIdentifier sid = GrantArgs(accounts, a, out access);
             KeyDescriptor d = Open(stores, a);
             RawAcl acl = d.Descriptor.DiscretionaryAcl;
             if (acl == null) throw new OpException(1, "the private key has no DACL (everyone has full access); refusing to replace it with one entry");
@@ -210,21 +209,21 @@ namespace TfWin
                 CommonAce ace = g as CommonAce;
                 if (ace == null || ace.AceQualifier != AceQualifier.AccessAllowed || ace.SecurityIdentifier != sid) continue;
                 string held = AccessOf(unchecked((uint)ace.AccessMask));
-                if (held == "full" || held == access) return Result(stores, d, false);
+                if (held == "full" || held == access) return Result(accounts, d, false);
             }
             int mask = unchecked((int)MaskOf(d.Provider, access));
             acl.InsertAce(insertAt, new CommonAce(AceFlags.None, AceQualifier.AccessAllowed, mask, sid, false, null));
             Save(stores, d);
-            return Result(stores, ReadBack(stores, a, d), true);
+            return Result(accounts, ReadBack(stores, a, d), true);
         }
 
         /// <summary>cert.key_acl.remove removes the one explicit allow ACE
         /// cert.key_acl.add writes for the SID and access (the same mask);
         /// other ACEs, of that SID too, stay.</summary>
-        public static object RemoveGrant(ICertificateStores stores, OpArgs a)
+        public static object RemoveGrant(ICertificateStores stores, IAccounts accounts, OpArgs a)
         {
             string access;
-            SecurityIdentifier sid = GrantArgs(stores, a, out access);
+            SecurityIdentifier sid = GrantArgs(accounts, a, out access);
             KeyDescriptor d = Open(stores, a);
             RawAcl acl = d.Descriptor.DiscretionaryAcl;
             int mask = unchecked((int)MaskOf(d.Provider, access));
@@ -237,10 +236,10 @@ namespace TfWin
                     if (ace.SecurityIdentifier != sid || ace.AccessMask != mask) continue;
                     acl.RemoveAce(i);
                     Save(stores, d);
-                    return Result(stores, ReadBack(stores, a, d), true);
+                    return Result(accounts, ReadBack(stores, a, d), true);
                 }
             }
-            return Result(stores, d, false);
+            return Result(accounts, d, false);
         }
     }
 }

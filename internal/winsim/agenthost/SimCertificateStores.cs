@@ -181,10 +181,5 @@ namespace TfWin.Sim
         }
 
         public string CommonApplicationData { get { return "C:\\ProgramData"; } }
-
-        public string LookupAccountSid(string sid)
-        {
-            return Call("lookupaccountsid", new JsonObject().Set("sid", sid)).Get("account") as string;
-        }
     }
 }

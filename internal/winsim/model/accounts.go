@@ -1,7 +1,6 @@
 package model
 
 import (
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -24,10 +23,8 @@ type Account struct {
 // builtinAccount is a well-known account with its per-locale names.
 // SIDs: "Well-known SIDs" https://learn.microsoft.com/en-us/windows/win32/secauthz/well-known-sids
 // and "Security identifiers" https://learn.microsoft.com/en-us/windows-server/identity/ad-ds/manage/understand-security-identifiers.
-// SDDL aliases: "SID Strings" https://learn.microsoft.com/en-us/windows/win32/secauthz/sid-strings
-// (WD, BU, BA, SY, LS, NS, AU; IS = SDDL_IIS_USERS in sddl.h).
 type builtinAccount struct {
-	sid, alias string
+	sid string
 	// names maps a locale to {domain, name}: a German Windows names
 	// Everyone "Jeder" and BUILTIN "VORDEFINIERT".
 	names map[string][2]string
@@ -41,14 +38,14 @@ const (
 )
 
 var builtinAccounts = []builtinAccount{
-	{"S-1-1-0", "WD", map[string][2]string{localeEnglish: {"", "Everyone"}, localeGerman: {"", "Jeder"}}},
-	{"S-1-5-32-545", "BU", map[string][2]string{localeEnglish: {domainBuiltinEN, "Users"}, localeGerman: {domainBuiltinDE, "Benutzer"}}},
-	{"S-1-5-32-544", "BA", map[string][2]string{localeEnglish: {domainBuiltinEN, "Administrators"}, localeGerman: {domainBuiltinDE, "Administratoren"}}},
-	{"S-1-5-18", "SY", map[string][2]string{localeEnglish: {domainNTAuthorityEN, "SYSTEM"}, localeGerman: {domainNTAuthorityDE, "SYSTEM"}}},
-	{"S-1-5-19", "LS", map[string][2]string{localeEnglish: {domainNTAuthorityEN, "LOCAL SERVICE"}, localeGerman: {domainNTAuthorityDE, "LOKALER DIENST"}}},
-	{"S-1-5-20", "NS", map[string][2]string{localeEnglish: {domainNTAuthorityEN, "NETWORK SERVICE"}, localeGerman: {domainNTAuthorityDE, "NETZWERKDIENST"}}},
-	{"S-1-5-32-568", "IS", map[string][2]string{localeEnglish: {domainBuiltinEN, "IIS_IUSRS"}, localeGerman: {domainBuiltinDE, "IIS_IUSRS"}}},
-	{"S-1-5-11", "AU", map[string][2]string{localeEnglish: {domainNTAuthorityEN, "Authenticated Users"}, localeGerman: {domainNTAuthorityDE, "Authentifizierte Benutzer"}}},
+	{"S-1-1-0", map[string][2]string{localeEnglish: {"", "Everyone"}, localeGerman: {"", "Jeder"}}},
+	{"S-1-5-32-545", map[string][2]string{localeEnglish: {domainBuiltinEN, "Users"}, localeGerman: {domainBuiltinDE, "Benutzer"}}},
+	{"S-1-5-32-544", map[string][2]string{localeEnglish: {domainBuiltinEN, "Administrators"}, localeGerman: {domainBuiltinDE, "Administratoren"}}},
+	{"S-1-5-18", map[string][2]string{localeEnglish: {domainNTAuthorityEN, "SYSTEM"}, localeGerman: {domainNTAuthorityDE, "SYSTEM"}}},
+	{"S-1-5-19", map[string][2]string{localeEnglish: {domainNTAuthorityEN, "LOCAL SERVICE"}, localeGerman: {domainNTAuthorityDE, "LOKALER DIENST"}}},
+	{"S-1-5-20", map[string][2]string{localeEnglish: {domainNTAuthorityEN, "NETWORK SERVICE"}, localeGerman: {domainNTAuthorityDE, "NETZWERKDIENST"}}},
+	{"S-1-5-32-568", map[string][2]string{localeEnglish: {domainBuiltinEN, "IIS_IUSRS"}, localeGerman: {domainBuiltinDE, "IIS_IUSRS"}}},
+	{"S-1-5-11", map[string][2]string{localeEnglish: {domainNTAuthorityEN, "Authenticated Users"}, localeGerman: {domainNTAuthorityDE, "Authentifizierte Benutzer"}}},
 }
 
 // resolvedAccount is an account as the host names it.
@@ -114,15 +111,6 @@ func validateAccounts(accounts []Account) ([]Account, error) {
 func builtinBySID(sid string) *builtinAccount {
 	for i := range builtinAccounts {
 		if builtinAccounts[i].sid == sid {
-			return &builtinAccounts[i]
-		}
-	}
-	return nil
-}
-
-func builtinByAlias(alias string) *builtinAccount {
-	for i := range builtinAccounts {
-		if builtinAccounts[i].alias == alias {
 			return &builtinAccounts[i]
 		}
 	}
@@ -226,22 +214,6 @@ func (h *Host) LocalPassword(user string) (string, bool) {
 		}
 	}
 	return "", false
-}
-
-// accountLookup is the op httpsys.account.lookup:
-// {"account": name-or-SID} -> {"sid": ..., "account": host's name}.
-func accountLookup(h *Host, args json.RawMessage) (any, error) {
-	var in struct {
-		Account string `json:"account"`
-	}
-	if err := json.Unmarshal(args, &in); err != nil {
-		return nil, h.win32Error(errInvalidParameter, "httpsys.account.lookup: arguments: %v", err)
-	}
-	a, opErr := h.lookupAccount(in.Account)
-	if opErr != nil {
-		return nil, h.localize(opErr)
-	}
-	return map[string]string{"sid": a.sid, "account": a.qualified()}, nil
 }
 
 // Locale is the host's display language ("en-US", "de-DE"), which selects

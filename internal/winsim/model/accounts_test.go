@@ -1,12 +1,30 @@
 package model
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func accountsHost(locale string) *Host {
 	return New(State{Hostname: "SAGE300", Locale: locale, Accounts: []Account{
 		{Name: "alice", SID: "S-1-5-21-1004336348-1177238915-682003330-1001", Password: "Secret-1"},
 		{Name: "Sage Users", SID: "s-1-5-21-1004336348-1177238915-682003330-1002"},
 	}})
+}
+
+// lookup resolves an account as the agent does with IAccounts: a SID
+// string by LookupAccountSid, a name by LookupAccountName and then its SID
+// back to the host's name.
+func lookup(h *Host, account string) (sid, name string, opErr *OpError) {
+	h.Exclusive(func() {
+		if strings.HasPrefix(strings.ToUpper(account), "S-") {
+			sid = "S" + account[1:]
+		} else if sid, opErr = h.AccountSIDLocked(account); opErr != nil {
+			return
+		}
+		name, opErr = h.AccountNameLocked(sid)
+	})
+	return sid, name, opErr
 }
 
 func TestAccountLookup(t *testing.T) {
@@ -57,11 +75,10 @@ func TestAccountLookup(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.locale+"/"+tt.account, func(t *testing.T) {
-			var got struct{ SID, Account string }
-			opErr := invoke(t, accountsHost(tt.locale), "httpsys.account.lookup", map[string]string{"account": tt.account}, &got)
+			sid, name, opErr := lookup(accountsHost(tt.locale), tt.account)
 			wantCode(t, tt.account, opErr, tt.code)
-			if tt.code == 0 && (got.SID != tt.sid || got.Account != tt.name) {
-				t.Errorf("lookup %q = %+v, want sid %s account %s", tt.account, got, tt.sid, tt.name)
+			if tt.code == 0 && (sid != tt.sid || name != tt.name) {
+				t.Errorf("lookup %q = %s %s, want sid %s account %s", tt.account, sid, name, tt.sid, tt.name)
 			}
 		})
 	}
@@ -73,7 +90,7 @@ func TestAccountLookupErrorTextFollowsLocale(t *testing.T) {
 		"de-DE": "Zuordnungen von Kontennamen und Sicherheitskennungen wurden nicht durchgeführt.",
 	}
 	for locale, prefix := range tests {
-		opErr := invoke(t, accountsHost(locale), "httpsys.account.lookup", map[string]string{"account": "nobody"}, nil)
+		_, _, opErr := lookup(accountsHost(locale), "nobody")
 		if opErr == nil || opErr.Code != 1332 || opErr.Message[:len(prefix)] != prefix {
 			t.Errorf("%s: error %v, want 1332 starting %q", locale, opErr, prefix)
 		}

@@ -13,11 +13,8 @@ import (
 	"unicode/utf8"
 )
 
-// The simulator edits a .config file the way XmlDocument with
-// PreserveWhitespace and XmlTextWriter do on Windows: every byte it does not
-// change stays as it was (whitespace, comments, attribute order and quotes,
-// line ends, BOM, UTF-16). It parses the text with encoding/xml only to find
-// byte offsets, and splices the change into the original text.
+// The simulator reads a .config file as the application does: decoded as
+// XmlTextReader decodes it, parsed with encoding/xml.
 
 // Encodings of a configuration file, as appconfig.get names them (the
 // single-byte ones by their .NET WebName).
@@ -142,77 +139,6 @@ func decodeSingleByte(b []byte, encoding string) string {
 	return sb.String()
 }
 
-// encodeSingleByte encodes text in windows-1252 or iso-8859-1, or says
-// which character the encoding cannot hold (the op script's encoder fails
-// rather than write "?", as the default replacement fallback would).
-func encodeSingleByte(text, encoding string) ([]byte, error) {
-	out := make([]byte, 0, len(text))
-	for _, r := range text {
-		b, ok := singleByte(r, encoding)
-		if !ok {
-			return nil, unencodableError{r: r, encoding: encoding}
-		}
-		out = append(out, b)
-	}
-	return out, nil
-}
-
-func singleByte(r rune, encoding string) (byte, bool) {
-	if encoding == encodingWindows1252 {
-		for i, h := range windows1252High {
-			if h == r {
-				return byte(0x80 + i), true
-			}
-		}
-		if r >= 0x80 && r <= 0x9F {
-			return 0, false
-		}
-	}
-	if r > 0xFF {
-		return 0, false
-	}
-	return byte(r), true
-}
-
-// unencodableError is a character the file's encoding cannot hold.
-type unencodableError struct {
-	r        rune
-	encoding string
-}
-
-func (e unencodableError) Error() string {
-	return fmt.Sprintf("the file is in %s, which cannot hold the character U+%04X; use only characters of that encoding (or convert the file to UTF-8)", e.encoding, e.r)
-}
-
-// utf16Bytes is bom then text in UTF-16 of the given byte order.
-func utf16Bytes(bom []byte, text string, order binary.AppendByteOrder) []byte {
-	out := append([]byte{}, bom...)
-	for _, u := range utf16.Encode([]rune(text)) {
-		out = order.AppendUint16(out, u)
-	}
-	return out
-}
-
-// encode writes text back in the file's encoding, with its BOM, as the op
-// script's XmlTextWriter does when given that encoding: a document saved
-// through an XmlTextWriter is written in the writer's encoding, whatever its
-// declaration says ("XmlDocument.CreateXmlDeclaration", Remarks), so the
-// script hands the writer the encoding the file was read in.
-func (c configText) encode(text string) ([]byte, error) {
-	switch c.encoding {
-	case encodingUTF8BOM:
-		return append(append([]byte{}, bomUTF8...), text...), nil
-	case encodingUTF16LE:
-		return utf16Bytes(bomUTF16LE, text, binary.LittleEndian), nil
-	case encodingUTF16BE:
-		return utf16Bytes(bomUTF16BE, text, binary.BigEndian), nil
-	case encodingWindows1252, encodingLatin1:
-		return encodeSingleByte(text, c.encoding)
-	default:
-		return []byte(text), nil
-	}
-}
-
 // xmlElement is an element of the parsed file with its byte offsets in the
 // text: start is at '<', startTagEnd after the start tag's '>', end after
 // the end tag (or the start tag, for an empty-element tag).
@@ -294,115 +220,4 @@ func (e *xmlElement) attr(name string) (string, bool) {
 		}
 	}
 	return "", false
-}
-
-// attrValueSpan finds, in the start tag's text, the offsets of the quoted
-// value of attribute name (without the quotes) and the quote character.
-func attrValueSpan(text string, e *xmlElement, name string) (from, to int, quote byte, ok bool) {
-	i := e.start + 1
-	for i < e.startTagEnd && !isXMLSpace(text[i]) && text[i] != '>' && text[i] != '/' {
-		i++
-	}
-	for i < e.startTagEnd {
-		for i < e.startTagEnd && isXMLSpace(text[i]) {
-			i++
-		}
-		nameStart := i
-		for i < e.startTagEnd && text[i] != '=' && !isXMLSpace(text[i]) && text[i] != '>' && text[i] != '/' {
-			i++
-		}
-		attrName := text[nameStart:i]
-		for i < e.startTagEnd && (isXMLSpace(text[i]) || text[i] == '=') {
-			i++
-		}
-		if attrName == "" || i >= e.startTagEnd || (text[i] != '"' && text[i] != '\'') {
-			return 0, 0, 0, false
-		}
-		q := text[i]
-		end := strings.IndexByte(text[i+1:e.startTagEnd], q)
-		if end < 0 {
-			return 0, 0, 0, false
-		}
-		if attrName == name {
-			return i + 1, i + 1 + end, q, true
-		}
-		i += end + 2
-	}
-	return 0, 0, 0, false
-}
-
-// lastAttrEnd is the offset just after the start tag's last attribute (or
-// its name): where a new attribute goes.
-func lastAttrEnd(text string, e *xmlElement) int {
-	end := e.startTagEnd - 1 // at '>'
-	if e.selfClosing && end > e.start && text[end-1] == '/' {
-		end--
-	}
-	for end > e.start && isXMLSpace(text[end-1]) {
-		end--
-	}
-	return end
-}
-
-func isXMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
-
-// leadingWhitespace returns the start of the whitespace-only text node right
-// before offset at (XmlDocument's whitespace node), or at if there is none.
-func leadingWhitespace(text string, at int) int {
-	i := at
-	for i > 0 && isXMLSpace(text[i-1]) {
-		i--
-	}
-	if i > 0 && text[i-1] != '>' {
-		return at // mixed content: the space belongs to a text node
-	}
-	return i
-}
-
-// escapeAttr escapes an attribute value as XmlTextWriter writes it between
-// the given quotes; tabs and line ends become character references so that
-// they survive attribute-value normalisation.
-func escapeAttr(v string, quote byte) string {
-	var b strings.Builder
-	for _, r := range v {
-		switch {
-		case r == '&':
-			b.WriteString("&amp;")
-		case r == '<':
-			b.WriteString("&lt;")
-		case r == '>':
-			b.WriteString("&gt;")
-		case r == '"' && quote == '"':
-			b.WriteString("&quot;")
-		case r == '\'' && quote == '\'':
-			b.WriteString("&apos;")
-		case r == '\t':
-			b.WriteString("&#x9;")
-		case r == '\n':
-			b.WriteString("&#xA;")
-		case r == '\r':
-			b.WriteString("&#xD;")
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-// appendChildText returns text with child (markup) added as the last child
-// of parent, indented as parent's last child element is, as the op script's
-// Add-IndentedChild does.
-func appendChildText(text string, parent *xmlElement, child string) string {
-	if n := len(parent.children); n > 0 {
-		last := parent.children[n-1]
-		ws := text[leadingWhitespace(text, last.start):last.start]
-		return text[:last.end] + ws + child + text[last.end:]
-	}
-	if parent.selfClosing {
-		// <appSettings/> becomes <appSettings>child</appSettings>, as
-		// XmlTextWriter writes an element that now has content.
-		tagEnd := lastAttrEnd(text, parent)
-		return text[:tagEnd] + ">" + child + "</" + parent.name + ">" + text[parent.end:]
-	}
-	return text[:parent.endTagStart] + child + text[parent.endTagStart:]
 }

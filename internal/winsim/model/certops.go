@@ -259,12 +259,3 @@ func (h *Host) SetKeyFileACLLocked(path string, acl []KeyACE) *OpError {
 	k.acl = append([]KeyACE{}, acl...)
 	return nil
 }
-
-// LookupAccountSIDLocked is LookupAccountSid: DOMAIN\name, or false.
-func (h *Host) LookupAccountSIDLocked(sid string) (string, bool) {
-	a, ok := h.accountBySID(sid)
-	if !ok {
-		return "", false
-	}
-	return a.qualified(), true
-}

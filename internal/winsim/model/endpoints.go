@@ -37,6 +37,12 @@ var defaultURISettings = []string{"HttpsServiceUri", "ServiceUri"}
 func (h *Host) HTTPSEndpoints() []Endpoint {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	return h.ServedHTTPSEndpoints()
+}
+
+// ServedHTTPSEndpoints is HTTPSEndpoints for the bridge: call only inside
+// Host.Exclusive.
+func (h *Host) ServedHTTPSEndpoints() []Endpoint {
 	var out []Endpoint
 	for _, s := range h.services {
 		if ep, ok := h.serviceEndpoint(s); ok {

@@ -5,6 +5,20 @@ import (
 	"testing"
 )
 
+// configPath is the test service's configuration file.
+const configPath = `C:\Program Files\Sage\Sage300IntegrationService.exe.config`
+
+// writeConfig replaces the configuration file's content, as an edit by the
+// agent's appconfig.set would.
+func writeConfig(t *testing.T, h *Host, text string) {
+	t.Helper()
+	i := h.findFile(configPath)
+	if i < 0 {
+		t.Fatalf("%s is not in the files table", configPath)
+	}
+	h.files[i].content = []byte(text)
+}
+
 // endpointHost is a Sage 300 server after the procedure: service
 // Running, ServiceUri on https port 4207, URL reservation, binding to a
 // certificate with its key in MY.
@@ -34,27 +48,27 @@ func TestHTTPSEndpoints(t *testing.T) {
 		{name: "all in place", breakHost: func(*testing.T, *Host) {}, want: true},
 		{name: "service stopped", breakHost: func(_ *testing.T, h *Host) { h.services[0].Status = statusStopped }},
 		{name: "http uri", breakHost: func(t *testing.T, h *Host) {
-			mustInvoke(t, h, "appconfig.set", map[string]any{"path": configPath, "key": "ServiceUri", "value": "http://sage300:4207"}, nil)
+			writeConfig(t, h, `<configuration><appSettings><add key="ServiceUri" value="http://sage300:4207" /></appSettings></configuration>`)
 			restartAgent(t, h)
 		}},
 		// The service read its config when it started: an edit takes effect
 		// only with the restart the procedures ask for.
 		{name: "http uri not yet restarted", breakHost: func(t *testing.T, h *Host) {
-			mustInvoke(t, h, "appconfig.set", map[string]any{"path": configPath, "key": "ServiceUri", "value": "http://sage300:4207"}, nil)
+			writeConfig(t, h, `<configuration><appSettings><add key="ServiceUri" value="http://sage300:4207" /></appSettings></configuration>`)
 		}, want: true},
 		{name: "other key", breakHost: func(t *testing.T, h *Host) {
 			h.services[0].URISetting = "HttpsServiceUri"
 			restartAgent(t, h)
 		}},
 		{name: "no reservation", breakHost: func(t *testing.T, h *Host) {
-			mustInvoke(t, h, "httpsys.urlacl.delete", map[string]any{"url": "https://+:4207/"}, nil)
+			h.Exclusive(func() { wantCode(t, "delete reservation", h.DeleteURLACLLocked("https://+:4207/"), 0) })
 		}},
 		{name: "reservation on another port", breakHost: func(t *testing.T, h *Host) {
-			mustInvoke(t, h, "httpsys.urlacl.delete", map[string]any{"url": "https://+:4207/"}, nil)
-			mustInvoke(t, h, "httpsys.urlacl.add", map[string]any{"url": "https://+:4208/", "sddl": "D:(A;;GX;;;WD)"}, nil)
+			h.Exclusive(func() { wantCode(t, "delete reservation", h.DeleteURLACLLocked("https://+:4207/"), 0) })
+			wantCode(t, "reserve", setURLACL(h, "https://+:4208/", "D:(A;;GX;;;WD)"), 0)
 		}},
 		{name: "no binding", breakHost: func(t *testing.T, h *Host) {
-			mustInvoke(t, h, "httpsys.sslcert.delete", map[string]any{"ipport": "0.0.0.0:4207"}, nil)
+			h.Exclusive(func() { wantCode(t, "delete binding", h.DeleteSSLRecordLocked(keyPtr("0.0.0.0:4207"), nil), 0) })
 		}},
 		{name: "certificate removed", breakHost: func(_ *testing.T, h *Host) { h.certs = nil }},
 	}
@@ -77,9 +91,14 @@ func TestHTTPSEndpoints(t *testing.T) {
 	}
 }
 
-// restartAgent restarts the test's service through the op, as the
-// windows_service_restart resource does.
+// restartAgent restarts the test's service with the SCM calls the agent's
+// service.restart makes, as the windows_service_restart resource does.
 func restartAgent(t *testing.T, h *Host) {
 	t.Helper()
-	mustInvoke(t, h, "service.restart", map[string]any{"name": "Sage300IntegrationService", "timeout_seconds": 30}, nil)
+	if err := h.ControlServiceStopLocked("Sage300IntegrationService"); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.StartServiceLocked("Sage300IntegrationService"); err != nil {
+		t.Fatal(err)
+	}
 }

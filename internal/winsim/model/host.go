@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 )
 
 // OpError is an op failure as the host reports it in the envelope: a Win32
@@ -79,6 +80,9 @@ type tables struct {
 	// bootRegistry is the registry as SChannel read it at boot (when the
 	// state was loaded): SChannel settings take effect after a reboot.
 	bootRegistry []RegistryKey
+	// clockSkew is how far the host's clock is ahead of real time: the
+	// agent's waits, skipped (services.go, clockNow).
+	clockSkew time.Duration
 }
 
 // New returns a host with the given state; empty fields get the defaults of
@@ -237,28 +241,9 @@ type opFunc func(h *Host, args json.RawMessage) (any, error)
 
 // ops maps op names (PROTOCOL.md) to their implementations.
 var ops = map[string]opFunc{
-	"host.info":                  hostInfo,
-	"debug.echo":                 debugEcho,
-	"debug.emit":                 debugEmit,
-	"httpsys.account.lookup":     accountLookup,
-	"httpsys.urlacl.list":        urlACLList,
-	"httpsys.urlacl.get":         urlACLGet,
-	"httpsys.urlacl.add":         urlACLAdd,
-	"httpsys.urlacl.delete":      urlACLDelete,
-	"httpsys.sslcert.list":       sslCertList,
-	"httpsys.sslcert.get":        sslCertGet,
-	"httpsys.sslcert.add":        sslCertAdd,
-	"httpsys.sslcert.replace":    sslCertReplace,
-	"httpsys.sslcert.delete":     sslCertDelete,
-	"appconfig.get":              appConfigGet,
-	"appconfig.set":              appConfigSet,
-	"appconfig.remove":           appConfigRemove,
-	"service.get":                serviceGet,
-	"service.restart":            serviceRestart,
-	"registry.schannel.get":      schannelGet,
-	"registry.schannel.set":      schannelSet,
-	"registry.dotnet_crypto.get": dotNetCryptoGet,
-	"registry.dotnet_crypto.set": dotNetCryptoSet,
+	"host.info":  hostInfo,
+	"debug.echo": debugEcho,
+	"debug.emit": debugEmit,
 }
 
 // Invoke executes an op with its JSON arguments and returns its JSON result.

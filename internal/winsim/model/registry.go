@@ -111,52 +111,133 @@ func registryDWORD(keys []RegistryKey, path, name string) (*uint32, bool) {
 	return &v, true
 }
 
-// setRegistryDWORD writes (or, for nil, deletes) a DWORD, creating the key
-// and its parents as RegCreateKeyEx does. It reports whether anything changed.
-func (h *Host) setRegistryDWORD(path, name string, data *uint32) bool {
-	i := findRegistryKey(h.registry, path)
-	if i < 0 {
-		if data == nil {
-			return false
-		}
-		h.createRegistryKey(path)
-		i = findRegistryKey(h.registry, path)
-	}
-	k := &h.registry[i]
-	j := findRegistryValue(k.Values, name)
-	switch {
-	case data == nil && j < 0:
-		return false
-	case data == nil:
-		k.Values = slices.Delete(k.Values, j, j+1)
-	case j < 0:
-		k.Values = append(k.Values, RegistryValue{Name: name, Type: regDWORD, Data: *data})
-	case k.Values[j].Data == *data:
-		return false
-	default:
-		k.Values[j].Data = *data
-	}
-	return true
-}
+// The registry as the agent's IRegistry sees it (HKLM in the 64-bit view;
+// the bridge gives paths with the HKLM\ prefix): the Registry*Locked
+// methods below, one per registry call, with Windows' answers (2 for a key
+// or value that does not exist, 5 for deleting a key with subkeys).
 
-// createRegistryKey adds the key. Its parents exist implicitly: the
-// document lists only the keys that hold values or were created by an op.
-func (h *Host) createRegistryKey(path string) {
-	h.registry = append(h.registry, RegistryKey{Key: path})
-}
-
-// deleteRegistryKeyIfEmpty deletes the key when it holds neither values nor
-// subkeys, undoing what createRegistryKey added; it reports whether it did.
-func (h *Host) deleteRegistryKeyIfEmpty(path string) bool {
-	i := findRegistryKey(h.registry, path)
-	if i < 0 || len(h.registry[i].Values) != 0 || h.hasRegistrySubkey(path) {
-		return false
-	}
-	h.registry = slices.Delete(h.registry, i, i+1)
-	return true
+// registryKeyExists reports whether path is a key: listed, or the parent of
+// one (the document lists only keys that hold values or were created).
+func (h *Host) registryKeyExists(path string) bool {
+	return findRegistryKey(h.registry, path) >= 0 || h.hasRegistrySubkey(path)
 }
 
 func (h *Host) hasRegistrySubkey(path string) bool {
 	prefix := strings.ToLower(path) + `\`
 	return slices.ContainsFunc(h.registry, func(k RegistryKey) bool { return strings.HasPrefix(strings.ToLower(k.Key), prefix) })
+}
+
+// errRegistryAccessDenied is ERROR_ACCESS_DENIED, RegDeleteKeyEx's answer
+// for a key with subkeys.
+const errRegistryAccessDenied = 5
+
+func registryNotFound(path, what string) *OpError {
+	return &OpError{Code: errFileNotFound, Message: path + " " + what + ": The system cannot find the file specified."}
+}
+
+// RegistryKeyExistsLocked is RegOpenKeyEx's success; call only inside
+// Host.Exclusive.
+func (h *Host) RegistryKeyExistsLocked(path string) bool { return h.registryKeyExists(path) }
+
+// RegistrySubKeyNamesLocked lists path's subkeys (RegEnumKeyEx); call only
+// inside Host.Exclusive.
+func (h *Host) RegistrySubKeyNamesLocked(path string) ([]string, error) {
+	if !h.registryKeyExists(path) {
+		return nil, registryNotFound(path, "does not exist")
+	}
+	prefix := strings.ToLower(path) + `\`
+	names := []string{}
+	for _, k := range h.registry {
+		if !strings.HasPrefix(strings.ToLower(k.Key), prefix) {
+			continue
+		}
+		child, _, _ := strings.Cut(k.Key[len(prefix):], `\`)
+		if !slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(n, child) }) {
+			names = append(names, child)
+		}
+	}
+	return names, nil
+}
+
+// RegistryValueNamesLocked lists path's values (RegEnumValue); call only
+// inside Host.Exclusive.
+func (h *Host) RegistryValueNamesLocked(path string) ([]string, error) {
+	if !h.registryKeyExists(path) {
+		return nil, registryNotFound(path, "does not exist")
+	}
+	names := []string{}
+	if i := findRegistryKey(h.registry, path); i >= 0 {
+		for _, v := range h.registry[i].Values {
+			names = append(names, v.Name)
+		}
+	}
+	return names, nil
+}
+
+// RegistryValueLocked is the value (RegQueryValueEx), nil when the key or
+// the value does not exist; call only inside Host.Exclusive.
+func (h *Host) RegistryValueLocked(path, name string) *RegistryValue {
+	i := findRegistryKey(h.registry, path)
+	if i < 0 {
+		return nil
+	}
+	j := findRegistryValue(h.registry[i].Values, name)
+	if j < 0 {
+		return nil
+	}
+	v := h.registry[i].Values[j]
+	return &v
+}
+
+// RegistryCreateKeyLocked creates the key (RegCreateKeyEx); an existing key
+// is kept. Its parents exist implicitly. Call only inside Host.Exclusive.
+func (h *Host) RegistryCreateKeyLocked(path string) {
+	if findRegistryKey(h.registry, path) < 0 {
+		h.registry = append(h.registry, RegistryKey{Key: path})
+	}
+}
+
+// RegistrySetDWORDLocked writes a REG_DWORD (RegSetValueEx) in an existing
+// key; call only inside Host.Exclusive.
+func (h *Host) RegistrySetDWORDLocked(path, name string, data uint32) error {
+	if !h.registryKeyExists(path) {
+		return registryNotFound(path, "does not exist")
+	}
+	h.RegistryCreateKeyLocked(path)
+	k := &h.registry[findRegistryKey(h.registry, path)]
+	if j := findRegistryValue(k.Values, name); j >= 0 {
+		k.Values[j] = RegistryValue{Name: k.Values[j].Name, Type: regDWORD, Data: data}
+		return nil
+	}
+	k.Values = append(k.Values, RegistryValue{Name: name, Type: regDWORD, Data: data})
+	return nil
+}
+
+// RegistryDeleteValueLocked deletes a value (RegDeleteValue); call only
+// inside Host.Exclusive.
+func (h *Host) RegistryDeleteValueLocked(path, name string) error {
+	i := findRegistryKey(h.registry, path)
+	if i < 0 {
+		return registryNotFound(path, "has no value "+name)
+	}
+	j := findRegistryValue(h.registry[i].Values, name)
+	if j < 0 {
+		return registryNotFound(path, "has no value "+name)
+	}
+	h.registry[i].Values = slices.Delete(h.registry[i].Values, j, j+1)
+	return nil
+}
+
+// RegistryDeleteKeyLocked deletes a key without subkeys (RegDeleteKeyEx:
+// 5 when it has some); call only inside Host.Exclusive.
+func (h *Host) RegistryDeleteKeyLocked(path string) error {
+	if !h.registryKeyExists(path) {
+		return registryNotFound(path, "does not exist")
+	}
+	if h.hasRegistrySubkey(path) {
+		return &OpError{Code: errRegistryAccessDenied, Message: path + " has subkeys: Access is denied."}
+	}
+	i := findRegistryKey(h.registry, path)
+	h.registry = slices.Delete(h.registry, i, i+1)
+	return nil
 }

@@ -2,45 +2,12 @@ package model
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/schannel"
 )
-
-// TestSChannelSetAndRestore writes a side's values, reads them back, and
-// restores their absence: the key it created goes, the state document
-// shows each step.
-func TestSChannelSetAndRestore(t *testing.T) {
-	h := New(State{})
-	var v schannelView
-	mustInvoke(t, h, "registry.schannel.get", map[string]any{"protocol": "tls 1.2", "side": "server"}, &v)
-	if v.KeyExists || v.Enabled != nil || v.DisabledByDefault != nil || v.Protocol != "TLS 1.2" || v.Side != "Server" {
-		t.Fatalf("fresh Server 2022: %+v, want no key", v)
-	}
-	tls12On := map[string]any{"protocol": "TLS 1.2", "side": "Server", "enabled": 1, "disabled_by_default": 0}
-	mustInvoke(t, h, "registry.schannel.set", tls12On, &v)
-	if !v.Changed || !v.KeyExists || *v.Enabled != 1 || *v.DisabledByDefault != 0 {
-		t.Fatalf("after set: %+v", v)
-	}
-	state, _ := h.StateJSON()
-	if !strings.Contains(string(state), `SCHANNEL\\Protocols\\TLS 1.2\\Server`) {
-		t.Errorf("state document lacks the key:\n%s", state)
-	}
-	mustInvoke(t, h, "registry.schannel.set", tls12On, &v)
-	if v.Changed {
-		t.Fatalf("same values again: %+v, want no change", v)
-	}
-	mustInvoke(t, h, "registry.schannel.set", map[string]any{"protocol": "TLS 1.2", "side": "Server"}, &v)
-	if v.KeyExists || !v.Changed {
-		t.Fatalf("after restoring absence: %+v, want the key gone", v)
-	}
-}
-
-func TestSChannelBadArguments(t *testing.T) {
-	h := New(State{})
-	for _, args := range []map[string]any{{"protocol": "SSL 2.5", "side": "Server"}, {"protocol": "TLS 1.2", "side": "both"}} {
-		wantCode(t, fmt.Sprint(args), invoke(t, h, "registry.schannel.set", args, nil), errInvalidParameter)
-	}
-}
 
 // TestSChannelProtocolsOn checks the OS defaults ("Protocols in TLS/SSL
 // (Schannel SSP)") and that Enabled/DisabledByDefault override them.
@@ -70,33 +37,6 @@ func TestSChannelProtocolsOn(t *testing.T) {
 	}
 }
 
-// TestDotNetStrongCrypto sets both values in the keys that exist, refuses a
-// Framework that is not installed, and deletes the values again.
-func TestDotNetStrongCrypto(t *testing.T) {
-	h := New(State{})
-	var got struct{ Keys []dotNetCryptoKey }
-	mustInvoke(t, h, "registry.dotnet_crypto.get", map[string]any{}, &got)
-	if len(got.Keys) != 4 || !got.Keys[0].Exists || !got.Keys[1].Exists || got.Keys[2].Exists || got.Keys[3].Exists {
-		t.Fatalf("Server 2022 defaults: %+v, want only the v4.0.30319 keys", got.Keys)
-	}
-	mustInvoke(t, h, "registry.dotnet_crypto.set", map[string]any{"keys": []map[string]any{
-		{"path": got.Keys[0].Path, "sch_use_strong_crypto": 1, "system_default_tls_versions": 1},
-		{"path": got.Keys[1].Path, "sch_use_strong_crypto": 1, "system_default_tls_versions": 1},
-	}}, &got)
-	for _, k := range got.Keys[:2] {
-		if k.SchUseStrongCrypto == nil || *k.SchUseStrongCrypto != 1 || *k.SystemDefaultTLSVersions != 1 {
-			t.Errorf("after set: %+v", k)
-		}
-	}
-	wantCode(t, "set in the .NET 2.0 key that is absent", invoke(t, h, "registry.dotnet_crypto.set", map[string]any{"keys": []map[string]any{
-		{"path": got.Keys[2].Path, "sch_use_strong_crypto": 1},
-	}}, nil), errFileNotFound)
-	mustInvoke(t, h, "registry.dotnet_crypto.set", map[string]any{"keys": []map[string]any{{"path": got.Keys[0].Path}}}, &got)
-	if got.Keys[0].SchUseStrongCrypto != nil || got.Keys[0].SystemDefaultTLSVersions != nil || !got.Keys[0].Exists {
-		t.Errorf("after deleting the values: %+v, want the key without them", got.Keys[0])
-	}
-}
-
 // TestRegistryEmptySurvivesARoundTrip: a host without any of the keys keeps
 // none after its state is read and put back (no defaults come back).
 func TestRegistryEmptySurvivesARoundTrip(t *testing.T) {
@@ -111,9 +51,64 @@ func TestRegistryEmptySurvivesARoundTrip(t *testing.T) {
 	if err := h.SetStateJSON(state); err != nil {
 		t.Fatal(err)
 	}
-	var got struct{ Keys []dotNetCryptoKey }
-	mustInvoke(t, h, "registry.dotnet_crypto.get", map[string]any{}, &got)
-	if got.Keys[0].Exists {
+	if h.RegistryKeyExistsLocked(regHKLM + `SOFTWARE\Microsoft\.NETFramework\v4.0.30319`) {
 		t.Errorf("after a round trip of %s the .NET 4 key exists", state)
+	}
+}
+
+// TestSChannelDefaultsAreTheProvidersTable: a simulated host without
+// SCHANNEL keys serves what the provider reads such a host as
+// (schannel.Default), for every build the table knows; Server 2008 R2's
+// TLS 1.2 is off until enabled.
+func TestSChannelDefaultsAreTheProvidersTable(t *testing.T) {
+	for _, build := range []int{7601, 9200, 9600, 10240, 14393, 17763, 20348, 22631, 26100} {
+		h := New(State{OSVersion: fmt.Sprintf("10.0.%d", build), Registry: []RegistryKey{}})
+		for _, side := range []string{"Server", "Client"} {
+			on := h.schannelProtocolsOn(side)
+			for _, p := range schannel.Protocols {
+				want, known := schannel.Default(p, build)
+				if got := slices.Contains(on, p); known && got != want {
+					t.Errorf("build %d %s %s: simulated host has it on=%t, the provider's table says %t", build, side, p, got, want)
+				}
+			}
+		}
+	}
+	h := New(State{OSVersion: "6.1.7601", Registry: []RegistryKey{}})
+	if slices.Contains(h.schannelProtocolsOn("Server"), "TLS 1.2") {
+		t.Error("Server 2008 R2 serves TLS 1.2 without SCHANNEL keys; it is off until enabled")
+	}
+}
+
+// TestRegistryCalls: the registry as the agent's IRegistry sees it.
+func TestRegistryCalls(t *testing.T) {
+	h := New(State{Registry: []RegistryKey{}})
+	key := schannelRoot + `\TLS 1.2\Server`
+	if err := h.RegistrySetDWORDLocked(key, "Enabled", 1); err == nil || err.(*OpError).Code != errFileNotFound {
+		t.Errorf("set in an absent key: %v, want 2", err)
+	}
+	h.RegistryCreateKeyLocked(key)
+	if err := h.RegistrySetDWORDLocked(key, "Enabled", 0xffffffff); err != nil {
+		t.Fatal(err)
+	}
+	if v := h.RegistryValueLocked(strings.ToLower(key), "enabled"); v == nil || v.Data != 0xffffffff || v.Type != regDWORD {
+		t.Errorf("value %+v", v)
+	}
+	if names, _ := h.RegistrySubKeyNamesLocked(schannelRoot); len(names) != 1 || names[0] != "TLS 1.2" {
+		t.Errorf("subkeys %v", names)
+	}
+	if err := h.RegistryDeleteKeyLocked(schannelRoot + `\TLS 1.2`); err == nil || err.(*OpError).Code != errRegistryAccessDenied {
+		t.Errorf("delete a key with subkeys: %v, want 5", err)
+	}
+	if err := h.RegistryDeleteValueLocked(key, "DisabledByDefault"); err == nil || err.(*OpError).Code != errFileNotFound {
+		t.Errorf("delete an absent value: %v, want 2", err)
+	}
+	if err := h.RegistryDeleteValueLocked(key, "Enabled"); err != nil {
+		t.Fatal(err)
+	}
+	if names, _ := h.RegistryValueNamesLocked(key); len(names) != 0 {
+		t.Errorf("values %v after the delete", names)
+	}
+	if err := h.RegistryDeleteKeyLocked(key); err != nil || h.RegistryKeyExistsLocked(key) {
+		t.Errorf("delete key: %v", err)
 	}
 }

@@ -32,9 +32,6 @@ type urlACE struct {
 	mask uint32
 }
 
-func (a urlACE) listen() bool   { return a.mask&(rightGenericExecute|rightGenericAll) != 0 }
-func (a urlACE) delegate() bool { return a.mask&(rightGenericWrite|rightGenericAll) != 0 }
-
 // urlSecurity is a reservation's security descriptor.
 type urlSecurity struct {
 	owner, group string // SIDs, optional
@@ -48,7 +45,7 @@ type urlSecurity struct {
 // "(A;;rights;;;sid)" with rights from GA/GX/GW, and sid an alias from the
 // built-in table or a SID string. Tokens are matched case-insensitively.
 // Malformed text is 87; a well-formed SID no account on the host has is
-// 1332, as the op script's SID-to-name translation fails on it.
+// stored as it is, as HTTP.sys does (the agent refuses it before the set).
 func (h *Host) parseURLSDDL(sddl string) (urlSecurity, *OpError) {
 	var sd urlSecurity
 	p := sddlParser{h: h, s: sddl, full: sddl}
@@ -172,23 +169,52 @@ func (p *sddlParser) ace() (urlACE, *OpError) {
 	return urlACE{sid: sid, mask: mask}, nil
 }
 
-// sid resolves an ACE or owner trustee to a SID string the host knows.
+// sid resolves an ACE or owner trustee to a SID string as
+// ConvertStringSecurityDescriptorToSecurityDescriptor does: a SID string is
+// converted as written (ConvertStringSidToSid does not look the account up,
+// so HTTP.sys stores a SID no account has); an alias of "SID Strings"
+// stands for its SID; any other token is 87.
 func (p *sddlParser) sid(tok string) (string, *OpError) {
 	if len(tok) > 2 || strings.HasPrefix(strings.ToUpper(tok), "S-") {
 		sid, ok := parseSID(tok)
 		if !ok {
 			return "", p.bad("%q is not a SID string", tok)
 		}
-		if _, known := p.h.accountBySID(sid); !known {
-			return "", bareError(errNoneMapped, "sddl %q: no account on this host has SID %s", p.full, sid)
-		}
 		return sid, nil
 	}
-	b := builtinByAlias(strings.ToUpper(tok))
-	if b == nil {
-		return "", p.bad("%q is not a SID alias this host knows (WD, BU, BA, SY, LS, NS, AU, IS) or a SID string", tok)
+	alias := strings.ToUpper(tok)
+	if sid, ok := sddlAliases[alias]; ok {
+		return sid, nil
 	}
-	return b.sid, nil
+	if domainRelativeAliases[alias] {
+		return "", bareError(errNoneMapped, "sddl %q: the alias %s is relative to a domain this host is not joined to", p.full, alias)
+	}
+	return "", p.bad("%q is not a SID alias (\"SID Strings\") or a SID string", tok)
+}
+
+// sddlAliases are the SID aliases of "SID Strings"
+// (https://learn.microsoft.com/en-us/windows/win32/secauthz/sid-strings)
+// that stand for the same SID on every host.
+var sddlAliases = map[string]string{
+	"WD": "S-1-1-0", "CO": "S-1-3-0", "CG": "S-1-3-1", "OW": "S-1-3-4",
+	"NU": "S-1-5-2", "IU": "S-1-5-4", "SU": "S-1-5-6", "AN": "S-1-5-7", "ED": "S-1-5-9",
+	"PS": "S-1-5-10", "AU": "S-1-5-11", "RC": "S-1-5-12", "SY": "S-1-5-18", "LS": "S-1-5-19",
+	"NS": "S-1-5-20", "WR": "S-1-5-33",
+	"BA": "S-1-5-32-544", "BU": "S-1-5-32-545", "BG": "S-1-5-32-546", "PU": "S-1-5-32-547",
+	"AO": "S-1-5-32-548", "SO": "S-1-5-32-549", "PO": "S-1-5-32-550", "BO": "S-1-5-32-551",
+	"RE": "S-1-5-32-552", "RU": "S-1-5-32-554", "RD": "S-1-5-32-555", "NO": "S-1-5-32-556",
+	"MU": "S-1-5-32-558", "LU": "S-1-5-32-559", "IS": "S-1-5-32-568", "CY": "S-1-5-32-569",
+	"ER": "S-1-5-32-573", "CD": "S-1-5-32-574", "RA": "S-1-5-32-575", "ES": "S-1-5-32-576",
+	"MS": "S-1-5-32-577", "HA": "S-1-5-32-578", "AA": "S-1-5-32-579", "RM": "S-1-5-32-580",
+	"UD": "S-1-5-84-0-0-0-0-0", "AC": "S-1-15-2-1", "AS": "S-1-18-1", "SS": "S-1-18-2",
+	"LW": "S-1-16-4096", "ME": "S-1-16-8192", "MP": "S-1-16-8448", "HI": "S-1-16-12288", "SI": "S-1-16-16384",
+}
+
+// domainRelativeAliases are the aliases of "SID Strings" whose SID is built
+// from the domain's (DA, DU, ...); a workgroup host has none to build from.
+var domainRelativeAliases = map[string]bool{
+	"AP": true, "CA": true, "CN": true, "DA": true, "DC": true, "DD": true, "DG": true, "DU": true, "EA": true,
+	"EK": true, "KA": true, "PA": true, "RO": true, "RS": true, "SA": true, "LA": true, "LG": true,
 }
 
 // parseRights reads a rights field made of GA/GX/GW tokens.
@@ -233,9 +259,14 @@ func (sd urlSecurity) String() string {
 	return b.String()
 }
 
+// sidOrAlias writes a SID as ConvertSidToStringSid's caller in
+// ConvertSecurityDescriptorToStringSecurityDescriptor does: the alias where
+// "SID Strings" has one.
 func sidOrAlias(sid string) string {
-	if b := builtinBySID(sid); b != nil {
-		return b.alias
+	for alias, s := range sddlAliases {
+		if s == sid {
+			return alias
+		}
 	}
 	return sid
 }

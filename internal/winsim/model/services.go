@@ -1,34 +1,41 @@
 package model
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
 
-// The service ops (PROTOCOL.md, "Services") run against the host's
-// services table as the op script runs against the Service Control Manager
-// with System.ServiceProcess.ServiceController.
+// The host's services, as the Service Control Manager keeps them: the agent's
+// IServiceControl (internal/windows/agent) asks them through the bridge, one
+// SCM call per method, and decides everything else (service.get and
+// service.restart live in the agent). What Windows enforces stays here:
+// names found case-insensitively, the states and their transitions (a start
+// or stop is pending for start_delay_ms or stop_delay_ms of the host's
+// clock), a stop refused while dependents run, a start refused unless
+// Stopped or when disabled, and the exit codes a service leaves.
 
 // Service control errors ("System Error Codes (1000-1299)",
 // https://learn.microsoft.com/en-us/windows/win32/debug/system-error-codes--1000-1299-).
 const (
-	errServiceRequestTimeout = 1053 // ERROR_SERVICE_REQUEST_TIMEOUT
-	errServiceDoesNotExist   = 1060 // ERROR_SERVICE_DOES_NOT_EXIST
-	errServiceSpecificError  = 1066 // ERROR_SERVICE_SPECIFIC_ERROR
-	errProcessAborted        = 1067 // ERROR_PROCESS_ABORTED
-	errServiceLogonFailed    = 1069 // ERROR_SERVICE_LOGON_FAILED
+	errDependentServicesRunning   = 1051 // ERROR_DEPENDENT_SERVICES_RUNNING
+	errServiceAlreadyRunning      = 1056 // ERROR_SERVICE_ALREADY_RUNNING
+	errServiceDisabled            = 1058 // ERROR_SERVICE_DISABLED
+	errServiceDoesNotExist        = 1060 // ERROR_SERVICE_DOES_NOT_EXIST
+	errServiceCannotAcceptControl = 1061 // ERROR_SERVICE_CANNOT_ACCEPT_CTRL
+	errServiceNotActive           = 1062 // ERROR_SERVICE_NOT_ACTIVE
 )
 
-// serviceMessages are FormatMessage's texts for the service codes (en-US;
-// the op script puts the state and exit code after them).
+// serviceMessages are FormatMessage's texts for the codes the SCM calls
+// answer with (en-US).
 var serviceMessages = map[int]string{
-	errServiceRequestTimeout: "The service did not respond to the start or control request in a timely fashion.",
-	errServiceDoesNotExist:   "The specified service does not exist as an installed service.",
-	errServiceSpecificError:  "The service has returned a service-specific error code.",
-	errProcessAborted:        "The process terminated unexpectedly.",
-	errServiceLogonFailed:    "The service did not start due to a logon failure.",
+	errDependentServicesRunning:   "A stop control has been sent to a service that other running services are dependent on.",
+	errServiceAlreadyRunning:      "An instance of the service is already running.",
+	errServiceDisabled:            "The service cannot be started, either because it is disabled or because it has no enabled devices associated with it.",
+	errServiceDoesNotExist:        "The specified service does not exist as an installed service.",
+	errServiceCannotAcceptControl: "The service cannot accept control messages at this time.",
+	errServiceNotActive:           "The service has not been started.",
 }
 
 // Service statuses (ServiceControllerStatus names) and start types.
@@ -45,9 +52,6 @@ var (
 	serviceStartTypes = []string{"Automatic", "AutomaticDelayed", "Manual", "Disabled"}
 )
 
-// defaultRestartTimeoutSeconds is the op script's default bound on a restart.
-const defaultRestartTimeoutSeconds = 120
-
 // ServiceState is a Windows service in the state document, with the knobs
 // that make it misbehave.
 type ServiceState struct {
@@ -58,12 +62,13 @@ type ServiceState struct {
 	// StartType is Automatic (default), AutomaticDelayed, Manual or Disabled.
 	StartType         string   `json:"start_type,omitempty"`
 	DependentServices []string `json:"dependent_services,omitempty"`
+	// StartName is the account the service logs on as (default LocalSystem).
+	StartName string `json:"start_name,omitempty"`
 	// StartFailsWith, if not 0, is the Win32 code every start fails with
 	// (1069 for a wrong service account password) until it is cleared.
 	StartFailsWith int `json:"start_fails_with,omitempty"`
 	// StartDelayMS is how long a start takes (and how long a service that
-	// is StartPending in the document still takes); a restart with less time
-	// left leaves the service StartPending and fails with 1053.
+	// is StartPending in the document still takes) on the host's clock.
 	StartDelayMS int `json:"start_delay_ms,omitempty"`
 	// FallsBack makes every start fail after StartDelayMS in StartPending:
 	// StartService succeeds, then the service stops again with
@@ -75,8 +80,8 @@ type ServiceState struct {
 	FallsBack                       bool `json:"falls_back,omitempty"`
 	FallBackExitCode                int  `json:"fall_back_exit_code,omitempty"`
 	FallBackServiceSpecificExitCode int  `json:"fall_back_service_specific_exit_code,omitempty"`
-	// StopDelayMS is how long a stop takes; a restart with less time left
-	// leaves the service StopPending and fails with 1053.
+	// StopDelayMS is how long a stop takes (and how long a service that is
+	// StopPending in the document still takes).
 	StopDelayMS int `json:"stop_delay_ms,omitempty"`
 	// ConfigPath is the service's .exe.config and URISetting the appSettings
 	// key that holds the URI it listens on (default: HttpsServiceUri, then
@@ -87,21 +92,15 @@ type ServiceState struct {
 	// last started; a Running service loaded without one started with the
 	// file as the document has it.
 	ListeningURI string `json:"listening_uri,omitempty"`
-	// Restarts counts the starts service.restart made.
+	// Restarts counts the starts (StartService calls that reached Running).
 	Restarts                int `json:"restarts"`
 	ExitCode                int `json:"exit_code,omitempty"`
 	ServiceSpecificExitCode int `json:"service_specific_exit_code,omitempty"`
-}
 
-// serviceView is a service as the ops show it.
-type serviceView struct {
-	Name                    string   `json:"name"`
-	DisplayName             string   `json:"display_name"`
-	Status                  string   `json:"status"`
-	StartType               string   `json:"start_type"`
-	DependentServices       []string `json:"dependent_services"`
-	ExitCode                int      `json:"exit_code"`
-	ServiceSpecificExitCode int      `json:"service_specific_exit_code"`
+	// pendingUntil is when a StartPending or StopPending state ends, on the
+	// host's clock; started says a StartService call began the pending start.
+	pendingUntil time.Time
+	started      bool
 }
 
 // loadServices validates and adds the state document's services.
@@ -132,6 +131,12 @@ func (h *Host) loadServices(list []ServiceState) error {
 			return fmt.Errorf("services[%d] %s: start_type %q is not one of %v", i, s.Name, s.StartType, serviceStartTypes)
 		}
 		s.DependentServices = slices.Clone(s.DependentServices)
+		switch s.Status {
+		case statusStartPending:
+			s.pendingUntil = h.clockNow().Add(time.Duration(s.StartDelayMS) * time.Millisecond)
+		case statusStopPending:
+			s.pendingUntil = h.clockNow().Add(time.Duration(s.StopDelayMS) * time.Millisecond)
+		}
 		h.services = append(h.services, s)
 	}
 	for _, s := range h.services {
@@ -144,8 +149,10 @@ func (h *Host) loadServices(list []ServiceState) error {
 	return nil
 }
 
-// serviceStates returns the services for the state document.
+// serviceStates returns the services for the state document, pending
+// states that have run their time ended.
 func (h *Host) serviceStates() []ServiceState {
+	h.advanceServices()
 	out := make([]ServiceState, 0, len(h.services))
 	for _, s := range h.services {
 		s.DependentServices = slices.Clone(s.DependentServices)
@@ -163,109 +170,6 @@ func (h *Host) findService(name string) int {
 		}
 	}
 	return -1
-}
-
-func (h *Host) serviceView(i int) serviceView {
-	s := h.services[i]
-	return serviceView{Name: s.Name, DisplayName: s.DisplayName, Status: s.Status, StartType: s.StartType,
-		DependentServices: append([]string{}, s.DependentServices...), ExitCode: s.ExitCode,
-		ServiceSpecificExitCode: s.ServiceSpecificExitCode}
-}
-
-// serviceError is an op failure with the code's message followed by detail.
-func serviceError(code int, format string, args ...any) *OpError {
-	text := serviceMessages[code]
-	if text == "" {
-		text = fmt.Sprintf("Windows error %d.", code)
-	}
-	return &OpError{Code: code, Message: fmt.Sprintf(format, args...) + ": " + text}
-}
-
-type serviceArgs struct {
-	Name           string `json:"name"`
-	TimeoutSeconds *int   `json:"timeout_seconds"`
-}
-
-// lookupService parses the arguments and finds the service: 1060 if it is
-// not installed, as OpenService answers.
-func (h *Host) lookupService(op string, raw json.RawMessage) (int, serviceArgs, error) {
-	var a serviceArgs
-	if err := json.Unmarshal(raw, &a); err != nil {
-		return -1, a, h.win32Error(errInvalidParameter, "%s: arguments: %v", op, err)
-	}
-	if a.Name == "" || strings.ContainsAny(a.Name, `\/`) {
-		return -1, a, h.win32Error(errInvalidParameter, "name: a service name is required")
-	}
-	i := h.findService(a.Name)
-	if i < 0 {
-		return -1, a, serviceError(errServiceDoesNotExist, "service %s does not exist on this host", a.Name)
-	}
-	return i, a, nil
-}
-
-func serviceGet(h *Host, raw json.RawMessage) (any, error) {
-	i, _, err := h.lookupService("service.get", raw)
-	if err != nil {
-		return nil, err
-	}
-	return h.serviceView(i), nil
-}
-
-// serviceRestart restarts as the op script does: note the running
-// dependents; wait out a StartPending service (one that falls back to
-// Stopped fails at once with its exit codes); stop the running dependents
-// one by one, in EnumDependentServices order (reverse start order:
-// "EnumDependentServicesW", learn.microsoft.com), each waited to Stopped,
-// then the service; start it and wait for Running; start the dependents
-// that were running, in start order. Every wait takes from one deadline of
-// timeout_seconds: running out fails with 1053 (the script never lets
-// ServiceController.Stop wait its fixed 30 s per running dependent, .NET
-// Framework reference source ServiceController.cs, nor report that
-// TimeoutException, which has no Win32 code). The simulator does not
-// sleep: starts and stops take start_delay_ms and stop_delay_ms of the
-// deadline.
-func serviceRestart(h *Host, raw json.RawMessage) (any, error) {
-	i, a, err := h.lookupService("service.restart", raw)
-	if err != nil {
-		return nil, err
-	}
-	timeout := defaultRestartTimeoutSeconds
-	if a.TimeoutSeconds != nil {
-		timeout = *a.TimeoutSeconds
-	}
-	if timeout < 1 || timeout > 86400 {
-		return nil, h.win32Error(errInvalidParameter, "timeout_seconds: must be between 1 and 86400")
-	}
-	r := &restart{h: h, seconds: timeout, leftMS: timeout * 1000}
-	stopOrder := h.dependentsStopOrder(i)
-	var running []int
-	for _, d := range stopOrder {
-		if h.services[d].Status != statusStopped {
-			running = append(running, d)
-		}
-	}
-	if h.services[i].Status == statusStartPending {
-		if err := r.settle(i); err != nil {
-			return nil, err
-		}
-		if h.services[i].Status == statusStopped {
-			return nil, fellBackError(h.services[i])
-		}
-	}
-	for _, d := range append(running, i) {
-		if err := r.stop(d); err != nil {
-			return nil, err
-		}
-	}
-	if err := r.start(i); err != nil {
-		return nil, err
-	}
-	for _, d := range slices.Backward(running) {
-		if err := r.start(d); err != nil {
-			return nil, err
-		}
-	}
-	return h.serviceView(i), nil
 }
 
 // dependentsStopOrder lists the services that depend on service i, directly
@@ -291,99 +195,193 @@ func (h *Host) dependentsStopOrder(i int) []int {
 	return out
 }
 
-// restart is one service.restart's deadline: the milliseconds left of its
-// timeout.
-type restart struct {
-	h       *Host
-	seconds int
-	leftMS  int
-}
+// clockNow is the host's clock: real time plus every wait the agent asked
+// for (ClockSleepLocked), which the simulator skips instead of sleeping.
+func (h *Host) clockNow() time.Time { return time.Now().Add(h.clockSkew) }
 
-// take spends ms of the deadline; false when fewer are left (the wait runs
-// out first, and the deadline is spent).
-func (r *restart) take(ms int) bool {
-	if ms > r.leftMS {
-		r.leftMS = 0
-		return false
+// ClockNowLocked is the host's time for the agent's IClock; call only
+// inside Host.Exclusive.
+func (h *Host) ClockNowLocked() time.Time { return h.clockNow() }
+
+// ClockSleepLocked is the agent's wait: the host's clock moves on by d at
+// once, so pending service states end as they would after a real wait.
+// Call only inside Host.Exclusive.
+func (h *Host) ClockSleepLocked(d time.Duration) {
+	if d > 0 {
+		h.clockSkew += d
 	}
-	r.leftMS -= ms
-	return true
 }
 
-// timeoutError is a wait that ran out of time, as the script's
-// New-TimeoutError reports it: 1053 with the state and exit codes.
-func (r *restart) timeoutError(s ServiceState, wanted string) *OpError {
-	return serviceError(errServiceRequestTimeout,
-		"service %s did not reach %s within %d s: it is %s, exit code %d, service-specific exit code %d",
-		s.Name, wanted, r.seconds, s.Status, s.ExitCode, s.ServiceSpecificExitCode)
-}
-
-// fellBackError is a start that ended in Stopped, as the script's
-// New-FellBackError reports it: the service's exit code, or 1067
-// ERROR_PROCESS_ABORTED when it left none.
-func fellBackError(s ServiceState) *OpError {
-	code := s.ExitCode
-	if code == 0 {
-		code = errProcessAborted
+// advanceServices ends the pending states whose time has come.
+func (h *Host) advanceServices() {
+	for i := range h.services {
+		h.advanceService(i)
 	}
-	return serviceError(code, "service %s stopped while starting (StartPending, then Stopped): exit code %d, service-specific exit code %d",
-		s.Name, s.ExitCode, s.ServiceSpecificExitCode)
 }
 
-// settle waits out a pending start: the service ends Running, or Stopped
-// with its exit codes when it falls back; 1053 if it takes longer than the
-// time left.
-func (r *restart) settle(i int) error {
-	s := &r.h.services[i]
-	if !r.take(s.StartDelayMS) {
-		s.Status = statusStartPending
-		return r.timeoutError(*s, statusRunning)
+// advanceService ends service i's pending state if its time has come: a
+// start ends Running (reading its config file's URI, as the service does
+// when it starts) or, for a service that falls back, Stopped with its exit
+// codes ("SERVICE_STATUS structure", learn.microsoft.com); a stop ends
+// Stopped without one.
+func (h *Host) advanceService(i int) {
+	s := &h.services[i]
+	if (s.Status != statusStartPending && s.Status != statusStopPending) || h.clockNow().Before(s.pendingUntil) {
+		return
 	}
-	if s.FallsBack {
+	switch {
+	case s.Status == statusStopPending:
+		s.Status, s.ExitCode, s.ServiceSpecificExitCode = statusStopped, 0, 0
+	case s.FallsBack:
 		s.Status, s.ExitCode, s.ServiceSpecificExitCode = statusStopped, s.FallBackExitCode, s.FallBackServiceSpecificExitCode
-		return nil
-	}
-	s.Status = statusRunning
-	s.ListeningURI = r.h.configuredURI(*s)
-	return nil
-}
-
-// stop stops a service and waits for Stopped: a pending start settles
-// first; a stop slower than the time left leaves it StopPending (1053).
-func (r *restart) stop(i int) error {
-	s := &r.h.services[i]
-	if s.Status == statusStartPending {
-		if err := r.settle(i); err != nil {
-			return err
+	default:
+		s.Status = statusRunning
+		s.ListeningURI = h.configuredURI(*s)
+		if s.started {
+			s.Restarts++
 		}
 	}
-	if s.Status == statusStopped {
-		return nil
+	s.started = false
+}
+
+// scmError is an SCM call's failure: the code's FormatMessage text after
+// what failed.
+func scmError(code int, call, name string) *OpError {
+	return &OpError{Code: code, Message: fmt.Sprintf("%s(%s): %s", call, name, serviceMessages[code])}
+}
+
+// openService finds the service as OpenService does (1060 when it is not
+// installed) and ends a pending state whose time has come.
+func (h *Host) openService(call, name string) (int, error) {
+	i := h.findService(name)
+	if i < 0 {
+		return -1, scmError(errServiceDoesNotExist, call, name)
 	}
-	if !r.take(s.StopDelayMS) {
-		s.Status = statusStopPending
-		return r.timeoutError(*s, statusStopped)
+	h.advanceService(i)
+	return i, nil
+}
+
+// ServiceKeyNameLocked is the service's name as the SCM spells it; call
+// only inside Host.Exclusive.
+func (h *Host) ServiceKeyNameLocked(name string) (string, error) {
+	i, err := h.openService("GetServiceDisplayName", name)
+	if err != nil {
+		return "", err
 	}
-	s.Status, s.ExitCode, s.ServiceSpecificExitCode = statusStopped, 0, 0
+	return h.services[i].Name, nil
+}
+
+// SCMServiceStatus is QueryServiceStatusEx's answer: the state by its
+// ServiceControllerStatus name and the exit codes.
+type SCMServiceStatus struct {
+	CurrentState            string `json:"current_state"`
+	Win32ExitCode           int    `json:"win32_exit_code"`
+	ServiceSpecificExitCode int    `json:"service_specific_exit_code"`
+}
+
+// ServiceStatusLocked is QueryServiceStatusEx; call only inside Host.Exclusive.
+func (h *Host) ServiceStatusLocked(name string) (SCMServiceStatus, error) {
+	i, err := h.openService("OpenService", name)
+	if err != nil {
+		return SCMServiceStatus{}, err
+	}
+	s := h.services[i]
+	return SCMServiceStatus{CurrentState: s.Status, Win32ExitCode: s.ExitCode, ServiceSpecificExitCode: s.ServiceSpecificExitCode}, nil
+}
+
+// SCMServiceConfig is QueryServiceConfig's answer (with
+// QueryServiceConfig2's delayed auto-start flag).
+type SCMServiceConfig struct {
+	StartType        int    `json:"start_type"` // 2 auto, 3 demand, 4 disabled
+	DelayedAutoStart bool   `json:"delayed_auto_start"`
+	DisplayName      string `json:"display_name"`
+	ServiceStartName string `json:"service_start_name"`
+}
+
+// serviceStartTypeCodes are QUERY_SERVICE_CONFIG's dwStartType values of
+// the start types.
+var serviceStartTypeCodes = map[string]int{"Automatic": 2, "AutomaticDelayed": 2, "Manual": 3, "Disabled": 4}
+
+// ServiceConfigLocked is QueryServiceConfig; call only inside Host.Exclusive.
+func (h *Host) ServiceConfigLocked(name string) (SCMServiceConfig, error) {
+	i, err := h.openService("OpenService", name)
+	if err != nil {
+		return SCMServiceConfig{}, err
+	}
+	s := h.services[i]
+	account := s.StartName
+	if account == "" {
+		account = "LocalSystem"
+	}
+	return SCMServiceConfig{StartType: serviceStartTypeCodes[s.StartType], DelayedAutoStart: s.StartType == "AutomaticDelayed",
+		DisplayName: s.DisplayName, ServiceStartName: account}, nil
+}
+
+// DependentServicesLocked is EnumDependentServices(SERVICE_STATE_ALL):
+// every service depending on name, directly or not, in the order to stop
+// them. Call only inside Host.Exclusive.
+func (h *Host) DependentServicesLocked(name string) ([]string, error) {
+	i, err := h.openService("OpenService", name)
+	if err != nil {
+		return nil, err
+	}
+	names := []string{}
+	for _, d := range h.dependentsStopOrder(i) {
+		names = append(names, h.services[d].Name)
+	}
+	return names, nil
+}
+
+// ControlServiceStopLocked is ControlService(SERVICE_CONTROL_STOP): 1051
+// while a dependent is not stopped, 1062 when the service is stopped, 1061
+// while it is pending; otherwise it is StopPending for stop_delay_ms. Call
+// only inside Host.Exclusive.
+func (h *Host) ControlServiceStopLocked(name string) error {
+	i, err := h.openService("OpenService", name)
+	if err != nil {
+		return err
+	}
+	h.advanceServices()
+	s := &h.services[i]
+	for _, d := range s.DependentServices {
+		if j := h.findService(d); j >= 0 && h.services[j].Status != statusStopped {
+			return scmError(errDependentServicesRunning, "ControlService", s.Name)
+		}
+	}
+	switch s.Status {
+	case statusStopped:
+		return scmError(errServiceNotActive, "ControlService", s.Name)
+	case statusRunning, statusPaused:
+	default:
+		return scmError(errServiceCannotAcceptControl, "ControlService", s.Name)
+	}
+	s.Status, s.pendingUntil = statusStopPending, h.clockNow().Add(time.Duration(s.StopDelayMS)*time.Millisecond)
+	h.advanceService(i)
 	return nil
 }
 
-// start starts a stopped service and waits for Running. StartService's own
-// failure (start_fails_with, e.g. 1069) leaves it Stopped with that code; a
-// start that falls back fails with the exit codes as soon as it stops; one
-// slower than the time left leaves it StartPending (1053).
-func (r *restart) start(i int) error {
-	s := &r.h.services[i]
-	if s.StartFailsWith != 0 {
-		s.Status, s.ExitCode = statusStopped, s.StartFailsWith
-		return serviceError(s.StartFailsWith, "service %s failed to start: it is %s, exit code %d", s.Name, s.Status, s.ExitCode)
-	}
-	if err := r.settle(i); err != nil {
+// StartServiceLocked is StartService: 1056 unless the service is Stopped,
+// 1058 when it is disabled, start_fails_with (1069 for a logon failure) as
+// the SCM's own failure, leaving that exit code; otherwise it is
+// StartPending for start_delay_ms, then Running, or Stopped again for one
+// that falls back. Call only inside Host.Exclusive.
+func (h *Host) StartServiceLocked(name string) error {
+	i, err := h.openService("OpenService", name)
+	if err != nil {
 		return err
 	}
-	if s.Status == statusStopped {
-		return fellBackError(*s)
+	s := &h.services[i]
+	switch {
+	case s.Status != statusStopped:
+		return scmError(errServiceAlreadyRunning, "StartService", s.Name)
+	case s.StartType == "Disabled":
+		return scmError(errServiceDisabled, "StartService", s.Name)
+	case s.StartFailsWith != 0:
+		s.ExitCode, s.ServiceSpecificExitCode = s.StartFailsWith, 0
+		return &OpError{Code: s.StartFailsWith, Message: fmt.Sprintf("StartService(%s): Windows error %d", s.Name, s.StartFailsWith)}
 	}
-	s.Restarts++
+	s.Status, s.started = statusStartPending, true
+	s.pendingUntil = h.clockNow().Add(time.Duration(s.StartDelayMS) * time.Millisecond)
+	h.advanceService(i)
 	return nil
 }

@@ -1,8 +1,9 @@
 package model
 
 import (
-	"strings"
+	"errors"
 	"testing"
+	"time"
 )
 
 func serviceHost(services ...ServiceState) *Host { return New(State{Services: services}) }
@@ -14,187 +15,6 @@ func serviceRow(t *testing.T, h *Host, name string) ServiceState {
 		t.Fatalf("no service %s", name)
 	}
 	return h.services[i]
-}
-
-func TestServiceGet(t *testing.T) {
-	h := serviceHost(ServiceState{Name: "Sage300IntegrationService", DisplayName: "Sage 300 Connector Agent", DependentServices: []string{"Dep"}},
-		ServiceState{Name: "Dep", Status: statusStopped, StartType: "Manual"})
-	var v serviceView
-	mustInvoke(t, h, "service.get", map[string]any{"name": "sage300integrationservice"}, &v)
-	if v.Name != "Sage300IntegrationService" || v.DisplayName != "Sage 300 Connector Agent" || v.Status != statusRunning ||
-		v.StartType != "Automatic" || len(v.DependentServices) != 1 || v.DependentServices[0] != "Dep" {
-		t.Errorf("service.get = %+v", v)
-	}
-	wantCode(t, "absent service", invoke(t, h, "service.get", map[string]any{"name": "Nope"}, nil), errServiceDoesNotExist)
-	wantCode(t, "bad name", invoke(t, h, "service.get", map[string]any{"name": `a\b`}, nil), errInvalidParameter)
-}
-
-// TestServiceRestart covers the restart paths: dependents stopped and
-// started again (only those that were running), pending states waited out,
-// and start failures reported with the state and exit code.
-func TestServiceRestart(t *testing.T) {
-	tests := []struct {
-		name      string
-		services  []ServiceState
-		timeout   int
-		code      int
-		wantMsg   []string
-		want      map[string]string // service -> status after
-		restarted map[string]int
-	}{
-		{
-			name: "dependents",
-			services: []ServiceState{
-				{Name: "Svc", DependentServices: []string{"DepA", "DepB"}},
-				{Name: "DepA", DependentServices: []string{"DepC"}},
-				{Name: "DepB", Status: statusStopped},
-				{Name: "DepC"},
-			},
-			want:      map[string]string{"Svc": statusRunning, "DepA": statusRunning, "DepB": statusStopped, "DepC": statusRunning},
-			restarted: map[string]int{"Svc": 1, "DepA": 1, "DepB": 0, "DepC": 1},
-		},
-		{
-			name:      "stop pending",
-			services:  []ServiceState{{Name: "Svc", Status: statusStopPending}},
-			want:      map[string]string{"Svc": statusRunning},
-			restarted: map[string]int{"Svc": 1},
-		},
-		{
-			name:      "stopped",
-			services:  []ServiceState{{Name: "Svc", Status: statusStopped}},
-			want:      map[string]string{"Svc": statusRunning},
-			restarted: map[string]int{"Svc": 1},
-		},
-		{
-			name:      "logon failure",
-			services:  []ServiceState{{Name: "Svc", StartFailsWith: errServiceLogonFailed}},
-			code:      errServiceLogonFailed,
-			wantMsg:   []string{"Svc", "Stopped", "exit code 1069", "logon failure"},
-			want:      map[string]string{"Svc": statusStopped},
-			restarted: map[string]int{"Svc": 0},
-		},
-		{
-			name:      "timeout",
-			services:  []ServiceState{{Name: "Svc", StartDelayMS: 5000}},
-			timeout:   2,
-			code:      errServiceRequestTimeout,
-			wantMsg:   []string{"Svc", "StartPending", "within 2 s", "exit code 0"},
-			want:      map[string]string{"Svc": statusStartPending},
-			restarted: map[string]int{"Svc": 0},
-		},
-		{
-			name: "dependent slower to stop than the timeout: 1053, the service left running",
-			services: []ServiceState{
-				{Name: "Svc", DependentServices: []string{"DepA"}},
-				{Name: "DepA", StopDelayMS: 3000},
-			},
-			timeout:   2,
-			code:      errServiceRequestTimeout,
-			wantMsg:   []string{"DepA did not reach Stopped within 2 s", "it is StopPending"},
-			want:      map[string]string{"Svc": statusRunning, "DepA": statusStopPending},
-			restarted: map[string]int{"Svc": 0, "DepA": 0},
-		},
-		{
-			name: "one deadline for every wait",
-			services: []ServiceState{
-				{Name: "Svc", DependentServices: []string{"DepA"}, StartDelayMS: 1500},
-				{Name: "DepA", StopDelayMS: 1000},
-			},
-			timeout:   2,
-			code:      errServiceRequestTimeout,
-			wantMsg:   []string{"Svc did not reach Running within 2 s", "StartPending"},
-			want:      map[string]string{"Svc": statusStartPending, "DepA": statusStopped},
-			restarted: map[string]int{"Svc": 0, "DepA": 0},
-		},
-		{
-			name: "start falls back to Stopped: its exit codes, before the timeout",
-			services: []ServiceState{{Name: "Svc", StartDelayMS: 500, FallsBack: true,
-				FallBackExitCode: errServiceSpecificError, FallBackServiceSpecificExitCode: 42}},
-			timeout:   600,
-			code:      errServiceSpecificError,
-			wantMsg:   []string{"Svc stopped while starting", "exit code 1066", "service-specific exit code 42"},
-			want:      map[string]string{"Svc": statusStopped},
-			restarted: map[string]int{"Svc": 0},
-		},
-		{
-			name:      "start falls back without an exit code: 1067",
-			services:  []ServiceState{{Name: "Svc", FallsBack: true}},
-			code:      errProcessAborted,
-			wantMsg:   []string{"stopped while starting", "exit code 0", "terminated unexpectedly"},
-			want:      map[string]string{"Svc": statusStopped},
-			restarted: map[string]int{"Svc": 0},
-		},
-		{
-			name:      "start that would fall back after the timeout: 1053",
-			services:  []ServiceState{{Name: "Svc", StartDelayMS: 5000, FallsBack: true, FallBackExitCode: errServiceSpecificError}},
-			timeout:   2,
-			code:      errServiceRequestTimeout,
-			wantMsg:   []string{"did not reach Running within 2 s", "StartPending"},
-			want:      map[string]string{"Svc": statusStartPending},
-			restarted: map[string]int{"Svc": 0},
-		},
-		{
-			name: "StartPending when the restart begins, then falls back: its exit codes, nothing stopped",
-			services: []ServiceState{
-				{Name: "Svc", Status: statusStartPending, DependentServices: []string{"DepA"}, StartDelayMS: 100,
-					FallsBack: true, FallBackExitCode: errServiceLogonFailed},
-				{Name: "DepA"},
-			},
-			code:      errServiceLogonFailed,
-			wantMsg:   []string{"Svc stopped while starting", "exit code 1069"},
-			want:      map[string]string{"Svc": statusStopped, "DepA": statusRunning},
-			restarted: map[string]int{"Svc": 0, "DepA": 0},
-		},
-		{
-			name: "dependent falls back when started again",
-			services: []ServiceState{
-				{Name: "Svc", DependentServices: []string{"DepA"}},
-				{Name: "DepA", FallsBack: true, FallBackExitCode: errServiceSpecificError, FallBackServiceSpecificExitCode: 7},
-			},
-			code:      errServiceSpecificError,
-			wantMsg:   []string{"DepA stopped while starting", "service-specific exit code 7"},
-			want:      map[string]string{"Svc": statusRunning, "DepA": statusStopped},
-			restarted: map[string]int{"Svc": 1, "DepA": 0},
-		},
-		{
-			name:      "slow start within the timeout",
-			services:  []ServiceState{{Name: "Svc", StartDelayMS: 1500}},
-			timeout:   2,
-			want:      map[string]string{"Svc": statusRunning},
-			restarted: map[string]int{"Svc": 1},
-		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			h := serviceHost(tt.services...)
-			args := map[string]any{"name": "Svc"}
-			if tt.timeout != 0 {
-				args["timeout_seconds"] = tt.timeout
-			}
-			var v serviceView
-			err := invoke(t, h, "service.restart", args, &v)
-			wantCode(t, "restart", err, tt.code)
-			for _, part := range tt.wantMsg {
-				if err != nil && !strings.Contains(err.Message, part) {
-					t.Errorf("message %q lacks %q", err.Message, part)
-				}
-			}
-			if tt.code == 0 && v.Status != statusRunning {
-				t.Errorf("result status %s, want Running", v.Status)
-			}
-			for name, status := range tt.want {
-				if got := serviceRow(t, h, name); got.Status != status || got.Restarts != tt.restarted[name] {
-					t.Errorf("%s: status %s restarts %d; want %s, %d", name, got.Status, got.Restarts, status, tt.restarted[name])
-				}
-			}
-		})
-	}
-}
-
-func TestServiceRestartErrors(t *testing.T) {
-	h := serviceHost(ServiceState{Name: "Svc"})
-	wantCode(t, "absent", invoke(t, h, "service.restart", map[string]any{"name": "Other"}, nil), errServiceDoesNotExist)
-	wantCode(t, "zero timeout", invoke(t, h, "service.restart", map[string]any{"name": "Svc", "timeout_seconds": 0}, nil), errInvalidParameter)
 }
 
 func TestServiceStateValidation(t *testing.T) {
@@ -230,5 +50,94 @@ func TestServiceDependentsStopOrder(t *testing.T) {
 	}
 	if len(names) != 3 || pos["DepC"] > pos["DepA"] || pos["DepC"] > pos["DepB"] {
 		t.Errorf("stop order %v: want DepA, DepB and DepC once each, DepC before the services it depends on", names)
+	}
+}
+
+// wantSCMCode checks an SCM call's failure code (0: success).
+func wantSCMCode(t *testing.T, what string, err error, code int) {
+	t.Helper()
+	var op *OpError
+	switch {
+	case code == 0 && err != nil:
+		t.Errorf("%s: %v, want success", what, err)
+	case code != 0 && (!errors.As(err, &op) || op.Code != code):
+		t.Errorf("%s: %v, want code %d", what, err, code)
+	}
+}
+
+// TestServiceStateMachine: what the SCM enforces for the agent's calls:
+// pending states that last their delay on the host's clock, a stop refused
+// while a dependent runs, a start refused unless Stopped, start failures
+// and falls back with their exit codes.
+func TestServiceStateMachine(t *testing.T) {
+	h := serviceHost(
+		ServiceState{Name: "Svc", DependentServices: []string{"Dep"}, StopDelayMS: 1000, StartDelayMS: 500},
+		ServiceState{Name: "Dep"},
+		ServiceState{Name: "Bad", Status: statusStopped, StartFailsWith: 1069, StartName: `.\svc`},
+		ServiceState{Name: "Crash", Status: statusStopped, FallsBack: true, FallBackExitCode: 1066, FallBackServiceSpecificExitCode: 42},
+		ServiceState{Name: "Off", Status: statusStopped, StartType: "Disabled"},
+	)
+	status := func(name string) SCMServiceStatus {
+		t.Helper()
+		s, err := h.ServiceStatusLocked(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	if name, err := h.ServiceKeyNameLocked("svc"); err != nil || name != "Svc" {
+		t.Errorf("key name %q, %v", name, err)
+	}
+	_, err := h.ServiceKeyNameLocked("Nope")
+	wantSCMCode(t, "absent", err, errServiceDoesNotExist)
+	wantSCMCode(t, "stop with a running dependent", h.ControlServiceStopLocked("Svc"), errDependentServicesRunning)
+	wantSCMCode(t, "stop the dependent", h.ControlServiceStopLocked("Dep"), 0)
+	wantSCMCode(t, "stop", h.ControlServiceStopLocked("Svc"), 0)
+	if s := status("Svc"); s.CurrentState != statusStopPending {
+		t.Errorf("after the stop control %s, want StopPending", s.CurrentState)
+	}
+	wantSCMCode(t, "stop while stopping", h.ControlServiceStopLocked("Svc"), errServiceCannotAcceptControl)
+	h.ClockSleepLocked(time.Second)
+	if s := status("Svc"); s.CurrentState != statusStopped {
+		t.Errorf("after the stop delay %s, want Stopped", s.CurrentState)
+	}
+	wantSCMCode(t, "stop a stopped service", h.ControlServiceStopLocked("Svc"), errServiceNotActive)
+	wantSCMCode(t, "start", h.StartServiceLocked("Svc"), 0)
+	wantSCMCode(t, "start while starting", h.StartServiceLocked("Svc"), errServiceAlreadyRunning)
+	h.ClockSleepLocked(500 * time.Millisecond)
+	if s := status("Svc"); s.CurrentState != statusRunning || serviceRow(t, h, "Svc").Restarts != 1 {
+		t.Errorf("after the start delay %s, restarts %d; want Running, 1", s.CurrentState, serviceRow(t, h, "Svc").Restarts)
+	}
+	wantSCMCode(t, "logon failure", h.StartServiceLocked("Bad"), 1069)
+	if s := status("Bad"); s.CurrentState != statusStopped || s.Win32ExitCode != 1069 {
+		t.Errorf("after the logon failure %+v", s)
+	}
+	if c, _ := h.ServiceConfigLocked("Bad"); c.ServiceStartName != `.\svc` || c.StartType != 2 {
+		t.Errorf("config %+v", c)
+	}
+	wantSCMCode(t, "disabled", h.StartServiceLocked("Off"), errServiceDisabled)
+	wantSCMCode(t, "falls back", h.StartServiceLocked("Crash"), 0)
+	if s := status("Crash"); s.CurrentState != statusStopped || s.Win32ExitCode != 1066 || s.ServiceSpecificExitCode != 42 {
+		t.Errorf("after falling back %+v", s)
+	}
+	if deps, _ := h.DependentServicesLocked("Svc"); len(deps) != 1 || deps[0] != "Dep" {
+		t.Errorf("dependents %v", deps)
+	}
+}
+
+// TestServicePendingInTheDocument: a service StartPending in the document
+// ends its start after start_delay_ms of the host's clock.
+func TestServicePendingInTheDocument(t *testing.T) {
+	h := serviceHost(ServiceState{Name: "Svc", Status: statusStartPending, StartDelayMS: 60000})
+	if s, _ := h.ServiceStatusLocked("Svc"); s.CurrentState != statusStartPending {
+		t.Fatalf("%s, want StartPending", s.CurrentState)
+	}
+	before := h.ClockNowLocked()
+	h.ClockSleepLocked(time.Minute)
+	if got := h.ClockNowLocked().Sub(before); got < time.Minute {
+		t.Errorf("the clock moved %v, want a minute", got)
+	}
+	if s, _ := h.ServiceStatusLocked("Svc"); s.CurrentState != statusRunning || serviceRow(t, h, "Svc").Restarts != 0 {
+		t.Errorf("%s, want Running, not counted as a restart", s.CurrentState)
 	}
 }

@@ -1,7 +1,6 @@
 package model
 
 import (
-	"encoding/json"
 	"fmt"
 )
 
@@ -71,116 +70,12 @@ func (h *Host) checkBindingCertificate(b Binding) *OpError {
 	return nil
 }
 
-// parseBindingArgs reads and normalises an add or replace op's binding.
-func (h *Host) parseBindingArgs(op string, args json.RawMessage) (Binding, error) {
-	var in Binding
-	if err := json.Unmarshal(args, &in); err != nil {
-		return Binding{}, h.win32Error(errInvalidParameter, "%s: arguments: %v", op, err)
-	}
-	b, opErr := normalizeBinding(in)
-	if opErr != nil {
-		return Binding{}, h.localize(opErr)
-	}
-	return b, nil
-}
-
-// parseKeyArgs reads the {"ipport":K} or {"hostnameport":K} of get and
-// delete.
-func (h *Host) parseKeyArgs(op string, args json.RawMessage) (bindingKey, error) {
-	var in struct {
-		IPPort       *string `json:"ipport"`
-		HostnamePort *string `json:"hostnameport"`
-	}
-	if err := json.Unmarshal(args, &in); err != nil {
-		return bindingKey{}, h.win32Error(errInvalidParameter, "%s: arguments: %v", op, err)
-	}
-	k, opErr := parseBindingKey(in.IPPort, in.HostnamePort)
-	if opErr != nil {
-		return bindingKey{}, h.localize(opErr)
-	}
-	return k, nil
-}
-
-// sslCertList returns both tables, IP bindings first (HttpQueryServiceConfiguration
-// enumerates each config id separately).
-func sslCertList(h *Host, _ json.RawMessage) (any, error) {
-	return map[string]any{"bindings": h.sslBindings()}, nil
-}
-
 func (h *Host) sslBindings() []Binding {
 	out := make([]Binding, 0, len(h.ipBindings)+len(h.sniBindings))
 	for _, b := range append(append([]Binding{}, h.ipBindings...), h.sniBindings...) {
 		out = append(out, b.clone())
 	}
 	return out
-}
-
-func sslCertGet(h *Host, args json.RawMessage) (any, error) {
-	k, err := h.parseKeyArgs("httpsys.sslcert.get", args)
-	if err != nil {
-		return nil, err
-	}
-	i := h.findBinding(k)
-	if i < 0 {
-		return nil, h.win32Error(errFileNotFound, "no SSL binding for %s", k)
-	}
-	return (*h.bindingTable(k))[i], nil
-}
-
-func sslCertAdd(h *Host, args json.RawMessage) (any, error) {
-	b, err := h.parseBindingArgs("httpsys.sslcert.add", args)
-	if err != nil {
-		return nil, err
-	}
-	if opErr := h.addBinding(b); opErr != nil {
-		return nil, h.localize(opErr)
-	}
-	return b, nil
-}
-
-// sslCertReplace deletes the binding at the key and adds the new one; if the
-// add fails, the old binding goes back into its place before the add's error
-// is returned, so a failed change never leaves the port unbound
-// (PROTOCOL.md). HttpSetServiceConfiguration cannot overwrite a record
-// ("To change a given configuration record, delete it and then recreate it").
-func sslCertReplace(h *Host, args json.RawMessage) (any, error) {
-	b, err := h.parseBindingArgs("httpsys.sslcert.replace", args)
-	if err != nil {
-		return nil, err
-	}
-	k := keyOf(b)
-	i := h.findBinding(k)
-	if i < 0 {
-		return nil, h.win32Error(errFileNotFound, "no SSL binding for %s to replace", k)
-	}
-	t := h.bindingTable(k)
-	old := (*t)[i]
-	// DefaultFlags bits the new binding has no field for stay as they were
-	// (PROTOCOL.md: replace keeps other_flags).
-	b.OtherFlags |= old.OtherFlags
-	*t = append((*t)[:i:i], (*t)[i+1:]...)
-	if opErr := h.addBinding(b); opErr != nil {
-		*t = append((*t)[:i:i], append([]Binding{old}, (*t)[i:]...)...)
-		return nil, h.localize(opErr)
-	}
-	// Keep the replaced binding's place in the list.
-	last := len(*t) - 1
-	*t = append((*t)[:i:i], append([]Binding{(*t)[last]}, (*t)[i:last]...)...)
-	return b, nil
-}
-
-func sslCertDelete(h *Host, args json.RawMessage) (any, error) {
-	k, err := h.parseKeyArgs("httpsys.sslcert.delete", args)
-	if err != nil {
-		return nil, err
-	}
-	i := h.findBinding(k)
-	if i < 0 {
-		return nil, h.win32Error(errFileNotFound, "no SSL binding for %s", k)
-	}
-	t := h.bindingTable(k)
-	*t = append((*t)[:i:i], (*t)[i+1:]...)
-	return struct{}{}, nil
 }
 
 // SSLBindings returns every SSL binding, IP table then SNI table, for the

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -67,133 +68,165 @@ func TestSSLCertAdd(t *testing.T) {
 		{"hash with invisible mark", map[string]any{"ipport": "0.0.0.0:5006", "certificate_hash": "\u200e" + keyed.thumbprint[1:], "app_id": testAppID}, 87, nil},
 		{"app id missing", map[string]any{"ipport": "0.0.0.0:5007", "certificate_hash": keyed.thumbprint}, 87, nil},
 		{"app id malformed", map[string]any{"ipport": "0.0.0.0:5008", "certificate_hash": keyed.thumbprint, "app_id": "{4d159978-4574-4dd5-b3ff-6f7fc8c2034}"}, 87, nil},
-		{"app id half braced", map[string]any{"ipport": "0.0.0.0:5009", "certificate_hash": keyed.thumbprint, "app_id": "{4d159978-4574-4dd5-b3ff-6f7fc8c20344"}, 87, nil},
 		{"negative freshness", map[string]any{"ipport": "0.0.0.0:5010", "certificate_hash": keyed.thumbprint, "app_id": testAppID, "revocation_freshness_time": -1}, 87, nil},
 		{"timeout too large", map[string]any{"ipport": "0.0.0.0:5011", "certificate_hash": keyed.thumbprint, "app_id": testAppID, "url_retrieval_timeout": 1 << 32}, 87, nil},
 		{"wrong type", map[string]any{"ipport": "0.0.0.0:5012", "certificate_hash": keyed.thumbprint, "app_id": testAppID, "usage_check": "yes"}, 87, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var got Binding
-			opErr := invoke(t, h, "httpsys.sslcert.add", tt.args, &got)
+			got, opErr := setBinding(t, h, tt.args)
 			wantCode(t, tt.name, opErr, tt.code)
 			if opErr == nil && tt.want != nil && !tt.want(got) {
-				t.Errorf("add returned %+v", got)
+				t.Errorf("set stored %+v", got)
 			}
 		})
 	}
 }
 
+// setBinding gives HttpSetServiceConfiguration the record of a binding
+// written as the state document writes it, and returns what the host
+// stored; a value the record cannot carry (a JSON type, a DWORD out of
+// range) is 87 too.
+func keyPtr(s string) *string { return &s }
+
+func setBinding(t *testing.T, h *Host, args map[string]any) (Binding, *OpError) {
+	t.Helper()
+	raw, err := json.Marshal(args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b Binding
+	if err := json.Unmarshal(raw, &b); err != nil {
+		return Binding{}, &OpError{Code: errInvalidParameter, Message: err.Error()}
+	}
+	var opErr *OpError
+	var stored SSLRecord
+	h.Exclusive(func() {
+		if opErr = h.SetSSLRecordLocked(b.Record()); opErr == nil {
+			stored, opErr = h.SSLRecordLocked(b.Record().IPPort, b.Record().HostnamePort)
+		}
+	})
+	if opErr != nil {
+		return Binding{}, opErr
+	}
+	h.Exclusive(func() { b, opErr = h.bindingOf(stored) })
+	return b, opErr
+}
+
 func TestSSLCertNoSuchLogonSessionMessage(t *testing.T) {
 	h, _, _, keyless := bindingHost(t)
-	opErr := invoke(t, h, "httpsys.sslcert.add", map[string]any{"ipport": "0.0.0.0:4106", "certificate_hash": keyless.thumbprint, "app_id": testAppID}, nil)
+	_, opErr := setBinding(t, h, map[string]any{"ipport": "0.0.0.0:4106", "certificate_hash": keyless.thumbprint, "app_id": testAppID})
 	const text = "A specified logon session does not exist. It may already have been terminated."
 	if opErr == nil || opErr.Code != 1312 || !strings.HasPrefix(opErr.Message, text) || !strings.Contains(opErr.Message, "no private key") {
 		t.Errorf("error %v, want 1312 with Windows' text and the reason", opErr)
 	}
 }
 
-func TestSSLCertGetListDelete(t *testing.T) {
+func TestSSLRecordQueryAndDelete(t *testing.T) {
 	h, keyed, _, _ := bindingHost(t)
-	add := func(key, value string) {
-		mustInvoke(t, h, "httpsys.sslcert.add", map[string]any{key: value, "certificate_hash": keyed.thumbprint, "app_id": testAppID, "certificate_store_name": ""}, nil)
+	for _, k := range [][2]string{{"hostnameport", "b.example.com:443"}, {"ipport", "0.0.0.0:4106"}, {"ipport", "[::]:4106"}} {
+		if _, opErr := setBinding(t, h, map[string]any{k[0]: k[1], "certificate_hash": keyed.thumbprint, "app_id": testAppID, "certificate_store_name": ""}); opErr != nil {
+			t.Fatal(opErr)
+		}
 	}
-	add("hostnameport", "b.example.com:443")
-	add("ipport", "0.0.0.0:4106")
-	add("ipport", "[::]:4106")
-
-	var got Binding
-	mustInvoke(t, h, "httpsys.sslcert.get", map[string]string{"ipport": "[0::0]:4106"}, &got)
-	if *got.IPPort != "[::]:4106" || got.CertificateStoreName != "MY" {
-		t.Errorf("get = %+v, want [::]:4106 in store MY", got)
-	}
-	mustInvoke(t, h, "httpsys.sslcert.get", map[string]string{"hostnameport": "B.example.com:443"}, &got)
-
-	var list struct{ Bindings []Binding }
-	mustInvoke(t, h, "httpsys.sslcert.list", struct{}{}, &list)
-	var keys []string
-	for _, b := range list.Bindings {
-		keys = append(keys, bindingKeyText(b))
-	}
-	if strings.Join(keys, " ") != "0.0.0.0:4106 [::]:4106 b.example.com:443" {
-		t.Errorf("list keys = %v, want IP table in insertion order, then SNI", keys)
-	}
-
-	wantCode(t, "get absent", invoke(t, h, "httpsys.sslcert.get", map[string]string{"ipport": "0.0.0.0:1"}, nil), 2)
-	wantCode(t, "IP key looked up in the SNI table", invoke(t, h, "httpsys.sslcert.get", map[string]string{"hostnameport": "0.0.0.0:4106"}, nil), 2)
-	wantCode(t, "get without key", invoke(t, h, "httpsys.sslcert.get", map[string]string{}, nil), 87)
-	mustInvoke(t, h, "httpsys.sslcert.delete", map[string]string{"ipport": "0.0.0.0:4106"}, nil)
-	wantCode(t, "delete again", invoke(t, h, "httpsys.sslcert.delete", map[string]string{"ipport": "0.0.0.0:4106"}, nil), 2)
-	wantCode(t, "get deleted", invoke(t, h, "httpsys.sslcert.get", map[string]string{"ipport": "0.0.0.0:4106"}, nil), 2)
-	mustInvoke(t, h, "httpsys.sslcert.get", map[string]string{"ipport": "[::]:4106"}, nil)
+	h.Exclusive(func() {
+		got, opErr := h.SSLRecordLocked(keyPtr("[0::0]:4106"), nil)
+		if opErr != nil || *got.IPPort != "[::]:4106" || *got.StoreName != "MY" {
+			t.Errorf("query = %+v, %v; want [::]:4106 in store MY", got, opErr)
+		}
+		if _, opErr := h.SSLRecordLocked(nil, keyPtr("B.example.com:443")); opErr != nil {
+			t.Errorf("SNI key in other case: %v", opErr)
+		}
+		var keys []string
+		for _, sni := range []bool{false, true} {
+			for _, r := range h.SSLRecordsLocked(sni) {
+				if r.HostnamePort != nil {
+					keys = append(keys, *r.HostnamePort)
+				} else {
+					keys = append(keys, *r.IPPort)
+				}
+			}
+		}
+		if strings.Join(keys, " ") != "0.0.0.0:4106 [::]:4106 b.example.com:443" {
+			t.Errorf("tables = %v, want IP table in insertion order, then SNI", keys)
+		}
+		_, opErr = h.SSLRecordLocked(keyPtr("0.0.0.0:1"), nil)
+		wantCode(t, "query absent", opErr, 2)
+		_, opErr = h.SSLRecordLocked(nil, keyPtr("0.0.0.0:4106"))
+		wantCode(t, "IP key looked up in the SNI table", opErr, 2)
+		_, opErr = h.SSLRecordLocked(nil, nil)
+		wantCode(t, "no key", opErr, 87)
+		wantCode(t, "delete", h.DeleteSSLRecordLocked(keyPtr("0.0.0.0:4106"), nil), 0)
+		wantCode(t, "delete again", h.DeleteSSLRecordLocked(keyPtr("0.0.0.0:4106"), nil), 2)
+		_, opErr = h.SSLRecordLocked(keyPtr("[::]:4106"), nil)
+		wantCode(t, "other binding kept", opErr, 0)
+	})
 }
 
-func bindingKeyText(b Binding) string {
-	if b.HostnamePort != nil {
-		return *b.HostnamePort
-	}
-	return *b.IPPort
-}
-
-func TestSSLCertReplace(t *testing.T) {
+// TestUpdateSSLRecord: HttpUpdateServiceConfiguration changes the binding
+// in place (same position), leaves it as it was when HTTP.sys refuses the
+// new values, answers 2 for an absent key and 127 on a build without it.
+func TestUpdateSSLRecord(t *testing.T) {
 	h, keyed, hosting, keyless := bindingHost(t)
 	for _, port := range []string{"0.0.0.0:1", "0.0.0.0:4106", "0.0.0.0:3"} {
-		mustInvoke(t, h, "httpsys.sslcert.add", map[string]any{"ipport": port, "certificate_hash": keyed.thumbprint, "app_id": testAppID}, nil)
+		if _, opErr := setBinding(t, h, map[string]any{"ipport": port, "certificate_hash": keyed.thumbprint, "app_id": testAppID}); opErr != nil {
+			t.Fatal(opErr)
+		}
 	}
 	const otherApp = "{00000000-0000-0000-0000-000000000001}"
+	record := func(hash, store string) SSLRecord {
+		b := Binding{IPPort: keyPtr("0.0.0.0:4106"), CertificateHash: hash, AppID: otherApp, CertificateStoreName: store, VerifyClientCertRevocation: true, UsageCheck: true}
+		return b.Record()
+	}
 	tests := []struct {
-		name string
-		args map[string]any
-		code int
-		// wantHash, wantApp, wantStore: the binding at 0.0.0.0:4106 afterwards
+		name                         string
+		record                       SSLRecord
+		code                         int
 		wantHash, wantApp, wantStore string
 	}{
-		{"new certificate and app", map[string]any{"ipport": "0.0.0.0:4106", "certificate_hash": hosting.thumbprint, "app_id": otherApp, "certificate_store_name": "WebHosting"}, 0,
-			hosting.thumbprint, otherApp, "WEBHOSTING"},
-		{"certificate without key restores the old binding", map[string]any{"ipport": "0.0.0.0:4106", "certificate_hash": keyless.thumbprint, "app_id": testAppID}, 1312,
-			hosting.thumbprint, otherApp, "WEBHOSTING"},
-		{"certificate not in named store restores the old binding", map[string]any{"ipport": "0.0.0.0:4106", "certificate_hash": keyed.thumbprint, "app_id": testAppID, "certificate_store_name": "WebHosting"}, 1312,
-			hosting.thumbprint, otherApp, "WEBHOSTING"},
-		{"bad value leaves the binding", map[string]any{"ipport": "0.0.0.0:4106", "certificate_hash": "nothex", "app_id": testAppID}, 87,
-			hosting.thumbprint, otherApp, "WEBHOSTING"},
-		{"back to the first", map[string]any{"ipport": "0.0.0.0:4106", "certificate_hash": keyed.thumbprint, "app_id": testAppID}, 0,
-			keyed.thumbprint, testAppID, "MY"},
+		{"new certificate and app", record(hosting.thumbprint, "WebHosting"), 0, hosting.thumbprint, otherApp, "WEBHOSTING"},
+		{"certificate without key", record(keyless.thumbprint, ""), 1312, hosting.thumbprint, otherApp, "WEBHOSTING"},
+		{"certificate not in named store", record(keyed.thumbprint, "WebHosting"), 1312, hosting.thumbprint, otherApp, "WEBHOSTING"},
+		{"bad hash", record("nothex", ""), 87, hosting.thumbprint, otherApp, "WEBHOSTING"},
+		{"back to the first", record(keyed.thumbprint, ""), 0, keyed.thumbprint, otherApp, "MY"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			wantCode(t, tt.name, invoke(t, h, "httpsys.sslcert.replace", tt.args, nil), tt.code)
-			var list struct{ Bindings []Binding }
-			mustInvoke(t, h, "httpsys.sslcert.list", struct{}{}, &list)
-			if len(list.Bindings) != 3 || bindingKeyText(list.Bindings[1]) != "0.0.0.0:4106" {
-				t.Fatalf("bindings %+v: want three, 0.0.0.0:4106 still second", list.Bindings)
-			}
-			b := list.Bindings[1]
-			if b.CertificateHash != tt.wantHash || b.AppID != tt.wantApp || b.CertificateStoreName != tt.wantStore {
-				t.Errorf("after replace: %s %s %s, want %s %s %s", b.CertificateHash, b.AppID, b.CertificateStoreName, tt.wantHash, tt.wantApp, tt.wantStore)
-			}
+			h.Exclusive(func() {
+				wantCode(t, tt.name, h.UpdateSSLRecordLocked(tt.record), tt.code)
+				list := h.SSLRecordsLocked(false)
+				if len(list) != 3 || *list[1].IPPort != "0.0.0.0:4106" {
+					t.Fatalf("bindings %+v: want three, 0.0.0.0:4106 still second", list)
+				}
+				r := list[1]
+				if r.Hash != tt.wantHash || "{"+r.AppID+"}" != tt.wantApp || *r.StoreName != tt.wantStore {
+					t.Errorf("after update: %s %s %s, want %s %s %s", r.Hash, r.AppID, *r.StoreName, tt.wantHash, tt.wantApp, tt.wantStore)
+				}
+			})
 		})
 	}
-	wantCode(t, "replace absent", invoke(t, h, "httpsys.sslcert.replace",
-		map[string]any{"ipport": "0.0.0.0:9", "certificate_hash": keyed.thumbprint, "app_id": testAppID}, nil), 2)
+	h.Exclusive(func() {
+		absent := record(keyed.thumbprint, "")
+		absent.IPPort = keyPtr("0.0.0.0:9")
+		wantCode(t, "update absent", h.UpdateSSLRecordLocked(absent), 2)
+	})
+	old := New(State{OSVersion: "6.3.9600"})
+	old.Exclusive(func() {
+		wantCode(t, "Server 2012 R2", old.UpdateSSLRecordLocked(record(keyed.thumbprint, "")), 127)
+	})
 }
 
-// TestSSLCertFlags checks the TLS flags' DefaultFlags bits and that replace
-// keeps the bits the new binding has no field for (other_flags).
-func TestSSLCertFlags(t *testing.T) {
+// TestSSLRecordFlags: the record carries the TLS flags' DefaultFlags bits
+// and every other bit as it was set.
+func TestSSLRecordFlags(t *testing.T) {
 	h, keyed, _, _ := bindingHost(t)
-	add := map[string]any{"ipport": "0.0.0.0:4106", "certificate_hash": keyed.thumbprint, "app_id": testAppID,
+	b, opErr := setBinding(t, h, map[string]any{"ipport": "0.0.0.0:4106", "certificate_hash": keyed.thumbprint, "app_id": testAppID,
 		"disable_http2": true, "disable_quic": true, "disable_tls13": true, "disable_ocsp_stapling": true,
-		"disable_legacy_tls": true, "other_flags": 0x800 | 0x8}
-	var b Binding
-	mustInvoke(t, h, "httpsys.sslcert.add", add, &b)
-	if got, want := b.Flags(), uint32(0x10|0x20|0x40|0x80|0x400|0x800|0x8); got != want {
+		"disable_legacy_tls": true, "other_flags": 0x800 | 0x8})
+	if opErr != nil {
+		t.Fatal(opErr)
+	}
+	if got, want := b.Record().Flags, uint32(0x10|0x20|0x40|0x80|0x400|0x800|0x8); got != want || !b.DisableQUIC || b.OtherFlags != 0x808 {
 		t.Errorf("DefaultFlags %#x, want %#x", got, want)
 	}
-	replace := map[string]any{"ipport": "0.0.0.0:4106", "certificate_hash": keyed.thumbprint, "app_id": testAppID, "disable_tls13": true}
-	mustInvoke(t, h, "httpsys.sslcert.replace", replace, &b)
-	if got, want := b.Flags(), uint32(0x40|0x800|0x8); got != want || b.DisableLegacyTLS || !b.DisableTLS13 {
-		t.Errorf("after replace: DefaultFlags %#x, want %#x (other bits kept, named bits as given)", got, want)
-	}
-	bad := map[string]any{"ipport": "0.0.0.0:4107", "certificate_hash": keyed.thumbprint, "app_id": testAppID, "other_flags": 0x400}
-	wantCode(t, "other_flags with a named bit", invoke(t, h, "httpsys.sslcert.add", bad, nil), 87)
 }

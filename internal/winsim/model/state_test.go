@@ -46,7 +46,7 @@ func TestSetStateJSONValidates(t *testing.T) {
 		{"certificate twice", map[string]any{"certificates": []any{keyedCert, map[string]any{"store": "my", "pem": cert.certPEM}}}, "twice"},
 		{"urlacl prefix", map[string]any{"urlacls": []any{map[string]any{"url": "https://+:4207", "sddl": "D:(A;;GX;;;WD)"}}}, `add "/"`},
 		{"urlacl sddl", map[string]any{"urlacls": []any{map[string]any{"url": "https://+:4207/", "sddl": "D:(A;;GR;;;WD)"}}}, "code 87"},
-		{"urlacl SID", map[string]any{"urlacls": []any{map[string]any{"url": "https://+:4207/", "sddl": "D:(A;;GX;;;S-1-5-21-1-2-3-9)"}}}, "code 1332"},
+		{"urlacl domain alias", map[string]any{"urlacls": []any{map[string]any{"url": "https://+:4207/", "sddl": "D:(A;;GX;;;DU)"}}}, "code 1332"},
 		{"urlacl twice", map[string]any{"urlacls": []any{
 			map[string]any{"url": "https://+:4207/", "sddl": "D:(A;;GX;;;WD)"}, map[string]any{"url": "https://+:4207/", "sddl": "D:(A;;GX;;;BU)"}}}, "code 183"},
 		{"binding without certificate", map[string]any{"sslcert_bindings": []any{binding(nil)}}, "code 1312"},
@@ -167,7 +167,9 @@ func TestCertificateMethods(t *testing.T) {
 	if c, _ := h.FindCertificate("MY", thumb); !c.HasPrivateKey {
 		t.Error("re-adding without a key dropped the associated key")
 	}
-	mustInvoke(t, h, "httpsys.sslcert.add", map[string]any{"ipport": "0.0.0.0:443", "certificate_hash": thumb, "app_id": testAppID}, nil)
+	if _, opErr := setBinding(t, h, map[string]any{"ipport": "0.0.0.0:443", "certificate_hash": thumb, "app_id": testAppID}); opErr != nil {
+		t.Fatal(opErr)
+	}
 
 	if !h.RemoveCertificate("my", thumb) || h.RemoveCertificate("MY", thumb) {
 		t.Error("RemoveCertificate: want true once, then false")

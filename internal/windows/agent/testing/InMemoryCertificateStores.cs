@@ -63,21 +63,11 @@ namespace TfWin.Testing
         {
             Calls = new List<string>();
             ReadsPbes2Pfx = true;
-            Accounts = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            Accounts["S-1-5-18"] = "NT AUTHORITY\\SYSTEM";
-            Accounts["S-1-5-19"] = "NT AUTHORITY\\LOCAL SERVICE";
-            Accounts["S-1-5-20"] = "NT AUTHORITY\\NETWORK SERVICE";
-            Accounts["S-1-5-32-544"] = "BUILTIN\\Administrators";
-            Accounts["S-1-5-32-545"] = "BUILTIN\\Users";
-            Accounts["S-1-5-32-568"] = "BUILTIN\\IIS_IUSRS";
             foreach (string s in new string[] { "MY", "ROOT", "CA", "WEBHOSTING" }) stores[s] = new List<Entry>();
         }
 
         /// <summary>Every call, in order: "Method arg".</summary>
         public List<string> Calls { get; private set; }
-
-        /// <summary>SID to DOMAIN\name.</summary>
-        public Dictionary<string, string> Accounts { get; private set; }
 
         /// <summary>Keys of imported RSA PFX files go to CNG (what
         /// Import-PfxCertificate does) instead of the CSP the PFX names.</summary>
@@ -328,12 +318,5 @@ namespace TfWin.Testing
         }
 
         public string CommonApplicationData { get { return ProgramData; } }
-
-        public string LookupAccountSid(string sid)
-        {
-            Enter("LookupAccountSid", sid);
-            string name;
-            return Accounts.TryGetValue(sid, out name) ? name : null;
-        }
     }
 }

@@ -11,7 +11,6 @@ using System.Runtime.InteropServices;
 using System.Security.AccessControl;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Security.Principal;
 
 namespace TfWin.Windows
 {
@@ -203,12 +202,6 @@ namespace TfWin.Windows
         public string CommonApplicationData
         {
             get { return Environment.GetFolderPath(Environment.SpecialFolder.CommonApplicationData); }
-        }
-
-        public string LookupAccountSid(string sid)
-        {
-            try { return new SecurityIdentifier(sid).Translate(typeof(NTAccount)).Value; }
-            catch (IdentityNotMappedException) { return null; }
         }
     }
 }
