@@ -16,6 +16,7 @@ CC=x86_64-w64-mingw32-gcc
 if ! command -v "$CC" >/dev/null; then
   if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
     echo "installing mingw-w64 from Debian's packages (gcc-mingw-w64-x86-64)"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc-mingw-w64-x86-64 >/dev/null
   else
     echo "interop-check needs $CC: apt-get install gcc-mingw-w64-x86-64 (as root)" >&2

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/windows/agent"
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/winsim"
 )
 
@@ -20,9 +21,9 @@ const (
 	simPassword = "Sim-P@ss w0rd$'1" // quotes and $ on purpose
 )
 
-// testScript stands in for a domain's script library: the simulator runs ops
-// in Go, a real host would run this.
-const testScript = "param([string]$Op, [string]$ArgsBase64)\n& \"Invoke-$Op\" $ArgsBase64\n"
+// testScript is the agent script the provider sends: the simulator runs
+// its ops in the agent under Mono, as a host runs them.
+var testScript = string(agent.Script())
 
 // startSim starts a simulator with HTTP and HTTPS listeners on loopback.
 func startSim(t testing.TB, change func(*winsim.Options)) *winsim.Server {
