@@ -11,9 +11,6 @@ import (
 // themselves run in the host agent (internal/windows/agent/AppConfigOps.cs),
 // which edits the files table through the bridge (filetable.go).
 
-// errInvalidData is ERROR_INVALID_DATA ("System Error Codes (0-499)").
-const errInvalidData = 13
-
 // configFile is a parsed configuration file: its text and the offsets of
 // its elements.
 type configFile struct {
