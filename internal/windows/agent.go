@@ -4,4 +4,4 @@ import "github.com/seed-1120c41c/terraform-provider-windows/internal/windows/age
 
 // agentScript is the request script of every op: the host agent and its
 // PowerShell host (internal/windows/agent).
-var agentScript = Script{name: "agent", text: agent.Script()}
+var agentScript = agent.Script()

@@ -37,7 +37,7 @@ func TestAgentOpsRunInTheAgent(t *testing.T) {
 // C# file and none of the tests, the references, and the fixed cache ACL
 // mask (0x500D0156; the script had 1342029590, a typo of 1343029590).
 func TestAgentScriptCarriesTheShippedSources(t *testing.T) {
-	text := string(agentScript.text)
+	text := string(agentScript)
 	names, texts := agent.Sources()
 	if len(names) == 0 {
 		t.Fatal("no agent sources embedded")

@@ -79,7 +79,7 @@ func changeArgs(path, key string, value *string, expect *Expect) appSettingArgs 
 // (Exists is false).
 func (a *AppConfig) Get(ctx context.Context, path, key string) (AppSetting, error) {
 	var s AppSetting
-	err := a.host.call(ctx, agentScript, "appconfig.get", appSettingArgs{Path: path, Key: key}, &s)
+	err := a.host.call(ctx, "appconfig.get", appSettingArgs{Path: path, Key: key}, &s)
 	return s, err
 }
 
@@ -88,7 +88,7 @@ func (a *AppConfig) Get(ctx context.Context, path, key string) (AppSetting, erro
 // expect, the host first checks that the entry is the one expected.
 func (a *AppConfig) Set(ctx context.Context, path, key, value string, expect *Expect) (AppSettingChange, error) {
 	var c AppSettingChange
-	err := a.host.call(ctx, agentScript, "appconfig.set", changeArgs(path, key, &value, expect), &c)
+	err := a.host.call(ctx, "appconfig.set", changeArgs(path, key, &value, expect), &c)
 	return c, err
 }
 
@@ -96,5 +96,5 @@ func (a *AppConfig) Set(ctx context.Context, path, key, value string, expect *Ex
 // succeeds. With expect, the host first checks that the entry is the one
 // expected.
 func (a *AppConfig) Remove(ctx context.Context, path, key string, expect *Expect) error {
-	return a.host.call(ctx, agentScript, "appconfig.remove", changeArgs(path, key, nil, expect), nil)
+	return a.host.call(ctx, "appconfig.remove", changeArgs(path, key, nil, expect), nil)
 }

@@ -110,7 +110,7 @@ func (c *Certificates) List(ctx context.Context, store string) ([]Certificate, e
 	var out struct {
 		Certificates []Certificate `json:"certificates"`
 	}
-	err := c.host.call(ctx, agentScript, "cert.list", map[string]string{"store": store}, &out)
+	err := c.host.call(ctx, "cert.list", map[string]string{"store": store}, &out)
 	return out.Certificates, err
 }
 
@@ -118,7 +118,7 @@ func (c *Certificates) List(ctx context.Context, store string) ([]Certificate, e
 // IsNotFound if it is not there.
 func (c *Certificates) Get(ctx context.Context, store, thumbprint string) (Certificate, error) {
 	var cert Certificate
-	err := c.host.call(ctx, agentScript, "cert.get", certKey{Store: store, Thumbprint: thumbprint}, &cert)
+	err := c.host.call(ctx, "cert.get", certKey{Store: store, Thumbprint: thumbprint}, &cert)
 	return cert, err
 }
 
@@ -132,7 +132,7 @@ func (c *Certificates) GetWithUsableKey(ctx context.Context, store, thumbprint s
 		certKey
 		RequireKey bool `json:"require_key"`
 	}{certKey{Store: store, Thumbprint: thumbprint}, true}
-	err := c.host.call(ctx, agentScript, "cert.get", args, &cert)
+	err := c.host.call(ctx, "cert.get", args, &cert)
 	return cert, err
 }
 
@@ -150,7 +150,7 @@ func (c *Certificates) ImportPFX(ctx context.Context, p PFXImport) (Imported, er
 		Exportable: p.Exportable, ImportChain: p.ImportChain, ExpectThumbprint: p.ExpectThumbprint,
 	}
 	var out Imported
-	err := c.host.call(ctx, agentScript, "cert.import_pfx", args, &out)
+	err := c.host.call(ctx, "cert.import_pfx", args, &out)
 	return out, err
 }
 
@@ -162,7 +162,7 @@ func (c *Certificates) ImportPFXFile(ctx context.Context, p PFXFileImport) (Impo
 		Exportable: p.Exportable, ImportChain: p.ImportChain, ExpectThumbprint: p.ExpectThumbprint,
 	}
 	var out Imported
-	err := c.host.call(ctx, agentScript, "cert.import_pfx_file", args, &out)
+	err := c.host.call(ctx, "cert.import_pfx_file", args, &out)
 	return out, err
 }
 
@@ -170,14 +170,14 @@ func (c *Certificates) ImportPFXFile(ctx context.Context, p PFXFileImport) (Impo
 // the PEM is not one certificate.
 func (c *Certificates) Add(ctx context.Context, store, pem string) (Certificate, error) {
 	var cert Certificate
-	err := c.host.call(ctx, agentScript, "cert.add", map[string]string{"store": store, "pem": pem}, &cert)
+	err := c.host.call(ctx, "cert.add", map[string]string{"store": store, "pem": pem}, &cert)
 	return cert, err
 }
 
 // Remove deletes a certificate from a store together with its private key;
 // IsNotFound if it is not there.
 func (c *Certificates) Remove(ctx context.Context, store, thumbprint string) error {
-	return c.host.call(ctx, agentScript, "cert.remove", certKey{Store: store, Thumbprint: thumbprint}, nil)
+	return c.host.call(ctx, "cert.remove", certKey{Store: store, Thumbprint: thumbprint}, nil)
 }
 
 // IsWrongPFXPassword reports whether err says the password does not open the

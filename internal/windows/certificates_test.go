@@ -122,7 +122,7 @@ func TestCertificatesOps(t *testing.T) {
 			if op := runner.requests[0].Op; op != tt.wantOp {
 				t.Errorf("op %q, want %q", op, tt.wantOp)
 			}
-			if script := string(runner.requests[0].Script); script != string(agentScript.text) || !strings.Contains(script, `ops.Add("`+tt.wantOp+`"`) {
+			if script := string(runner.requests[0].Script); script != string(agentScript) || !strings.Contains(script, `ops.Add("`+tt.wantOp+`"`) {
 				t.Errorf("the request's script is not the agent that defines %s", tt.wantOp)
 			}
 			got := runner.args(t)

@@ -19,7 +19,7 @@ type Payload struct {
 func (h *Host) DebugEcho(ctx context.Context, data []byte) (Payload, error) {
 	var p Payload
 	args := map[string]string{"data": base64.StdEncoding.EncodeToString(data)}
-	err := h.call(ctx, debugScript, "debug.echo", args, &p)
+	err := h.call(ctx, "debug.echo", args, &p)
 	return p, err
 }
 
@@ -28,7 +28,7 @@ func (h *Host) DebugEcho(ctx context.Context, data []byte) (Payload, error) {
 func (h *Host) DebugEchoText(ctx context.Context, text string) (string, error) {
 	var p Payload
 	args := map[string]string{"data": "", "text": text}
-	err := h.call(ctx, debugScript, "debug.echo", args, &p)
+	err := h.call(ctx, "debug.echo", args, &p)
 	return p.Text, err
 }
 
@@ -36,6 +36,6 @@ func (h *Host) DebugEchoText(ctx context.Context, text string) (string, error) {
 // caller can prove large output comes back intact.
 func (h *Host) DebugEmit(ctx context.Context, n int) (Payload, error) {
 	var p Payload
-	err := h.call(ctx, debugScript, "debug.emit", map[string]int{"bytes": n}, &p)
+	err := h.call(ctx, "debug.emit", map[string]int{"bytes": n}, &p)
 	return p, err
 }

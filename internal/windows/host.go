@@ -49,9 +49,9 @@ type envelope struct {
 	} `json:"error"`
 }
 
-// call runs op of script with args and decodes the result into out (if not
+// call runs op in the host agent with args and decodes the result into out (if not
 // nil). Op failures come back as *Error; transport failures as they are.
-func (h *Host) call(ctx context.Context, script Script, op string, args, out any) error {
+func (h *Host) call(ctx context.Context, op string, args, out any) error {
 	if args == nil {
 		args = struct{}{}
 	}
@@ -59,7 +59,7 @@ func (h *Host) call(ctx context.Context, script Script, op string, args, out any
 	if err != nil {
 		return fmt.Errorf("%s: encode arguments: %w", op, err)
 	}
-	res, err := h.runner.Run(ctx, winrm.Request{Script: script.text, Op: op, Args: argsJSON, ReadOnly: isReadOnlyOp(op)})
+	res, err := h.runner.Run(ctx, winrm.Request{Script: agentScript, Op: op, Args: argsJSON, ReadOnly: isReadOnlyOp(op)})
 	if err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
@@ -154,7 +154,7 @@ func (h *Host) Info(ctx context.Context) (Info, error) {
 		return *h.info, nil
 	}
 	var info Info
-	if err := h.call(ctx, hostScript, "host.info", nil, &info); err != nil {
+	if err := h.call(ctx, "host.info", nil, &info); err != nil {
 		return info, err
 	}
 	h.info = &info

@@ -2,7 +2,6 @@ package windows
 
 import "context"
 
-var httpsysScript = agentScript
 
 // HTTPSys is the host's HTTP Server API configuration: URL reservations and
 // SSL certificate bindings (HttpQueryServiceConfiguration and friends).
@@ -76,7 +75,7 @@ type SSLBinding struct {
 // LookupAccount resolves an account name or SID string on the host.
 func (s *HTTPSys) LookupAccount(ctx context.Context, account string) (Account, error) {
 	var a Account
-	err := s.host.call(ctx, httpsysScript, "httpsys.account.lookup", map[string]string{"account": account}, &a)
+	err := s.host.call(ctx, "httpsys.account.lookup", map[string]string{"account": account}, &a)
 	return a, err
 }
 
@@ -85,27 +84,27 @@ func (s *HTTPSys) ListURLACLs(ctx context.Context) ([]URLACL, error) {
 	var out struct {
 		URLACLs []URLACL `json:"urlacls"`
 	}
-	err := s.host.call(ctx, httpsysScript, "httpsys.urlacl.list", nil, &out)
+	err := s.host.call(ctx, "httpsys.urlacl.list", nil, &out)
 	return out.URLACLs, err
 }
 
 // GetURLACL returns the reservation of url; IsNotFound if there is none.
 func (s *HTTPSys) GetURLACL(ctx context.Context, url string) (URLACL, error) {
 	var u URLACL
-	err := s.host.call(ctx, httpsysScript, "httpsys.urlacl.get", map[string]string{"url": url}, &u)
+	err := s.host.call(ctx, "httpsys.urlacl.get", map[string]string{"url": url}, &u)
 	return u, err
 }
 
 // AddURLACL reserves url with the security descriptor sddl.
 func (s *HTTPSys) AddURLACL(ctx context.Context, url, sddl string) (URLACL, error) {
 	var u URLACL
-	err := s.host.call(ctx, httpsysScript, "httpsys.urlacl.add", map[string]string{"url": url, "sddl": sddl}, &u)
+	err := s.host.call(ctx, "httpsys.urlacl.add", map[string]string{"url": url, "sddl": sddl}, &u)
 	return u, err
 }
 
 // DeleteURLACL removes the reservation of url; IsNotFound if there is none.
 func (s *HTTPSys) DeleteURLACL(ctx context.Context, url string) error {
-	return s.host.call(ctx, httpsysScript, "httpsys.urlacl.delete", map[string]string{"url": url}, nil)
+	return s.host.call(ctx, "httpsys.urlacl.delete", map[string]string{"url": url}, nil)
 }
 
 // ListSSLBindings returns every SSL binding, IP and SNI tables together.
@@ -113,14 +112,14 @@ func (s *HTTPSys) ListSSLBindings(ctx context.Context) ([]SSLBinding, error) {
 	var out struct {
 		Bindings []SSLBinding `json:"bindings"`
 	}
-	err := s.host.call(ctx, httpsysScript, "httpsys.sslcert.list", nil, &out)
+	err := s.host.call(ctx, "httpsys.sslcert.list", nil, &out)
 	return out.Bindings, err
 }
 
 // GetSSLBinding returns the binding at key; IsNotFound if there is none.
 func (s *HTTPSys) GetSSLBinding(ctx context.Context, key BindingKey) (SSLBinding, error) {
 	var b SSLBinding
-	err := s.host.call(ctx, httpsysScript, "httpsys.sslcert.get", key, &b)
+	err := s.host.call(ctx, "httpsys.sslcert.get", key, &b)
 	return b, err
 }
 
@@ -128,7 +127,7 @@ func (s *HTTPSys) GetSSLBinding(ctx context.Context, key BindingKey) (SSLBinding
 // IsNoUsablePrivateKey if its certificate cannot serve TLS from that store.
 func (s *HTTPSys) AddSSLBinding(ctx context.Context, b SSLBinding) (SSLBinding, error) {
 	var out SSLBinding
-	err := s.host.call(ctx, httpsysScript, "httpsys.sslcert.add", b, &out)
+	err := s.host.call(ctx, "httpsys.sslcert.add", b, &out)
 	return out, err
 }
 
@@ -137,11 +136,11 @@ func (s *HTTPSys) AddSSLBinding(ctx context.Context, b SSLBinding) (SSLBinding, 
 // change never leaves the port unbound.
 func (s *HTTPSys) ReplaceSSLBinding(ctx context.Context, b SSLBinding) (SSLBinding, error) {
 	var out SSLBinding
-	err := s.host.call(ctx, httpsysScript, "httpsys.sslcert.replace", b, &out)
+	err := s.host.call(ctx, "httpsys.sslcert.replace", b, &out)
 	return out, err
 }
 
 // DeleteSSLBinding removes the binding at key; IsNotFound if there is none.
 func (s *HTTPSys) DeleteSSLBinding(ctx context.Context, key BindingKey) error {
-	return s.host.call(ctx, httpsysScript, "httpsys.sslcert.delete", key, nil)
+	return s.host.call(ctx, "httpsys.sslcert.delete", key, nil)
 }

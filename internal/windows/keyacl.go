@@ -56,7 +56,7 @@ func IsBadKeyset(err error) bool { return ErrorCode(err) == CodeBadKeyset }
 // IsBadKeyset without a key.
 func (c *Certificates) GetKeyACL(ctx context.Context, store, thumbprint string) (KeyACL, error) {
 	var out KeyACL
-	err := c.host.call(ctx, agentScript, "cert.key_acl.get", certKey{Store: store, Thumbprint: thumbprint}, &out)
+	err := c.host.call(ctx, "cert.key_acl.get", certKey{Store: store, Thumbprint: thumbprint}, &out)
 	return out, err
 }
 
@@ -64,7 +64,7 @@ func (c *Certificates) GetKeyACL(ctx context.Context, store, thumbprint string) 
 // ACE of that SID already grants it (then KeyACL.Changed is false).
 func (c *Certificates) AddKeyAccess(ctx context.Context, g KeyGrant) (KeyACL, error) {
 	var out KeyACL
-	err := c.host.call(ctx, agentScript, "cert.key_acl.add", g, &out)
+	err := c.host.call(ctx, "cert.key_acl.add", g, &out)
 	return out, err
 }
 
@@ -72,6 +72,6 @@ func (c *Certificates) AddKeyAccess(ctx context.Context, g KeyGrant) (KeyACL, er
 // every other ACE; KeyACL.Changed says whether there was one.
 func (c *Certificates) RemoveKeyAccess(ctx context.Context, g KeyGrant) (KeyACL, error) {
 	var out KeyACL
-	err := c.host.call(ctx, agentScript, "cert.key_acl.remove", g, &out)
+	err := c.host.call(ctx, "cert.key_acl.remove", g, &out)
 	return out, err
 }

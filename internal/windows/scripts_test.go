@@ -2,7 +2,6 @@ package windows
 
 import (
 	"fmt"
-	"io/fs"
 	"maps"
 	"os"
 	"regexp"
@@ -13,47 +12,23 @@ import (
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/windows/agent"
 )
 
-// The embedded scripts cannot be run here (no Windows PowerShell, no
-// httpapi.dll), so these tests check what can be checked statically and what
+// The PowerShell the provider sends cannot be run here (no Windows
+// PowerShell), so these tests check what can be checked statically and what
 // has gone wrong in practice: unbalanced brackets, unterminated strings and
 // here-strings (a terminator that is not at column 0 silently swallows the
-// rest of the script), ops the protocol names but no script defines, ways to
-// evaluate user values as code, and syntax that Windows PowerShell 4.0 and
-// 5.1 do not have.
+// rest of the script, the agent's C# included), ops the protocol names but
+// the agent does not define, ways to evaluate user values as code, and
+// syntax that Windows PowerShell 4.0 and 5.1 do not have.
 
-// scriptNames are the embedded scripts (prelude, dispatch and one per
-// domain), all under test.
-var scriptNames = embeddedScriptNames()
-
-func embeddedScriptNames() []string {
-	entries, err := fs.ReadDir(scriptFiles, "scripts")
-	if err != nil {
-		panic(fmt.Sprintf("list embedded scripts: %v", err))
-	}
-	var names []string
-	for _, e := range entries {
-		if name, ok := strings.CutSuffix(e.Name(), ".ps1"); ok {
-			names = append(names, name)
-		}
-	}
-	return names
-}
+// scriptNames are the scripts under test: the agent script, as sent.
+var scriptNames = []string{"agent"}
 
 func readScript(t *testing.T, name string) string {
 	t.Helper()
-	b, err := scriptFiles.ReadFile("scripts/" + name + ".ps1")
-	if err != nil {
-		t.Fatalf("embedded script %s.ps1: %v", name, err)
+	if name != "agent" {
+		t.Fatalf("no script %s", name)
 	}
-	return string(b)
-}
-
-func TestScriptsIncludeTheCoreScripts(t *testing.T) {
-	for _, name := range []string{"prelude", "dispatch", "host", "debug"} {
-		if !slices.Contains(scriptNames, name) {
-			t.Errorf("embedded scripts %v lack %s.ps1", scriptNames, name)
-		}
-	}
+	return string(agentScript)
 }
 
 // TestScriptsAreASCII guards against typographic quotes, which PowerShell
@@ -129,10 +104,10 @@ func agentOps() map[string]bool {
 
 var agentOpRE = regexp.MustCompile(`ops\.Add\("([a-z_]+\.[a-z_.]+)"`)
 
-// TestScriptsDefineProtocolOps checks PROTOCOL.md section 3 against the
-// scripts both ways: every op it names has its Invoke-<op> function in the
-// domain's script, and every Invoke- function of such a domain is documented.
-func TestScriptsDefineProtocolOps(t *testing.T) {
+// TestAgentDefinesProtocolOps checks PROTOCOL.md section 3 against the
+// agent both ways: every op it names is in the agent's op table, and every
+// op the agent defines is documented.
+func TestAgentDefinesProtocolOps(t *testing.T) {
 	doc, err := os.ReadFile("../../PROTOCOL.md")
 	if err != nil {
 		t.Fatalf("read protocol: %v", err)
@@ -141,38 +116,18 @@ func TestScriptsDefineProtocolOps(t *testing.T) {
 	if err != nil {
 		t.Fatalf("PROTOCOL.md: %v", err)
 	}
-	byDomain := map[string][]string{}
-	for _, op := range ops {
-		domain := op[:strings.IndexByte(op, '.')]
-		byDomain[domain] = append(byDomain[domain], op)
-	}
-	if len(byDomain["httpsys"]) < 10 {
-		t.Fatalf("found only %d httpsys ops in section 3 of PROTOCOL.md (%v): did the format change?", len(byDomain["httpsys"]), byDomain["httpsys"])
+	if len(ops) < 30 {
+		t.Fatalf("found only %d ops in section 3 of PROTOCOL.md (%v): did the format change?", len(ops), ops)
 	}
 	inAgent := agentOps()
-	for domain, want := range byDomain {
-		if !slices.ContainsFunc(want, func(op string) bool { return !inAgent[op] }) {
-			continue // the agent defines them (its own tests cover them)
+	for _, op := range ops {
+		if !inAgent[op] {
+			t.Errorf("PROTOCOL.md section 3 names %s, which the agent does not define", op)
 		}
-		if !slices.Contains(scriptNames, domain) {
-			// A domain moved to the agent: its ops are in the agent's op table.
-			for _, op := range want {
-				if !agentDefinesOp(op) {
-					t.Errorf("op %s has no script %s.ps1 and the agent does not define it", op, domain)
-				}
-			}
-			continue
-		}
-		defined := definedOps(readScript(t, domain))
-		for _, op := range want {
-			if !slices.Contains(defined, op) {
-				t.Errorf("%s.ps1 has no function Invoke-%s (PROTOCOL.md section 3)", domain, op)
-			}
-		}
-		for _, op := range defined {
-			if !slices.Contains(want, op) {
-				t.Errorf("%s.ps1 defines Invoke-%s, which PROTOCOL.md section 3 does not document", domain, op)
-			}
+	}
+	for op := range inAgent {
+		if !slices.Contains(ops, op) {
+			t.Errorf("the agent defines %s, which PROTOCOL.md section 3 does not document", op)
 		}
 	}
 }
@@ -284,28 +239,6 @@ func TestScriptsCSharpChecksCatchMistakes(t *testing.T) {
 		})
 	}
 
-	versioned := "$t = 'A.B.V2.C' -as [type]\n$cs = @'\nnamespace A.B.V2 { public class C { } }\n'@\n[A.B.V2.C]::M()\n"
-	stale := "$t = 'A.B.V1.C' -as [type]\n$cs = @'\nnamespace A.B.V2 { public class C { } }\n'@\n[A.B.V2.C]::M()\n"
-	unversioned := "$cs = @'\nnamespace A.B { public class C { } }\n'@\n[A.B.C]::M()\n"
-	for _, tt := range []struct {
-		name    string
-		src     string
-		problem bool
-	}{
-		{"versioned namespace", versioned, false},
-		{"stale version in the type guard", stale, true},
-		{"namespace without version", unversioned, true},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			ps, err := scanPowerShell(tt.src)
-			if err != nil {
-				t.Fatalf("scanPowerShell: %v", err)
-			}
-			if got := csharpProblems(ps); (len(got) > 0) != tt.problem {
-				t.Errorf("csharpProblems = %v, want problem=%v", got, tt.problem)
-			}
-		})
-	}
 }
 
 func TestScriptsProtocolOpsParser(t *testing.T) {
@@ -650,8 +583,6 @@ func forbiddenConstructs(src string) ([]string, error) {
 
 var (
 	csharpNamespaceRE = regexp.MustCompile(`(?m)^\s*namespace\s+([\w.]+)`)
-	versionedNameRE   = regexp.MustCompile(`\.V\d+$`)
-	versionedTypeRE   = regexp.MustCompile(`\b([A-Za-z]\w*(?:\.\w+)*\.V\d+)\.[A-Za-z]\w*`)
 )
 
 // csharpNamespaces returns the namespaces the C# here-strings declare.
@@ -671,8 +602,6 @@ func csharpNamespaces(ps *psSource) []string {
 // version, and a stale guard would make Add-Type fail on the second load).
 func csharpProblems(ps *psSource) []string {
 	var problems []string
-	declared := map[string]bool{}
-	outside := []byte(ps.src)
 	for _, h := range ps.hereStrings {
 		body := ps.src[h.start:h.end]
 		if !csharpNamespaceRE.MatchString(body) {
@@ -680,24 +609,6 @@ func csharpProblems(ps *psSource) []string {
 		}
 		if err := checkCSharpBrackets(body); err != nil {
 			problems = append(problems, fmt.Sprintf("C# here-string from line %d: %v", h.line, err))
-		}
-		for i := h.start; i < h.end; i++ {
-			outside[i] = ' '
-		}
-	}
-	for _, name := range csharpNamespaces(ps) {
-		if !versionedNameRE.MatchString(name) {
-			problems = append(problems, fmt.Sprintf("C# namespace %s has no version suffix (.V1)", name))
-		}
-		declared[name] = true
-	}
-	if len(declared) == 0 {
-		return problems
-	}
-	for _, m := range versionedTypeRE.FindAllStringSubmatchIndex(string(outside), -1) {
-		name := string(outside[m[2]:m[3]])
-		if !declared[name] {
-			problems = append(problems, fmt.Sprintf("line %d: %s is not the namespace the C# declares (%v)", lineAt(ps.src, m[0]), name, keys(declared)))
 		}
 	}
 	return problems
@@ -787,10 +698,11 @@ func endOfCSharpVerbatim(src string, from int) (int, error) {
 // ---- protocol ops
 
 var (
-	opHeadingRE  = regexp.MustCompile(`(?m)^### ([a-z][a-z0-9]*(?:\.[a-z][a-z0-9_]*)+)\s*$`)
-	opTableRowRE = regexp.MustCompile(`(?m)^\| ([a-z][a-z0-9]*(?:\.[a-z][a-z0-9_]*)+) \|`)
-	functionRE   = regexp.MustCompile(`(?m)^\s*function\s`)
-	opFunctionRE = regexp.MustCompile(`(?m)^function\s+Invoke-([a-z][a-z0-9]*(?:\.[a-z][a-z0-9_]*)+)\s*[({]`)
+	opHeadingRE     = regexp.MustCompile(`(?m)^### ([a-z][a-z0-9]*(?:\.[a-z][a-z0-9_]*)+)(?:, [a-z][a-z0-9.]*)*\s*$`)
+	opHeadingListRE = regexp.MustCompile(`(?m)^### [a-z][a-z0-9.]*((?:, [a-z][a-z0-9]*(?:\.[a-z][a-z0-9_]*)+)+)\s*$`)
+	opTableRowRE    = regexp.MustCompile(`(?m)^\| ([a-z][a-z0-9]*(?:\.[a-z][a-z0-9_]*)+) \|`)
+	functionRE      = regexp.MustCompile(`(?m)^\s*function\s`)
+	opFunctionRE    = regexp.MustCompile(`(?m)^function\s+Invoke-([a-z][a-z0-9]*(?:\.[a-z][a-z0-9_]*)+)\s*[({]`)
 )
 
 // protocolOps returns the ops section 3 of PROTOCOL.md names in its
@@ -808,6 +720,12 @@ func protocolOps(doc string) ([]string, error) {
 	for _, re := range []*regexp.Regexp{opHeadingRE, opTableRowRE} {
 		for _, m := range re.FindAllStringSubmatch(section, -1) {
 			seen[m[1]] = true
+		}
+	}
+	// A heading may name several ops: "### debug.echo, debug.emit".
+	for _, m := range opHeadingListRE.FindAllStringSubmatch(section, -1) {
+		for _, op := range strings.Split(strings.TrimPrefix(m[1], ", "), ", ") {
+			seen[op] = true
 		}
 	}
 	return keys(seen), nil

@@ -49,7 +49,7 @@ func IsServiceNotFound(err error) bool { return ErrorCode(err) == CodeServiceDoe
 // error for which IsServiceNotFound holds.
 func (s *Services) Get(ctx context.Context, name string) (Service, error) {
 	var svc Service
-	err := s.host.call(ctx, agentScript, "service.get", serviceArgs{Name: name}, &svc)
+	err := s.host.call(ctx, "service.get", serviceArgs{Name: name}, &svc)
 	return svc, err
 }
 
@@ -63,6 +63,6 @@ func (s *Services) Get(ctx context.Context, name string) (Service, error) {
 func (s *Services) Restart(ctx context.Context, name string, timeout time.Duration) (Service, error) {
 	seconds := int((timeout + time.Second - 1) / time.Second)
 	var svc Service
-	err := s.host.call(ctx, agentScript, "service.restart", serviceArgs{Name: name, TimeoutSeconds: seconds}, &svc)
+	err := s.host.call(ctx, "service.restart", serviceArgs{Name: name, TimeoutSeconds: seconds}, &svc)
 	return svc, err
 }

@@ -29,6 +29,6 @@ type TLSProbe struct {
 // handshake. A failed connection or handshake is a result, not an error.
 func (h *Host) ProbeTLS(ctx context.Context, req TLSProbeRequest) (TLSProbe, error) {
 	var out TLSProbe
-	err := h.call(ctx, agentScript, "tls.probe", req, &out)
+	err := h.call(ctx, "tls.probe", req, &out)
 	return out, err
 }

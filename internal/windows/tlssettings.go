@@ -46,7 +46,7 @@ type schannelArgs struct {
 // SChannel reads protocol's side ("Server" or "Client").
 func (s *TLSSettings) SChannel(ctx context.Context, protocol, side string) (SChannelSide, error) {
 	var out SChannelSide
-	err := s.host.call(ctx, agentScript, "registry.schannel.get", schannelArgs{Protocol: protocol, Side: side}, &out)
+	err := s.host.call(ctx, "registry.schannel.get", schannelArgs{Protocol: protocol, Side: side}, &out)
 	return out, err
 }
 
@@ -54,7 +54,7 @@ func (s *TLSSettings) SChannel(ctx context.Context, protocol, side string) (SCha
 // deletes the side's key if nothing else is in it.
 func (s *TLSSettings) SetSChannel(ctx context.Context, protocol, side string, v SChannelValues) (SChannelSide, error) {
 	var out SChannelSide
-	err := s.host.call(ctx, agentScript, "registry.schannel.set", schannelArgs{Protocol: protocol, Side: side, SChannelValues: v}, &out)
+	err := s.host.call(ctx, "registry.schannel.set", schannelArgs{Protocol: protocol, Side: side, SChannelValues: v}, &out)
 	return out, err
 }
 
@@ -76,7 +76,7 @@ type dotNetCryptoKeys struct {
 // DotNetCrypto reads the four keys (whether or not they exist).
 func (s *TLSSettings) DotNetCrypto(ctx context.Context) ([]DotNetCryptoKey, error) {
 	var out dotNetCryptoKeys
-	err := s.host.call(ctx, agentScript, "registry.dotnet_crypto.get", nil, &out)
+	err := s.host.call(ctx, "registry.dotnet_crypto.get", nil, &out)
 	return out.Keys, err
 }
 
@@ -84,6 +84,6 @@ func (s *TLSSettings) DotNetCrypto(ctx context.Context) ([]DotNetCryptoKey, erro
 // by Path, which must exist (2 otherwise), and returns all four keys.
 func (s *TLSSettings) SetDotNetCrypto(ctx context.Context, keys []DotNetCryptoKey) ([]DotNetCryptoKey, error) {
 	var out dotNetCryptoKeys
-	err := s.host.call(ctx, agentScript, "registry.dotnet_crypto.set", dotNetCryptoKeys{Keys: keys}, &out)
+	err := s.host.call(ctx, "registry.dotnet_crypto.set", dotNetCryptoKeys{Keys: keys}, &out)
 	return out.Keys, err
 }

@@ -85,7 +85,7 @@ func TestGermanHostErrorTextIsDecoded(t *testing.T) {
 	for _, reuse := range []bool{true, false} {
 		t.Run(fmt.Sprintf("reuse_powershell=%t", reuse), func(t *testing.T) {
 			h, _ := simHost(t, `{"locale":"de-DE"}`, reuse)
-			err := h.call(context.Background(), debugScript, "debug.nosuch", nil, nil)
+			err := h.call(context.Background(), "debug.nosuch", nil, nil)
 			var opErr *Error
 			if !errors.As(err, &opErr) {
 				t.Fatalf("error = %v, want *Error", err)

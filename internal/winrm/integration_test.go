@@ -20,7 +20,6 @@ import (
 	"time"
 
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/winsim"
-	"github.com/seed-1120c41c/terraform-provider-windows/internal/winsim/model"
 )
 
 func TestRunHostInfoOverEveryTransport(t *testing.T) {
@@ -176,7 +175,7 @@ func TestLargeStdoutArrivesIntact(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(got, model.DebugEmitData(size)) {
+	if !bytes.Equal(got, emitData(size)) {
 		t.Errorf("stdout carried %d bytes that differ from the %d the host wrote", len(got), size)
 	}
 }
@@ -394,4 +393,14 @@ func TestNTLMAuthenticatesOncePerConnection(t *testing.T) {
 	if got.NTLMLogons != warm.NTLMLogons {
 		t.Errorf("%d more NTLM handshakes on a warm pool, want none", got.NTLMLogons-warm.NTLMLogons)
 	}
+}
+
+// emitData is what debug.emit sends (PROTOCOL.md): byte i is
+// (i*7 + i/251) mod 256.
+func emitData(n int) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte((i*7 + i/251) % 256)
+	}
+	return b
 }

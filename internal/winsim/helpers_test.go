@@ -12,6 +12,8 @@ import (
 
 	"github.com/masterzen/winrm"
 	"github.com/masterzen/winrm/soap"
+
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/windows/agent"
 )
 
 const (
@@ -149,9 +151,16 @@ func receiveAll(t *testing.T, srv *Server, shellID, commandID string) result {
 // sendStdin sends stdin data, closing stdin.
 func sendStdin(t *testing.T, srv *Server, shellID, commandID string, data []byte) {
 	t.Helper()
-	r := post(t, srv, winrm.NewSendInputRequest(endpointURL(srv), shellID, commandID, data, true, nil))
-	if r.status != http.StatusOK {
-		t.Fatalf("Send: HTTP %d: %s", r.status, r.body)
+	// Chunks keep each envelope under MaxEnvelopeSize (the agent script is
+	// larger), the last one marked End, as clients send stdin.
+	const chunk = 100 << 10
+	for first := true; first || len(data) > 0; first = false {
+		n := min(len(data), chunk)
+		r := post(t, srv, winrm.NewSendInputRequest(endpointURL(srv), shellID, commandID, data[:n], n == len(data), nil))
+		if r.status != http.StatusOK {
+			t.Fatalf("Send: HTTP %d: %s", r.status, r.body)
+		}
+		data = data[n:]
 	}
 }
 
@@ -192,10 +201,11 @@ func bootstrapCommand() string {
 	return "powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -EncodedCommand " + utf16Base64(script)
 }
 
-// opRequest is the stdin of a bootstrap request.
+// opRequest is the stdin of a bootstrap request for an op of the agent
+// script, which the simulator runs in the agent.
 func opRequest(op, argsJSON string) []byte {
 	b64 := base64.StdEncoding.EncodeToString
-	return []byte(b64([]byte("param($op, $a) 'script'")) + "\n" + op + "\n" + b64([]byte(argsJSON)) + "\n")
+	return []byte(b64(agent.Script()) + "\n" + op + "\n" + b64([]byte(argsJSON)) + "\n")
 }
 
 func xmlUnmarshal(s string, v any) error { return xml.Unmarshal([]byte(s), v) }

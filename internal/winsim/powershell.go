@@ -226,31 +226,24 @@ type opOutcome struct {
 	failure string
 }
 
-// runOp runs op as the request's script says: the agent script's ops in the
-// host agent under Mono, any other script's on the host model in Go. The
-// envelope carries the request id when id is set.
+// runOp runs op in the host agent the request's script carries, under
+// Mono. Any other script is not interpreted: its op is unknown, as for a
+// script that defines no Invoke-<op>. The envelope carries the request id
+// when id is set.
 func (s *Server) runOp(script []byte, op string, args []byte, id string) opOutcome {
-	if isAgentScript(script) {
-		reply, err := s.runAgentOp(script, op, args, id)
-		if err != nil {
-			s.logf("winsim: agent: %v", err)
-			return opOutcome{code: 1, known: true, failure: err.Error()}
-		}
-		code := 1
-		if reply.ok {
-			code = 0
-		}
-		return opOutcome{line: reply.line, code: code, known: reply.known}
+	if !isAgentScript(script) {
+		return opOutcome{code: 1}
 	}
-	result, err := s.host.Invoke(op, args)
-	var opErr *model.OpError
-	switch {
-	case err == nil:
-		return opOutcome{line: envelopeLine(envelope{ID: id, OK: true, Result: json.RawMessage(result)}), known: true}
-	case errors.As(err, &opErr):
-		return opOutcome{line: envelopeLine(envelope{ID: id, Error: opErr}), code: 1, known: true}
+	reply, err := s.runAgentOp(script, op, args, id)
+	if err != nil {
+		s.logf("winsim: agent: %v", err)
+		return opOutcome{code: 1, known: true, failure: err.Error()}
 	}
-	return opOutcome{code: 1}
+	code := 1
+	if reply.ok {
+		code = 0
+	}
+	return opOutcome{line: reply.line, code: code, known: reply.known}
 }
 
 // assemblyLoadCost is what loading the cached agent assembly costs a

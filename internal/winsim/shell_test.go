@@ -1,6 +1,7 @@
 package winsim
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -341,5 +342,40 @@ func TestOversizedRequestGets413(t *testing.T) {
 	r := postRaw(t, endpointURL(srv), testUser, testPassword, strings.Repeat(" ", maxEnvelopeBytes+1))
 	if r.status != http.StatusRequestEntityTooLarge {
 		t.Fatalf("HTTP %d, want 413", r.status)
+	}
+}
+
+// TestOnlyTheAgentAnswersOps: the simulator has no op logic of its own. A
+// request whose script is not the agent script (here a script that claims
+// to define the op) is answered as PowerShell answers a script without the
+// op, and no op is counted; the same op in the agent script runs in the
+// agent and is counted.
+func TestOnlyTheAgentAnswersOps(t *testing.T) {
+	srv := startTestServer(t)
+	shellID := openShell(t, srv)
+	run := func(stdin []byte) result {
+		r := commandSkipCmd(t, srv, shellID, bootstrapCommand())
+		cmdID, err := winrm.ParseExecuteCommandResponse(r.body)
+		if err != nil {
+			t.Fatalf("Command: %v %s", err, r.body)
+		}
+		sendStdin(t, srv, shellID, cmdID, stdin)
+		return receiveAll(t, srv, shellID, cmdID)
+	}
+	b64 := base64.StdEncoding.EncodeToString
+	fake := "param($Op, $A)\nfunction Invoke-host.info { '##tfwin-envelope## {\"ok\":true,\"result\":{}}' }\n& \"Invoke-$Op\"\n"
+	res := run([]byte(b64([]byte(fake)) + "\nhost.info\n" + b64([]byte("{}")) + "\n"))
+	if res.exitCode != 1 || strings.Contains(res.stdout, envelopePrefix) || !strings.Contains(res.stderr, "'Invoke-host.info' is not recognized") {
+		t.Fatalf("a script that is not the agent was answered: %+v", res)
+	}
+	if n := srv.Counters().AgentOps; n != 0 {
+		t.Fatalf("%d agent ops after a script that is not the agent", n)
+	}
+	res = run(opRequest("host.info", "{}"))
+	if res.exitCode != 0 || !strings.Contains(res.stdout, envelopePrefix+`{"ok":true`) {
+		t.Fatalf("host.info in the agent script: %+v", res)
+	}
+	if n := srv.Counters().AgentOps; n != 1 {
+		t.Errorf("%d agent ops, want 1", n)
 	}
 }

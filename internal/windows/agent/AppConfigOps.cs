@@ -458,14 +458,14 @@ namespace TfWin
                 e.Start == section.StartTagEnd && e.End == section.EndTagStart &&
                 section.StartTagEnd - section.Start == "<appSettings>".Length)
             {
-                // <appSettings><add …/></appSettings>: the section set created.
+                // <appSettings><add .../></appSettings>: the section set created.
                 int from = SpanXml.LeadingSpace(text, section.Start);
                 Text.Splice(from, section.End, "");
                 return;
             }
             if (only && e.Start == section.StartTagEnd && IsSpaceOnly(text, e.End, section.EndTagStart) && e.End < section.EndTagStart)
             {
-                // <x A><add …/>LINE</x>: the empty-element tag <x A/> set opened.
+                // <x A><add .../>LINE</x>: the empty-element tag <x A/> set opened.
                 Text.Splice(section.StartTagEnd - 1, section.End, "/>");
                 return;
             }

@@ -28,7 +28,7 @@ namespace TfWin
                 .Set("powershell_version", system.PowerShellVersion);
         }
 
-        /// <summary>{"data":B,"text":T} → {"data":B,"sha256":hex of B's bytes,"text":T}.</summary>
+        /// <summary>{"data":B,"text":T} -> {"data":B,"sha256":hex of B's bytes,"text":T}.</summary>
         public static object Echo(OpArgs a)
         {
             string data = a.String("data") ?? "";
@@ -38,7 +38,7 @@ namespace TfWin
             return result;
         }
 
-        /// <summary>{"bytes":N} → N deterministic bytes: byte i is (i*7 + i/251) mod 256.</summary>
+        /// <summary>{"bytes":N} -> N deterministic bytes: byte i is (i*7 + i/251) mod 256.</summary>
         public static object Emit(OpArgs a)
         {
             int n = a.Int("bytes", 0);

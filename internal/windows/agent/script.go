@@ -98,3 +98,7 @@ var Script = sync.OnceValue(func() []byte {
 	}
 	return []byte(text)
 })
+
+// HostPowerShell is host.ps1 as written, before the sources go in: the
+// PowerShell that hosts the agent on a Windows host.
+func HostPowerShell() string { return string(mustRead("host.ps1")) }

@@ -6,9 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/json"
 	"encoding/pem"
-	"errors"
 	"math/big"
 	"testing"
 	"time"
@@ -50,38 +48,6 @@ func newTestCert(t *testing.T, cn string) testCert {
 		certPEM:    string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})),
 		keyPEM:     string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: pkcs8})),
 		thumbprint: Thumbprint(der),
-	}
-}
-
-// invoke runs an op with args marshalled to JSON and decodes its result
-// into out (if not nil); it returns the op's error code (0 on success).
-func invoke(t *testing.T, h *Host, op string, args any, out any) *OpError {
-	t.Helper()
-	raw, err := json.Marshal(args)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := h.Invoke(op, raw)
-	if err != nil {
-		var opErr *OpError
-		if !errors.As(err, &opErr) {
-			t.Fatalf("%s: error is not an *OpError: %v", op, err)
-		}
-		return opErr
-	}
-	if out != nil {
-		if err := json.Unmarshal(res, out); err != nil {
-			t.Fatalf("%s: result %s: %v", op, res, err)
-		}
-	}
-	return nil
-}
-
-// mustInvoke runs an op that must succeed.
-func mustInvoke(t *testing.T, h *Host, op string, args any, out any) {
-	t.Helper()
-	if opErr := invoke(t, h, op, args, out); opErr != nil {
-		t.Fatalf("%s(%v): %v", op, args, opErr)
 	}
 }
 

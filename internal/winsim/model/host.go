@@ -1,11 +1,12 @@
 // Package model is the simulated Windows host's state: its identity, local
-// accounts, certificate stores, HTTP.sys tables and files, and the ops of
-// PROTOCOL.md executed against them in Go.
+// accounts, certificate stores and key containers, HTTP.sys tables, files,
+// services and registry, with what Windows itself enforces on them. The
+// ops of PROTOCOL.md are not here: the host agent runs them, and its
+// Windows calls reach these tables through the simulator's bridge.
 package model
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -19,10 +20,6 @@ type OpError struct {
 }
 
 func (e *OpError) Error() string { return fmt.Sprintf("%s (code %d)", e.Message, e.Code) }
-
-// ErrUnknownOp is returned by Invoke for an op the host does not know; the
-// simulator answers it as PowerShell answers an unknown command.
-var ErrUnknownOp = errors.New("unknown op")
 
 // State is the host's whole observable state, as read and written through
 // the simulator's admin API (GET/PUT /winsim/state) and scenario files.
@@ -234,46 +231,4 @@ func (h *Host) SystemInfoLocked() map[string]string {
 		"os_version":         h.state.OSVersion,
 		"powershell_version": h.state.PowerShellVersion,
 	}
-}
-
-// opFunc executes one op with the host locked.
-type opFunc func(h *Host, args json.RawMessage) (any, error)
-
-// ops maps op names (PROTOCOL.md) to their implementations.
-var ops = map[string]opFunc{
-	"host.info":  hostInfo,
-	"debug.echo": debugEcho,
-	"debug.emit": debugEmit,
-}
-
-// Invoke executes an op with its JSON arguments and returns its JSON result.
-// An op failure is an *OpError; an op the host does not know is ErrUnknownOp.
-func (h *Host) Invoke(op string, args []byte) ([]byte, error) {
-	f, ok := ops[op]
-	if !ok {
-		return nil, fmt.Errorf("%w %q", ErrUnknownOp, op)
-	}
-	if len(args) == 0 {
-		args = []byte("{}")
-	}
-	h.mu.Lock()
-	res, err := f(h, args)
-	h.mu.Unlock()
-	if err != nil {
-		var opErr *OpError
-		if !errors.As(err, &opErr) {
-			opErr = &OpError{Code: 1, Message: err.Error()}
-		}
-		return nil, opErr
-	}
-	return json.Marshal(res)
-}
-
-func hostInfo(h *Host, _ json.RawMessage) (any, error) {
-	return map[string]string{
-		"hostname":           h.state.Hostname,
-		"os_caption":         h.state.OSCaption,
-		"os_version":         h.state.OSVersion,
-		"powershell_version": h.state.PowerShellVersion,
-	}, nil
 }

@@ -2,7 +2,6 @@ package model
 
 import (
 	"encoding/json"
-	"errors"
 	"strings"
 	"testing"
 )
@@ -182,15 +181,12 @@ func TestCertificateMethods(t *testing.T) {
 	}
 }
 
-func TestInvokeUnknownOpAndHostInfo(t *testing.T) {
+func TestSystemInfoIsTheStatesIdentity(t *testing.T) {
 	h := New(State{Hostname: "SAGE300"})
-	if _, err := h.Invoke("httpsys.nope", nil); !errors.Is(err, ErrUnknownOp) {
-		t.Errorf("unknown op: %v, want ErrUnknownOp", err)
-	}
 	var info map[string]string
-	mustInvoke(t, h, "host.info", struct{}{}, &info)
-	if info["hostname"] != "SAGE300" || info["os_version"] != "10.0.20348" {
-		t.Errorf("host.info = %v", info)
+	h.Exclusive(func() { info = h.SystemInfoLocked() })
+	if info["hostname"] != "SAGE300" || info["os_version"] != "10.0.20348" || info["os_caption"] != "Microsoft Windows Server 2022 Standard" {
+		t.Errorf("system info = %v, want the state's hostname and Server 2022's defaults", info)
 	}
 }
 
