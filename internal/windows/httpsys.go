@@ -2,7 +2,6 @@ package windows
 
 import "context"
 
-
 // HTTPSys is the host's HTTP Server API configuration: URL reservations and
 // SSL certificate bindings (HttpQueryServiceConfiguration and friends).
 type HTTPSys struct{ host *Host }

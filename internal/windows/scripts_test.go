@@ -585,17 +585,6 @@ var (
 	csharpNamespaceRE = regexp.MustCompile(`(?m)^\s*namespace\s+([\w.]+)`)
 )
 
-// csharpNamespaces returns the namespaces the C# here-strings declare.
-func csharpNamespaces(ps *psSource) []string {
-	var names []string
-	for _, h := range ps.hereStrings {
-		for _, m := range csharpNamespaceRE.FindAllStringSubmatch(ps.src[h.start:h.end], -1) {
-			names = append(names, m[1])
-		}
-	}
-	return names
-}
-
 // csharpProblems checks the C# in here-strings: balanced brackets, and a
 // versioned namespace that the PowerShell around it names consistently (a
 // process holds one definition per type name, so a changed type needs a new
@@ -741,15 +730,3 @@ func definedOps(script string) []string {
 }
 
 func keys(set map[string]bool) []string { return slices.Sorted(maps.Keys(set)) }
-
-// agentDefinesOp reports whether an agent source registers op
-// (ops.Add("op", ...)).
-func agentDefinesOp(op string) bool {
-	_, texts := agent.Sources()
-	for _, text := range texts {
-		if strings.Contains(text, `ops.Add("`+op+`"`) {
-			return true
-		}
-	}
-	return false
-}

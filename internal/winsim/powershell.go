@@ -2,13 +2,10 @@ package winsim
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"strings"
 	"time"
 	"unicode/utf16"
-
-	"github.com/seed-1120c41c/terraform-provider-windows/internal/winsim/model"
 )
 
 // bootstrapMarker identifies the transport's bootstrap script
@@ -310,21 +307,4 @@ func badRequestLines() []string {
 		"    + CategoryInfo          : NotSpecified: (:) [], MethodInvocationException",
 		"    + FullyQualifiedErrorId : FormatException",
 		" ")
-}
-
-// envelope is the op script's answer (PROTOCOL.md section 2).
-type envelope struct {
-	ID     string          `json:"id,omitempty"`
-	OK     bool            `json:"ok"`
-	Result json.RawMessage `json:"result,omitempty"`
-	Error  *model.OpError  `json:"error,omitempty"`
-}
-
-// envelopeLine renders the envelope line the op script writes last.
-func envelopeLine(v envelope) []byte {
-	data, err := json.Marshal(v)
-	if err != nil {
-		data = []byte(`{"ok":false,"error":{"code":1,"message":"envelope encoding failed"}}`)
-	}
-	return []byte(envelopePrefix + string(data) + "\r\n")
 }

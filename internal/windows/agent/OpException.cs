@@ -52,7 +52,9 @@ namespace TfWin
                 OpException op = e as OpException;
                 if (op != null) return op.Code;
                 Win32Exception w = e as Win32Exception;
-                if (w != null) return w.NativeErrorCode;
+                // An HRESULT in a Win32Exception (negative as an int) is reported
+                // unsigned, as the protocol writes 0x80070056.
+                if (w != null) return w.NativeErrorCode & 0xFFFFFFFFL;
                 if (e is CryptographicException && HResult(e) != 0) return HResult(e) & 0xFFFFFFFFL;
             }
             for (Exception e = exception; e != null; e = e.InnerException)

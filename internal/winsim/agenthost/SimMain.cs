@@ -35,7 +35,9 @@ namespace TfWin.Sim
             if (line == null) throw new EndOfStreamException("the simulator closed the bridge");
             string[] f = line.Split(' ');
             if (f[0] == "ret" && f.Length == 2) return Json.Parse(Text(f[1]));
-            if (f[0] == "err" && f.Length == 3) throw new Win32Exception(int.Parse(f[1]), Text(f[2]));
+            // A code may be an HRESULT written unsigned (0x80090016 is 2148073494):
+            // Win32Exception carries it as the same 32 bits, signed.
+            if (f[0] == "err" && f.Length == 3) throw new Win32Exception(unchecked((int)long.Parse(f[1], System.Globalization.CultureInfo.InvariantCulture)), Text(f[2]));
             throw new InvalidDataException("bridge: unexpected answer " + line);
         }
 
