@@ -17,8 +17,8 @@ import (
 // before contacting the host.
 var ErrInvalidRequest = errors.New("invalid request")
 
-// Request is one op of PROTOCOL.md: a domain's script library, the op
-// to run and its JSON arguments. Nothing of it enters PowerShell source or
+// Request is one op of PROTOCOL.md: the script that runs it (the agent
+// script), the op to run and its JSON arguments. Nothing of it enters PowerShell source or
 // a command line: it travels on stdin, base64-encoded.
 type Request struct {
 	Script []byte // PowerShell script text (UTF-8) defining the op

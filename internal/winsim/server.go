@@ -34,13 +34,13 @@ type Options struct {
 	// (its way back).
 	Latency time.Duration
 	PSStart time.Duration // added per powershell.exe process start
-	// AddType is the C# compile (Add-Type, csc.exe) an HTTP.sys op pays the
-	// first time a host compiles the declarations; later processes load the
-	// cached assembly for AssemblyLoadCost (see httpsys.ps1).
+	// AddType is the C# compile (csc.exe, as Add-Type runs it) the first op
+	// pays when the host compiles the agent; later processes load the
+	// cached assembly for assemblyLoadCost (host.ps1). The simulator's own
+	// compile (mcs, cached on the machine) is real time and not modelled.
 	AddType time.Duration
-	// NoAssemblyCache makes every process compile, as httpsys.ps1 does when
-	// the cache folder cannot be trusted (and as every process did before
-	// the cache): the baseline of the benchmark.
+	// NoAssemblyCache makes every process compile, as host.ps1 does when
+	// the cache folder cannot be trusted: the baseline of the benchmark.
 	NoAssemblyCache bool
 	// ShellIdleTimeout is the host's winrs IdleTimeout: the longest a shell
 	// may stay idle (default two hours, Windows' default).
