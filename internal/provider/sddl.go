@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/provider/valuetext"
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/sidstrings"
 )
 
 // Access rights of a URL reservation's allow entries, as HTTP.sys reads
@@ -29,35 +30,6 @@ var sddlRights = map[string]uint32{
 	"CC": 0x1, "DC": 0x2, "LC": 0x4, "SW": 0x8, "RP": 0x10, "WP": 0x20, "DT": 0x40, "LO": 0x80, "CR": 0x100,
 	"FA": 0x1F01FF, "FR": 0x120089, "FW": 0x120116, "FX": 0x1200A0,
 	"KA": 0xF003F, "KR": 0x20019, "KW": 0x20006, "KX": 0x20019,
-}
-
-// sidAliases maps the SID string aliases that are the same on every host
-// ("SID Strings", learn.microsoft.com) to their SIDs, so that WD and
-// S-1-1-0 compare equal. Domain-relative aliases (DA, DU, LA, ...) are
-// compared as written.
-var sidAliases = map[string]string{
-	"WD": "S-1-1-0", "CO": "S-1-3-0", "CG": "S-1-3-1", "OW": "S-1-3-4",
-	"NU": "S-1-5-2", "IU": "S-1-5-4", "SU": "S-1-5-6", "AN": "S-1-5-7", "ED": "S-1-5-9",
-	"PS": "S-1-5-10", "AU": "S-1-5-11", "RC": "S-1-5-12", "WR": "S-1-5-33",
-	"SY": "S-1-5-18", "LS": "S-1-5-19", "NS": "S-1-5-20",
-	"BA": "S-1-5-32-544", "BU": "S-1-5-32-545", "BG": "S-1-5-32-546", "PU": "S-1-5-32-547",
-	"AO": "S-1-5-32-548", "SO": "S-1-5-32-549", "PO": "S-1-5-32-550", "BO": "S-1-5-32-551",
-	"RE": "S-1-5-32-552", "RU": "S-1-5-32-554", "RD": "S-1-5-32-555", "NO": "S-1-5-32-556",
-	"MU": "S-1-5-32-558", "LU": "S-1-5-32-559", "IS": "S-1-5-32-568", "CY": "S-1-5-32-569",
-	"ER": "S-1-5-32-573", "CD": "S-1-5-32-574", "RA": "S-1-5-32-575", "ES": "S-1-5-32-576",
-	"MS": "S-1-5-32-577", "HA": "S-1-5-32-578", "AA": "S-1-5-32-579", "RM": "S-1-5-32-580",
-	"UD": "S-1-5-84-0-0-0-0-0", "AC": "S-1-15-2-1", "AS": "S-1-18-1", "SS": "S-1-18-2",
-	"LW": "S-1-16-4096", "ME": "S-1-16-8192", "MP": "S-1-16-8448", "HI": "S-1-16-12288", "SI": "S-1-16-16384",
-}
-
-// relativeAliases are the "SID Strings" aliases whose SID depends on the
-// host's domain or computer (DA = domain admins, LA = the local
-// Administrator, ...): valid, compared as written. Any other two-letter
-// token is not a SID alias at all: Windows' list is fixed, so the plan
-// refuses it instead of the host refusing it at apply.
-var relativeAliases = map[string]bool{
-	"AP": true, "CA": true, "CN": true, "DA": true, "DC": true, "DD": true, "DG": true, "DU": true, "EA": true,
-	"EK": true, "KA": true, "LA": true, "LG": true, "PA": true, "RO": true, "RS": true, "SA": true,
 }
 
 // maxSDDLRunes bounds a reservation's SDDL; a descriptor with dozens of
@@ -158,13 +130,13 @@ func (p *sddlParser) sid() (string, error) {
 // canonicalSID returns the full upper-case SID of a SID string or alias.
 func canonicalSID(s string) (string, error) {
 	u := strings.ToUpper(s)
-	if full, ok := sidAliases[u]; ok {
+	if full, ok := sidstrings.Aliases[u]; ok {
 		return full, nil
 	}
 	if sidPattern.MatchString(u) {
 		return u, nil
 	}
-	if relativeAliases[u] {
+	if sidstrings.Relative[u] {
 		return u, nil // a domain-relative alias such as DA or LA
 	}
 	if len(u) == 2 && u[0] >= 'A' && u[0] <= 'Z' && u[1] >= 'A' && u[1] <= 'Z' {
@@ -358,7 +330,7 @@ func userSDDL(sid string, listen, delegate bool) string {
 // (DA, LA, ...) are left to the host's own SDDL conversion.
 func (acl urlACL) hostSIDs() []string {
 	wellKnown := map[string]bool{}
-	for _, sid := range sidAliases {
+	for _, sid := range sidstrings.Aliases {
 		wellKnown[sid] = true
 	}
 	for sid := range wellKnownAccountNames {

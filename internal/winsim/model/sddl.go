@@ -2,6 +2,8 @@ package model
 
 import (
 	"strings"
+
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/sidstrings"
 )
 
 // Generic access rights in a URL reservation's ACEs. "HTTP_SERVICE_CONFIG_
@@ -183,38 +185,13 @@ func (p *sddlParser) sid(tok string) (string, *OpError) {
 		return sid, nil
 	}
 	alias := strings.ToUpper(tok)
-	if sid, ok := sddlAliases[alias]; ok {
+	if sid, ok := sidstrings.Aliases[alias]; ok {
 		return sid, nil
 	}
-	if domainRelativeAliases[alias] {
+	if sidstrings.Relative[alias] {
 		return "", bareError(errNoneMapped, "sddl %q: the alias %s is relative to a domain this host is not joined to", p.full, alias)
 	}
 	return "", p.bad("%q is not a SID alias (\"SID Strings\") or a SID string", tok)
-}
-
-// sddlAliases are the SID aliases of "SID Strings"
-// (https://learn.microsoft.com/en-us/windows/win32/secauthz/sid-strings)
-// that stand for the same SID on every host.
-var sddlAliases = map[string]string{
-	"WD": "S-1-1-0", "CO": "S-1-3-0", "CG": "S-1-3-1", "OW": "S-1-3-4",
-	"NU": "S-1-5-2", "IU": "S-1-5-4", "SU": "S-1-5-6", "AN": "S-1-5-7", "ED": "S-1-5-9",
-	"PS": "S-1-5-10", "AU": "S-1-5-11", "RC": "S-1-5-12", "SY": "S-1-5-18", "LS": "S-1-5-19",
-	"NS": "S-1-5-20", "WR": "S-1-5-33",
-	"BA": "S-1-5-32-544", "BU": "S-1-5-32-545", "BG": "S-1-5-32-546", "PU": "S-1-5-32-547",
-	"AO": "S-1-5-32-548", "SO": "S-1-5-32-549", "PO": "S-1-5-32-550", "BO": "S-1-5-32-551",
-	"RE": "S-1-5-32-552", "RU": "S-1-5-32-554", "RD": "S-1-5-32-555", "NO": "S-1-5-32-556",
-	"MU": "S-1-5-32-558", "LU": "S-1-5-32-559", "IS": "S-1-5-32-568", "CY": "S-1-5-32-569",
-	"ER": "S-1-5-32-573", "CD": "S-1-5-32-574", "RA": "S-1-5-32-575", "ES": "S-1-5-32-576",
-	"MS": "S-1-5-32-577", "HA": "S-1-5-32-578", "AA": "S-1-5-32-579", "RM": "S-1-5-32-580",
-	"UD": "S-1-5-84-0-0-0-0-0", "AC": "S-1-15-2-1", "AS": "S-1-18-1", "SS": "S-1-18-2",
-	"LW": "S-1-16-4096", "ME": "S-1-16-8192", "MP": "S-1-16-8448", "HI": "S-1-16-12288", "SI": "S-1-16-16384",
-}
-
-// domainRelativeAliases are the aliases of "SID Strings" whose SID is built
-// from the domain's (DA, DU, ...); a workgroup host has none to build from.
-var domainRelativeAliases = map[string]bool{
-	"AP": true, "CA": true, "CN": true, "DA": true, "DC": true, "DD": true, "DG": true, "DU": true, "EA": true,
-	"EK": true, "KA": true, "PA": true, "RO": true, "RS": true, "SA": true, "LA": true, "LG": true,
 }
 
 // parseRights reads a rights field made of GA/GX/GW tokens.
@@ -263,7 +240,7 @@ func (sd urlSecurity) String() string {
 // ConvertSecurityDescriptorToStringSecurityDescriptor does: the alias where
 // "SID Strings" has one.
 func sidOrAlias(sid string) string {
-	for alias, s := range sddlAliases {
+	for alias, s := range sidstrings.Aliases {
 		if s == sid {
 			return alias
 		}
