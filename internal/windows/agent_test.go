@@ -59,3 +59,31 @@ func TestAgentScriptCarriesTheShippedSources(t *testing.T) {
 		t.Error("agent script still checks the cache ACL against 1342029590")
 	}
 }
+
+// TestHostScriptHandsArgumentsOnlyToTheAgent: no cmdlet sees an op's
+// arguments (dispatch.ps1 gave them to ConvertFrom-Json, whose parameters
+// PowerShell Module Logging records in event 4103: PFX passwords, app-setting
+// values). In host.ps1 the base64 arguments are used once, as an argument of
+// the agent's .NET entry point, and no JSON cmdlet is left.
+func TestHostScriptHandsArgumentsOnlyToTheAgent(t *testing.T) {
+	host := agent.HostPowerShell()
+	var uses []string
+	for _, line := range strings.Split(host, "\n") {
+		code, _, _ := strings.Cut(line, "#")
+		if strings.Contains(code, "$ArgsBase64") {
+			uses = append(uses, strings.TrimSpace(code))
+		}
+	}
+	want := []string{
+		"param([string]$Op, [string]$ArgsBase64, [string]$RequestId = '')",
+		"$reply = [TfWin.Windows.PowerShellEntry]::Run($Op, $ArgsBase64, $RequestId)",
+	}
+	if strings.Join(uses, "\n") != strings.Join(want, "\n") {
+		t.Errorf("host.ps1 uses $ArgsBase64 in %q, want only %q", uses, want)
+	}
+	for _, cmdlet := range []string{"ConvertFrom-Json", "ConvertTo-Json", "Write-Host", "Write-Verbose", "Write-Information"} {
+		if strings.Contains(strings.ToLower(host), strings.ToLower(cmdlet)) {
+			t.Errorf("host.ps1 calls %s", cmdlet)
+		}
+	}
+}
