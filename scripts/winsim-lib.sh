@@ -58,14 +58,16 @@ start_sim() {
 }
 
 # new_pfx DIR NAME DNSNAME EKU: a self-signed certificate for DNSNAME with
-# its key in DIR/NAME.pfx, protected by $TF_VAR_pfx_password (AES-256, as
-# current Windows and OpenSSL 3 export it).
+# its key in DIR/NAME.pfx, protected by $TF_VAR_pfx_password with
+# TripleDES-SHA1, which every Windows Server the procedures run on imports
+# (OpenSSL 3's default, AES-256, fails on Server 2016 and older with "wrong
+# password": the Sage 300 server of the demo is a Server 2016).
 new_pfx() {
   openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj "/CN=$3" \
     -addext "subjectAltName=DNS:$3" -addext "extendedKeyUsage=$4" \
     -keyout "$1/$2.key.pem" -out "$1/$2.cert.pem" 2>/dev/null
   openssl pkcs12 -export -in "$1/$2.cert.pem" -inkey "$1/$2.key.pem" -out "$1/$2.pfx" \
-    -passout env:TF_VAR_pfx_password
+    -certpbe PBE-SHA1-3DES -keypbe PBE-SHA1-3DES -macalg sha1 -passout env:TF_VAR_pfx_password
   rm -f "$1/$2.key.pem"
 }
 
