@@ -40,7 +40,8 @@ func sage50Host(t *testing.T) *acctest.Host {
 
 // TestAccSage50Example applies examples/sage50 (through its module, as
 // shipped) to the Sage 50 server of examples/scenarios/sage50.json: TLS 1.2
-// on and TLS 1.0 and 1.1 off on both SChannel sides, .NET strong
+// on on both SChannel sides and TLS 1.0 and 1.1 left as the host has them
+// (the procedure asks for TLS 1.2 only), .NET strong
 // cryptography in every .NET key the host has, the certificate bound to
 // port 4106 and the Integration Service restarted once; the data source its
 // check uses, a handshake made from the host, reads the imported
@@ -54,14 +55,7 @@ func TestAccSage50Example(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	on, off := []*uint32{dwordValue(1), dwordValue(0)}, []*uint32{dwordValue(0), dwordValue(1)}
-	var schannel, schannelGone []resource.TestCheckFunc
-	for _, side := range []string{"Server", "Client"} {
-		for protocol, want := range map[string][]*uint32{"TLS 1.2": on, "TLS 1.1": off, "TLS 1.0": off} {
-			schannel = append(schannel, checkHostSChannel(t, h, protocol, side, true, want[0], want[1]))
-			schannelGone = append(schannelGone, checkHostSChannel(t, h, protocol, side, false, nil, nil))
-		}
-	}
+	schannel, schannelGone := sage50SChannelChecks(t, h, false)
 
 	r := newExampleRun(t, "sage50", map[string]string{"pfx_path": pfx.path, "pfx_password": pfxPassword})
 	r.apply()
@@ -88,4 +82,47 @@ func TestAccSage50Example(t *testing.T) {
 	r.destroy()
 	r.check(schannelGone...)
 	r.check(checkNoIPPortBinding(t, h, sage50IPPort), checkCertificatesGone(t, h, "My", pfx.Thumbprint))
+}
+
+// sage50SChannelChecks are the SChannel keys examples/sage50 leaves on the
+// host (TLS 1.2 on, server and client side; TLS 1.0 and 1.1 off only with
+// disableOld, else untouched: no key) and those destroy leaves (none, as
+// the scenario had).
+func sage50SChannelChecks(t *testing.T, h *acctest.Host, disableOld bool) (applied, destroyed []resource.TestCheckFunc) {
+	on, off := []*uint32{dwordValue(1), dwordValue(0)}, []*uint32{dwordValue(0), dwordValue(1)}
+	for _, side := range []string{"Server", "Client"} {
+		for protocol, want := range map[string][]*uint32{"TLS 1.2": on, "TLS 1.1": off, "TLS 1.0": off} {
+			if protocol == "TLS 1.2" || disableOld {
+				applied = append(applied, checkHostSChannel(t, h, protocol, side, true, want[0], want[1]))
+			} else {
+				applied = append(applied, checkHostSChannel(t, h, protocol, side, false, nil, nil))
+			}
+			destroyed = append(destroyed, checkHostSChannel(t, h, protocol, side, false, nil, nil))
+		}
+	}
+	return applied, destroyed
+}
+
+// TestAccSage50Example_disableTLS10TLS11 applies examples/sage50 with
+// schannel_disable_tls10_tls11 = true: TLS 1.0 and 1.1 are off in the
+// host's SChannel keys, server and client side, next to TLS 1.2 on. Applied
+// again with the variable back at false, the TLS 1.0 and 1.1 keys are gone
+// again (the host had none) while TLS 1.2 stays on; destroy removes the
+// rest.
+func TestAccSage50Example_disableTLS10TLS11(t *testing.T) {
+	h := sage50Host(t)
+	pfx := writeTestPFX(t, t.TempDir(), "sage50.pfx")
+	hardened, gone := sage50SChannelChecks(t, h, true)
+	tls12Only, _ := sage50SChannelChecks(t, h, false)
+
+	r := newExampleRun(t, "sage50", map[string]string{"pfx_path": pfx.path, "pfx_password": pfxPassword})
+	r.apply("-var", "schannel_disable_tls10_tls11=true")
+	r.check(hardened...)
+	r.check(checkIPPortBinding(t, h, sage50IPPort, pfx.Thumbprint, sage50AppID))
+
+	r.apply("-var", "schannel_disable_tls10_tls11=false")
+	r.check(tls12Only...)
+
+	r.destroy()
+	r.check(gone...)
 }
