@@ -142,8 +142,22 @@ func (r *pfxCertificateResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if plansImport(plan, state, p) {
+		if content, err := decodeBase64(plan.ContentBase64.ValueString()); err == nil && knownString(plan.ContentBase64) {
+			checkPFXEncryptionForHost(ctx, r.host, content, &resp.Diagnostics)
+		}
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
 	resp.RequiresReplace = append(resp.RequiresReplace, p.replace...)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// plansImport says the plan imports the PFX into the host: a new
+// certificate, a replacement, or the same one again in place.
+func plansImport(plan pfxCertificateModel, state *pfxCertificateModel, p pfxPlan) bool {
+	return state == nil || len(p.replace) > 0 || pfxNeedsReimport(plan, *state)
 }
 
 func (r *pfxCertificateResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
