@@ -90,6 +90,11 @@ resource "windows_dotnet_app_setting" "https_service_uri" {
   config_path = var.config_path
   key         = "HttpsServiceUri"
   value       = "https://${windows_pfx_certificate.trusted.dns_names[0]}:${var.port}/"
+
+  # The procedure edits this key; a file without it (another version, another
+  # file) fails the plan, naming the keys it has, instead of getting a new
+  # entry the service would never read.
+  require_existing = true
 }
 
 # ... and is restarted once the URI, the binding and the .NET TLS settings
