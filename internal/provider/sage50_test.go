@@ -1,8 +1,11 @@
 package provider_test
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"os"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -125,4 +128,50 @@ func TestAccSage50Example_disableTLS10TLS11(t *testing.T) {
 
 	r.destroy()
 	r.check(gone...)
+}
+
+// TestAccSage50Example_httpsServiceURIMissing: examples/sage50 on a Sage 50
+// server whose Integration Service .exe.config has no HttpsServiceUri (a
+// version that names it otherwise) fails the plan, naming the keys the file
+// has, and nothing on the host changes: the file keeps its bytes, and no
+// SChannel key, certificate or binding is written.
+func TestAccSage50Example_httpsServiceURIMissing(t *testing.T) {
+	var doc map[string]any
+	if err := json.Unmarshal(readScenario(t, "sage50"), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var configPath, original string
+	for _, f := range acctest.StateList(t, doc, "files") {
+		b, err := base64.StdEncoding.DecodeString(f["content_base64"].(string))
+		if err != nil || !strings.Contains(string(b), `key="HttpsServiceUri"`) {
+			continue
+		}
+		configPath = f["path"].(string)
+		original = strings.Replace(string(b), `key="HttpsServiceUri"`, `key="SecureServiceUri"`, 1)
+		f["content_base64"] = base64.StdEncoding.EncodeToString([]byte(original))
+	}
+	if configPath == "" {
+		t.Fatal("examples/scenarios/sage50.json has no config file with HttpsServiceUri")
+	}
+	scenario, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := acctest.NewHost(t, scenario)
+	if !h.IsSim() || h.HTTPS {
+		t.Skip("the config file is seeded in the simulator's scenario, and the endpoint passed as WINRM_* variables for HTTP")
+	}
+	useBuiltProvider(t)
+	setProviderEnvironment(t, h)
+	pfx := writeTestPFX(t, t.TempDir(), "sage50.pfx")
+
+	r := newExampleRun(t, "sage50", map[string]string{"pfx_path": pfx.path, "pfx_password": pfxPassword})
+	r.expectPlanError(regexp.MustCompile(`(?s)Required\s+app\s+setting\s+not\s+in\s+the\s+file.*has\s+no\s+appSettings\s+entry\s+"HttpsServiceUri".*` +
+		`appSettings\s+keys\s+are:\s+"HttpServiceUri",\s+"SecureServiceUri"\.`))
+	if got := simFileContent(t, h, configPath); got != original {
+		t.Errorf("the refused plan changed the config file:\n%s", got)
+	}
+	_, untouched := sage50SChannelChecks(t, h, true)
+	r.check(untouched...)
+	r.check(checkNoIPPortBinding(t, h, sage50IPPort), checkCertificatesGone(t, h, "My", pfx.Thumbprint))
 }
