@@ -28,12 +28,13 @@ prepare_run "$run"
 sim_password=$(openssl rand -base64 18)
 
 # The certificate the reseller bought, as a password-protected PFX, unless
-# TF_VAR_pfx_path names one.
+# TF_VAR_pfx_path names one; "tripledes" as the third argument for a host
+# on Windows Server 2016, which cannot import an AES-256 PFX.
 pfx() {
   if [ -z "${TF_VAR_pfx_path:-}" ]; then
     export TF_VAR_pfx_password TF_VAR_pfx_path="$run/$1.pfx"
     TF_VAR_pfx_password=$(openssl rand -base64 12)
-    new_pfx "$run" "$1" "$2" "serverAuth,clientAuth"
+    new_pfx "$run" "$1" "$2" "serverAuth,clientAuth" "${3:-}"
   fi
 }
 
@@ -48,7 +49,8 @@ case "$demo" in
     port=4106 want_output=(certificate thumbprint) what="the Integration Agent"
     ;;
   sage300)
-    pfx sage300 sage300.example.local
+    # The simulated Sage 300 server runs Windows Server 2016.
+    pfx sage300 sage300.example.local tripledes
     if [ -z "${TF_VAR_sage300_host:-}" ]; then
       start_sim "$run" sage300 SAGE300 "$root/examples/scenarios/sage300.json"
       export TF_VAR_sage300_host=${sim_addr%:*} TF_VAR_sage300_port=${sim_addr##*:}

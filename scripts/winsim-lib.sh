@@ -57,17 +57,21 @@ start_sim() {
   sim_addr=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["http"])' "$dir/$name.addr.json")
 }
 
-# new_pfx DIR NAME DNSNAME EKU: a self-signed certificate for DNSNAME with
-# its key in DIR/NAME.pfx, protected by $TF_VAR_pfx_password with
-# TripleDES-SHA1, which every Windows Server the procedures run on imports
-# (OpenSSL 3's default, AES-256, fails on Server 2016 and older with "wrong
-# password": the Sage 300 server of the demo is a Server 2016).
+# new_pfx DIR NAME DNSNAME EKU [tripledes]: a self-signed certificate for
+# DNSNAME with its key in DIR/NAME.pfx, protected by $TF_VAR_pfx_password:
+# AES-256, as current Windows and OpenSSL 3 export it, or with "tripledes"
+# TripleDES-SHA1, which Windows Server 2016 and older need (they cannot
+# import AES-256 PFX files; the plan says so).
 new_pfx() {
+  local encryption=()
+  if [ "${5:-}" = tripledes ]; then
+    encryption=(-certpbe PBE-SHA1-3DES -keypbe PBE-SHA1-3DES -macalg sha1)
+  fi
   openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj "/CN=$3" \
     -addext "subjectAltName=DNS:$3" -addext "extendedKeyUsage=$4" \
     -keyout "$1/$2.key.pem" -out "$1/$2.cert.pem" 2>/dev/null
   openssl pkcs12 -export -in "$1/$2.cert.pem" -inkey "$1/$2.key.pem" -out "$1/$2.pfx" \
-    -certpbe PBE-SHA1-3DES -keypbe PBE-SHA1-3DES -macalg sha1 -passout env:TF_VAR_pfx_password
+    "${encryption[@]}" -passout env:TF_VAR_pfx_password
   rm -f "$1/$2.key.pem"
 }
 

@@ -22,9 +22,17 @@ variable "dns_name" {
   type        = string
 }
 
+variable "use_ssl_key" {
+  description = "The appSettings key of the tray icon's \"Use SSL\" in NetPOS.Net's .exe.config: not documented by SwiftPOS, confirm it on the host (see the NetPOS guide)."
+  type        = string
+  default     = "UseSSL"
+}
+
 module "netpos" {
   source   = "../modules/netpos-https"
   dns_name = var.dns_name
+
+  use_ssl_key = var.use_ssl_key
 }
 
 # Configurations applied before the steps moved into the module keep their

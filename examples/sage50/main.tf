@@ -1,10 +1,10 @@
 # Sage 50 Accounts Connector v2.5 over HTTPS, the Sage 50 procedure ("Using
 # HTTPS Connections with the Sage 50 Accounts Connector"), on the Sage 50
-# Accounts server: TLS 1.2 only (SChannel, .NET strong cryptography), the
-# trusted certificate imported and bound to the Integration Agent's port
-# 4106, the Integration Service's HttpsServiceUri set and the service
-# restarted, and a check, from the host itself, that the port serves the
-# imported certificate. The steps are in ../modules/sage50-https.
+# Accounts server: TLS 1.2 on (SChannel, .NET strong cryptography; TLS 1.0
+# and 1.1 off host-wide only when asked), the trusted certificate imported
+# and bound to the Integration Agent's port 4106, the Integration Service's
+# HttpsServiceUri set and the service restarted, and a check, from the host
+# itself, that the port serves the imported certificate. The steps are in ../modules/sage50-https.
 #
 # The provider reads its endpoint from WINRM_HOST, WINRM_USERNAME,
 # WINRM_PASSWORD (and WINRM_PORT, WINRM_HTTPS, WINRM_CA_CERT).
@@ -32,10 +32,18 @@ variable "pfx_password" {
   ephemeral   = true
 }
 
+variable "schannel_disable_tls10_tls11" {
+  description = "Also turn TLS 1.0 and 1.1 off host-wide, server and client side, after the next reboot (see the module's variable): other clients of the server that speak only those may break."
+  type        = bool
+  default     = false
+}
+
 module "sage50" {
   source       = "../modules/sage50-https"
   pfx_path     = var.pfx_path
   pfx_password = var.pfx_password
+
+  schannel_disable_tls10_tls11 = var.schannel_disable_tls10_tls11
 }
 
 # Configurations applied before the steps moved into the module keep their

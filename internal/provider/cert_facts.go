@@ -87,7 +87,13 @@ func enhancedKeyUsages(cert *x509.Certificate) ([]string, error) {
 }
 
 // factsFromHost converts the host's reading of a certificate.
+// has_private_key is whether the key opens, where the host said so: a key
+// link alone does not make a certificate HTTP.sys can serve (1312).
 func factsFromHost(c windows.Certificate) certFacts {
+	hasKey := c.HasPrivateKey
+	if c.KeyOpens != nil {
+		hasKey = *c.KeyOpens
+	}
 	return certFacts{
 		Thumbprint:        c.Thumbprint,
 		Subject:           c.Subject,
@@ -95,7 +101,7 @@ func factsFromHost(c windows.Certificate) certFacts {
 		DNSNames:          nonNil(c.DNSNames),
 		NotBefore:         c.NotBefore.UTC(),
 		NotAfter:          c.NotAfter.UTC(),
-		HasPrivateKey:     c.HasPrivateKey,
+		HasPrivateKey:     hasKey,
 		EnhancedKeyUsages: nonNil(c.EnhancedKeyUsages),
 		PEM:               c.PEM,
 	}

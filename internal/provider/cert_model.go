@@ -31,7 +31,7 @@ var certFactDescriptions = map[string]string{
 	"issuer":              "Issuer distinguished name as Windows prints it.",
 	"not_before":          "Start of validity, UTC RFC 3339.",
 	"not_after":           "End of validity, UTC RFC 3339.",
-	"has_private_key":     "Whether the store links a private key to the certificate.",
+	"has_private_key":     "Whether the certificate has a private key that opens on the host: a link to a deleted or mismatched key container counts as none (HTTP.sys would refuse the certificate with error 1312).",
 	"dns_names":           "DNS names of the subject alternative name extension.",
 	"enhanced_key_usages": "Enhanced key usage OIDs in the certificate's order (`1.3.6.1.5.5.7.3.1` server authentication, `1.3.6.1.5.5.7.3.2` client authentication).",
 }

@@ -337,8 +337,9 @@ func addPFXImportError(diags *diag.Diagnostics, plan pfxCertificateModel, err er
 	case windows.IsWrongPFXPassword(err):
 		diags.AddAttributeError(passwordPath(plan), "Windows could not open the PFX",
 			"The host says: \"The specified network password is not correct.\" Either the password is wrong, or "+
-				"the PFX is encrypted with AES-256 (the OpenSSL 3 default), which Windows before Server 2016 "+
-				"version 1709 cannot read: export it again with TripleDES-SHA1 (openssl pkcs12 -export -legacy).")
+				"the PFX is encrypted with AES-256 (the OpenSSL 3 default), which Windows before Windows 10 1709 / "+
+				"Windows Server 2019 (build 16299) cannot read, Windows Server 2016 included: export it again with "+
+				"TripleDES-SHA1 (openssl pkcs12 -export -legacy, or Export-PfxCertificate -CryptoAlgorithmOption TripleDES_SHA1).")
 	case windows.IsNotPFX(err):
 		diags.AddAttributeError(pfxSourcePath(plan), "Windows could not read the PFX",
 			"Windows says this is not a PFX (PKCS#12) file it can read: the file is damaged or truncated, or it "+

@@ -133,5 +133,16 @@ func (r *dotNetAppSettingResource) ModifyPlan(ctx context.Context, req resource.
 				" (keys compare case-insensitively, as .NET reads them, and paths too, as Windows does). "+
 				"Two resources on one entry fight: every plan shows a change, and destroy loses the original value. "+
 				"Keep one resource for this entry.")
+		return
+	}
+	// A required key is looked up while planning a create, or an update of
+	// an entry that has gone since (Read found no value): the plan fails
+	// before anything is written.
+	var state dotNetAppSettingModel
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	}
+	if plan.RequireExisting.ValueBool() && (req.State.Raw.IsNull() || state.Value.IsNull()) {
+		checkRequiredKey(ctx, r.host, file, key, &resp.Diagnostics)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/provider/attribute_validator"
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/provider/valuetext"
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/windows"
 )
 
@@ -47,6 +48,7 @@ type dotNetAppSettingModel struct {
 	Value           types.String `tfsdk:"value"`
 	OriginalValue   types.String `tfsdk:"original_value"`
 	OriginalExisted types.Bool   `tfsdk:"original_existed"`
+	RequireExisting types.Bool   `tfsdk:"require_existing"`
 }
 
 func (r *dotNetAppSettingResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -81,6 +83,12 @@ func (r *dotNetAppSettingResource) Schema(_ context.Context, _ resource.SchemaRe
 			"original_value": schema.StringAttribute{Computed: true,
 				Description:   "The value before Terraform set it (`null` if the entry did not exist); destroy restores it. After import, the value at import time.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+			"require_existing": schema.BoolAttribute{Optional: true,
+				Description: "Set to `true` for a key the application is documented to have, such as the Sage connectors' `ServiceUri` " +
+					"and `HttpsServiceUri`: if the file has no such entry, the plan fails, naming the keys the file has, and nothing " +
+					"is written. Without it a missing key is added, which the application ignores if it reads another name " +
+					"(another version, a typo). Only the keys are named, never their values.",
+			},
 			"original_existed": schema.BoolAttribute{Computed: true,
 				Description:   "Whether the entry existed before Terraform set it; if not, destroy removes it.",
 				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()}},
@@ -137,7 +145,23 @@ func (r *dotNetAppSettingResource) Create(ctx context.Context, req resource.Crea
 	if !ok {
 		return
 	}
-	change, err := r.host.AppConfig().Set(ctx, plan.ConfigPath.ValueString(), plan.Key.ValueString(), plan.Value.ValueString(), nil)
+	var expect *windows.Expect
+	if plan.RequireExisting.ValueBool() {
+		// The plan found the entry (or could not look: a host not known
+		// then); it must still be there, with the value read now.
+		current := checkRequiredKey(ctx, r.host, plan.ConfigPath.ValueString(), plan.Key.ValueString(), &resp.Diagnostics)
+		if current == nil {
+			return
+		}
+		// An entry without a value attribute reads as "" to .NET, and
+		// to the host's check.
+		value := ""
+		if current.Value != nil {
+			value = *current.Value
+		}
+		expect = &windows.Expect{Value: &value}
+	}
+	change, err := r.host.AppConfig().Set(ctx, plan.ConfigPath.ValueString(), plan.Key.ValueString(), plan.Value.ValueString(), expect)
 	if err != nil {
 		addAppSettingError(&resp.Diagnostics, "Cannot set "+plan.Key.ValueString(), plan.ConfigPath.ValueString(), err)
 		return
@@ -281,4 +305,33 @@ func addAppSettingError(diags *diag.Diagnostics, summary, file string, err error
 			"Run terraform plan again to see the entry as it is now."
 	}
 	diags.AddError(summary, detail)
+}
+
+// checkRequiredKey reads the entry of a require_existing setting and
+// returns it, or adds the error that says what the file has instead: a
+// missing key is not added, because the application would not read it.
+func checkRequiredKey(ctx context.Context, host *windows.Host, file, key string, diags *diag.Diagnostics) *windows.AppSetting {
+	setting, err := host.AppConfig().Get(ctx, file, key)
+	if err != nil {
+		addAppSettingError(diags, "Cannot read "+key, file, err)
+		return nil
+	}
+	if setting.Exists {
+		return &setting
+	}
+	has := "The file has no appSettings entries."
+	if len(setting.Keys) > 0 {
+		quoted := make([]string, len(setting.Keys))
+		for i, k := range setting.Keys {
+			quoted[i] = valuetext.Quote(k)
+		}
+		has = "The file's appSettings keys are: " + strings.Join(quoted, ", ") + "."
+	}
+	diags.AddAttributeError(path.Root("key"), "Required app setting not in the file",
+		"key: "+file+" has no appSettings entry "+valuetext.Quote(key)+" (keys compare case-insensitively), and require_existing "+
+			"is set, so it is not added: the application would not read an entry under a name it does not use, and would "+
+			"keep running as before. "+has+"\n\nSet key to the name this version of the application uses (see its "+
+			"documentation, or the file on the host), or check config_path; set require_existing = false only if the "+
+			"entry is documented to be added by hand.")
+	return nil
 }

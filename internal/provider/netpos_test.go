@@ -3,10 +3,12 @@ package provider_test
 import (
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -264,5 +266,63 @@ func checkNetPOSUntouched(t *testing.T, h *acctest.Host) {
 		if err := check(nil); err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// TestAccNetPOSExample_useSSLKeyNotInTheFile: where NetPOS.Net keeps "Use
+// SSL" is not documented, so the module requires its key to be in the
+// .exe.config already. A NetPOS.Net whose file keeps it under another name
+// fails the plan, naming the keys the file has, and nothing on the host
+// changes (the file keeps its bytes, no reservation, binding or restart);
+// given that name as use_ssl_key, the apply sets it.
+func TestAccNetPOSExample_useSSLKeyNotInTheFile(t *testing.T) {
+	chain := provider.NewTestChain(t, provider.LeafOptions{
+		Subject: pkix.Name{CommonName: netposDNSName}, DNSNames: []string{netposDNSName},
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	})
+	var doc map[string]any
+	if err := json.Unmarshal(netposScenario(t, chain), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var original string
+	for _, f := range acctest.StateList(t, doc, "files") {
+		if f["path"] == netposConfigPath {
+			b, err := base64.StdEncoding.DecodeString(f["content_base64"].(string))
+			if err != nil || !strings.Contains(string(b), `key="UseSSL"`) {
+				t.Fatalf("examples/scenarios/netpos.json's config has no UseSSL entry to rename (%v)", err)
+			}
+			original = strings.Replace(string(b), `key="UseSSL"`, `key="SecureConnection"`, 1)
+			f["content_base64"] = base64.StdEncoding.EncodeToString([]byte(original))
+		}
+	}
+	scenario, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := acctest.NewHost(t, scenario)
+	if !h.IsSim() || h.HTTPS {
+		t.Skip("the config file is seeded in the simulator's scenario, and the endpoint passed as WINRM_* variables for HTTP")
+	}
+	useBuiltProvider(t)
+	setProviderEnvironment(t, h)
+
+	r := newExampleRun(t, "netpos", map[string]string{"dns_name": netposDNSName})
+	r.expectPlanError(regexp.MustCompile(`(?s)Required\s+app\s+setting\s+not\s+in\s+the\s+file.*has\s+no\s+appSettings\s+entry\s+"UseSSL".*` +
+		`The\s+file's\s+appSettings\s+keys\s+are:\s+"ServiceUri",\s+"SecureConnection",\s+"DatabaseServer",\s+"DatabaseName"\.`))
+	if got := simFileContent(t, h, netposConfigPath); got != original {
+		t.Errorf("the refused plan changed the config file:\n%s", got)
+	}
+	if n := len(acctest.StateList(t, h.SimState(t), "sslcert_bindings")); n != 0 {
+		t.Errorf("%d SSL bindings after the refused plan", n)
+	}
+	if err := checkNetPOSRestarts(t, h, 0)(nil); err != nil {
+		t.Error(err)
+	}
+
+	// For the apply and the destroy that follows it.
+	r.env = append(r.env, "TF_VAR_use_ssl_key=SecureConnection")
+	r.apply()
+	if content := simFileContent(t, h, netposConfigPath); !strings.Contains(content, `<add key="SecureConnection" value="true" />`) || strings.Contains(content, `"UseSSL"`) {
+		t.Errorf("use_ssl_key = SecureConnection: the config file is\n%s", content)
 	}
 }

@@ -142,8 +142,22 @@ func (r *pfxCertificateResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if plansImport(plan, state, p) {
+		if content, err := decodeBase64(plan.ContentBase64.ValueString()); err == nil && knownString(plan.ContentBase64) {
+			checkPFXEncryptionForHost(ctx, r.host, content, &resp.Diagnostics)
+		}
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
 	resp.RequiresReplace = append(resp.RequiresReplace, p.replace...)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// plansImport says the plan imports the PFX into the host: a new
+// certificate, a replacement, or the same one again in place.
+func plansImport(plan pfxCertificateModel, state *pfxCertificateModel, p pfxPlan) bool {
+	return state == nil || len(p.replace) > 0 || pfxNeedsReimport(plan, *state)
 }
 
 func (r *pfxCertificateResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -214,33 +228,16 @@ func (r *pfxCertificateResource) Read(ctx context.Context, req resource.ReadRequ
 	if !found {
 		return
 	}
-	if cert.HasPrivateKey && !r.keyOpens(ctx, state, &resp.Diagnostics) {
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		// Planned as a lost key: the next plan imports the PFX again in place.
-		state.HasPrivateKey = types.BoolValue(false)
+	if cert.HasPrivateKey && cert.KeyOpens != nil && !*cert.KeyOpens {
+		// A key link whose container was deleted or does not match
+		// (Posh-ACME #157) still shows as HasPrivateKey on Windows, yet
+		// HTTP.sys refuses the certificate with 1312. The refresh read
+		// has_private_key as false: planned as a lost key, the next plan
+		// imports the PFX again in place.
+		tflog.Warn(ctx, "the certificate links a private key that cannot be opened; planning to import the PFX again",
+			map[string]any{"store": state.StoreName.ValueString(), "thumbprint": state.Thumbprint.ValueString()})
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-}
-
-// keyOpens asks the host to open the certificate's private key. A key link
-// whose container was deleted or does not match (Posh-ACME #157) still shows
-// as has_private_key on Windows, yet HTTP.sys refuses the certificate with
-// 1312; false (without an error) says so.
-func (r *pfxCertificateResource) keyOpens(ctx context.Context, state pfxCertificateModel, diags *diag.Diagnostics) bool {
-	_, err := r.host.Certificates().GetWithUsableKey(ctx, state.StoreName.ValueString(), state.Thumbprint.ValueString())
-	switch {
-	case err == nil:
-		return true
-	case windows.IsNoUsablePrivateKey(err):
-		tflog.Warn(ctx, "the certificate links a private key that cannot be opened; planning to import the PFX again",
-			map[string]any{"store": state.StoreName.ValueString(), "thumbprint": state.Thumbprint.ValueString(), "host_error": err.Error()})
-		return false
-	default:
-		addHostError(diags, "Cannot open the certificate's private key", err)
-		return false
-	}
 }
 
 // Update imports the PFX again over the certificate in the store when

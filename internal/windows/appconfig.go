@@ -33,6 +33,9 @@ type AppSetting struct {
 	// Value is the entry's value attribute; nil when Exists is false.
 	Value  *string `json:"value"`
 	Exists bool    `json:"exists"`
+	// Keys are the keys of all the entries in force in the file (Get
+	// only), never their values.
+	Keys []string `json:"keys,omitempty"`
 	// Encoding is the file's encoding: utf-8, utf-8-bom, utf-16le,
 	// utf-16be, or the one a BOM-less file declares (windows-1252, ...).
 	Encoding string `json:"encoding"`

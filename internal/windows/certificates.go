@@ -28,8 +28,13 @@ type Certificate struct {
 	DNSNames  []string  `json:"dns_names"`
 	NotBefore time.Time `json:"not_before"`
 	NotAfter  time.Time `json:"not_after"`
-	// HasPrivateKey says the store links a private key to the certificate.
+	// HasPrivateKey says the store links a private key to the certificate;
+	// the key may still not open (its container deleted or mismatched),
+	// which HTTP.sys answers with 1312.
 	HasPrivateKey bool `json:"has_private_key"`
+	// KeyOpens says the linked private key opens on the host (Get and List
+	// ask for it; nil in other answers).
+	KeyOpens *bool `json:"key_opens,omitempty"`
 	// EnhancedKeyUsages are the OIDs of the EKU extension, in order.
 	EnhancedKeyUsages []string `json:"enhanced_key_usages"`
 	// PEM is the certificate (public part only).
@@ -105,20 +110,25 @@ type certKey struct {
 	Thumbprint string `json:"thumbprint"`
 }
 
-// List returns the certificates of a store.
+// List returns the certificates of a store, each saying whether its key
+// opens (KeyOpens).
 func (c *Certificates) List(ctx context.Context, store string) ([]Certificate, error) {
 	var out struct {
 		Certificates []Certificate `json:"certificates"`
 	}
-	err := c.host.call(ctx, "cert.list", map[string]string{"store": store}, &out)
+	err := c.host.call(ctx, "cert.list", map[string]any{"store": store, "open_keys": true}, &out)
 	return out.Certificates, err
 }
 
-// Get returns the certificate with the thumbprint (40 hex digits) in store;
-// IsNotFound if it is not there.
+// Get returns the certificate with the thumbprint (40 hex digits) in store,
+// saying whether its key opens (KeyOpens); IsNotFound if it is not there.
 func (c *Certificates) Get(ctx context.Context, store, thumbprint string) (Certificate, error) {
 	var cert Certificate
-	err := c.host.call(ctx, "cert.get", certKey{Store: store, Thumbprint: thumbprint}, &cert)
+	args := struct {
+		certKey
+		OpenKeys bool `json:"open_keys"`
+	}{certKey{Store: store, Thumbprint: thumbprint}, true}
+	err := c.host.call(ctx, "cert.get", args, &cert)
 	return cert, err
 }
 

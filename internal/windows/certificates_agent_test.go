@@ -173,15 +173,18 @@ func TestCertificateRemoveKeepsAKeyAnotherCertificateLinks(t *testing.T) {
 	}
 }
 
-// TestCertificateAES256PFXDependsOnTheWindowsBuild: Server 2019 and later
-// import PBES2 (AES-256) PFX files; Server 2016 answers "wrong password".
+// TestCertificateAES256PFXDependsOnTheWindowsBuild: Windows 10 1709 /
+// Server version 1709 (build 16299) and later import PBES2 (AES-256) PFX
+// files; Server 2016 (14393) and Windows 10 1703 (15063) answer "wrong
+// password". The provider's plan check draws the same line
+// (provider.pbes2MinBuild).
 func TestCertificateAES256PFXDependsOnTheWindowsBuild(t *testing.T) {
 	chain := newAgentTestChain(t)
 	ctx := context.Background()
 	for _, tt := range []struct {
 		osVersion string
 		wantOK    bool
-	}{{"10.0.20348", true}, {"10.0.17763", true}, {"10.0.14393", false}} {
+	}{{"10.0.20348", true}, {"10.0.17763", true}, {"10.0.16299", true}, {"10.0.15063", false}, {"10.0.14393", false}} {
 		host, _ := simHost(t, `{"hostname":"CERT01","os_version":"`+tt.osVersion+`"}`, true)
 		_, err := host.Certificates().ImportPFX(ctx, PFXImport{Store: "My", PFX: chain.pfx(t, pkcs12.Modern), Password: "pfx-pw"})
 		if tt.wantOK && err != nil {

@@ -63,7 +63,7 @@ func TestCertificatesOps(t *testing.T) {
 				}
 				return err
 			},
-			wantArgs: map[string]any{"store": "My"}},
+			wantArgs: map[string]any{"store": "My", "open_keys": true}},
 		{name: "get", result: hostCertificateJSON, wantOp: "cert.get",
 			call: func(c *Certificates) error {
 				cert, err := c.Get(context.Background(), "My", thumb)
@@ -72,7 +72,7 @@ func TestCertificatesOps(t *testing.T) {
 				}
 				return err
 			},
-			wantArgs: map[string]any{"store": "My", "thumbprint": thumb}},
+			wantArgs: map[string]any{"store": "My", "thumbprint": thumb, "open_keys": true}},
 		{name: "get with usable key", result: hostCertificateJSON, wantOp: "cert.get",
 			call: func(c *Certificates) error {
 				_, err := c.GetWithUsableKey(context.Background(), "My", thumb)

@@ -52,20 +52,29 @@ data "windows_certificate" "netpos" {
   }
 }
 
-# Steps 2-3: the tray icon's "Use SSL" checkbox is NetPOS.Net's own setting,
-# kept in its .exe.config; the simulated host models it as the appSettings
-# UseSSL, next to ServiceUri, the URI the service listens on. Both get their
-# original values back on destroy.
+# Steps 2-3: the tray icon's "Use SSL" checkbox is NetPOS.Net's own setting.
+# SwiftPOS does not document where NetPOS.Net keeps it: this module assumes
+# appSettings entries of its .exe.config, UseSSL next to ServiceUri (the URI
+# the service listens on), as the simulated host models them. The key names
+# are variables, and by default each must already be in the file: a host
+# that keeps them otherwise fails the plan, naming the keys the file has,
+# instead of getting entries NetPOS.Net would never read. Confirm them on
+# the host first (the guide shows how). Both get their original values back
+# on destroy.
 resource "windows_dotnet_app_setting" "use_ssl" {
   config_path = var.config_path
-  key         = "UseSSL"
+  key         = var.use_ssl_key
   value       = "true"
+
+  require_existing = var.require_existing_keys
 }
 
 resource "windows_dotnet_app_setting" "service_uri" {
   config_path = var.config_path
-  key         = "ServiceUri"
+  key         = var.service_uri_key
   value       = "https://${var.dns_name}:${var.port}/"
+
+  require_existing = var.require_existing_keys
 }
 
 # Step 4: netsh http add urlacl url=https://+:10101/ user=EVERYONE

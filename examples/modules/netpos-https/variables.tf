@@ -24,3 +24,21 @@ variable "service_name" {
   type        = string
   default     = "NetPOS.Net"
 }
+
+variable "use_ssl_key" {
+  description = "The appSettings key of the tray icon's \"Use SSL\" in NetPOS.Net's .exe.config. SwiftPOS does not document it: confirm it on the host (see the guide)."
+  type        = string
+  default     = "UseSSL"
+}
+
+variable "service_uri_key" {
+  description = "The appSettings key of the URI NetPOS.Net listens on, in its .exe.config. SwiftPOS does not document it: confirm it on the host (see the guide)."
+  type        = string
+  default     = "ServiceUri"
+}
+
+variable "require_existing_keys" {
+  description = "Fail the plan, naming the keys the file has, when use_ssl_key or service_uri_key is not in the .exe.config, instead of adding it (NetPOS.Net would not read an entry under a name it does not use). Set false only once you know NetPOS.Net reads an entry that is not there yet."
+  type        = bool
+  default     = true
+}

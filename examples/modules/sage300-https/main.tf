@@ -86,6 +86,10 @@ resource "windows_dotnet_app_setting" "service_uri" {
   config_path = var.agent_config_path
   key         = "ServiceUri"
   value       = "https://${windows_pfx_certificate.sage300.dns_names[0]}:${var.agent_port}"
+
+  # Step 5 edits this key; a file without it fails the plan, naming the keys
+  # it has, instead of getting a new entry the Agent would never read.
+  require_existing = true
 }
 
 # Step 5: restart the Agent once its URI, reservation and binding are in

@@ -1,8 +1,9 @@
 # Sage 50 Accounts Connector v2.5 over HTTPS: the Sage 50 procedure ("Using
 # HTTPS Connections with the Sage 50 Accounts Connector") on the Sage 50
 # Accounts server, as one module:
-#   prerequisite  TLS 1.2 on, TLS 1.0 and 1.1 off (SChannel, server and
-#                 client), .NET strong cryptography for the agents
+#   prerequisite  TLS 1.2 on (SChannel, server and client), .NET strong
+#                 cryptography for the agents; TLS 1.0 and 1.1 off host-wide
+#                 only with schannel_disable_tls10_tls11
 #   1    HttpsServiceUri in the Integration Service's .exe.config, restart it
 #   2.1  import the trusted certificate
 #   2.3  netsh http add sslcert ipport=0.0.0.0:4106 certhash=… appid={4d159978-…}
@@ -31,7 +32,10 @@ terraform {
 # Prerequisite: "set up for HTTPS communication using trusted certificates
 # and TLS 1.2". The connector matches the server's protocol, so TLS 1.2 is
 # on for the services this host serves (server) and for its own outgoing
-# connections (client); TLS 1.0 and 1.1 are off on both sides.
+# connections (client). The article asks for TLS 1.2, not for the older
+# protocols to go: TLS 1.0 and 1.1 are turned off, on both sides, only with
+# var.schannel_disable_tls10_tls11, because that reaches the whole host
+# (every service and every outgoing connection, after the next reboot).
 resource "windows_schannel_protocol" "server" {
   for_each = local.schannel
   protocol = each.key
@@ -86,6 +90,11 @@ resource "windows_dotnet_app_setting" "https_service_uri" {
   config_path = var.config_path
   key         = "HttpsServiceUri"
   value       = "https://${windows_pfx_certificate.trusted.dns_names[0]}:${var.port}/"
+
+  # The procedure edits this key; a file without it (another version, another
+  # file) fails the plan, naming the keys it has, instead of getting a new
+  # entry the service would never read.
+  require_existing = true
 }
 
 # ... and is restarted once the URI, the binding and the .NET TLS settings
@@ -126,10 +135,9 @@ check "integration_agent_serves_the_certificate" {
 
 locals {
   # true: on; false: off (Enabled and DisabledByDefault as Microsoft
-  # documents them).
-  schannel = {
-    "TLS 1.2" = true
-    "TLS 1.1" = false
-    "TLS 1.0" = false
-  }
+  # documents them). A protocol not listed is left as the host has it.
+  schannel = merge(
+    { "TLS 1.2" = true },
+    var.schannel_disable_tls10_tls11 ? { "TLS 1.1" = false, "TLS 1.0" = false } : {},
+  )
 }

@@ -39,3 +39,9 @@ variable "disable_legacy_tls" {
   type        = bool
   default     = false
 }
+
+variable "schannel_disable_tls10_tls11" {
+  description = "Also turn TLS 1.0 and 1.1 off in SChannel, server and client side. The procedure asks only for TLS 1.2, which the module always turns on. This reaches the whole host, not only the Integration Agent: every service the host serves (RDP, IIS, SQL Server, other agents) and every connection it makes stops offering TLS 1.0 and 1.1 after the next reboot, and clients or servers that speak nothing newer (old SQL Server drivers, old Windows, embedded devices) can no longer connect. Destroy, or setting it back to false, restores the values found before (again after a reboot)."
+  type        = bool
+  default     = false
+}

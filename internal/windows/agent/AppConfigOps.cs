@@ -47,11 +47,14 @@ namespace TfWin
             string key = KeyArg(a);
             ConfigFile config = ConfigFile.Load(files, path);
             Setting s = config.Find(files, key);
+            List<object> keys = new List<object>();
+            foreach (string k in config.Keys(files)) keys.Add(k);
             return new JsonObject()
                 .Set("path", path)
                 .Set("key", key)
                 .Set("value", s.Value)
                 .Set("exists", s.Exists)
+                .Set("keys", keys)
                 .Set("encoding", config.Text.EncodingName)
                 .Set("backup_path", BackupPath(files, path));
         }
@@ -313,6 +316,46 @@ namespace TfWin
                 }
             }
             return s;
+        }
+
+        /// <summary>The keys in force, as .NET reads them (the same rules as
+        /// Find: &lt;add&gt;, &lt;remove&gt; and &lt;clear/&gt; in document order,
+        /// then the section's file), in the order they were first added and
+        /// spelt as the entry in force spells them. Keys only: a value may be
+        /// a secret.</summary>
+        public List<string> Keys(IFileSystem files)
+        {
+            List<string> keys = new List<string>();
+            foreach (SpanElement section in Sections)
+            {
+                ApplyKeys(keys, section);
+                string file = section == Root ? null : section.Attr("file");
+                if (string.IsNullOrEmpty(file)) continue;
+                string full = WindowsPath.Combine(Path, file);
+                if (!files.FileExists(full)) continue;
+                ConfigText text = ConfigText.Decode(full, ReadFile(files, full, "read"));
+                SpanElement root = SpanXml.Parse(full, text.Text);
+                if (root.Name == "appSettings") ApplyKeys(keys, root);
+            }
+            return keys;
+        }
+
+        private static void ApplyKeys(List<string> keys, SpanElement section)
+        {
+            foreach (SpanElement e in section.Children)
+            {
+                string key = e.Attr("key");
+                if (e.Name == "clear") keys.Clear();
+                else if (key == null) continue;
+                else if (e.Name == "add")
+                {
+                    int i = keys.FindIndex(delegate(string k) { return string.Equals(k, key, StringComparison.OrdinalIgnoreCase); });
+                    if (i < 0) keys.Add(key);
+                    else keys[i] = key;
+                }
+                else if (e.Name == "remove")
+                    keys.RemoveAll(delegate(string k) { return string.Equals(k, key, StringComparison.OrdinalIgnoreCase); });
+            }
         }
 
         // Apply reads one section's entries for key over s; true when one of

@@ -270,9 +270,9 @@ namespace TfWin
         {
             Put("<configuration><appSettings><add key=\"K\" value=\"v\"/></appSettings></configuration>");
             string p = Q(ConfigPath);
-            Assert.Equal("{\"path\":" + p + ",\"key\":\"k\",\"value\":\"v\",\"exists\":true,\"encoding\":\"utf-8\",\"backup_path\":null}",
+            Assert.Equal("{\"path\":" + p + ",\"key\":\"k\",\"value\":\"v\",\"exists\":true,\"keys\":[\"K\"],\"encoding\":\"utf-8\",\"backup_path\":null}",
                 Ok("appconfig.get", Args(ConfigPath, "k")), "get");
-            Assert.Equal("{\"path\":" + p + ",\"key\":\"N\",\"value\":null,\"exists\":false,\"encoding\":\"utf-8\",\"backup_path\":null}",
+            Assert.Equal("{\"path\":" + p + ",\"key\":\"N\",\"value\":null,\"exists\":false,\"keys\":[\"K\"],\"encoding\":\"utf-8\",\"backup_path\":null}",
                 Ok("appconfig.get", Args(ConfigPath, "N")), "get of no entry");
             Assert.Equal("{\"path\":" + p + ",\"key\":\"K\",\"value\":\"w\",\"exists\":true,\"encoding\":\"utf-8\",\"backup_path\":" + Q(ConfigPath + ".tfbak") + ",\"previous_value\":\"v\",\"existed\":true}",
                 Ok("appconfig.set", SetArgs(ConfigPath, "K", "w")), "set");
@@ -420,6 +420,35 @@ namespace TfWin
             Put(original);
             Ok("appconfig.remove", Args(ConfigPath, "K"));
             Assert.Equal("<configuration><appSettings><add key=\"K\" value=\"a\"/><clear/></appSettings></configuration>", Text(), "the entry before <clear/> is not in force: it stays");
+        }
+
+        // Keys lists the keys of the entries in force, as Find decides them,
+        // and never a value (a value may be a secret).
+        private string Keys(string path)
+        {
+            JsonObject got = OkObject("appconfig.get", Args(path, "Anything"));
+            List<string> keys = new List<string>();
+            foreach (object k in (List<object>)got.Get("keys")) keys.Add((string)k);
+            return string.Join(",", keys.ToArray());
+        }
+
+        [Test]
+        public void GetListsTheKeysInForceWithoutTheirValues()
+        {
+            Put("<configuration>\n  <appSettings>\n    <add key=\"Old\" value=\"s3cret-old\"/>\n    <clear/>\n" +
+                "    <add key=\"ServiceUri\" value=\"http://sage300:4207\"/>\n    <add key=\"Password\" value=\"s3cret\"/>\n" +
+                "    <add key=\"CompanyDatabase\" value=\"SAMINC\"/>\n    <remove key=\"password\"/>\n" +
+                "    <add key=\"serviceuri\" value=\"http://sage300:4208\"/>\n  </appSettings>\n</configuration>");
+            Assert.Equal("serviceuri,CompanyDatabase", Keys(ConfigPath), "<clear/> drops Old, <remove> drops Password (case-insensitively), a later <add> of a key keeps its place");
+            Assert.True(!Ok("appconfig.get", Args(ConfigPath, "Anything")).Contains("s3cret"), "no value of another key in the answer");
+            Put("<configuration/>");
+            Assert.Equal("", Keys(ConfigPath), "no appSettings: no keys");
+            files.Put(ConfigPath, Corpus()["file-attribute.exe.config"]);
+            string main = Keys(ConfigPath);
+            files.Put(Dir + "user.config", Encoding.UTF8.GetBytes("<appSettings>\n  <add key=\"FromUser\" value=\"u\"/>\n  <remove key=\"Existing\"/>\n</appSettings>"));
+            Assert.True(main.Contains("Existing") && !main.Contains("FromUser"), "without user.config: " + main);
+            string merged = Keys(ConfigPath);
+            Assert.True(!merged.Contains("Existing") && merged.EndsWith("FromUser", StringComparison.Ordinal), "user.config's entries are read over the section's: " + merged);
         }
 
         [Test]

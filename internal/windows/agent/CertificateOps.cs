@@ -108,6 +108,24 @@ namespace TfWin
 
         /// <summary>The protocol's certificate object: what .NET's
         /// X509Certificate2 reads from the bytes.</summary>
+        /// <summary>View with key_opens: whether the linked key opens
+        /// (OpenKey), what has_private_key alone cannot say.</summary>
+        public static JsonObject ViewOpeningKey(ICertificateStores stores, string store, StoreCertificate stored)
+        {
+            return View(store, stored).Set("key_opens", KeyOpens(stores, stored));
+        }
+
+        /// <summary>Whether the certificate links a key that opens. A key
+        /// that does not open, for whatever reason, is no key to HTTP.sys
+        /// (1312), which is what callers of this want to know.</summary>
+        public static bool KeyOpens(ICertificateStores stores, StoreCertificate cert)
+        {
+            if (cert.Key == null) return false;
+            try { OpenKey(stores, cert.Key); }
+            catch (Exception) { return false; }
+            return true;
+        }
+
         public static JsonObject View(string store, StoreCertificate stored)
         {
             X509Certificate2 cert = Parse(stored.RawData);
@@ -298,7 +316,8 @@ namespace TfWin
         // ---- ops
 
         /// <summary>cert.list: a store that does not exist lists empty (and
-        /// is not created).</summary>
+        /// is not created). With open_keys each certificate says whether its
+        /// key opens (key_opens).</summary>
         public static object List(ICertificateStores stores, OpArgs a)
         {
             string store = StoreArg(a);
@@ -310,7 +329,8 @@ namespace TfWin
                 if (IsFileNotFound(e)) return new JsonObject().Set("certificates", list);
                 throw Reportable(e);
             }
-            foreach (StoreCertificate c in certs) list.Add(View(store, c));
+            bool openKeys = a.Bool("open_keys", false);
+            foreach (StoreCertificate c in certs) list.Add(openKeys ? ViewOpeningKey(stores, store, c) : View(store, c));
             return new JsonObject().Set("certificates", list);
         }
 
@@ -321,7 +341,7 @@ namespace TfWin
             bool requireKey = a.Bool("require_key", false);
             StoreCertificate cert = FindRequired(stores, store, thumbprint);
             if (requireKey) RequireKeyOpens(stores, cert, store, "");
-            return View(store, cert);
+            return a.Bool("open_keys", false) ? ViewOpeningKey(stores, store, cert) : View(store, cert);
         }
 
         private static readonly Regex PemBlock = new Regex("-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\\s]*)-----END CERTIFICATE-----");

@@ -187,6 +187,32 @@ namespace TfWin
         }
 
         [Test]
+        public void OpenKeysSaysWhetherTheKeyOpens()
+        {
+            CertTestHost h = new CertTestHost();
+            h.Ok("cert.add", new JsonObject().Set("store", "MY").Set("pem", CertificateFixtures.RootPem));
+            KeyProviderInfo k = h.ImportLeaf();
+            JsonObject leaf = h.Ok("cert.get", CertTestHost.Key("MY", CertificateFixtures.LeafThumbprint).Set("open_keys", true));
+            Assert.Equal(true, leaf.Get("key_opens"), "a key that opens");
+            JsonObject root = h.Ok("cert.get", CertTestHost.Key("MY", CertificateFixtures.RootThumbprint).Set("open_keys", true));
+            Assert.Equal(false, root.Get("key_opens"), "no key");
+            Assert.True(!h.Ok("cert.get", CertTestHost.Key("MY", CertificateFixtures.LeafThumbprint)).Has("key_opens"), "only when asked");
+            h.Stores.DeleteContainer(k);
+            leaf = h.Ok("cert.get", CertTestHost.Key("MY", CertificateFixtures.LeafThumbprint).Set("open_keys", true));
+            Assert.Equal(true, leaf.Get("has_private_key"), "the link is still there");
+            Assert.Equal(false, leaf.Get("key_opens"), "a link whose container is gone does not open");
+            JsonObject listed = h.Ok("cert.list", new JsonObject().Set("store", "MY").Set("open_keys", true));
+            int seen = 0;
+            foreach (object o in (List<object>)listed.Get("certificates"))
+            {
+                JsonObject c = (JsonObject)o;
+                Assert.Equal(false, c.Get("key_opens"), "cert.list " + c.Get("thumbprint"));
+                seen++;
+            }
+            Assert.Equal(2, seen, "both certificates listed");
+        }
+
+        [Test]
         public void ImportOpensTheKeyWithTheApiOfItsProvider()
         {
             // A normal PFX's RSA key lands in a CSP (CAPI): the key is opened

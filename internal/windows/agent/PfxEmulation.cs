@@ -26,10 +26,10 @@ namespace TfWin
         ///   fails with CRYPT_E_ASN1_BADTAG 0x8009310B;
         /// - a PFX that does not open fails with 0x80070056, Windows' answer
         ///   to a wrong password. Mono 6.8's import cannot read PBES2 (AES-256)
-        ///   PFX files, OpenSSL 3's default; Windows Server 2019 and later can,
-        ///   so with readsPbes2 Pkcs12Reader reads them. Without it they
-        ///   fail with 0x80070056, as on Windows Server 2016 and older
-        ///   (ansible.windows #582).</summary>
+        ///   PFX files, OpenSSL 3's default; Windows 10 1709 / Windows Server
+        ///   2019 (build 16299) and later can, so with readsPbes2 Pkcs12Reader
+        ///   reads them. Without it they fail with 0x80070056, as on Windows
+        ///   Server 2016 and older (ansible.windows #582).</summary>
         public static List<PfxEntry> Read(byte[] data, string password, bool readsPbes2)
         {
             password = password ?? "";

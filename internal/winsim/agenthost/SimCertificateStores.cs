@@ -109,14 +109,24 @@ namespace TfWin.Sim
             return StoredList(Call("importpfx", args));
         }
 
-        /// <summary>Windows Server 2019 (build 17763) and later import PBES2
-        /// (AES-256) PFX files; older builds answer 0x80070056.</summary>
+        /// <summary>The first build that imports PBES2 PFX files (see
+        /// ReadsPbes2Pfx).</summary>
+        public const int Pbes2MinBuild = 16299;
+
+        /// <summary>Windows 10 1709 and Windows Server version 1709 (build
+        /// 16299) and later import PBES2 (AES-256) PFX files: Microsoft
+        /// documents the PBES2 export (PKCS12_PBES2_EXPORT_PARAMS, wincrypt.h)
+        /// for Windows 10 1709 and Windows Server 2019 at the earliest, and
+        /// CertificateDsc #153 / ansible.windows #582 report older builds,
+        /// Windows Server 2016 (14393) included, answering 0x80070056. The
+        /// provider's plan check uses the same build
+        /// (internal/provider/cert_pfx_encryption.go).</summary>
         private bool ReadsPbes2Pfx()
         {
             JsonObject info = (JsonObject)bridge.Call("system.info", new JsonObject());
             string[] version = ((info.Get("os_version") as string) ?? "").Split('.');
             int build;
-            return version.Length < 3 || !int.TryParse(version[2], out build) || build >= 17763;
+            return version.Length < 3 || !int.TryParse(version[2], out build) || build >= Pbes2MinBuild;
         }
 
         public void NCryptOpenKey(KeyProviderInfo key) { Call("ncryptopenkey", Key(key)); }

@@ -73,8 +73,9 @@ namespace TfWin.Testing
         /// Import-PfxCertificate does) instead of the CSP the PFX names.</summary>
         public bool ImportRsaAsCng { get; set; }
 
-        /// <summary>PBES2 (AES-256) PFX files import, as on Windows Server 2019
-        /// and later (the default); false: as on Server 2016, 0x80070056.</summary>
+        /// <summary>PBES2 (AES-256) PFX files import, as on Windows 10 1709 /
+        /// Windows Server 2019 (build 16299) and later (the default); false:
+        /// as on Server 2016, 0x80070056.</summary>
         public bool ReadsPbes2Pfx { get; set; }
 
         /// <summary>The (skip+1)-th call of method from now fails once with code.</summary>
