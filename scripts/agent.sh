@@ -43,7 +43,7 @@ ensure_mono
 mkdir -p bin
 case "${1:-}" in
   ensure)
-    mono --version | head -1
+    mono --version | sed -n 1p
     ;;
   check)
     n=$(shipped | wc -l)

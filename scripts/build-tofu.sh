@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 version="${TOFU_VERSION:-v1.11.4}"
 out="${TOFU_OUT:-bin/tofu}"
 
-if [[ -x "$out" ]] && "$out" version 2>/dev/null | head -1 | grep -qx "OpenTofu ${version}"; then
+if [[ -x "$out" ]] && [[ "$("$out" version 2>/dev/null | sed -n 1p)" == "OpenTofu ${version}" ]]; then
   echo "$out is already OpenTofu ${version}"
   exit 0
 fi
@@ -27,4 +27,4 @@ abs_out="$(cd "$(dirname "$out")" && pwd)/$(basename "$out")"
 (cd "$work" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath \
   -ldflags "-s -w -X github.com/opentofu/opentofu/version.dev=no" \
   -o "$abs_out" ./cmd/tofu)
-"$out" version | head -1
+"$out" version | sed -n 1p

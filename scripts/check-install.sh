@@ -30,7 +30,8 @@ TF
 cd "$work/config"
 export TF_CLI_CONFIG_FILE="$work/cli.tfrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 "$tf" init -input=false -no-color > "$work/init.out" || { cat "$work/init.out"; exit 1; }
-"$tf" version | grep -q "provider registry.*seed-1120c41c/windows v${version}\$" || { "$tf" version; echo "the provider from the mirror is not installed at ${version}"; exit 1; }
+tf_version=$("$tf" version)
+grep -q "provider registry.*seed-1120c41c/windows v${version}\$" <<<"$tf_version" || { echo "$tf_version"; echo "the provider from the mirror is not installed at ${version}"; exit 1; }
 "$tf" apply -auto-approve -input=false -no-color > "$work/apply.out" || { cat "$work/apply.out"; exit 1; }
 out=$("$tf" output -raw thumbprint)
 [ "$out" = 0123456789ABCDEF0123456789ABCDEF01234567 ] || { echo "unexpected output $out"; exit 1; }

@@ -9,7 +9,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 version=${GORELEASER_VERSION:-v2.15.1}
 goreleaser=bin/goreleaser
-if ! { [ -x "$goreleaser" ] && "$goreleaser" --version 2>/dev/null | grep -q "GitVersion:[[:space:]]*${version}$"; }; then
+if ! { [ -x "$goreleaser" ] && grep -q "GitVersion:[[:space:]]*${version}$" <<<"$("$goreleaser" --version 2>/dev/null)"; }; then
   echo "building goreleaser ${version} from the Go module proxy"
   GOBIN="$root/bin" go install "github.com/goreleaser/goreleaser/v2@${version}"
 fi
@@ -32,7 +32,10 @@ PY
 zip=$(ls dist/terraform-provider-windows_*_"${target}".zip)
 sums=$(ls dist/terraform-provider-windows_*_SHA256SUMS)
 ver=${zip#dist/terraform-provider-windows_}; ver=${ver%_"${target}".zip}
-unzip -l "$zip" | grep -q " terraform-provider-windows_v${ver}\$" || { unzip -l "$zip"; echo "$zip lacks terraform-provider-windows_v${ver}"; exit 1; }
+listing=$(unzip -l "$zip")
+# Matched on the captured listing: grep -q on a pipe may exit before unzip
+# has written it all, and pipefail then takes unzip's SIGPIPE for a miss.
+grep -q " terraform-provider-windows_v${ver}\$" <<<"$listing" || { echo "$listing"; echo "$zip lacks terraform-provider-windows_v${ver}"; exit 1; }
 grep -q " $(basename "$zip")\$" "$sums" || { cat "$sums"; echo "$sums does not list $(basename "$zip")"; exit 1; }
 grep -q "terraform-provider-windows_${ver}_manifest.json\$" "$sums" || { echo "$sums does not list the manifest"; exit 1; }
 (cd dist && sha256sum --ignore-missing -c "$(basename "$sums")")
