@@ -17,14 +17,21 @@ terraform {
 
 provider "windows" {}
 
-variable "dns_name" {
-  description = "DNS name of the certificate installed for NetPOS.Net (a subject alternative name), which the touch terminals use to reach it."
+variable "fqdn" {
+  description = "The name the touch terminals use to reach NetPOS.Net (netpos01.example.local): the installed certificate that covers it is used."
   type        = string
 }
 
+variable "certificate_thumbprint" {
+  description = "Thumbprint of the installed certificate to use, when more than one covers fqdn."
+  type        = string
+  default     = null
+}
+
 module "netpos" {
-  source   = "../modules/netpos-https"
-  dns_name = var.dns_name
+  source                 = "../modules/netpos-https"
+  fqdn                   = var.fqdn
+  certificate_thumbprint = var.certificate_thumbprint
 }
 
 # Configurations applied before the steps moved into the module keep their

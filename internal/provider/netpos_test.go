@@ -51,7 +51,7 @@ func TestAccNetPOSExample(t *testing.T) {
 	useBuiltProvider(t)
 	setProviderEnvironment(t, h)
 	thumbprint := provider.Thumbprint(chain.Leaf)
-	r := newExampleRun(t, "netpos", map[string]string{"dns_name": netposDNSName})
+	r := newExampleRun(t, "netpos", map[string]string{"fqdn": netposDNSName})
 	r.apply()
 	r.check(
 		checkNetPOSConfig(t, h, "https://netpos01.example.local:10101/", "true"),
@@ -101,7 +101,7 @@ func TestAccNetPOSExample_unsuitableCertificate(t *testing.T) {
 				t.Skip("the certificate is seeded in the simulator's scenario, and the endpoint passed as WINRM_* variables for HTTP")
 			}
 			setProviderEnvironment(t, h)
-			r := newExampleRun(t, "netpos", map[string]string{"dns_name": netposDNSName})
+			r := newExampleRun(t, "netpos", map[string]string{"fqdn": netposDNSName})
 			r.expectPlanError(regexp.MustCompile(`(?s)Resource postcondition failed.*` + tt.wantError))
 			checkNetPOSUntouched(t, h)
 		})

@@ -63,7 +63,7 @@ func TestAccSage50Example(t *testing.T) {
 		}
 	}
 
-	r := newExampleRun(t, "sage50", map[string]string{"pfx_path": pfx.path, "pfx_password": pfxPassword})
+	r := newExampleRun(t, "sage50", map[string]string{"fqdn": sage50FQDN, "pfx_path": pfx.path, "pfx_password": pfxPassword})
 	r.apply()
 	r.check(schannel...)
 	r.check(
