@@ -1,6 +1,6 @@
 # NetPOS.Net over HTTPS, the NetPOS procedure ("NetPOS.Net HTTPS
 # Configuration"), on the NetPOS.Net server: the certificate installed
-# beforehand found and checked at plan time, "Use SSL" and the HTTPS
+# beforehand found and checked at plan time (or a PFX imported), "Use SSL" and the HTTPS
 # ServiceUri in NetPOS.Net's settings, the port reserved for Everyone (on any
 # language of Windows) and bound to the certificate, one restart of
 # NetPOS.Net, and a check, from the host itself, that NetPOS.Net serves the
@@ -28,10 +28,26 @@ variable "certificate_thumbprint" {
   default     = null
 }
 
+variable "pfx_path" {
+  description = "Path, on the machine running Terraform, of a .pfx to import instead of using an installed certificate (removed on destroy)."
+  type        = string
+  default     = null
+}
+
+variable "pfx_password" {
+  description = "The PFX password (TF_VAR_pfx_password). Never stored in the state or plan."
+  type        = string
+  sensitive   = true
+  ephemeral   = true
+  default     = null
+}
+
 module "netpos" {
   source                 = "../modules/netpos-https"
   fqdn                   = var.fqdn
   certificate_thumbprint = var.certificate_thumbprint
+  pfx_path               = var.pfx_path
+  pfx_password           = var.pfx_password
 }
 
 # Configurations applied before the steps moved into the module keep their
