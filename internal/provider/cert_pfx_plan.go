@@ -400,8 +400,13 @@ func certificateInStoreDetail(store, thumbprint, resourceType string) string {
 	remotePath := "\n\nIf this apply replaces a windows_pfx_certificate that has create_before_destroy because its " +
 		"remote_path changed, the new file holds the certificate already imported: keep the previous remote_path, " +
 		"since the same certificate needs no new import."
+	replaced := "\n\nIf this plan replaces this very resource (terraform apply -replace=ADDRESS, or a tainted " +
+		"resource), the certificate in the store is its own: a replacement would import the same certificate again, " +
+		"which an update does in place when needed. Plan without -replace, or run terraform untaint 'ADDRESS'."
 	if resourceType != "windows_pfx_certificate" {
 		remotePath = ""
+		replaced = strings.ReplaceAll(replaced, "import the same certificate again, which an update does in place when needed",
+			"add the same certificate again")
 		useAsIs = "If the store holding it is all this resource is for, leave the resource out: the certificate is there already."
 		example = "module.sage300.windows_certificate.bpa_trusts_sage300"
 	}
@@ -413,6 +418,6 @@ func certificateInStoreDetail(store, thumbprint, resourceType string) string {
 		"resource. Its address is the one Terraform prints with this error, after \"with\" above this text; inside a module "+
 		"it starts with module.NAME., for example %[4]s:\n\n"+
 		"  terraform import 'ADDRESS' %[5]s\n\n"+
-		"or, in the root module, an import block:\n\n  import {\n    to = ADDRESS\n    id = %[6]s\n  }%[7]s",
-		thumbprint, store, useAsIs, example, shellQuote(id), valuetext.HCLString(id), remotePath)
+		"or, in the root module, an import block:\n\n  import {\n    to = ADDRESS\n    id = %[6]s\n  }%[7]s%[8]s",
+		thumbprint, store, useAsIs, example, shellQuote(id), valuetext.HCLString(id), remotePath, replaced)
 }
