@@ -264,3 +264,33 @@ func TestAccNetPOSExample_certificateChoices(t *testing.T) {
 		r.check(checkCertificatesGone(t, h, "My", pfx.Thumbprint), checkNoIPPortBinding(t, h, netposIPPort))
 	})
 }
+
+// TestAccSage50Example_switchPFXToInstalled follows the guide: a server the
+// module imported a PFX on switches to that certificate as installed with
+// terraform state rm and certificate_thumbprint instead of pfx_path; the
+// plan is then empty, and destroy leaves the certificate in the store.
+func TestAccSage50Example_switchPFXToInstalled(t *testing.T) {
+	h := sage50HostWith(t)
+	pfx := newTestPFX(t, sage50FQDN, pkcs12.Modern)
+	r := newExampleRun(t, "sage50", map[string]string{"fqdn": sage50FQDN, "pfx_path": writePFXFile(t, pfx), "pfx_password": pfxPassword})
+	r.apply()
+	r.check(checkIPPortBinding(t, h, sage50IPPort, pfx.Thumbprint, sage50AppID))
+
+	r.must("state", "rm", "-no-color", "module.sage50.windows_pfx_certificate.trusted[0]")
+	var env []string
+	for _, v := range r.env {
+		if !strings.HasPrefix(v, "TF_VAR_pfx_") {
+			env = append(env, v)
+		}
+	}
+	r.env = append(env, "TF_VAR_certificate_thumbprint="+pfx.Thumbprint)
+	r.expectEmptyPlan()
+
+	// An empty pfx_path (TF_VAR_pfx_path= in a script) is not "unset".
+	installedEnv := r.env
+	r.env = append(r.env, "TF_VAR_pfx_path=")
+	r.expectPlanError(regexp.MustCompile(`pfx_path\s+is\s+empty`))
+	r.env = installedEnv
+	r.destroy()
+	r.check(checkNoIPPortBinding(t, h, sage50IPPort), checkHostCertificate(t, h, "My", pfx.Thumbprint, true))
+}

@@ -13,6 +13,11 @@ variable "pfx_path" {
   description = "Path, on the machine running Terraform, of a .pfx to import instead of using an installed certificate (the module removes it on destroy)."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.pfx_path == null ? true : trimspace(var.pfx_path) != ""
+    error_message = "pfx_path is empty: give the path of the .pfx, or leave pfx_path unset (null) to use a certificate already installed."
+  }
 }
 
 variable "pfx_password" {

@@ -7,6 +7,11 @@ variable "pfx_path" {
   description = "Path, on the machine running Terraform, of the trusted certificate's .pfx, which the module imports (and removes on destroy). Null (the default): use a certificate already installed in LocalMachine\\My, by certificate_thumbprint, else the one that covers fqdn."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.pfx_path == null ? true : trimspace(var.pfx_path) != ""
+    error_message = "pfx_path is empty: give the path of the .pfx, or leave pfx_path unset (null) to use a certificate already installed."
+  }
 }
 
 variable "pfx_password" {
