@@ -55,9 +55,11 @@ func (certificateCoversFunction) Run(ctx context.Context, req function.RunReques
 // a certificate with these DNS names and subject: the DNS names as
 // dnsNameMatches compares them, and the subject's common name only when
 // there are none (RFC 6125 6.4.4: a client does not look at the CN when
-// the certificate has DNS names; Windows' SSL policy check,
-// CertVerifyCertificateChainPolicy with CERT_CHAIN_POLICY_SSL, falls back to
-// the CN in the same case).
+// the certificate has DNS names). Windows clients (.NET's SslStream,
+// WinHTTP) check the name through CertVerifyCertificateChainPolicy with
+// CERT_CHAIN_POLICY_SSL and the server name in SSL_EXTRA_CERT_CHAIN_POLICY_PARA
+// (https://learn.microsoft.com/windows/win32/api/wincrypt/ns-wincrypt-httpspolicycallbackdata),
+// which reports a mismatch as CERT_E_CN_NO_MATCH.
 func certificateCovers(dnsNames []string, subject, name string) bool {
 	if len(dnsNames) > 0 {
 		return dnsNameMatches(dnsNames, name)
