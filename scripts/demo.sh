@@ -9,12 +9,13 @@
 # DEMO picks the procedure (examples/DEMO, against examples/scenarios):
 #   sage50   (default) the Sage 50 server; a real one with WINRM_HOST,
 #            WINRM_USERNAME, WINRM_PASSWORD (and WINRM_PORT, ...), and
-#            TF_VAR_pfx_path, TF_VAR_pfx_password
+#            TF_VAR_fqdn, TF_VAR_pfx_path, TF_VAR_pfx_password
 #   sage300  the Sage 300 server and the BPA Platform machine; real ones with
 #            TF_VAR_sage300_host, TF_VAR_bpa_host, TF_VAR_winrm_username,
-#            TF_VAR_winrm_password, TF_VAR_pfx_path, TF_VAR_pfx_password
+#            TF_VAR_winrm_password, TF_VAR_fqdn, TF_VAR_pfx_path,
+#            TF_VAR_pfx_password
 #   netpos   the German NetPOS.Net server with its certificate installed; a
-#            real one with WINRM_* and TF_VAR_dns_name
+#            real one with WINRM_* and TF_VAR_fqdn
 # TF names the binary that runs it: terraform on PATH by default, TF=tofu
 # for OpenTofu (`make demo-tofu`).
 set -euo pipefail
@@ -40,7 +41,8 @@ pfx() {
 
 case "$demo" in
   sage50)
-    pfx sage50 sage50.example.local
+    export TF_VAR_fqdn=${TF_VAR_fqdn:-sage50.example.local}
+    pfx sage50 "$TF_VAR_fqdn"
     if [ -z "${WINRM_HOST:-}" ]; then
       start_sim "$run" sage50 SAGE50 "$root/examples/scenarios/sage50.json"
       export WINRM_HOST=${sim_addr%:*} WINRM_PORT=${sim_addr##*:} WINRM_USERNAME=Administrator WINRM_PASSWORD="$sim_password"
@@ -50,7 +52,8 @@ case "$demo" in
     ;;
   sage300)
     # The simulated Sage 300 server runs Windows Server 2016.
-    pfx sage300 sage300.example.local tripledes
+    export TF_VAR_fqdn=${TF_VAR_fqdn:-sage300.example.local}
+    pfx sage300 "$TF_VAR_fqdn" tripledes
     if [ -z "${TF_VAR_sage300_host:-}" ]; then
       start_sim "$run" sage300 SAGE300 "$root/examples/scenarios/sage300.json"
       export TF_VAR_sage300_host=${sim_addr%:*} TF_VAR_sage300_port=${sim_addr##*:}
@@ -63,7 +66,7 @@ case "$demo" in
     port=4207 want_output=(thumbprint) what="the Sage 300 Connector Agent"
     ;;
   netpos)
-    export TF_VAR_dns_name=${TF_VAR_dns_name:-netpos01.example.local}
+    export TF_VAR_fqdn=${TF_VAR_fqdn:-netpos01.example.local}
     if [ -z "${WINRM_HOST:-}" ]; then
       start_sim "$run" netpos NETPOS01 "$root/examples/scenarios/netpos.json"
       export WINRM_HOST=${sim_addr%:*} WINRM_PORT=${sim_addr##*:} WINRM_USERNAME=Administrator WINRM_PASSWORD="$sim_password"

@@ -50,9 +50,15 @@ variable "winrm_password" {
   ephemeral   = true
 }
 
-variable "pfx_path" {
-  description = "Path, on the machine running Terraform, of the Sage 300 server's .pfx (ComputerName.pfx in the procedure)."
+variable "fqdn" {
+  description = "The name BPA Platform uses to reach the Sage 300 server (sage300.example.local): the certificate must cover it."
   type        = string
+}
+
+variable "pfx_path" {
+  description = "Path, on the machine running Terraform, of the Sage 300 server's .pfx (ComputerName.pfx in the procedure). Leave it unset to use a certificate already installed on the server (certificate_thumbprint, else the one that covers fqdn)."
+  type        = string
+  default     = null
 }
 
 variable "pfx_password" {
@@ -60,6 +66,13 @@ variable "pfx_password" {
   type        = string
   sensitive   = true
   ephemeral   = true
+  default     = null
+}
+
+variable "certificate_thumbprint" {
+  description = "Thumbprint of a certificate already installed in LocalMachine\\My on the Sage 300 server to use instead of a PFX; Terraform never removes it."
+  type        = string
+  default     = null
 }
 
 variable "agent_port" {
@@ -91,9 +104,11 @@ module "sage300" {
     windows.sage300 = windows.sage300
     windows.bpa     = windows.bpa
   }
-  pfx_path     = var.pfx_path
-  pfx_password = var.pfx_password
-  agent_port   = var.agent_port
+  fqdn                   = var.fqdn
+  pfx_path               = var.pfx_path
+  pfx_password           = var.pfx_password
+  certificate_thumbprint = var.certificate_thumbprint
+  agent_port             = var.agent_port
 }
 
 # Configurations applied before the steps moved into the module keep their
@@ -140,7 +155,7 @@ output "served_thumbprint" {
 }
 
 output "agent_url" {
-  description = "The Agent's ServiceUri (step 5): the FQDN matches the certificate."
+  description = "The Agent's ServiceUri (step 5): https://FQDN:port, with the fqdn the certificate covers."
   value       = module.sage300.agent_url
 }
 

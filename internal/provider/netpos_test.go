@@ -53,7 +53,7 @@ func TestAccNetPOSExample(t *testing.T) {
 	useBuiltProvider(t)
 	setProviderEnvironment(t, h)
 	thumbprint := provider.Thumbprint(chain.Leaf)
-	r := newExampleRun(t, "netpos", map[string]string{"dns_name": netposDNSName})
+	r := newExampleRun(t, "netpos", map[string]string{"fqdn": netposDNSName})
 	r.apply()
 	r.check(
 		checkNetPOSConfig(t, h, "https://netpos01.example.local:10101/", "true"),
@@ -103,7 +103,7 @@ func TestAccNetPOSExample_unsuitableCertificate(t *testing.T) {
 				t.Skip("the certificate is seeded in the simulator's scenario, and the endpoint passed as WINRM_* variables for HTTP")
 			}
 			setProviderEnvironment(t, h)
-			r := newExampleRun(t, "netpos", map[string]string{"dns_name": netposDNSName})
+			r := newExampleRun(t, "netpos", map[string]string{"fqdn": netposDNSName})
 			r.expectPlanError(regexp.MustCompile(`(?s)Resource postcondition failed.*` + tt.wantError))
 			checkNetPOSUntouched(t, h)
 		})
@@ -306,7 +306,7 @@ func TestAccNetPOSExample_useSSLKeyNotInTheFile(t *testing.T) {
 	useBuiltProvider(t)
 	setProviderEnvironment(t, h)
 
-	r := newExampleRun(t, "netpos", map[string]string{"dns_name": netposDNSName})
+	r := newExampleRun(t, "netpos", map[string]string{"fqdn": netposDNSName})
 	r.expectPlanError(regexp.MustCompile(`(?s)Required\s+app\s+setting\s+not\s+in\s+the\s+file.*has\s+no\s+appSettings\s+entry\s+"UseSSL".*` +
 		`The\s+file's\s+appSettings\s+keys\s+are:\s+"ServiceUri",\s+"SecureConnection",\s+"DatabaseServer",\s+"DatabaseName"\.`))
 	if got := simFileContent(t, h, netposConfigPath); got != original {

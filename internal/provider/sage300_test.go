@@ -54,10 +54,11 @@ func TestAccSage300Example(t *testing.T) {
 		"bpa_port":       strconv.Itoa(bpa.Port),
 		"winrm_username": server.Username,
 		"winrm_password": server.Password,
+		"fqdn":           "sage300.example.local",
 		"pfx_path":       pfxPath,
 		"pfx_password":   pfxPassword,
 	})
-	const pfxRes, trustRes = "module.sage300.windows_pfx_certificate.sage300", "module.sage300.windows_certificate.bpa_trusts_sage300"
+	const pfxRes, trustRes = "module.sage300.windows_pfx_certificate.sage300[0]", "module.sage300.windows_certificate.bpa_trusts_sage300"
 	interThumb, rootThumb := provider.Thumbprint(p.Intermediate), provider.Thumbprint(p.Root)
 
 	// The plan shows the certificate's thumbprint before anything changes.

@@ -60,7 +60,7 @@ func TestAccSage50Example(t *testing.T) {
 	}
 	schannel, schannelGone := sage50SChannelChecks(t, h, false)
 
-	r := newExampleRun(t, "sage50", map[string]string{"pfx_path": pfx.path, "pfx_password": pfxPassword})
+	r := newExampleRun(t, "sage50", map[string]string{"fqdn": sage50FQDN, "pfx_path": pfx.path, "pfx_password": pfxPassword})
 	r.apply()
 	r.check(schannel...)
 	r.check(
@@ -118,7 +118,7 @@ func TestAccSage50Example_disableTLS10TLS11(t *testing.T) {
 	hardened, gone := sage50SChannelChecks(t, h, true)
 	tls12Only, _ := sage50SChannelChecks(t, h, false)
 
-	r := newExampleRun(t, "sage50", map[string]string{"pfx_path": pfx.path, "pfx_password": pfxPassword})
+	r := newExampleRun(t, "sage50", map[string]string{"fqdn": sage50FQDN, "pfx_path": pfx.path, "pfx_password": pfxPassword})
 	r.apply("-var", "schannel_disable_tls10_tls11=true")
 	r.check(hardened...)
 	r.check(checkIPPortBinding(t, h, sage50IPPort, pfx.Thumbprint, sage50AppID))
@@ -165,7 +165,7 @@ func TestAccSage50Example_httpsServiceURIMissing(t *testing.T) {
 	setProviderEnvironment(t, h)
 	pfx := writeTestPFX(t, t.TempDir(), "sage50.pfx")
 
-	r := newExampleRun(t, "sage50", map[string]string{"pfx_path": pfx.path, "pfx_password": pfxPassword})
+	r := newExampleRun(t, "sage50", map[string]string{"fqdn": sage50FQDN, "pfx_path": pfx.path, "pfx_password": pfxPassword})
 	r.expectPlanError(regexp.MustCompile(`(?s)Required\s+app\s+setting\s+not\s+in\s+the\s+file.*has\s+no\s+appSettings\s+entry\s+"HttpsServiceUri".*` +
 		`appSettings\s+keys\s+are:\s+"HttpServiceUri",\s+"SecureServiceUri"\.`))
 	if got := simFileContent(t, h, configPath); got != original {
