@@ -60,12 +60,18 @@ resource "windows_dotnet_app_setting" "use_ssl" {
   config_path = var.config_path
   key         = "UseSSL"
   value       = "true"
+
+  # Restored before the service restarts on destroy (see windows_service_restart.netpos_after_rollback).
+  depends_on = [windows_service_restart.netpos_after_rollback]
 }
 
 resource "windows_dotnet_app_setting" "service_uri" {
   config_path = var.config_path
   key         = "ServiceUri"
   value       = "https://${var.dns_name}:${var.port}/"
+
+  # Restored before the service restarts on destroy (see windows_service_restart.netpos_after_rollback).
+  depends_on = [windows_service_restart.netpos_after_rollback]
 }
 
 # Step 4: netsh http add urlacl url=https://+:10101/ user=EVERYONE
@@ -75,6 +81,9 @@ resource "windows_dotnet_app_setting" "service_uri" {
 resource "windows_http_urlacl" "netpos" {
   url  = "https://+:${var.port}/"
   user = "Everyone"
+
+  # Restored before the service restarts on destroy (see windows_service_restart.netpos_after_rollback).
+  depends_on = [windows_service_restart.netpos_after_rollback]
 }
 
 # Step 9: netsh http add sslcert ipport=0.0.0.0:PORT certhash=THUMBPRINT
@@ -83,6 +92,9 @@ resource "windows_http_sslcert_binding" "netpos" {
   ipport           = "0.0.0.0:${var.port}"
   certificate_hash = data.windows_certificate.netpos.thumbprint
   app_id           = "{77ba29fd-9f7a-45b0-8d7e-1ee5d879951b}"
+
+  # Restored before the service restarts on destroy (see windows_service_restart.netpos_after_rollback).
+  depends_on = [windows_service_restart.netpos_after_rollback]
 }
 
 # Steps 1 and 10: NetPOS.Net reads its settings when it starts, so one
@@ -97,6 +109,16 @@ resource "windows_service_restart" "netpos" {
     urlacl      = windows_http_urlacl.netpos.id
     binding     = windows_http_sslcert_binding.netpos.certificate_hash
   }
+}
+
+# Rollback (terraform destroy, or the module removed): Terraform destroys a
+# resource only after everything that depends on it. "Use SSL", ServiceUri,
+# the reservation and the binding depend on this restart, so they are
+# restored first, and destroying it then restarts NetPOS.Net, which starts on
+# its original plain-HTTP settings. Creating it restarts nothing.
+resource "windows_service_restart" "netpos_after_rollback" {
+  service_name = var.service_name
+  when         = "destroy"
 }
 
 # The procedure's last check, from the host itself: a TLS handshake with

@@ -37,6 +37,9 @@ resource "windows_schannel_protocol" "server" {
   protocol = each.key
   side     = "server"
   enabled  = each.value
+
+  # Restored before the service restarts on destroy (see windows_service_restart.integration_service_after_rollback).
+  depends_on = [windows_service_restart.integration_service_after_rollback]
 }
 
 resource "windows_schannel_protocol" "client" {
@@ -44,6 +47,9 @@ resource "windows_schannel_protocol" "client" {
   protocol = each.key
   side     = "client"
   enabled  = each.value
+
+  # Restored before the service restarts on destroy (see windows_service_restart.integration_service_after_rollback).
+  depends_on = [windows_service_restart.integration_service_after_rollback]
 }
 
 # The connector's agents are .NET Framework services under Program Files
@@ -51,6 +57,9 @@ resource "windows_schannel_protocol" "client" {
 # 32-bit views, let them use the TLS versions SChannel has on.
 resource "windows_dotnet_strong_crypto" "this" {
   enabled = true
+
+  # Restored before the service restarts on destroy (see windows_service_restart.integration_service_after_rollback).
+  depends_on = [windows_service_restart.integration_service_after_rollback]
 }
 
 # 2.1: the certificate, with its private key, into LocalMachine\My. The plan
@@ -78,6 +87,9 @@ resource "windows_http_sslcert_binding" "integration_agent" {
   # application turns them back on in SChannel (off by default: see the
   # variable for the Windows versions that honour it).
   disable_legacy_tls = var.disable_legacy_tls
+
+  # Restored before the service restarts on destroy (see windows_service_restart.integration_service_after_rollback).
+  depends_on = [windows_service_restart.integration_service_after_rollback]
 }
 
 # 1: the Integration Service listens on https://FQDN:port/, the FQDN being
@@ -86,6 +98,9 @@ resource "windows_dotnet_app_setting" "https_service_uri" {
   config_path = var.config_path
   key         = "HttpsServiceUri"
   value       = "https://${windows_pfx_certificate.trusted.dns_names[0]}:${var.port}/"
+
+  # Restored before the service restarts on destroy (see windows_service_restart.integration_service_after_rollback).
+  depends_on = [windows_service_restart.integration_service_after_rollback]
 }
 
 # ... and is restarted once the URI, the binding and the .NET TLS settings
@@ -100,6 +115,16 @@ resource "windows_service_restart" "integration_service" {
     tls_server    = jsonencode({ for p, r in windows_schannel_protocol.server : p => r.enabled })
     tls_client    = jsonencode({ for p, r in windows_schannel_protocol.client : p => r.enabled })
   }
+}
+
+# Rollback (terraform destroy, or the module removed): Terraform destroys a
+# resource only after everything that depends on it. The URI, the binding,
+# SChannel and the .NET settings depend on this restart, so they are restored
+# first, and destroying it then restarts the Integration Service, which starts
+# on the restored .exe.config. Creating it restarts nothing.
+resource "windows_service_restart" "integration_service_after_rollback" {
+  service_name = var.service_name
+  when         = "destroy"
 }
 
 # The procedure's last check, from the host itself: a TLS handshake with the
