@@ -118,3 +118,34 @@ func TestAccServiceRestart_whenDestroyRefusesTriggers(t *testing.T) {
 		}},
 	})
 }
+
+// TestAccServiceRestart_whenDestroyImported: an import reads a restart on
+// create; configured with when = "destroy", the plan replaces it, which
+// restarts nothing: the old one's destroy and the new one's create do
+// nothing. Destroying it then restarts the service.
+func TestAccServiceRestart_whenDestroyImported(t *testing.T) {
+	h := acctest.NewHost(t, sage300Scenario(t, nil))
+	config := h.ProviderConfig("") + hclBlock("resource", "windows_service_restart", "after_rollback",
+		hclAttr("service_name", sage300ServiceName), hclAttr("when", "destroy"))
+	const address = "windows_service_restart.after_rollback"
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:             config,
+				ResourceName:       address,
+				ImportState:        true,
+				ImportStateId:      sage300ServiceName,
+				ImportStatePersist: true,
+			},
+			{
+				Config:           config,
+				ConfigPlanChecks: expectAction(address, plancheck.ResourceActionReplace),
+				Check:            checkSimService(t, h, sage300ServiceName, "Running", 0),
+			},
+			emptyPlanStep(config),
+		},
+		CheckDestroy: checkSimService(t, h, sage300ServiceName, "Running", 1),
+	})
+}
