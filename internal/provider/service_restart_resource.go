@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -161,6 +162,14 @@ func (r *serviceRestartResource) Create(ctx context.Context, req resource.Create
 			resp.Diagnostics.AddError("Cannot read service "+name, serviceErrorDetail(err, timeout))
 			return
 		}
+		if stopsWinRM(svc) {
+			// The host refuses this restart when it is due; say so now, not
+			// at the end of a rollback.
+			resp.Diagnostics.AddAttributeError(path.Root("service_name"), "Cannot restart service "+name+" on destroy",
+				"Restarting "+name+" stops WinRM, the connection the restart runs over, so the host would refuse it at the end of the destroy. "+
+					"Restart it on the host instead (from a console or a scheduled task: Restart-Service -Force "+name+"), or restart Windows.")
+			return
+		}
 		plan.Status, plan.RestartedAt = types.StringValue(svc.Status), types.StringNull()
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		return
@@ -173,6 +182,17 @@ func (r *serviceRestartResource) Create(ctx context.Context, req resource.Create
 	plan.Status = types.StringValue(svc.Status)
 	plan.RestartedAt = types.StringValue(time.Now().UTC().Format(time.RFC3339))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// stopsWinRM reports whether restarting svc stops WinRM: it is WinRM, or
+// WinRM depends on it (HTTP). The agent refuses such a restart.
+func stopsWinRM(svc windows.Service) bool {
+	for _, name := range append([]string{svc.Name}, svc.DependentServices...) {
+		if strings.EqualFold(name, "WinRM") {
+			return true
+		}
+	}
+	return false
 }
 
 // ConfigValidators: a restart on destroy has no triggers (it restarts once,

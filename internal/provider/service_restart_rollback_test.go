@@ -87,13 +87,6 @@ func TestAccServiceRestart_whenDestroy(t *testing.T) {
 				),
 			},
 			emptyPlanStep(rollbackConfig(h)),
-			{
-				ResourceName:            afterRollback,
-				ImportState:             true,
-				ImportStateId:           sage300ServiceName,
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"when", "timeout", "restarted_at"},
-			},
 		},
 		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
 			checkSimService(t, h, sage300ServiceName, "Running", 2),
@@ -148,4 +141,22 @@ func TestAccServiceRestart_whenDestroyImported(t *testing.T) {
 		},
 		CheckDestroy: checkSimService(t, h, sage300ServiceName, "Running", 1),
 	})
+}
+
+// TestAccServiceRestart_whenDestroyRefusesWinRM: a restart on destroy of a
+// service WinRM depends on is refused when it is created, not at the end of
+// a rollback, with nothing stopped.
+func TestAccServiceRestart_whenDestroyRefusesWinRM(t *testing.T) {
+	h := acctest.NewHost(t, []byte(`{"services":[{"name":"HTTP","dependent_services":["WinRM"]},{"name":"WinRM"}]}`))
+	if !h.IsSim() {
+		t.Skip("would stop WinRM on a real host if the refusal failed")
+	}
+	testApplyFails(t, h.ProviderConfig("")+hclBlock("resource", "windows_service_restart", "x",
+		hclAttr("service_name", "HTTP"), hclAttr("when", "destroy")),
+		`(?s)Cannot\s+restart\s+service\s+HTTP\s+on\s+destroy.*stops\s+WinRM.*Restart-Service\s+-Force\s+HTTP`)
+	for _, name := range []string{"HTTP", "WinRM"} {
+		if row := simRow(t, h, "services", "name", name); row["status"] != "Running" || row["restarts"] != float64(0) {
+			t.Errorf("%s %v after the refused restart, want Running and not restarted", name, row)
+		}
+	}
 }
