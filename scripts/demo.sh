@@ -3,11 +3,8 @@
 # simulated hosts (bin/winsim) started here, unless real ones are named,
 # then a plan that must be empty, then the proof the procedure ends with:
 # the thumbprint windows_tls_endpoint read from the host itself (the check
-# block's data source) is the certificate's. Then the rollback: terraform
-# destroy, and the proof that the service, restarted last, serves plain HTTP
-# again and no HTTPS (on a simulated host; on a real one, check it as
-# docs/guides/rolling-back.md shows). Run through `make demo`, which builds
-# bin/terraform-provider-windows and bin/winsim first.
+# block's data source) is the certificate's. Run through `make demo`, which
+# builds bin/terraform-provider-windows and bin/winsim first.
 #
 # DEMO picks the procedure (examples/DEMO, against examples/scenarios):
 #   sage50   (default) the Sage 50 server; a real one with WINRM_HOST,
@@ -33,8 +30,7 @@ sim_password=$(openssl rand -base64 18)
 service_sim=
 
 # The certificate the reseller bought, as a password-protected PFX, unless
-# TF_VAR_pfx_path names one; $3 tripledes for a host that cannot read
-# AES-256 PFX files (new_pfx).
+# TF_VAR_pfx_path names one.
 pfx() {
   if [ -z "${TF_VAR_pfx_path:-}" ]; then
     export TF_VAR_pfx_password TF_VAR_pfx_path="$run/$1.pfx"
@@ -56,8 +52,9 @@ case "$demo" in
     service=Sage50AccountsIntegrationService http_port=4105
     ;;
   sage300)
-    # examples/scenarios/sage300.json is Windows Server 2016 (10.0.14393).
-    pfx sage300 sage300.example.local tripledes
+    # The scenario's Sage 300 server is Windows Server 2016, which cannot
+    # read AES-256 PFX files: the PFX is exported as for it.
+    pfx sage300 sage300.example.local legacy
     if [ -z "${TF_VAR_sage300_host:-}" ]; then
       start_sim "$run" sage300 SAGE300 "$root/examples/scenarios/sage300.json"
       export TF_VAR_sage300_host=${sim_addr%:*} TF_VAR_sage300_port=${sim_addr##*:}
@@ -105,9 +102,13 @@ echo "--- windows_tls_endpoint, from the host: port $port ($what) serves ${serve
 [ -n "$served" ] && [ "$served" = "$want" ] || { echo "want the certificate $want"; exit 1; }
 echo "the served certificate is the one the procedure installed: $want"
 
-# The rollback: destroy restores the settings and removes what the procedure
-# added, and then (the module's windows_service_restart with when =
-# "destroy") restarts the service, which starts on its original settings.
+# Then the rollback, as an admin undoes the procedure (docs/guides/
+# rolling-back.md): terraform destroy, and the proof that the service,
+# restarted last, serves no HTTPS and answers plain HTTP again (on a
+# simulated host; on a real one, check it as the guide shows). The destroy
+# restores the settings and removes what the procedure added, and then (the
+# module's windows_service_restart with when = "destroy") restarts the
+# service, which starts on its original settings.
 echo "--- rollback: $tf destroy ---"
 "$tf" destroy -auto-approve -input=false
 if [ -z "$service_sim" ]; then

@@ -60,10 +60,11 @@ type Server struct {
 	shells   shellTable
 	counters counters
 	faults   faultState
+	// plainEndpoints are the simulated services' plain-HTTP listeners
+	// (plain_endpoints.go).
+	plainEndpoints endpointTable
 	// endpoints are the simulated services' HTTPS listeners (endpoints.go).
 	endpoints endpointTable
-	// plainEndpoints are their plain-HTTP listeners (plain_endpoints.go).
-	plainEndpoints endpointTable
 	// agents are the host agent's running processes (agentproc.go).
 	agents agentTable
 	// assemblyReady is when the first compile of the HTTP.sys declarations

@@ -57,21 +57,21 @@ data "windows_certificate" "netpos" {
 # UseSSL, next to ServiceUri, the URI the service listens on. Both get their
 # original values back on destroy.
 resource "windows_dotnet_app_setting" "use_ssl" {
+  # Restored before the service restarts on destroy (netpos_after_rollback).
+  depends_on = [windows_service_restart.netpos_after_rollback]
+
   config_path = var.config_path
   key         = "UseSSL"
   value       = "true"
-
-  # Restored before the service restarts on destroy (see windows_service_restart.netpos_after_rollback).
-  depends_on = [windows_service_restart.netpos_after_rollback]
 }
 
 resource "windows_dotnet_app_setting" "service_uri" {
+  # Restored before the service restarts on destroy (netpos_after_rollback).
+  depends_on = [windows_service_restart.netpos_after_rollback]
+
   config_path = var.config_path
   key         = "ServiceUri"
   value       = "https://${var.dns_name}:${var.port}/"
-
-  # Restored before the service restarts on destroy (see windows_service_restart.netpos_after_rollback).
-  depends_on = [windows_service_restart.netpos_after_rollback]
 }
 
 # Step 4: netsh http add urlacl url=https://+:10101/ user=EVERYONE
@@ -79,22 +79,22 @@ resource "windows_dotnet_app_setting" "service_uri" {
 # Everyone is called "Jeder" there. "Everyone" still works here: the provider
 # resolves the well-known name to its SID, S-1-1-0, itself.
 resource "windows_http_urlacl" "netpos" {
+  # Restored before the service restarts on destroy (netpos_after_rollback).
+  depends_on = [windows_service_restart.netpos_after_rollback]
+
   url  = "https://+:${var.port}/"
   user = "Everyone"
-
-  # Restored before the service restarts on destroy (see windows_service_restart.netpos_after_rollback).
-  depends_on = [windows_service_restart.netpos_after_rollback]
 }
 
 # Step 9: netsh http add sslcert ipport=0.0.0.0:PORT certhash=THUMBPRINT
 #         appid={77ba29fd-9f7a-45b0-8d7e-1ee5d879951b}
 resource "windows_http_sslcert_binding" "netpos" {
+  # Restored before the service restarts on destroy (netpos_after_rollback).
+  depends_on = [windows_service_restart.netpos_after_rollback]
+
   ipport           = "0.0.0.0:${var.port}"
   certificate_hash = data.windows_certificate.netpos.thumbprint
   app_id           = "{77ba29fd-9f7a-45b0-8d7e-1ee5d879951b}"
-
-  # Restored before the service restarts on destroy (see windows_service_restart.netpos_after_rollback).
-  depends_on = [windows_service_restart.netpos_after_rollback]
 }
 
 # Steps 1 and 10: NetPOS.Net reads its settings when it starts, so one

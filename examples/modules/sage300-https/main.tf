@@ -64,37 +64,48 @@ resource "windows_pfx_certificate" "sage300" {
 
 # Step 2: netsh http add urlacl url=https://+:4207/ user=EVERYONE
 resource "windows_http_urlacl" "agent" {
+  # Restored before the service restarts on destroy (agent_after_rollback).
+  depends_on = [windows_service_restart.agent_after_rollback]
+
   provider = windows.sage300
   url      = "https://+:${var.agent_port}/"
   user     = "Everyone"
+}
 
-  # Restored before the service restarts on destroy (see windows_service_restart.agent_after_rollback).
-  depends_on = [windows_service_restart.agent_after_rollback]
+# Rollback (terraform destroy, or the module removed): Terraform destroys a
+# resource only after everything that depends on it. ServiceUri, the
+# reservation and the binding depend on this restart, so they are restored
+# first, and destroying it then restarts the Agent, which starts on its
+# original plain-HTTP ServiceUri. Creating it restarts nothing.
+resource "windows_service_restart" "agent_after_rollback" {
+  provider     = windows.sage300
+  service_name = var.agent_service
+  when         = "destroy"
 }
 
 # Step 3: netsh http add sslcert ipport=0.0.0.0:4207 certhash=THUMBPRINT
 #         appid={A86AD080-2EC6-44FB-82E4-BB1E409AB93C}
 resource "windows_http_sslcert_binding" "agent" {
+  # Restored before the service restarts on destroy (agent_after_rollback).
+  depends_on = [windows_service_restart.agent_after_rollback]
+
   provider         = windows.sage300
   ipport           = "0.0.0.0:${var.agent_port}"
   certificate_hash = windows_pfx_certificate.sage300.thumbprint
   # The procedure's {A86AD080-...}, in lower case as HTTP.sys reports it.
   app_id = "{a86ad080-2ec6-44fb-82e4-bb1e409ab93c}"
-
-  # Restored before the service restarts on destroy (see windows_service_restart.agent_after_rollback).
-  depends_on = [windows_service_restart.agent_after_rollback]
 }
 
 # Step 5: ServiceUri = https://FQDN:port, where the FQDN matches the
 # certificate; the original value comes back on destroy.
 resource "windows_dotnet_app_setting" "service_uri" {
+  # Restored before the service restarts on destroy (agent_after_rollback).
+  depends_on = [windows_service_restart.agent_after_rollback]
+
   provider    = windows.sage300
   config_path = var.agent_config_path
   key         = "ServiceUri"
   value       = "https://${windows_pfx_certificate.sage300.dns_names[0]}:${var.agent_port}"
-
-  # Restored before the service restarts on destroy (see windows_service_restart.agent_after_rollback).
-  depends_on = [windows_service_restart.agent_after_rollback]
 }
 
 # Step 5: restart the Agent once its URI, reservation and binding are in
@@ -107,17 +118,6 @@ resource "windows_service_restart" "agent" {
     urlacl      = windows_http_urlacl.agent.id
     binding     = windows_http_sslcert_binding.agent.certificate_hash
   }
-}
-
-# Rollback (terraform destroy, or the module removed): Terraform destroys a
-# resource only after everything that depends on it. ServiceUri, the
-# reservation and the binding depend on this restart, so they are restored
-# first, and destroying it then restarts the Agent, which starts on its
-# original plain-HTTP ServiceUri. Creating it restarts nothing.
-resource "windows_service_restart" "agent_after_rollback" {
-  provider     = windows.sage300
-  service_name = var.agent_service
-  when         = "destroy"
 }
 
 # Step 4: export the certificate (public part) from the Sage 300 server.

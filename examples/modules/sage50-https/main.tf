@@ -33,33 +33,33 @@ terraform {
 # on for the services this host serves (server) and for its own outgoing
 # connections (client); TLS 1.0 and 1.1 are off on both sides.
 resource "windows_schannel_protocol" "server" {
+  # Restored before the service restarts on destroy (integration_service_after_rollback).
+  depends_on = [windows_service_restart.integration_service_after_rollback]
+
   for_each = local.schannel
   protocol = each.key
   side     = "server"
   enabled  = each.value
-
-  # Restored before the service restarts on destroy (see windows_service_restart.integration_service_after_rollback).
-  depends_on = [windows_service_restart.integration_service_after_rollback]
 }
 
 resource "windows_schannel_protocol" "client" {
+  # Restored before the service restarts on destroy (integration_service_after_rollback).
+  depends_on = [windows_service_restart.integration_service_after_rollback]
+
   for_each = local.schannel
   protocol = each.key
   side     = "client"
   enabled  = each.value
-
-  # Restored before the service restarts on destroy (see windows_service_restart.integration_service_after_rollback).
-  depends_on = [windows_service_restart.integration_service_after_rollback]
 }
 
 # The connector's agents are .NET Framework services under Program Files
 # (x86): SchUseStrongCrypto and SystemDefaultTlsVersions, in the 64- and the
 # 32-bit views, let them use the TLS versions SChannel has on.
 resource "windows_dotnet_strong_crypto" "this" {
-  enabled = true
-
-  # Restored before the service restarts on destroy (see windows_service_restart.integration_service_after_rollback).
+  # Restored before the service restarts on destroy (integration_service_after_rollback).
   depends_on = [windows_service_restart.integration_service_after_rollback]
+
+  enabled = true
 }
 
 # 2.1: the certificate, with its private key, into LocalMachine\My. The plan
@@ -80,6 +80,9 @@ resource "windows_pfx_certificate" "trusted" {
 
 # 2.3: bind it to the Integration Agent's port.
 resource "windows_http_sslcert_binding" "integration_agent" {
+  # Restored before the service restarts on destroy (integration_service_after_rollback).
+  depends_on = [windows_service_restart.integration_service_after_rollback]
+
   ipport           = "0.0.0.0:${var.port}"
   certificate_hash = windows_pfx_certificate.trusted.thumbprint
   app_id           = "{4d159978-4574-4dd5-b3ff-6f7fc8c20344}"
@@ -87,20 +90,17 @@ resource "windows_http_sslcert_binding" "integration_agent" {
   # application turns them back on in SChannel (off by default: see the
   # variable for the Windows versions that honour it).
   disable_legacy_tls = var.disable_legacy_tls
-
-  # Restored before the service restarts on destroy (see windows_service_restart.integration_service_after_rollback).
-  depends_on = [windows_service_restart.integration_service_after_rollback]
 }
 
 # 1: the Integration Service listens on https://FQDN:port/, the FQDN being
 # the certificate's (the original value comes back on destroy) ...
 resource "windows_dotnet_app_setting" "https_service_uri" {
+  # Restored before the service restarts on destroy (integration_service_after_rollback).
+  depends_on = [windows_service_restart.integration_service_after_rollback]
+
   config_path = var.config_path
   key         = "HttpsServiceUri"
   value       = "https://${windows_pfx_certificate.trusted.dns_names[0]}:${var.port}/"
-
-  # Restored before the service restarts on destroy (see windows_service_restart.integration_service_after_rollback).
-  depends_on = [windows_service_restart.integration_service_after_rollback]
 }
 
 # ... and is restarted once the URI, the binding and the .NET TLS settings
