@@ -160,3 +160,29 @@ func TestAccServiceRestart_whenDestroyRefusesWinRM(t *testing.T) {
 		}
 	}
 }
+
+// TestAccServiceRestart_whenDestroyOnRemoval: applying the configuration
+// from before (the setting and both restarts removed) rolls back as a
+// destroy does: the setting is restored, then the service restarts on it.
+func TestAccServiceRestart_whenDestroyOnRemoval(t *testing.T) {
+	h := acctest.NewHost(t, sage300Scenario(t, nil))
+	original, err := base64.StdEncoding.DecodeString(sage300ConfigBase64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: rollbackConfig(h), Check: checkSimService(t, h, sage300ServiceName, "Running", 1)},
+			{
+				Config: h.ProviderConfig(""),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkSimService(t, h, sage300ServiceName, "Running", 2),
+					checkSimListening(t, h, sage300ServiceName, "http://sage300:4207"),
+					checkSimFileBytes(t, h, sage300ConfigPath, string(original)),
+				),
+			},
+		},
+	})
+}
