@@ -26,6 +26,8 @@ run="$root/demo/.run"
 . "$root/scripts/winsim-lib.sh"
 prepare_run "$run"
 sim_password=$(openssl rand -base64 18)
+# service_sim: the simulated host that runs the procedure's service, if any.
+service_sim=
 
 # The certificate the reseller bought, as a password-protected PFX, unless
 # TF_VAR_pfx_path names one; "tripledes" as the third argument for a host
@@ -45,8 +47,10 @@ case "$demo" in
       start_sim "$run" sage50 SAGE50 "$root/examples/scenarios/sage50.json"
       export WINRM_HOST=${sim_addr%:*} WINRM_PORT=${sim_addr##*:} WINRM_USERNAME=Administrator WINRM_PASSWORD="$sim_password"
       echo "simulated host SAGE50 on $sim_addr (NTLM with message encryption)"
+      service_sim=$sim_addr
     fi
     port=4106 want_output=(certificate thumbprint) what="the Integration Agent"
+    service=Sage50AccountsIntegrationService http_port=4105
     ;;
   sage300)
     # The simulated Sage 300 server runs Windows Server 2016.
@@ -55,12 +59,14 @@ case "$demo" in
       start_sim "$run" sage300 SAGE300 "$root/examples/scenarios/sage300.json"
       export TF_VAR_sage300_host=${sim_addr%:*} TF_VAR_sage300_port=${sim_addr##*:}
       echo "simulated Sage 300 server SAGE300 on $sim_addr"
+      service_sim=$sim_addr
       start_sim "$run" bpa BPA01 "$root/examples/scenarios/bpa.json"
       export TF_VAR_bpa_host=${sim_addr%:*} TF_VAR_bpa_port=${sim_addr##*:}
       echo "simulated BPA Platform machine BPA01 on $sim_addr"
       export TF_VAR_winrm_username=Administrator TF_VAR_winrm_password="$sim_password"
     fi
     port=4207 want_output=(thumbprint) what="the Sage 300 Connector Agent"
+    service=Sage300IntegrationService http_port=4207
     ;;
   netpos)
     export TF_VAR_dns_name=${TF_VAR_dns_name:-netpos01.example.local}
@@ -68,8 +74,10 @@ case "$demo" in
       start_sim "$run" netpos NETPOS01 "$root/examples/scenarios/netpos.json"
       export WINRM_HOST=${sim_addr%:*} WINRM_PORT=${sim_addr##*:} WINRM_USERNAME=Administrator WINRM_PASSWORD="$sim_password"
       echo "simulated host NETPOS01 (de-DE) on $sim_addr"
+      service_sim=$sim_addr
     fi
     port=10101 want_output=(thumbprint) what="NetPOS.Net"
+    service=NetPOS.Net http_port=10101
     ;;
   *)
     echo "DEMO=$demo: use sage50, sage300 or netpos" >&2
@@ -93,3 +101,39 @@ served=$(tf_output served_thumbprint)
 echo "--- windows_tls_endpoint, from the host: port $port ($what) serves ${served:-nothing} ---"
 [ -n "$served" ] && [ "$served" = "$want" ] || { echo "want the certificate $want"; exit 1; }
 echo "the served certificate is the one the procedure installed: $want"
+
+# Then the rollback, as an admin undoes the procedure (docs/guides/
+# rolling-back.md): terraform destroy, and the proof that the service,
+# restarted last, serves no HTTPS and answers plain HTTP again (on a
+# simulated host; on a real one, check it as the guide shows). The destroy
+# restores the settings and removes what the procedure added, and then (the
+# module's windows_service_restart with when = "destroy") restarts the
+# service, which starts on its original settings.
+echo "--- rollback: $tf destroy ---"
+"$tf" destroy -auto-approve -input=false
+if [ -z "$service_sim" ]; then
+  echo "real host: check that $service runs and answers plain HTTP on port $http_port as docs/guides/rolling-back.md shows"
+  exit 0
+fi
+# What a client without "Use HTTPS" sees: the simulator lists the endpoints
+# its services serve (GET /winsim/http-endpoints, /winsim/endpoints), and the
+# service answers a plain HTTP request on its port with its name.
+answer=$(SIM="$service_sim" SIM_PASSWORD="$sim_password" SERVICE="$service" PORT="$http_port" python3 - <<'PY'
+import base64, json, os, sys, urllib.request
+auth = "Basic " + base64.b64encode(("Administrator:" + os.environ["SIM_PASSWORD"]).encode()).decode()
+def endpoints(path):
+    req = urllib.request.Request("http://" + os.environ["SIM"] + path, headers={"Authorization": auth})
+    return json.load(urllib.request.urlopen(req, timeout=30))
+service, port = os.environ["SERVICE"], int(os.environ["PORT"])
+https = [e for e in endpoints("/winsim/endpoints") if e["service"] == service]
+if https:
+    sys.exit("%s still serves HTTPS after the rollback: %s" % (service, https))
+for e in endpoints("/winsim/http-endpoints"):
+    if e["service"] == service and e["port"] == port:
+        print(urllib.request.urlopen("http://" + e["address"] + "/", timeout=30).read().decode())
+        sys.exit(0)
+sys.exit("%s serves no plain HTTP on port %d after the rollback" % (service, port))
+PY
+)
+echo "--- after the rollback: $service, restarted, serves no HTTPS and answers plain HTTP on port $http_port: \"$answer\" ---"
+[ "$answer" = "$service" ] || { echo "want $service to answer"; exit 1; }

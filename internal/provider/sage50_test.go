@@ -13,7 +13,10 @@ import (
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/acctest"
 )
 
-const sage50Service = "Sage50AccountsIntegrationService"
+const (
+	sage50Service    = "Sage50AccountsIntegrationService"
+	sage50ConfigPath = `C:\Program Files (x86)\Codeless Platforms\Sage 50 Accounts Connector Toolpack\Integration Service\Sage 50 Accounts Integration Service.exe.config`
+)
 
 // checkFailed is the warning of examples/modules/sage50-https's check when
 // the Integration Agent's port serves no certificate.
@@ -50,7 +53,9 @@ func sage50Host(t *testing.T) *acctest.Host {
 // check uses, a handshake made from the host, reads the imported
 // certificate over TLS 1.2. A second plan is empty; with the endpoint down
 // outside Terraform, the check warns, naming the port. Destroy puts back
-// what the host had (no SChannel keys, no binding, no certificate).
+// what the host had (no SChannel keys, no binding, no certificate) and then
+// restarts the Integration Service, which serves plain HTTP on 4105 again
+// and no HTTPS, its .exe.config byte for byte as before.
 func TestAccSage50Example(t *testing.T) {
 	h := sage50Host(t)
 	pfx := writeTestPFX(t, t.TempDir(), "sage50.pfx")
@@ -60,7 +65,9 @@ func TestAccSage50Example(t *testing.T) {
 	}
 	schannel, schannelGone := sage50SChannelChecks(t, h, false)
 
+	configBefore := simFileContent(t, h, sage50ConfigPath)
 	r := newExampleRun(t, "sage50", map[string]string{"pfx_path": pfx.path, "pfx_password": pfxPassword})
+	r.check(checkServesPlainHTTP(t, h, sage50Service, 4105))
 	r.apply()
 	r.check(schannel...)
 	r.check(
@@ -82,7 +89,10 @@ func TestAccSage50Example(t *testing.T) {
 	}
 	editSimRows(t, h, "services", "name", sage50Service, map[string]any{"listening_uri": "https://sage50.example.local:4106/"})()
 
-	r.destroy()
+	if out := r.destroy(); !strings.Contains(out, destroyRestarts+" "+sage50Service) {
+		t.Errorf("the destroy does not say it restarts %s:\n%s", sage50Service, out)
+	}
+	r.check(checkRolledBack(t, h, sage50Service, 2, 4105, sage50ConfigPath, configBefore)...)
 	r.check(schannelGone...)
 	r.check(checkNoIPPortBinding(t, h, sage50IPPort), checkCertificatesGone(t, h, "My", pfx.Thumbprint))
 }

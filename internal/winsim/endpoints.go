@@ -60,6 +60,7 @@ func (s *Server) startEndpoints() {
 		defer s.serving.Done()
 		<-s.ctx.Done()
 		s.endpoints.closeAll()
+		s.plainEndpoints.closeAll()
 	}()
 }
 

@@ -62,6 +62,9 @@ data "windows_certificate" "netpos" {
 # the host first (the guide shows how). Both get their original values back
 # on destroy.
 resource "windows_dotnet_app_setting" "use_ssl" {
+  # Restored before the service restarts on destroy (netpos_after_rollback).
+  depends_on = [windows_service_restart.netpos_after_rollback]
+
   config_path = var.config_path
   key         = var.use_ssl_key
   value       = "true"
@@ -70,6 +73,9 @@ resource "windows_dotnet_app_setting" "use_ssl" {
 }
 
 resource "windows_dotnet_app_setting" "service_uri" {
+  # Restored before the service restarts on destroy (netpos_after_rollback).
+  depends_on = [windows_service_restart.netpos_after_rollback]
+
   config_path = var.config_path
   key         = var.service_uri_key
   value       = "https://${var.dns_name}:${var.port}/"
@@ -82,6 +88,9 @@ resource "windows_dotnet_app_setting" "service_uri" {
 # Everyone is called "Jeder" there. "Everyone" still works here: the provider
 # resolves the well-known name to its SID, S-1-1-0, itself.
 resource "windows_http_urlacl" "netpos" {
+  # Restored before the service restarts on destroy (netpos_after_rollback).
+  depends_on = [windows_service_restart.netpos_after_rollback]
+
   url  = "https://+:${var.port}/"
   user = "Everyone"
 }
@@ -89,6 +98,9 @@ resource "windows_http_urlacl" "netpos" {
 # Step 9: netsh http add sslcert ipport=0.0.0.0:PORT certhash=THUMBPRINT
 #         appid={77ba29fd-9f7a-45b0-8d7e-1ee5d879951b}
 resource "windows_http_sslcert_binding" "netpos" {
+  # Restored before the service restarts on destroy (netpos_after_rollback).
+  depends_on = [windows_service_restart.netpos_after_rollback]
+
   ipport           = "0.0.0.0:${var.port}"
   certificate_hash = data.windows_certificate.netpos.thumbprint
   app_id           = "{77ba29fd-9f7a-45b0-8d7e-1ee5d879951b}"
@@ -106,6 +118,16 @@ resource "windows_service_restart" "netpos" {
     urlacl      = windows_http_urlacl.netpos.id
     binding     = windows_http_sslcert_binding.netpos.certificate_hash
   }
+}
+
+# Rollback (terraform destroy, or the module removed): Terraform destroys a
+# resource only after everything that depends on it. "Use SSL", ServiceUri,
+# the reservation and the binding depend on this restart, so they are
+# restored first, and destroying it then restarts NetPOS.Net, which starts on
+# its original plain-HTTP settings. Creating it restarts nothing.
+resource "windows_service_restart" "netpos_after_rollback" {
+  service_name = var.service_name
+  when         = "destroy"
 }
 
 # The procedure's last check, from the host itself: a TLS handshake with

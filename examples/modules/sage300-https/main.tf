@@ -64,14 +64,31 @@ resource "windows_pfx_certificate" "sage300" {
 
 # Step 2: netsh http add urlacl url=https://+:4207/ user=EVERYONE
 resource "windows_http_urlacl" "agent" {
+  # Restored before the service restarts on destroy (agent_after_rollback).
+  depends_on = [windows_service_restart.agent_after_rollback]
+
   provider = windows.sage300
   url      = "https://+:${var.agent_port}/"
   user     = "Everyone"
 }
 
+# Rollback (terraform destroy, or the module removed): Terraform destroys a
+# resource only after everything that depends on it. ServiceUri, the
+# reservation and the binding depend on this restart, so they are restored
+# first, and destroying it then restarts the Agent, which starts on its
+# original plain-HTTP ServiceUri. Creating it restarts nothing.
+resource "windows_service_restart" "agent_after_rollback" {
+  provider     = windows.sage300
+  service_name = var.agent_service
+  when         = "destroy"
+}
+
 # Step 3: netsh http add sslcert ipport=0.0.0.0:4207 certhash=THUMBPRINT
 #         appid={A86AD080-2EC6-44FB-82E4-BB1E409AB93C}
 resource "windows_http_sslcert_binding" "agent" {
+  # Restored before the service restarts on destroy (agent_after_rollback).
+  depends_on = [windows_service_restart.agent_after_rollback]
+
   provider         = windows.sage300
   ipport           = "0.0.0.0:${var.agent_port}"
   certificate_hash = windows_pfx_certificate.sage300.thumbprint
@@ -82,6 +99,9 @@ resource "windows_http_sslcert_binding" "agent" {
 # Step 5: ServiceUri = https://FQDN:port, where the FQDN matches the
 # certificate; the original value comes back on destroy.
 resource "windows_dotnet_app_setting" "service_uri" {
+  # Restored before the service restarts on destroy (agent_after_rollback).
+  depends_on = [windows_service_restart.agent_after_rollback]
+
   provider    = windows.sage300
   config_path = var.agent_config_path
   key         = "ServiceUri"

@@ -37,6 +37,9 @@ terraform {
 # var.schannel_disable_tls10_tls11, because that reaches the whole host
 # (every service and every outgoing connection, after the next reboot).
 resource "windows_schannel_protocol" "server" {
+  # Restored before the service restarts on destroy (integration_service_after_rollback).
+  depends_on = [windows_service_restart.integration_service_after_rollback]
+
   for_each = local.schannel
   protocol = each.key
   side     = "server"
@@ -44,6 +47,9 @@ resource "windows_schannel_protocol" "server" {
 }
 
 resource "windows_schannel_protocol" "client" {
+  # Restored before the service restarts on destroy (integration_service_after_rollback).
+  depends_on = [windows_service_restart.integration_service_after_rollback]
+
   for_each = local.schannel
   protocol = each.key
   side     = "client"
@@ -54,6 +60,9 @@ resource "windows_schannel_protocol" "client" {
 # (x86): SchUseStrongCrypto and SystemDefaultTlsVersions, in the 64- and the
 # 32-bit views, let them use the TLS versions SChannel has on.
 resource "windows_dotnet_strong_crypto" "this" {
+  # Restored before the service restarts on destroy (integration_service_after_rollback).
+  depends_on = [windows_service_restart.integration_service_after_rollback]
+
   enabled = true
 }
 
@@ -75,6 +84,9 @@ resource "windows_pfx_certificate" "trusted" {
 
 # 2.3: bind it to the Integration Agent's port.
 resource "windows_http_sslcert_binding" "integration_agent" {
+  # Restored before the service restarts on destroy (integration_service_after_rollback).
+  depends_on = [windows_service_restart.integration_service_after_rollback]
+
   ipport           = "0.0.0.0:${var.port}"
   certificate_hash = windows_pfx_certificate.trusted.thumbprint
   app_id           = "{4d159978-4574-4dd5-b3ff-6f7fc8c20344}"
@@ -87,6 +99,9 @@ resource "windows_http_sslcert_binding" "integration_agent" {
 # 1: the Integration Service listens on https://FQDN:port/, the FQDN being
 # the certificate's (the original value comes back on destroy) ...
 resource "windows_dotnet_app_setting" "https_service_uri" {
+  # Restored before the service restarts on destroy (integration_service_after_rollback).
+  depends_on = [windows_service_restart.integration_service_after_rollback]
+
   config_path = var.config_path
   key         = "HttpsServiceUri"
   value       = "https://${windows_pfx_certificate.trusted.dns_names[0]}:${var.port}/"
@@ -109,6 +124,16 @@ resource "windows_service_restart" "integration_service" {
     tls_server    = jsonencode({ for p, r in windows_schannel_protocol.server : p => r.enabled })
     tls_client    = jsonencode({ for p, r in windows_schannel_protocol.client : p => r.enabled })
   }
+}
+
+# Rollback (terraform destroy, or the module removed): Terraform destroys a
+# resource only after everything that depends on it. The URI, the binding,
+# SChannel and the .NET settings depend on this restart, so they are restored
+# first, and destroying it then restarts the Integration Service, which starts
+# on the restored .exe.config. Creating it restarts nothing.
+resource "windows_service_restart" "integration_service_after_rollback" {
+  service_name = var.service_name
+  when         = "destroy"
 }
 
 # The procedure's last check, from the host itself: a TLS handshake with the
