@@ -3,7 +3,8 @@
 # simulated hosts (bin/winsim) started here, unless real ones are named,
 # then a plan that must be empty, then the proof the procedure ends with:
 # the thumbprint windows_tls_endpoint read from the host itself (the check
-# block's data source) is the certificate's. Run through `make demo`, which
+# block's data source) is the certificate's, and for sage300 also the one
+# read from the BPA Platform machine through the server's firewall. Run through `make demo`, which
 # builds bin/terraform-provider-windows and bin/winsim first.
 #
 # DEMO picks the procedure (examples/DEMO, against examples/scenarios):
@@ -33,7 +34,7 @@ pfx() {
   if [ -z "${TF_VAR_pfx_path:-}" ]; then
     export TF_VAR_pfx_password TF_VAR_pfx_path="$run/$1.pfx"
     TF_VAR_pfx_password=$(openssl rand -base64 12)
-    new_pfx "$run" "$1" "$2" "serverAuth,clientAuth"
+    new_pfx "$run" "$1" "$2" "serverAuth,clientAuth" "${3:-}"
   fi
 }
 
@@ -48,7 +49,9 @@ case "$demo" in
     port=4106 want_output=(certificate thumbprint) what="the Integration Agent"
     ;;
   sage300)
-    pfx sage300 sage300.example.local
+    # The scenario's Sage 300 server is Windows Server 2016, which cannot
+    # read AES-256 PFX files: the PFX is exported as for it.
+    pfx sage300 sage300.example.local legacy
     if [ -z "${TF_VAR_sage300_host:-}" ]; then
       start_sim "$run" sage300 SAGE300 "$root/examples/scenarios/sage300.json"
       export TF_VAR_sage300_host=${sim_addr%:*} TF_VAR_sage300_port=${sim_addr##*:}
@@ -56,6 +59,12 @@ case "$demo" in
       start_sim "$run" bpa BPA01 "$root/examples/scenarios/bpa.json"
       export TF_VAR_bpa_host=${sim_addr%:*} TF_VAR_bpa_port=${sim_addr##*:}
       echo "simulated BPA Platform machine BPA01 on $sim_addr"
+      # One network: on BPA01 the server's names resolve to it, and its
+      # simulated firewall decides what the BPA machine's connections meet.
+      curl -fsS -u "Administrator:$sim_password" -X PUT --data-binary \
+        "[{\"names\":[\"SAGE300\",\"sage300.example.local\"],\"address\":\"10.20.0.30\",\"admin\":\"$TF_VAR_sage300_host:$TF_VAR_sage300_port\"}]" \
+        "http://$sim_addr/winsim/peers"
+      echo "on BPA01, sage300.example.local resolves to SAGE300 (10.20.0.30), behind its firewall"
       export TF_VAR_winrm_username=Administrator TF_VAR_winrm_password="$sim_password"
     fi
     port=4207 want_output=(thumbprint) what="the Sage 300 Connector Agent"
@@ -91,3 +100,12 @@ served=$(tf_output served_thumbprint)
 echo "--- windows_tls_endpoint, from the host: port $port ($what) serves ${served:-nothing} ---"
 [ -n "$served" ] && [ "$served" = "$want" ] || { echo "want the certificate $want"; exit 1; }
 echo "the served certificate is the one the procedure installed: $want"
+
+# Sage 300: the same proof from the BPA Platform machine, through the Sage 300
+# server's firewall (the module's rule) with the BPA machine's trust.
+if [ "$demo" = sage300 ]; then
+  client=$(tf_output client_served_thumbprint)
+  echo "--- windows_tls_endpoint, from the BPA Platform machine: sage300.example.local:$port serves ${client:-nothing} ---"
+  [ -n "$client" ] && [ "$client" = "$want" ] || { echo "want the certificate $want"; exit 1; }
+  echo "the BPA Platform machine reaches the Agent through the firewall and trusts its certificate"
+fi

@@ -57,15 +57,18 @@ start_sim() {
   sim_addr=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["http"])' "$dir/$name.addr.json")
 }
 
-# new_pfx DIR NAME DNSNAME EKU: a self-signed certificate for DNSNAME with
-# its key in DIR/NAME.pfx, protected by $TF_VAR_pfx_password (AES-256, as
-# current Windows and OpenSSL 3 export it).
+# new_pfx DIR NAME DNSNAME EKU [legacy]: a self-signed certificate for
+# DNSNAME with its key in DIR/NAME.pfx, protected by $TF_VAR_pfx_password
+# (AES-256, as current Windows and OpenSSL 3 export it; with "legacy"
+# TripleDES-SHA1, which Windows Server 2016 and older can read).
 new_pfx() {
+  local legacy=()
+  [ "${5:-}" = legacy ] && legacy=(-certpbe PBE-SHA1-3DES -keypbe PBE-SHA1-3DES -macalg sha1)
   openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj "/CN=$3" \
     -addext "subjectAltName=DNS:$3" -addext "extendedKeyUsage=$4" \
     -keyout "$1/$2.key.pem" -out "$1/$2.cert.pem" 2>/dev/null
   openssl pkcs12 -export -in "$1/$2.cert.pem" -inkey "$1/$2.key.pem" -out "$1/$2.pfx" \
-    -passout env:TF_VAR_pfx_password
+    -passout env:TF_VAR_pfx_password "${legacy[@]}"
   rm -f "$1/$2.key.pem"
 }
 
