@@ -25,6 +25,9 @@ variable "dns_name" {
 module "netpos" {
   source   = "../modules/netpos-https"
   dns_name = var.dns_name
+
+  open_firewall = var.open_firewall
+  strict_checks = var.strict_checks
 }
 
 # Configurations applied before the steps moved into the module keep their

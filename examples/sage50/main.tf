@@ -36,6 +36,9 @@ module "sage50" {
   source       = "../modules/sage50-https"
   pfx_path     = var.pfx_path
   pfx_password = var.pfx_password
+
+  open_firewall = var.open_firewall
+  strict_checks = var.strict_checks
 }
 
 # Configurations applied before the steps moved into the module keep their
