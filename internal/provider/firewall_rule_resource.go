@@ -78,7 +78,8 @@ func (r *firewallRuleResource) Schema(_ context.Context, _ resource.SchemaReques
 					"Must not be used by another rule.",
 				Validators: []validator.String{attribute_validator.Check("a firewall rule name", checkFirewallRuleName)}},
 			"description": schema.StringAttribute{Optional: true, PlanModifiers: replaceString,
-				MarkdownDescription: "The rule's description."},
+				MarkdownDescription: "The rule's description.",
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)}},
 			"local_ports": schema.SetAttribute{Required: true, ElementType: types.Int64Type,
 				MarkdownDescription: "The local TCP ports the rule opens, such as `[4207]`.",
 				PlanModifiers:       []planmodifier.Set{setplanmodifier.RequiresReplace()},
@@ -88,7 +89,8 @@ func (r *firewallRuleResource) Schema(_ context.Context, _ resource.SchemaReques
 				MarkdownDescription: "Limit the rule to connections a program receives: its full path, or `System`. " +
 					"Services that listen through HTTP.sys (both Sage connectors, NetPOS.Net) receive their connections in the kernel, " +
 					"as the `System` process: a rule limited to their own `.exe` does not open their port. Leave it unset or use `System` for them, " +
-					"as Windows' own \"Windows Remote Management (HTTP-In)\" rule does."},
+					"as Windows' own \"Windows Remote Management (HTTP-In)\" rule does.",
+				Validators: []validator.String{attribute_validator.Check("`System` or a program's full path", checkFirewallProgram)}},
 			"service": schema.StringAttribute{Optional: true, PlanModifiers: replaceString,
 				MarkdownDescription: "Limit the rule to a service (its short name). Like `program`, this does not match services that listen through HTTP.sys.",
 				Validators:          []validator.String{attribute_validator.Check("a service name", checkServiceName)}},
@@ -111,6 +113,20 @@ func stringValues(ss []string) []attr.Value {
 		out[i] = types.StringValue(s)
 	}
 	return out
+}
+
+// checkFirewallProgram accepts what INetFwRule::ApplicationName holds: the
+// full path of a program (a drive or UNC path, or one starting with an
+// environment variable such as %ProgramFiles%), or System.
+func checkFirewallProgram(s string) error {
+	switch {
+	case strings.EqualFold(s, "System"):
+		return nil
+	case len(s) >= 3 && s[1] == ':' && (s[2] == '\\' || s[2] == '/'),
+		strings.HasPrefix(s, `\\`), strings.HasPrefix(s, "%"):
+		return nil
+	}
+	return errors.New(`give the program's full path, such as C:\Program Files\App\app.exe, or System for services that listen through HTTP.sys`)
 }
 
 func checkFirewallRuleName(s string) error {

@@ -121,10 +121,11 @@ func TestAccFirewallRule_lifecycle(t *testing.T) {
 }
 
 // TestAccFirewallRule_refusals: a name another rule already has fails with
-// the import to use instead and adds nothing; a name two rules share fails
-// the import; a bad profile fails at plan.
+// the import to use instead and adds nothing; a name two rules share, or a
+// block rule, fails the import; a bad profile or a program that is not a
+// full path fails at plan.
 func TestAccFirewallRule_refusals(t *testing.T) {
-	h := acctest.NewHost(t, []byte(`{"firewall_rules":[{"name":"`+firewallRuleName+`","local_ports":"80"},{"name":"twice","local_ports":"1"},{"name":"twice","local_ports":"2"}]}`))
+	h := acctest.NewHost(t, []byte(`{"firewall_rules":[{"name":"`+firewallRuleName+`","local_ports":"80"},{"name":"twice","local_ports":"1"},{"name":"twice","local_ports":"2"},{"name":"blocker","local_ports":"3","action":0}]}`))
 	if !h.IsSim() {
 		t.Skip("seeds the firewall through the simulator's state")
 	}
@@ -133,17 +134,32 @@ func TestAccFirewallRule_refusals(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: firewallRuleConfig(h, `profiles = ["Work"]`), PlanOnly: true, ExpectError: regexp.MustCompile(`Domain`)},
+			{Config: firewallRuleConfig(h, hclAttr("program", "Sage300IntegrationService.exe")), PlanOnly: true,
+				ExpectError: regexp.MustCompile(`(?s)full\s+path.*System`)},
 			{
 				Config:      firewallRuleConfig(h),
 				ExpectError: regexp.MustCompile(`(?s)already exists.*Import it`),
-				Check:       checkSimFirewallRule(t, h, firewallRuleName, "80", 0x7FFFFFFF),
 			},
 			{
+				// The refused create added nothing: the rule there is unchanged and alone.
+				PreConfig: func() {
+					_ = checkSimFirewallRule(t, h, firewallRuleName, "80", 0x7FFFFFFF)(nil)
+					if n := len(acctest.StateList(t, h.SimState(t), "firewall_rules")); n != 4 {
+						t.Errorf("the host has %d firewall rules after the refused create, want the 4 it had", n)
+					}
+				},
 				Config:        h.ProviderConfig("") + hclBlock("resource", "windows_firewall_rule", "twice", hclAttr("name", "twice"), "local_ports = [1]"),
 				ResourceName:  "windows_firewall_rule.twice",
 				ImportState:   true,
 				ImportStateId: "twice",
 				ExpectError:   regexp.MustCompile(`2 firewall rules are named "twice"`),
+			},
+			{
+				Config:        h.ProviderConfig("") + hclBlock("resource", "windows_firewall_rule", "blocker", hclAttr("name", "blocker"), "local_ports = [3]"),
+				ResourceName:  "windows_firewall_rule.blocker",
+				ImportState:   true,
+				ImportStateId: "blocker",
+				ExpectError:   regexp.MustCompile(`(?s)manages\s+inbound\s+TCP\s+allow\s+rules.*action\s+block`),
 			},
 		},
 	})
