@@ -3,7 +3,9 @@
 # simulated hosts (bin/winsim) started here, unless real ones are named,
 # then a plan that must be empty, then the proof the procedure ends with:
 # the thumbprint windows_tls_endpoint read from the host itself (the check
-# block's data source) is the certificate's. Run through `make demo`, which
+# block's data source) is the certificate's, and also the one read from a
+# client machine through the server's firewall: the BPA Platform machine
+# (sage300), a simulated workstation (sage50) or touch terminal (netpos). Run through `make demo`, which
 # builds bin/terraform-provider-windows and bin/winsim first.
 #
 # DEMO picks the procedure (examples/DEMO, against examples/scenarios):
@@ -40,6 +42,24 @@ pfx() {
   fi
 }
 
+# start_client NAME HOSTNAME SERVER_NAMES ROOT_PEM_FILE: a simulated client
+# machine (a workstation, a touch terminal) that trusts the certificate in
+# ROOT_PEM_FILE (as Group Policy deploys a CA's root) and on which the
+# server's names (a JSON list) resolve to the server (sim_addr when called),
+# behind its simulated firewall; the example then also proves the endpoint
+# from there (client_host, client_port).
+start_client() {
+  local server=$sim_addr
+  python3 -c 'import json,sys; print(json.dumps({"hostname": sys.argv[1], "certificates": [{"store": "Root", "pem": open(sys.argv[2]).read()}]}))' \
+    "$2" "$4" > "$run/$1.json"
+  start_sim "$run" "$1" "$2" "$run/$1.json"
+  curl -fsS -u "Administrator:$sim_password" -X PUT --data-binary \
+    "[{\"names\":$3,\"address\":\"10.20.0.40\",\"admin\":\"$server\"}]" "http://$sim_addr/winsim/peers"
+  export TF_VAR_client_host=${sim_addr%:*} TF_VAR_client_port=${sim_addr##*:}
+  echo "simulated client $2 on $sim_addr: the server's names resolve to it, behind its firewall"
+}
+
+client_what=
 case "$demo" in
   sage50)
     pfx sage50 sage50.example.local
@@ -48,6 +68,10 @@ case "$demo" in
       export WINRM_HOST=${sim_addr%:*} WINRM_PORT=${sim_addr##*:} WINRM_USERNAME=Administrator WINRM_PASSWORD="$sim_password"
       echo "simulated host SAGE50 on $sim_addr (NTLM with message encryption)"
       service_sim=$sim_addr
+      if [ -f "$run/sage50.cert.pem" ]; then
+        start_client ws01 WS01 '["SAGE50","sage50.example.local"]' "$run/sage50.cert.pem"
+        client_what="the Sage 50 workstation WS01"
+      fi
     fi
     port=4106 want_output=(certificate thumbprint) what="the Integration Agent"
     service=Sage50AccountsIntegrationService http_port=4105
@@ -63,10 +87,17 @@ case "$demo" in
       start_sim "$run" bpa BPA01 "$root/examples/scenarios/bpa.json"
       export TF_VAR_bpa_host=${sim_addr%:*} TF_VAR_bpa_port=${sim_addr##*:}
       echo "simulated BPA Platform machine BPA01 on $sim_addr"
+      # One network: on BPA01 the server's names resolve to it, and its
+      # simulated firewall decides what the BPA machine's connections meet.
+      curl -fsS -u "Administrator:$sim_password" -X PUT --data-binary \
+        "[{\"names\":[\"SAGE300\",\"sage300.example.local\"],\"address\":\"10.20.0.30\",\"admin\":\"$TF_VAR_sage300_host:$TF_VAR_sage300_port\"}]" \
+        "http://$sim_addr/winsim/peers"
+      echo "on BPA01, sage300.example.local resolves to SAGE300 (10.20.0.30), behind its firewall"
       export TF_VAR_winrm_username=Administrator TF_VAR_winrm_password="$sim_password"
     fi
     port=4207 want_output=(thumbprint) what="the Sage 300 Connector Agent"
     service=Sage300IntegrationService http_port=4207
+    [ -n "${TF_VAR_bpa_host:-}" ] && client_what="the BPA Platform machine"
     ;;
   netpos)
     export TF_VAR_dns_name=${TF_VAR_dns_name:-netpos01.example.local}
@@ -75,6 +106,10 @@ case "$demo" in
       export WINRM_HOST=${sim_addr%:*} WINRM_PORT=${sim_addr##*:} WINRM_USERNAME=Administrator WINRM_PASSWORD="$sim_password"
       echo "simulated host NETPOS01 (de-DE) on $sim_addr"
       service_sim=$sim_addr
+      python3 -c 'import json,sys; print(next(c["pem"] for c in json.load(open(sys.argv[1]))["certificates"] if c["store"] == "Root"))' \
+        "$root/examples/scenarios/netpos.json" > "$run/netpos-root.pem"
+      start_client till01 TILL01 "[\"NETPOS01\",\"$TF_VAR_dns_name\"]" "$run/netpos-root.pem"
+      client_what="the touch terminal TILL01"
     fi
     port=10101 want_output=(thumbprint) what="NetPOS.Net"
     service=NetPOS.Net http_port=10101
@@ -101,6 +136,16 @@ served=$(tf_output served_thumbprint)
 echo "--- windows_tls_endpoint, from the host: port $port ($what) serves ${served:-nothing} ---"
 [ -n "$served" ] && [ "$served" = "$want" ] || { echo "want the certificate $want"; exit 1; }
 echo "the served certificate is the one the procedure installed: $want"
+
+# The same proof from a client machine (the BPA Platform machine for Sage 300,
+# a workstation or touch terminal when simulated): through the server's
+# firewall (the module's rule), with the client's DNS and trust.
+if [ -n "$client_what" ]; then
+  client=$(tf_output client_served_thumbprint)
+  echo "--- windows_tls_endpoint, from $client_what: port $port serves ${client:-nothing} ---"
+  [ -n "$client" ] && [ "$client" = "$want" ] || { echo "want the certificate $want"; exit 1; }
+  echo "$client_what reaches $what through the firewall and trusts its certificate"
+fi
 
 # Then the rollback, as an admin undoes the procedure (docs/guides/
 # rolling-back.md): terraform destroy, and the proof that the service,

@@ -32,7 +32,9 @@ module "netpos" {
   source   = "../modules/netpos-https"
   dns_name = var.dns_name
 
-  use_ssl_key = var.use_ssl_key
+  use_ssl_key   = var.use_ssl_key
+  open_firewall = var.open_firewall
+  strict_checks = var.strict_checks
 }
 
 # Configurations applied before the steps moved into the module keep their

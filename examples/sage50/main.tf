@@ -44,6 +44,8 @@ module "sage50" {
   pfx_password = var.pfx_password
 
   schannel_disable_tls10_tls11 = var.schannel_disable_tls10_tls11
+  open_firewall                = var.open_firewall
+  strict_checks                = var.strict_checks
 }
 
 # Configurations applied before the steps moved into the module keep their

@@ -49,6 +49,9 @@ func TestAccSage300Example(t *testing.T) {
 	if server.Username != bpa.Username || server.Password != bpa.Password || server.HTTPS {
 		t.Skip("the example connects to both hosts with one account over HTTP")
 	}
+	// The example proves the Agent from the BPA Platform machine: it must
+	// resolve the server's FQDN and reach it.
+	linkSage300Hosts(t, server, bpa)
 	useBuiltProvider(t)
 	r := newExampleRun(t, "sage300", map[string]string{
 		"sage300_host":   server.Address,
@@ -62,7 +65,7 @@ func TestAccSage300Example(t *testing.T) {
 	})
 	configBefore := simFileContent(t, server, sage300ConfigPath)
 	r.check(checkServesPlainHTTP(t, server, sage300ServiceName, 4207))
-	const pfxRes, trustRes = "module.sage300.windows_pfx_certificate.sage300", "module.sage300.windows_certificate.bpa_trusts_sage300"
+	const pfxRes, trustRes = "module.sage300.windows_pfx_certificate.sage300", "module.sage300.windows_certificate.bpa_trusts_sage300[0]"
 	interThumb, rootThumb := provider.Thumbprint(p.Intermediate), provider.Thumbprint(p.Root)
 
 	// The plan shows the certificate's thumbprint before anything changes.

@@ -22,6 +22,10 @@ const (
 // the Integration Agent's port serves no certificate.
 var checkFailed = regexp.MustCompile(`(?s)Warning: Check block assertion failed.*Port 4106 serves\s+nothing, not the imported certificate`)
 
+// strictFailed is the same failure under strict_checks: an error of the
+// data source's postcondition, with the host's reason.
+var strictFailed = regexp.MustCompile(`(?s)Error: Resource postcondition failed.*Port 4106 serves\s+nothing\s+over\s+nothing,.*actively\s+refused`)
+
 // sage50Host is the Sage 50 server of examples/scenarios/sage50.json (the
 // Integration Service, its .exe.config and its URL reservation), with the
 // provider environment pointing at it for examples/sage50's empty provider
@@ -82,10 +86,14 @@ func TestAccSage50Example(t *testing.T) {
 	// The Integration Service fell back to plain HTTP (as it would with a
 	// config file edited and the service restarted by hand, then the edit
 	// undone): nothing Terraform manages changed, but the endpoint serves
-	// nothing, and the check says so from the host.
+	// nothing, and the check says so from the host: the example's
+	// strict_checks fails the plan; without it the check only warns.
 	editSimRows(t, h, "services", "name", sage50Service, map[string]any{"listening_uri": "http://sage50.example.local:4105/"})()
-	if code, out := r.run("plan", "-no-color"); code != 0 || !checkFailed.MatchString(out) {
-		t.Errorf("plan with the endpoint down: exit code %d, want 0 and the check's warning naming the port:\n%s", code, out)
+	if code, out := r.run("plan", "-no-color"); code == 0 || !strictFailed.MatchString(out) {
+		t.Errorf("plan with the endpoint down (strict_checks): exit code %d, want a failure naming the port:\n%s", code, out)
+	}
+	if code, out := r.run("plan", "-no-color", "-var", "strict_checks=false"); code != 0 || !checkFailed.MatchString(out) {
+		t.Errorf("plan with the endpoint down, strict_checks = false: exit code %d, want 0 and the check's warning naming the port:\n%s", code, out)
 	}
 	editSimRows(t, h, "services", "name", sage50Service, map[string]any{"listening_uri": "https://sage50.example.local:4106/"})()
 

@@ -65,6 +65,8 @@ type Server struct {
 	plainEndpoints endpointTable
 	// endpoints are the simulated services' HTTPS listeners (endpoints.go).
 	endpoints endpointTable
+	// peers are the other simulated hosts this one reaches (peers.go).
+	peers peerTable
 	// agents are the host agent's running processes (agentproc.go).
 	agents agentTable
 	// assemblyReady is when the first compile of the HTTP.sys declarations

@@ -8,7 +8,10 @@
 #   step 6  trust it in LocalMachine\Root on the BPA Platform machine
 #   step 5  ServiceUri in Sage300IntegrationService.exe.config, restart the Agent
 #   last    the Agent serves the imported certificate, proven from the Sage 300
-#           server itself (check "agent_serves_the_certificate")
+#           server itself (check "agent_serves_the_certificate") and from the
+#           BPA Platform machine, through the server's firewall
+#           (client_proof.tf: check "bpa_reaches_the_agent", open_firewall,
+#           strict_checks)
 # Step 7 (the connection's "Use HTTPS" in BPA Platform) is a setting of the
 # BPA Platform client, not of either host.
 #
@@ -134,6 +137,7 @@ data "windows_certificate" "sage300" {
 # Step 6: install it into Local Machine, Trusted Root Certification
 # Authorities on the BPA Platform machine.
 resource "windows_certificate" "bpa_trusts_sage300" {
+  count      = var.trust_on_bpa ? 1 : 0
   provider   = windows.bpa
   pem        = data.windows_certificate.sage300.pem
   store_name = "Root"
@@ -154,6 +158,14 @@ data "windows_tls_endpoint" "agent" {
   server_name = windows_pfx_certificate.sage300.dns_names[0]
 
   depends_on = [windows_service_restart.agent]
+
+  lifecycle {
+    # strict_checks (client_proof.tf): the check below fails the apply.
+    postcondition {
+      condition     = !var.strict_checks || self.thumbprint == windows_pfx_certificate.sage300.thumbprint
+      error_message = "Port ${var.agent_port} serves ${coalesce(self.thumbprint, "nothing")}, not the imported certificate ${windows_pfx_certificate.sage300.thumbprint}: ${coalesce(self.error, "is the Agent running with the HTTPS ServiceUri?")}"
+    }
+  }
 }
 
 check "agent_serves_the_certificate" {

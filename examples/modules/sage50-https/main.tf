@@ -145,6 +145,14 @@ data "windows_tls_endpoint" "integration_agent" {
   server_name = windows_pfx_certificate.trusted.dns_names[0]
 
   depends_on = [windows_service_restart.integration_service]
+
+  lifecycle {
+    # strict_checks (client_proof.tf): the check below fails the apply.
+    postcondition {
+      condition     = !var.strict_checks || (self.thumbprint == windows_pfx_certificate.trusted.thumbprint && contains(["TLS 1.2", "TLS 1.3"], coalesce(self.protocol, "none")))
+      error_message = "Port ${var.port} serves ${coalesce(self.thumbprint, "nothing")} over ${coalesce(self.protocol, "nothing")}, not the imported certificate ${windows_pfx_certificate.trusted.thumbprint} over TLS 1.2 or later: ${coalesce(self.error, "is the service running with the HTTPS URI?")}"
+    }
+  }
 }
 
 check "integration_agent_serves_the_certificate" {
