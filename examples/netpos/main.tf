@@ -55,7 +55,9 @@ module "netpos" {
   pfx_path               = var.pfx_path
   pfx_password           = var.pfx_password
 
-  use_ssl_key = var.use_ssl_key
+  use_ssl_key   = var.use_ssl_key
+  open_firewall = var.open_firewall
+  strict_checks = var.strict_checks
 }
 
 # Configurations applied before the steps moved into the module keep their

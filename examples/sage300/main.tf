@@ -81,6 +81,24 @@ variable "agent_port" {
   default     = 4207
 }
 
+variable "open_firewall" {
+  description = "Add an inbound firewall rule for agent_port on the Sage 300 server (false where the port is already open)."
+  type        = bool
+  default     = true
+}
+
+variable "trust_on_bpa" {
+  description = "Step 6: trust the Sage 300 server's certificate on the BPA Platform machine (false where it already trusts the issuing CA, by Group Policy)."
+  type        = bool
+  default     = true
+}
+
+variable "strict_checks" {
+  description = "Fail the apply when the Agent does not serve the certificate, or the BPA Platform machine cannot reach it with a trusted chain."
+  type        = bool
+  default     = true
+}
+
 # NTLM over HTTP with message encryption: WinRM's defaults on Windows Server.
 provider "windows" {
   alias    = "sage300"
@@ -109,6 +127,10 @@ module "sage300" {
   pfx_password           = var.pfx_password
   certificate_thumbprint = var.certificate_thumbprint
   agent_port             = var.agent_port
+
+  open_firewall = var.open_firewall
+  trust_on_bpa  = var.trust_on_bpa
+  strict_checks = var.strict_checks
 }
 
 # Configurations applied before the steps moved into the module keep their
@@ -162,4 +184,9 @@ output "agent_url" {
 output "not_after" {
   description = "Renew the certificate before this date."
   value       = module.sage300.not_after
+}
+
+output "client_served_thumbprint" {
+  description = "The certificate the Agent served to a TLS handshake made from the BPA Platform machine (null when it failed)."
+  value       = module.sage300.client_served_thumbprint
 }

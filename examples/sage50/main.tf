@@ -59,6 +59,8 @@ module "sage50" {
   certificate_thumbprint = var.certificate_thumbprint
 
   schannel_disable_tls10_tls11 = var.schannel_disable_tls10_tls11
+  open_firewall                = var.open_firewall
+  strict_checks                = var.strict_checks
 }
 
 # Configurations applied before the steps moved into the module keep their

@@ -19,10 +19,6 @@ import (
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/provider"
 )
 
-// The Integration Service's .exe.config in examples/scenarios/sage50.json
-// (the module's default config_path).
-const sage50ConfigPath = `C:\Program Files (x86)\Codeless Platforms\Sage 50 Accounts Connector Toolpack\Integration Service\Sage 50 Accounts Integration Service.exe.config`
-
 // sage50HostWith is sage50Host with certificates installed in My
 // beforehand (by hand, or enrolled from the customer's CA).
 func sage50HostWith(t *testing.T, certs ...netposCertificate) *acctest.Host {

@@ -53,7 +53,9 @@ func TestAccNetPOSExample(t *testing.T) {
 	useBuiltProvider(t)
 	setProviderEnvironment(t, h)
 	thumbprint := provider.Thumbprint(chain.Leaf)
+	configBefore := simFileContent(t, h, netposConfigPath)
 	r := newExampleRun(t, "netpos", map[string]string{"fqdn": netposDNSName})
+	r.check(checkServesPlainHTTP(t, h, netposService, netposPort))
 	r.apply()
 	r.check(
 		checkNetPOSConfig(t, h, "https://netpos01.example.local:10101/", "true"),
@@ -69,8 +71,11 @@ func TestAccNetPOSExample(t *testing.T) {
 	r.expectEmptyPlan()
 	r.check(checkNetPOSRestarts(t, h, 1))
 
-	r.destroy()
+	if out := r.destroy(); !strings.Contains(out, destroyRestarts+" "+netposService) {
+		t.Errorf("the destroy does not say it restarts %s:\n%s", netposService, out)
+	}
 	r.check(checkNoIPPortBinding(t, h, netposIPPort), checkNetPOSConfig(t, h, "http://netpos01:10101/", "false"))
+	r.check(checkRolledBack(t, h, netposService, 2, netposPort, netposConfigPath, configBefore)...)
 }
 
 // TestAccNetPOSExample_unsuitableCertificate: a certificate the procedure rules

@@ -68,6 +68,9 @@ data "windows_certificate" "netpos" {
 # the host first (the guide shows how). Both get their original values back
 # on destroy.
 resource "windows_dotnet_app_setting" "use_ssl" {
+  # Restored before the service restarts on destroy (netpos_after_rollback).
+  depends_on = [windows_service_restart.netpos_after_rollback]
+
   config_path = var.config_path
   key         = var.use_ssl_key
   value       = "true"
@@ -76,6 +79,9 @@ resource "windows_dotnet_app_setting" "use_ssl" {
 }
 
 resource "windows_dotnet_app_setting" "service_uri" {
+  # Restored before the service restarts on destroy (netpos_after_rollback).
+  depends_on = [windows_service_restart.netpos_after_rollback]
+
   config_path = var.config_path
   key         = var.service_uri_key
   value       = "https://${var.fqdn}:${var.port}/"
@@ -88,6 +94,9 @@ resource "windows_dotnet_app_setting" "service_uri" {
 # Everyone is called "Jeder" there. "Everyone" still works here: the provider
 # resolves the well-known name to its SID, S-1-1-0, itself.
 resource "windows_http_urlacl" "netpos" {
+  # Restored before the service restarts on destroy (netpos_after_rollback).
+  depends_on = [windows_service_restart.netpos_after_rollback]
+
   url  = "https://+:${var.port}/"
   user = "Everyone"
 }
@@ -95,6 +104,9 @@ resource "windows_http_urlacl" "netpos" {
 # Step 9: netsh http add sslcert ipport=0.0.0.0:PORT certhash=THUMBPRINT
 #         appid={77ba29fd-9f7a-45b0-8d7e-1ee5d879951b}
 resource "windows_http_sslcert_binding" "netpos" {
+  # Restored before the service restarts on destroy (netpos_after_rollback).
+  depends_on = [windows_service_restart.netpos_after_rollback]
+
   ipport           = "0.0.0.0:${var.port}"
   certificate_hash = local.certificate.thumbprint
   app_id           = "{77ba29fd-9f7a-45b0-8d7e-1ee5d879951b}"
@@ -126,6 +138,16 @@ resource "windows_service_restart" "netpos" {
   }
 }
 
+# Rollback (terraform destroy, or the module removed): Terraform destroys a
+# resource only after everything that depends on it. "Use SSL", ServiceUri,
+# the reservation and the binding depend on this restart, so they are
+# restored first, and destroying it then restarts NetPOS.Net, which starts on
+# its original plain-HTTP settings. Creating it restarts nothing.
+resource "windows_service_restart" "netpos_after_rollback" {
+  service_name = var.service_name
+  when         = "destroy"
+}
+
 # The procedure's last check, from the host itself: a TLS handshake with
 # NetPOS.Net's port under the name the terminals use, once NetPOS.Net has
 # restarted. A failed handshake is reported in reachable and error, so the
@@ -135,6 +157,14 @@ data "windows_tls_endpoint" "netpos" {
   server_name = var.fqdn
 
   depends_on = [windows_service_restart.netpos]
+
+  lifecycle {
+    # strict_checks (client_proof.tf): the check below fails the apply.
+    postcondition {
+      condition     = !var.strict_checks || (self.thumbprint == local.certificate.thumbprint && self.chain_trusted)
+      error_message = "Port ${var.port} serves ${coalesce(self.thumbprint, "nothing")} (chain trusted on the host: ${self.chain_trusted}), not the certificate for ${var.fqdn} (${local.certificate.thumbprint}): ${coalesce(self.error, self.chain_status, "is NetPOS.Net running with the HTTPS ServiceUri?")}"
+    }
+  }
 }
 
 check "netpos_serves_the_certificate" {

@@ -8,7 +8,10 @@
 #   step 6  trust it in LocalMachine\Root on the BPA Platform machine
 #   step 5  ServiceUri in Sage300IntegrationService.exe.config, restart the Agent
 #   last    the Agent serves the imported certificate, proven from the Sage 300
-#           server itself (check "agent_serves_the_certificate")
+#           server itself (check "agent_serves_the_certificate") and from the
+#           BPA Platform machine, through the server's firewall
+#           (client_proof.tf: check "bpa_reaches_the_agent", open_firewall,
+#           strict_checks)
 # Step 7 (the connection's "Use HTTPS" in BPA Platform) is a setting of the
 # BPA Platform client, not of either host.
 #
@@ -74,14 +77,31 @@ resource "windows_pfx_certificate" "sage300" {
 
 # Step 2: netsh http add urlacl url=https://+:4207/ user=EVERYONE
 resource "windows_http_urlacl" "agent" {
+  # Restored before the service restarts on destroy (agent_after_rollback).
+  depends_on = [windows_service_restart.agent_after_rollback]
+
   provider = windows.sage300
   url      = "https://+:${var.agent_port}/"
   user     = "Everyone"
 }
 
+# Rollback (terraform destroy, or the module removed): Terraform destroys a
+# resource only after everything that depends on it. ServiceUri, the
+# reservation and the binding depend on this restart, so they are restored
+# first, and destroying it then restarts the Agent, which starts on its
+# original plain-HTTP ServiceUri. Creating it restarts nothing.
+resource "windows_service_restart" "agent_after_rollback" {
+  provider     = windows.sage300
+  service_name = var.agent_service
+  when         = "destroy"
+}
+
 # Step 3: netsh http add sslcert ipport=0.0.0.0:4207 certhash=THUMBPRINT
 #         appid={A86AD080-2EC6-44FB-82E4-BB1E409AB93C}
 resource "windows_http_sslcert_binding" "agent" {
+  # Restored before the service restarts on destroy (agent_after_rollback).
+  depends_on = [windows_service_restart.agent_after_rollback]
+
   provider         = windows.sage300
   ipport           = "0.0.0.0:${var.agent_port}"
   certificate_hash = local.certificate.thumbprint
@@ -104,6 +124,9 @@ resource "windows_http_sslcert_binding" "agent" {
 # Step 5: ServiceUri = https://FQDN:port, the name BPA Platform uses, which
 # the certificate covers; the original value comes back on destroy.
 resource "windows_dotnet_app_setting" "service_uri" {
+  # Restored before the service restarts on destroy (agent_after_rollback).
+  depends_on = [windows_service_restart.agent_after_rollback]
+
   provider    = windows.sage300
   config_path = var.agent_config_path
   key         = "ServiceUri"
@@ -151,6 +174,7 @@ data "windows_certificate" "sage300" {
 # Step 6: install it into Local Machine, Trusted Root Certification
 # Authorities on the BPA Platform machine.
 resource "windows_certificate" "bpa_trusts_sage300" {
+  count      = var.trust_on_bpa ? 1 : 0
   provider   = windows.bpa
   pem        = data.windows_certificate.sage300.pem
   store_name = "Root"
@@ -171,6 +195,14 @@ data "windows_tls_endpoint" "agent" {
   server_name = var.fqdn
 
   depends_on = [windows_service_restart.agent]
+
+  lifecycle {
+    # strict_checks (client_proof.tf): the check below fails the apply.
+    postcondition {
+      condition     = !var.strict_checks || self.thumbprint == local.certificate.thumbprint
+      error_message = "Port ${var.agent_port} serves ${coalesce(self.thumbprint, "nothing")}, not the certificate ${local.certificate.thumbprint}: ${coalesce(self.error, "is the Agent running with the HTTPS ServiceUri?")}"
+    }
+  }
 }
 
 check "agent_serves_the_certificate" {

@@ -43,6 +43,9 @@ terraform {
 # var.schannel_disable_tls10_tls11, because that reaches the whole host
 # (every service and every outgoing connection, after the next reboot).
 resource "windows_schannel_protocol" "server" {
+  # Restored before the service restarts on destroy (integration_service_after_rollback).
+  depends_on = [windows_service_restart.integration_service_after_rollback]
+
   for_each = local.schannel
   protocol = each.key
   side     = "server"
@@ -50,6 +53,9 @@ resource "windows_schannel_protocol" "server" {
 }
 
 resource "windows_schannel_protocol" "client" {
+  # Restored before the service restarts on destroy (integration_service_after_rollback).
+  depends_on = [windows_service_restart.integration_service_after_rollback]
+
   for_each = local.schannel
   protocol = each.key
   side     = "client"
@@ -60,6 +66,9 @@ resource "windows_schannel_protocol" "client" {
 # (x86): SchUseStrongCrypto and SystemDefaultTlsVersions, in the 64- and the
 # 32-bit views, let them use the TLS versions SChannel has on.
 resource "windows_dotnet_strong_crypto" "this" {
+  # Restored before the service restarts on destroy (integration_service_after_rollback).
+  depends_on = [windows_service_restart.integration_service_after_rollback]
+
   enabled = true
 }
 
@@ -84,6 +93,9 @@ resource "windows_pfx_certificate" "trusted" {
 
 # 2.3: bind it to the Integration Agent's port.
 resource "windows_http_sslcert_binding" "integration_agent" {
+  # Restored before the service restarts on destroy (integration_service_after_rollback).
+  depends_on = [windows_service_restart.integration_service_after_rollback]
+
   ipport           = "0.0.0.0:${var.port}"
   certificate_hash = local.certificate.thumbprint
   app_id           = "{4d159978-4574-4dd5-b3ff-6f7fc8c20344}"
@@ -109,6 +121,9 @@ resource "windows_http_sslcert_binding" "integration_agent" {
 # clients use, which the certificate covers (the original value comes back
 # on destroy) ...
 resource "windows_dotnet_app_setting" "https_service_uri" {
+  # Restored before the service restarts on destroy (integration_service_after_rollback).
+  depends_on = [windows_service_restart.integration_service_after_rollback]
+
   config_path = var.config_path
   key         = "HttpsServiceUri"
   value       = "https://${var.fqdn}:${var.port}/"
@@ -133,6 +148,16 @@ resource "windows_service_restart" "integration_service" {
   }
 }
 
+# Rollback (terraform destroy, or the module removed): Terraform destroys a
+# resource only after everything that depends on it. The URI, the binding,
+# SChannel and the .NET settings depend on this restart, so they are restored
+# first, and destroying it then restarts the Integration Service, which starts
+# on the restored .exe.config. Creating it restarts nothing.
+resource "windows_service_restart" "integration_service_after_rollback" {
+  service_name = var.service_name
+  when         = "destroy"
+}
+
 # The procedure's last check, from the host itself: a TLS handshake with the
 # Integration Agent's port, once the service has restarted. A failed
 # handshake is reported in reachable and error, so the check warns instead
@@ -142,6 +167,14 @@ data "windows_tls_endpoint" "integration_agent" {
   server_name = var.fqdn
 
   depends_on = [windows_service_restart.integration_service]
+
+  lifecycle {
+    # strict_checks (client_proof.tf): the check below fails the apply.
+    postcondition {
+      condition     = !var.strict_checks || (self.thumbprint == local.certificate.thumbprint && contains(["TLS 1.2", "TLS 1.3"], coalesce(self.protocol, "none")))
+      error_message = "Port ${var.port} serves ${coalesce(self.thumbprint, "nothing")} over ${coalesce(self.protocol, "nothing")}, not the certificate ${local.certificate.thumbprint} over TLS 1.2 or later: ${coalesce(self.error, "is the service running with the HTTPS URI?")}"
+    }
+  }
 }
 
 check "integration_agent_serves_the_certificate" {
