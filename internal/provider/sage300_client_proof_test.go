@@ -63,7 +63,7 @@ func TestAccSage300ClientProof(t *testing.T) {
 		"sage300_host": server.Address, "sage300_port": strconv.Itoa(server.Port),
 		"bpa_host": bpa.Address, "bpa_port": strconv.Itoa(bpa.Port),
 		"winrm_username": server.Username, "winrm_password": server.Password,
-		"pfx_path": pfxPath, "pfx_password": pfxPassword,
+		"fqdn": "sage300.example.local", "pfx_path": pfxPath, "pfx_password": pfxPassword,
 	}
 	vars["open_firewall"] = "false"
 	closed := newExampleRun(t, "sage300", vars)

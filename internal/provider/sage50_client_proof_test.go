@@ -32,7 +32,7 @@ func TestAccSage50ClientProof(t *testing.T) {
 	}
 	pfx := writeTestPFX(t, t.TempDir(), "sage50.pfx")
 	const rule = "Sage 50 Accounts Integration Agent (HTTPS-In)"
-	vars := map[string]string{"pfx_path": pfx.path, "pfx_password": pfxPassword,
+	vars := map[string]string{"fqdn": sage50FQDN, "pfx_path": pfx.path, "pfx_password": pfxPassword,
 		"client_host": ws.Address, "client_port": strconv.Itoa(ws.Port), "open_firewall": "false"}
 	r := newExampleRun(t, "sage50", vars)
 	r.applied = true
