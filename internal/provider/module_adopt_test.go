@@ -180,6 +180,9 @@ func TestAccSage300Example_adoptInstalledCertificate(t *testing.T) {
 	if !server.IsSim() || server.HTTPS || server.Username != bpa.Username || server.Password != bpa.Password {
 		t.Skip("needs the Sage 300 Connector Agent of examples/scenarios/sage300.json (simulator only), both hosts reached with one account over HTTP")
 	}
+	// The example proves the Agent from the BPA Platform machine (strictly):
+	// there the server's FQDN must resolve and the port be reachable.
+	linkSage300Hosts(t, server, bpa)
 	useBuiltProvider(t)
 	r := newExampleRun(t, "sage300", map[string]string{
 		"sage300_host": server.Address, "sage300_port": strconv.Itoa(server.Port),
