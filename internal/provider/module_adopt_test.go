@@ -246,7 +246,9 @@ func TestAccNetPOSExample_certificateChoices(t *testing.T) {
 	})
 
 	t.Run("PFX", func(t *testing.T) {
-		h := acctest.NewHost(t, netposServerWithoutCertificates(t))
+		// The CA is trusted on the host, the server's certificate is not
+		// installed: the PFX brings it.
+		h := acctest.NewHost(t, netposScenarioTrustingCA(t, chain, netposServerWithoutCertificates(t)))
 		if !h.IsSim() || h.HTTPS {
 			t.Skip("simulator only, over HTTP")
 		}

@@ -137,7 +137,14 @@ func leafCertificate(t *testing.T, chain provider.TestChain) netposCertificate {
 // issuing CA in CA and the root in Root.
 func netposScenario(t *testing.T, chain provider.TestChain) []byte {
 	t.Helper()
-	scenario := scenarioWithCertificates(t, netposServerWithoutCertificates(t), leafCertificate(t, chain))
+	return netposScenarioTrustingCA(t, chain, scenarioWithCertificates(t, netposServerWithoutCertificates(t), leafCertificate(t, chain)))
+}
+
+// netposScenarioTrustingCA adds chain's CA (intermediate in CA, root in Root)
+// to a scenario document: the host trusts the CA that issued the server's
+// certificate, as the module's strict check from the host requires.
+func netposScenarioTrustingCA(t *testing.T, chain provider.TestChain, scenario []byte) []byte {
+	t.Helper()
 	var doc map[string]any
 	if err := json.Unmarshal(scenario, &doc); err != nil {
 		t.Fatal(err)
