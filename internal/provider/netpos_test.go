@@ -149,7 +149,8 @@ func netposScenarioTrustingCA(t *testing.T, chain provider.TestChain, scenario [
 	if err := json.Unmarshal(scenario, &doc); err != nil {
 		t.Fatal(err)
 	}
-	doc["certificates"] = append(doc["certificates"].([]any),
+	list, _ := doc["certificates"].([]any)
+	doc["certificates"] = append(list,
 		map[string]any{"store": "CA", "pem": provider.CertificatePEM(chain.Intermediate)},
 		map[string]any{"store": "Root", "pem": provider.CertificatePEM(chain.Root)})
 	out, err := json.Marshal(doc)
