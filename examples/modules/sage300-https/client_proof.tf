@@ -38,7 +38,7 @@ moved {
 }
 
 variable "strict_checks" {
-  description = "Fail the apply (a postcondition) when a check does not pass: the Agent not serving the imported certificate on the server, or the BPA Platform machine not reaching it with a trusted chain. False: the checks only warn."
+  description = "Fail the apply (a postcondition) when a check does not pass: the Agent not serving the certificate (imported or installed) on the server, or the BPA Platform machine not reaching it with a trusted chain. False: the checks only warn."
   type        = bool
   default     = false
 }
