@@ -25,7 +25,7 @@ for i in $(seq -w 1 "$n"); do
   start_sim "$run" "$name" "SAGE50-$i" "$root/examples/scenarios/sage50.json"
   new_pfx "$run" "$name" "sage50.$name.example" "serverAuth,clientAuth"
   [ "$hosts" = "{" ] || hosts+=","
-  hosts+="\"$name\": {\"address\": \"${sim_addr%:*}\", \"port\": ${sim_addr##*:}, \"pfx_path\": \"$run/$name.pfx\"}"
+  hosts+="\"$name\": {\"address\": \"${sim_addr%:*}\", \"port\": ${sim_addr##*:}, \"fqdn\": \"sage50.$name.example\", \"pfx_path\": \"$run/$name.pfx\"}"
   started+="${started:+, }$name on $sim_addr"
 done
 hosts+="}"

@@ -1,6 +1,6 @@
 # NetPOS.Net over HTTPS, the NetPOS procedure ("NetPOS.Net HTTPS
 # Configuration"), on the NetPOS.Net server: the certificate installed
-# beforehand found and checked at plan time, "Use SSL" and the HTTPS
+# beforehand found and checked at plan time (or a PFX imported), "Use SSL" and the HTTPS
 # ServiceUri in NetPOS.Net's settings, the port reserved for Everyone (on any
 # language of Windows) and bound to the certificate, one restart of
 # NetPOS.Net, and a check, from the host itself, that NetPOS.Net serves the
@@ -17,9 +17,29 @@ terraform {
 
 provider "windows" {}
 
-variable "dns_name" {
-  description = "DNS name of the certificate installed for NetPOS.Net (a subject alternative name), which the touch terminals use to reach it."
+variable "fqdn" {
+  description = "The name the touch terminals use to reach NetPOS.Net (netpos01.example.local): the installed certificate that covers it is used."
   type        = string
+}
+
+variable "certificate_thumbprint" {
+  description = "Thumbprint of the installed certificate to use, when more than one covers fqdn."
+  type        = string
+  default     = null
+}
+
+variable "pfx_path" {
+  description = "Path, on the machine running Terraform, of a .pfx to import instead of using an installed certificate (removed on destroy)."
+  type        = string
+  default     = null
+}
+
+variable "pfx_password" {
+  description = "The PFX password (TF_VAR_pfx_password). Never stored in the state or plan."
+  type        = string
+  sensitive   = true
+  ephemeral   = true
+  default     = null
 }
 
 variable "use_ssl_key" {
@@ -29,10 +49,15 @@ variable "use_ssl_key" {
 }
 
 module "netpos" {
-  source   = "../modules/netpos-https"
-  dns_name = var.dns_name
+  source                 = "../modules/netpos-https"
+  fqdn                   = var.fqdn
+  certificate_thumbprint = var.certificate_thumbprint
+  pfx_path               = var.pfx_path
+  pfx_password           = var.pfx_password
 
-  use_ssl_key = var.use_ssl_key
+  use_ssl_key   = var.use_ssl_key
+  open_firewall = var.open_firewall
+  strict_checks = var.strict_checks
 }
 
 # Configurations applied before the steps moved into the module keep their

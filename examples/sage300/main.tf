@@ -50,9 +50,15 @@ variable "winrm_password" {
   ephemeral   = true
 }
 
-variable "pfx_path" {
-  description = "Path, on the machine running Terraform, of the Sage 300 server's .pfx (ComputerName.pfx in the procedure)."
+variable "fqdn" {
+  description = "The name BPA Platform uses to reach the Sage 300 server (sage300.example.local): the certificate must cover it."
   type        = string
+}
+
+variable "pfx_path" {
+  description = "Path, on the machine running Terraform, of the Sage 300 server's .pfx (ComputerName.pfx in the procedure). Leave it unset to use a certificate already installed on the server (certificate_thumbprint, else the one that covers fqdn)."
+  type        = string
+  default     = null
 }
 
 variable "pfx_password" {
@@ -60,12 +66,37 @@ variable "pfx_password" {
   type        = string
   sensitive   = true
   ephemeral   = true
+  default     = null
+}
+
+variable "certificate_thumbprint" {
+  description = "Thumbprint of a certificate already installed in LocalMachine\\My on the Sage 300 server to use instead of a PFX; Terraform never removes it."
+  type        = string
+  default     = null
 }
 
 variable "agent_port" {
   description = "TCP port of the Sage 300 Connector Agent."
   type        = number
   default     = 4207
+}
+
+variable "open_firewall" {
+  description = "Add an inbound firewall rule for agent_port on the Sage 300 server (false where the port is already open)."
+  type        = bool
+  default     = true
+}
+
+variable "trust_on_bpa" {
+  description = "Step 6: trust the Sage 300 server's certificate on the BPA Platform machine (false where it already trusts the issuing CA, by Group Policy)."
+  type        = bool
+  default     = true
+}
+
+variable "strict_checks" {
+  description = "Fail the apply when the Agent does not serve the certificate, or the BPA Platform machine cannot reach it with a trusted chain."
+  type        = bool
+  default     = true
 }
 
 # NTLM over HTTP with message encryption: WinRM's defaults on Windows Server.
@@ -91,9 +122,15 @@ module "sage300" {
     windows.sage300 = windows.sage300
     windows.bpa     = windows.bpa
   }
-  pfx_path     = var.pfx_path
-  pfx_password = var.pfx_password
-  agent_port   = var.agent_port
+  fqdn                   = var.fqdn
+  pfx_path               = var.pfx_path
+  pfx_password           = var.pfx_password
+  certificate_thumbprint = var.certificate_thumbprint
+  agent_port             = var.agent_port
+
+  open_firewall = var.open_firewall
+  trust_on_bpa  = var.trust_on_bpa
+  strict_checks = var.strict_checks
 }
 
 # Configurations applied before the steps moved into the module keep their
@@ -140,11 +177,16 @@ output "served_thumbprint" {
 }
 
 output "agent_url" {
-  description = "The Agent's ServiceUri (step 5): the FQDN matches the certificate."
+  description = "The Agent's ServiceUri (step 5): https://FQDN:port, with the fqdn the certificate covers."
   value       = module.sage300.agent_url
 }
 
 output "not_after" {
   description = "Renew the certificate before this date."
   value       = module.sage300.not_after
+}
+
+output "client_served_thumbprint" {
+  description = "The certificate the Agent served to a TLS handshake made from the BPA Platform machine (null when it failed)."
+  value       = module.sage300.client_served_thumbprint
 }

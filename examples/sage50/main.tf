@@ -20,9 +20,15 @@ terraform {
 
 provider "windows" {}
 
-variable "pfx_path" {
-  description = "Path, on the machine running Terraform, of the trusted certificate's .pfx."
+variable "fqdn" {
+  description = "The name BPA Platform uses to reach the Sage 50 server (sage50.example.local): the certificate must cover it."
   type        = string
+}
+
+variable "pfx_path" {
+  description = "Path, on the machine running Terraform, of the trusted certificate's .pfx. Leave it unset to use a certificate already installed on the server (certificate_thumbprint, else the one that covers fqdn)."
+  type        = string
+  default     = null
 }
 
 variable "pfx_password" {
@@ -30,6 +36,13 @@ variable "pfx_password" {
   type        = string
   sensitive   = true
   ephemeral   = true
+  default     = null
+}
+
+variable "certificate_thumbprint" {
+  description = "Thumbprint of a certificate already installed in LocalMachine\\My to use instead of a PFX; Terraform never removes it."
+  type        = string
+  default     = null
 }
 
 variable "schannel_disable_tls10_tls11" {
@@ -39,11 +52,15 @@ variable "schannel_disable_tls10_tls11" {
 }
 
 module "sage50" {
-  source       = "../modules/sage50-https"
-  pfx_path     = var.pfx_path
-  pfx_password = var.pfx_password
+  source                 = "../modules/sage50-https"
+  fqdn                   = var.fqdn
+  pfx_path               = var.pfx_path
+  pfx_password           = var.pfx_password
+  certificate_thumbprint = var.certificate_thumbprint
 
   schannel_disable_tls10_tls11 = var.schannel_disable_tls10_tls11
+  open_firewall                = var.open_firewall
+  strict_checks                = var.strict_checks
 }
 
 # Configurations applied before the steps moved into the module keep their

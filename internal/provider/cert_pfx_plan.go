@@ -368,7 +368,11 @@ func pfxSourcePath(plan pfxCertificateModel) path.Path {
 
 // checkCertificateAbsent refuses to take over a certificate already in the
 // store: destroying the resource would delete what Terraform did not put
-// there. The error says how to import it instead.
+// there, a certificate other services may use. Called when planning a new
+// certificate (before anything of the configuration changes) and again
+// just before adding it. The provider cannot know the resource's address
+// (a module's resources are addressed module.NAME.…), so the message
+// points at the one Terraform prints with it, after "with".
 func checkCertificateAbsent(ctx context.Context, host *windows.Host, store, thumbprint, resourceType string, diags *diag.Diagnostics) bool {
 	_, err := host.Certificates().Get(ctx, store, thumbprint)
 	switch {
@@ -378,14 +382,43 @@ func checkCertificateAbsent(ctx context.Context, host *windows.Host, store, thum
 		addHostError(diags, "Cannot read certificate store", err)
 		return false
 	}
-	id := certificateID(store, thumbprint)
-	diags.AddError("Certificate already in the store",
-		fmt.Sprintf("Certificate %s is already in LocalMachine\\%s. Terraform does not take over a certificate it did not add, "+
-			"because destroying the resource would delete it.\n\nTo manage it with Terraform, import it:\n\n"+
-			"  terraform import %s.<name> %s\n\nor add an import block:\n\n  import {\n    to = %s.<name>\n    id = %s\n  }\n\n"+
-			"If this apply replaces a %s that has create_before_destroy because its remote_path changed, the new "+
-			"file holds the certificate already imported: keep the previous remote_path, since the same certificate "+
-			"needs no new import.",
-			thumbprint, store, resourceType, shellQuote(id), resourceType, valuetext.HCLString(id), resourceType))
+	diags.AddError("Certificate already in the store", certificateInStoreDetail(store, thumbprint, resourceType))
 	return false
+}
+
+// certificateInStoreDetail says what to do about a certificate found in the
+// store that this configuration does not manage: use it as it is (the
+// windows_certificate data source, or a module's certificate_thumbprint),
+// or import it, knowing that destroy then deletes it.
+func certificateInStoreDetail(store, thumbprint, resourceType string) string {
+	id := certificateID(store, thumbprint)
+	useAsIs := "To use the installed certificate as it is, and never delete it: read it with the windows_certificate " +
+		"data source (store_name = " + valuetext.HCLString(store) + ", thumbprint = " + valuetext.HCLString(thumbprint) +
+		") and use its thumbprint instead of this resource's. The example modules (sage50-https, sage300-https, " +
+		"netpos-https) do this when given certificate_thumbprint = " + valuetext.HCLString(thumbprint) +
+		" instead of pfx_path."
+	example := "module.sage50.windows_pfx_certificate.trusted[0]"
+	remotePath := "\n\nIf this apply replaces a windows_pfx_certificate that has create_before_destroy because its " +
+		"remote_path changed, the new file holds the certificate already imported: keep the previous remote_path, " +
+		"since the same certificate needs no new import."
+	replaced := "\n\nIf this plan replaces this very resource (terraform apply -replace=ADDRESS, or a tainted " +
+		"resource), the certificate in the store is its own: a replacement would import the same certificate again, " +
+		"which an update does in place when needed. Plan without -replace, or run terraform untaint 'ADDRESS'."
+	if resourceType != "windows_pfx_certificate" {
+		remotePath = ""
+		replaced = strings.ReplaceAll(replaced, "import the same certificate again, which an update does in place when needed",
+			"add the same certificate again")
+		useAsIs = "If the store holding it is all this resource is for, leave the resource out: the certificate is there already."
+		example = "module.sage300.windows_certificate.bpa_trusts_sage300"
+	}
+	return fmt.Sprintf("Certificate %[1]s is already in LocalMachine\\%[2]s, and this configuration does not manage it "+
+		"(installed by hand, enrolled from a CA, or managed elsewhere). Terraform does not take over a certificate it "+
+		"did not add: destroying this resource would delete it, also for the other services that use it. The store "+
+		"was not changed.\n\n%[3]s\n\n"+
+		"To manage it with Terraform instead (a later destroy deletes it from the store), import it into this "+
+		"resource. Its address is the one Terraform prints with this error, after \"with\" above this text; inside a module "+
+		"it starts with module.NAME., for example %[4]s:\n\n"+
+		"  terraform import 'ADDRESS' %[5]s\n\n"+
+		"or, in the root module, an import block:\n\n  import {\n    to = ADDRESS\n    id = %[6]s\n  }%[7]s%[8]s",
+		thumbprint, store, useAsIs, example, shellQuote(id), valuetext.HCLString(id), remotePath, replaced)
 }

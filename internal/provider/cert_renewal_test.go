@@ -21,8 +21,10 @@ import (
 const (
 	sage50AppID  = "{4d159978-4574-4dd5-b3ff-6f7fc8c20344}"
 	sage50IPPort = "0.0.0.0:4106"
+	// The name BPA Platform uses for the Sage 50 server of examples/scenarios/sage50.json.
+	sage50FQDN = "sage50.example.local"
 	// examples/sage50's resources, in its module.
-	sage50PFXRes  = "module.sage50.windows_pfx_certificate.trusted"
+	sage50PFXRes  = "module.sage50.windows_pfx_certificate.trusted[0]"
 	sage50BindRes = "module.sage50.windows_http_sslcert_binding.integration_agent"
 )
 
@@ -37,7 +39,7 @@ func TestAccSage50Example_renewal(t *testing.T) {
 	h := sage50Host(t)
 	dir := t.TempDir()
 	oldPFX, newPFX := writeTestPFX(t, dir, "old.pfx"), writeTestPFX(t, dir, "new.pfx")
-	vars := map[string]string{"pfx_path": oldPFX.path, "pfx_password": pfxPassword}
+	vars := map[string]string{"fqdn": sage50FQDN, "pfx_path": oldPFX.path, "pfx_password": pfxPassword}
 	r := newExampleRun(t, "sage50", vars)
 	r.apply()
 	r.check(checkIPPortBinding(t, h, sage50IPPort, oldPFX.Thumbprint, sage50AppID))
@@ -124,7 +126,7 @@ type testPFXFile struct {
 // writes it to dir/name.
 func writeTestPFX(t *testing.T, dir, name string) testPFXFile {
 	t.Helper()
-	p := newTestPFX(t, "sage50.example.local", pkcs12.Modern)
+	p := newTestPFX(t, sage50FQDN, pkcs12.Modern)
 	path := filepath.Join(dir, name)
 	if err := os.WriteFile(path, p.PFX, 0o600); err != nil {
 		t.Fatal(err)

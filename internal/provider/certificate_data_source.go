@@ -64,8 +64,10 @@ func (d *certificateDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 		Description: "Find by subject: the whole distinguished name (`CN=host.example.local, O=Example`) or only its " +
 			"common name (`host.example.local`), case-insensitive. Returns the subject as Windows prints it."}
 	attrs["dns_name"] = schema.StringAttribute{Optional: true,
-		Description: "Find by DNS name in the subject alternative names; a wildcard name (`*.example.local`) " +
-			"matches one label (`host.example.local`)."}
+		Description: "Find the certificate that covers this name, as TLS clients match it (RFC 6125): a DNS name " +
+			"of its subject alternative names, where a wildcard name (`*.example.local`) covers one label " +
+			"(`host.example.local`, not `a.b.example.local`); the subject's common name only for a certificate " +
+			"without DNS names. The name clients use, such as a module's `fqdn`."}
 	attrs["pem"] = schema.StringAttribute{Computed: true,
 		Description: "The certificate in PEM, public part only: what the Sage 300 procedure exports as a `.CER` file, ready for `windows_certificate` on another host."}
 	resp.Schema = schema.Schema{
@@ -137,7 +139,7 @@ func certificateMatcher(m certificateDataSourceModel) (func(windows.Certificate)
 			"subject " + valuetext.Quote(subject), nil
 	default:
 		name := m.DNSName.ValueString()
-		return func(c windows.Certificate) bool { return dnsNameMatches(c.DNSNames, name) },
+		return func(c windows.Certificate) bool { return certificateCovers(c.DNSNames, c.Subject, name) },
 			"DNS name " + valuetext.Quote(name), nil
 	}
 }

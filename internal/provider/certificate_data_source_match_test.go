@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/windows"
 )
 
@@ -109,5 +110,27 @@ func TestSelectCertificateBoundsTheList(t *testing.T) {
 	_, err := selectCertificate(certs, func(windows.Certificate) bool { return true }, "subject same", "MY")
 	if err == nil || strings.Count(err.Error(), "CN=same") != maxListedCandidates || !strings.Contains(err.Error(), "and 30 more") {
 		t.Errorf("error lists the wrong candidates: %v", err)
+	}
+}
+
+// TestCertificateMatcherByDNSName: dns_name finds the certificate that
+// covers the name, a CN-only certificate by its common name.
+func TestCertificateMatcherByDNSName(t *testing.T) {
+	match, _, err := certificateMatcher(certificateDataSourceModel{DNSName: types.StringValue("sage300.example.local")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		cert windows.Certificate
+		ok   bool
+	}{
+		{windows.Certificate{Subject: "CN=sage300.example.local"}, true},
+		{windows.Certificate{Subject: "CN=sage300.example.local", DNSNames: []string{"other.example.local"}}, false},
+		{windows.Certificate{Subject: "CN=x", DNSNames: []string{"*.example.local"}}, true},
+		{windows.Certificate{Subject: "CN=x", DNSNames: []string{"*.local"}}, false},
+	} {
+		if got := match(tt.cert); got != tt.ok {
+			t.Errorf("match(%+v) = %t, want %t", tt.cert, got, tt.ok)
+		}
 	}
 }

@@ -105,6 +105,13 @@ func (r *certificateResource) ModifyPlan(ctx context.Context, req resource.Modif
 	} else {
 		resp.Diagnostics.Append(plan.certFactsModel.set(ctx, facts)...)
 		plan.ID = types.StringValue(certificateID(plan.StoreName.ValueString(), facts.Thumbprint))
+		// A certificate already in the store fails the plan, before
+		// anything of the configuration changes the host (Create checks
+		// again).
+		if state == nil && r.host != nil && knownString(plan.StoreName) &&
+			!checkCertificateAbsent(ctx, r.host, plan.StoreName.ValueString(), facts.Thumbprint, "windows_certificate", &resp.Diagnostics) {
+			return
+		}
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }

@@ -111,8 +111,9 @@ func TestAccCertificate_invalid(t *testing.T) {
 			{Config: certificateConfig(h, "hello", "Root"), PlanOnly: true, ExpectError: regexp.MustCompile(`no PEM certificate`)},
 			{Config: certificateConfig(h, existing.PEM, "Trusted Root Certification Authorities"), PlanOnly: true,
 				ExpectError: regexp.MustCompile(`the store's name is "Root"`)},
-			{Config: certificateConfig(h, existing.PEM, "Root"),
-				ExpectError: regexp.MustCompile(`(?s)already in\s+LocalMachine.Root.*terraform import windows_certificate.<name>`)},
+			// At plan: nothing of the configuration has changed the host yet.
+			{Config: certificateConfig(h, existing.PEM, "Root"), PlanOnly: true,
+				ExpectError: regexp.MustCompile(`(?s)with windows_certificate.test,.*already in\s+LocalMachine.Root.*terraform import 'ADDRESS' ROOT/`)},
 		},
 	})
 }

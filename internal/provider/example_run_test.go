@@ -104,13 +104,15 @@ func (r *exampleRun) apply(args ...string) string {
 	return r.must(append([]string{"apply", "-auto-approve", "-no-color"}, args...)...)
 }
 
-// destroy runs terraform destroy.
-func (r *exampleRun) destroy() {
+// destroy runs terraform destroy and returns its output.
+func (r *exampleRun) destroy() string {
 	r.t.Helper()
 	r.destroyed = true
-	if code, out := r.run("destroy", "-auto-approve", "-no-color"); code != 0 {
+	code, out := r.run("destroy", "-auto-approve", "-no-color")
+	if code != 0 {
 		r.t.Errorf("terraform destroy: exit code %d\n%s", code, out)
 	}
+	return out
 }
 
 // expectEmptyPlan fails the test unless terraform plan finds nothing to do.

@@ -212,6 +212,26 @@ func TestAccGeneratedConfig_serviceRestart(t *testing.T) {
 	})
 }
 
+// TestAccGeneratedConfig_firewallRule: the configuration generated for a
+// firewall rule someone added by hand (name, ports, profiles, description)
+// plans no change.
+func TestAccGeneratedConfig_firewallRule(t *testing.T) {
+	h := acctest.NewHost(t, []byte(`{"firewall_rules":[{"name":"Sage 50 Integration Agent (HTTPS-In)","description":"by hand","local_ports":"4106","profiles":1}]}`))
+	if !h.IsSim() {
+		t.Skip("seeds the firewall through the simulator's state")
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: h.ProviderConfig("")},
+			generatedConfigStep("windows_firewall_rule.agent", "Sage 50 Integration Agent (HTTPS-In)",
+				plancheck.ExpectKnownValue("windows_firewall_rule.generated", tfjsonpath.New("profiles"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("Domain")})),
+			),
+		},
+	})
+}
+
 // TestAccGeneratedConfig_schannelProtocol: on Windows Server 2022 the
 // configuration generated for a side whose key holds values says what they
 // say (TLS 1.0 off), and for a key without values what Windows does by

@@ -67,10 +67,16 @@ func shellQuote(s string) string {
 }
 
 // alreadyExistsDetail tells the user to import an object that exists on the
-// host but not in the state, with the command and the import block.
+// host but not in the state, with the command and the import block. The
+// provider cannot know the resource's address (inside a module it starts
+// with module.NAME.), so the message points at the one Terraform prints
+// with the error, after "with".
 func alreadyExistsDetail(what, resourceType, id string, err error) string {
-	return fmt.Sprintf("%s already exists on the host (%v).\n\nTo manage it with Terraform, import it:\n\n"+
-		"  terraform import %s.<name> %s\n\nor add an import block:\n\n  import {\n    to = %s.<name>\n    id = %s\n  }\n\n"+
+	return fmt.Sprintf("%s already exists on the host (%v).\n\nTo manage it with Terraform, import it into this "+
+		"resource. Its address is the one Terraform prints with this error, after \"with\" above this text: "+
+		"%s.NAME in the root module, module.MODULE.%s.NAME inside a module (for example "+
+		"module.sage50.windows_http_sslcert_binding.integration_agent):\n\n"+
+		"  terraform import 'ADDRESS' %s\n\nor, in the root module, an import block:\n\n  import {\n    to = ADDRESS\n    id = %s\n  }\n\n"+
 		"Or remove it from the host and apply again.",
-		what, err, resourceType, shellQuote(id), resourceType, valuetext.HCLString(id))
+		what, err, resourceType, resourceType, shellQuote(id), valuetext.HCLString(id))
 }

@@ -53,7 +53,9 @@ func TestAccNetPOSExample(t *testing.T) {
 	useBuiltProvider(t)
 	setProviderEnvironment(t, h)
 	thumbprint := provider.Thumbprint(chain.Leaf)
-	r := newExampleRun(t, "netpos", map[string]string{"dns_name": netposDNSName})
+	configBefore := simFileContent(t, h, netposConfigPath)
+	r := newExampleRun(t, "netpos", map[string]string{"fqdn": netposDNSName})
+	r.check(checkServesPlainHTTP(t, h, netposService, netposPort))
 	r.apply()
 	r.check(
 		checkNetPOSConfig(t, h, "https://netpos01.example.local:10101/", "true"),
@@ -69,8 +71,11 @@ func TestAccNetPOSExample(t *testing.T) {
 	r.expectEmptyPlan()
 	r.check(checkNetPOSRestarts(t, h, 1))
 
-	r.destroy()
+	if out := r.destroy(); !strings.Contains(out, destroyRestarts+" "+netposService) {
+		t.Errorf("the destroy does not say it restarts %s:\n%s", netposService, out)
+	}
 	r.check(checkNoIPPortBinding(t, h, netposIPPort), checkNetPOSConfig(t, h, "http://netpos01:10101/", "false"))
+	r.check(checkRolledBack(t, h, netposService, 2, netposPort, netposConfigPath, configBefore)...)
 }
 
 // TestAccNetPOSExample_unsuitableCertificate: a certificate the procedure rules
@@ -103,7 +108,7 @@ func TestAccNetPOSExample_unsuitableCertificate(t *testing.T) {
 				t.Skip("the certificate is seeded in the simulator's scenario, and the endpoint passed as WINRM_* variables for HTTP")
 			}
 			setProviderEnvironment(t, h)
-			r := newExampleRun(t, "netpos", map[string]string{"dns_name": netposDNSName})
+			r := newExampleRun(t, "netpos", map[string]string{"fqdn": netposDNSName})
 			r.expectPlanError(regexp.MustCompile(`(?s)Resource postcondition failed.*` + tt.wantError))
 			checkNetPOSUntouched(t, h)
 		})
@@ -132,12 +137,20 @@ func leafCertificate(t *testing.T, chain provider.TestChain) netposCertificate {
 // issuing CA in CA and the root in Root.
 func netposScenario(t *testing.T, chain provider.TestChain) []byte {
 	t.Helper()
-	scenario := scenarioWithCertificates(t, netposServerWithoutCertificates(t), leafCertificate(t, chain))
+	return netposScenarioTrustingCA(t, chain, scenarioWithCertificates(t, netposServerWithoutCertificates(t), leafCertificate(t, chain)))
+}
+
+// netposScenarioTrustingCA adds chain's CA (intermediate in CA, root in Root)
+// to a scenario document: the host trusts the CA that issued the server's
+// certificate, as the module's strict check from the host requires.
+func netposScenarioTrustingCA(t *testing.T, chain provider.TestChain, scenario []byte) []byte {
+	t.Helper()
 	var doc map[string]any
 	if err := json.Unmarshal(scenario, &doc); err != nil {
 		t.Fatal(err)
 	}
-	doc["certificates"] = append(doc["certificates"].([]any),
+	list, _ := doc["certificates"].([]any)
+	doc["certificates"] = append(list,
 		map[string]any{"store": "CA", "pem": provider.CertificatePEM(chain.Intermediate)},
 		map[string]any{"store": "Root", "pem": provider.CertificatePEM(chain.Root)})
 	out, err := json.Marshal(doc)
@@ -306,7 +319,7 @@ func TestAccNetPOSExample_useSSLKeyNotInTheFile(t *testing.T) {
 	useBuiltProvider(t)
 	setProviderEnvironment(t, h)
 
-	r := newExampleRun(t, "netpos", map[string]string{"dns_name": netposDNSName})
+	r := newExampleRun(t, "netpos", map[string]string{"fqdn": netposDNSName})
 	r.expectPlanError(regexp.MustCompile(`(?s)Required\s+app\s+setting\s+not\s+in\s+the\s+file.*has\s+no\s+appSettings\s+entry\s+"UseSSL".*` +
 		`The\s+file's\s+appSettings\s+keys\s+are:\s+"ServiceUri",\s+"SecureConnection",\s+"DatabaseServer",\s+"DatabaseName"\.`))
 	if got := simFileContent(t, h, netposConfigPath); got != original {

@@ -150,6 +150,9 @@ func (r *pfxCertificateResource) ModifyPlan(ctx context.Context, req resource.Mo
 			return
 		}
 	}
+	if state == nil && r.host != nil && !r.checkNotInStore(ctx, plan, &resp.Diagnostics) {
+		return
+	}
 	resp.RequiresReplace = append(resp.RequiresReplace, p.replace...)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
@@ -189,9 +192,12 @@ func (r *pfxCertificateResource) Create(ctx context.Context, req resource.Create
 }
 
 // checkNotInStore refuses to take over a certificate that is already in the
-// store: Terraform would delete it on destroy. Import it instead.
+// store: Terraform would delete it on destroy. ModifyPlan calls it for a new
+// certificate (state is null also for the create half of a replacement),
+// so a duplicate fails the plan before any resource of the configuration
+// changes the host; Create calls it again, for what changed in between.
 func (r *pfxCertificateResource) checkNotInStore(ctx context.Context, plan pfxCertificateModel, diags *diag.Diagnostics) bool {
-	if plan.Thumbprint.IsUnknown() {
+	if plan.Thumbprint.IsUnknown() || plan.StoreName.IsUnknown() {
 		return true
 	}
 	return checkCertificateAbsent(ctx, r.host, plan.StoreName.ValueString(), plan.Thumbprint.ValueString(), "windows_pfx_certificate", diags)

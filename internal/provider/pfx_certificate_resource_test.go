@@ -338,9 +338,11 @@ func TestAccPFXCertificate_importAdoptsConfiguration(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				// Without importing, Terraform refuses to take it over.
+				// Without importing, Terraform refuses to take it over, at
+				// plan, naming the data source and the import to use.
 				Config:      config,
-				ExpectError: regexp.MustCompile(`(?s)Certificate already in the store.*terraform import windows_pfx_certificate.<name> MY/` + installed.Thumbprint),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Certificate already in the store.*with windows_pfx_certificate.test,.*certificate_thumbprint\s+=\s+"` + installed.Thumbprint + `".*terraform import 'ADDRESS' MY/` + installed.Thumbprint),
 			},
 			{
 				Config:             config,

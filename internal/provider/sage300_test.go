@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -30,7 +31,9 @@ const (
 // restart of the Agent, which then serves that certificate) and 6 (trusted
 // in Root on the BPA machine); the module's check reads, from the server,
 // that the Agent serves the imported certificate. Then an empty re-plan,
-// drift on the BPA machine, and destroy on both.
+// drift on the BPA machine, and destroy on both, after which the Agent,
+// restarted, serves plain HTTP on 4207 again (no HTTPS) and its .exe.config
+// is byte for byte as before.
 func TestAccSage300Example(t *testing.T) {
 	server, bpa := acctest.NewHost(t, readScenario(t, "sage300")), acctest.NewHost(t, readScenario(t, "bpa"))
 	if !server.IsSim() {
@@ -46,6 +49,9 @@ func TestAccSage300Example(t *testing.T) {
 	if server.Username != bpa.Username || server.Password != bpa.Password || server.HTTPS {
 		t.Skip("the example connects to both hosts with one account over HTTP")
 	}
+	// The example proves the Agent from the BPA Platform machine: it must
+	// resolve the server's FQDN and reach it.
+	linkSage300Hosts(t, server, bpa)
 	useBuiltProvider(t)
 	r := newExampleRun(t, "sage300", map[string]string{
 		"sage300_host":   server.Address,
@@ -54,10 +60,13 @@ func TestAccSage300Example(t *testing.T) {
 		"bpa_port":       strconv.Itoa(bpa.Port),
 		"winrm_username": server.Username,
 		"winrm_password": server.Password,
+		"fqdn":           "sage300.example.local",
 		"pfx_path":       pfxPath,
 		"pfx_password":   pfxPassword,
 	})
-	const pfxRes, trustRes = "module.sage300.windows_pfx_certificate.sage300", "module.sage300.windows_certificate.bpa_trusts_sage300"
+	configBefore := simFileContent(t, server, sage300ConfigPath)
+	r.check(checkServesPlainHTTP(t, server, sage300ServiceName, 4207))
+	const pfxRes, trustRes = "module.sage300.windows_pfx_certificate.sage300[0]", "module.sage300.windows_certificate.bpa_trusts_sage300[0]"
 	interThumb, rootThumb := provider.Thumbprint(p.Intermediate), provider.Thumbprint(p.Root)
 
 	// The plan shows the certificate's thumbprint before anything changes.
@@ -93,7 +102,10 @@ func TestAccSage300Example(t *testing.T) {
 	r.apply("tfplan")
 	r.check(checkHostCertificate(t, bpa, "Root", p.Thumbprint, false))
 
-	r.destroy()
+	if out := r.destroy(); !strings.Contains(out, destroyRestarts+" "+sage300ServiceName) {
+		t.Errorf("the destroy does not say it restarts %s:\n%s", sage300ServiceName, out)
+	}
+	r.check(checkRolledBack(t, server, sage300ServiceName, 2, 4207, sage300ConfigPath, configBefore)...)
 	r.check(
 		checkCertificatesGone(t, server, "My", p.Thumbprint),
 		checkCertificatesGone(t, bpa, "Root", p.Thumbprint),

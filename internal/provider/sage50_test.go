@@ -13,11 +13,18 @@ import (
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/acctest"
 )
 
-const sage50Service = "Sage50AccountsIntegrationService"
+const (
+	sage50Service    = "Sage50AccountsIntegrationService"
+	sage50ConfigPath = `C:\Program Files (x86)\Codeless Platforms\Sage 50 Accounts Connector Toolpack\Integration Service\Sage 50 Accounts Integration Service.exe.config`
+)
 
 // checkFailed is the warning of examples/modules/sage50-https's check when
 // the Integration Agent's port serves no certificate.
 var checkFailed = regexp.MustCompile(`(?s)Warning: Check block assertion failed.*Port 4106 serves\s+nothing, not the imported certificate`)
+
+// strictFailed is the same failure under strict_checks: an error of the
+// data source's postcondition, with the host's reason.
+var strictFailed = regexp.MustCompile(`(?s)Error: Resource postcondition failed.*Port 4106 serves\s+nothing\s+over\s+nothing,.*actively\s+refused`)
 
 // sage50Host is the Sage 50 server of examples/scenarios/sage50.json (the
 // Integration Service, its .exe.config and its URL reservation), with the
@@ -50,7 +57,9 @@ func sage50Host(t *testing.T) *acctest.Host {
 // check uses, a handshake made from the host, reads the imported
 // certificate over TLS 1.2. A second plan is empty; with the endpoint down
 // outside Terraform, the check warns, naming the port. Destroy puts back
-// what the host had (no SChannel keys, no binding, no certificate).
+// what the host had (no SChannel keys, no binding, no certificate) and then
+// restarts the Integration Service, which serves plain HTTP on 4105 again
+// and no HTTPS, its .exe.config byte for byte as before.
 func TestAccSage50Example(t *testing.T) {
 	h := sage50Host(t)
 	pfx := writeTestPFX(t, t.TempDir(), "sage50.pfx")
@@ -60,7 +69,9 @@ func TestAccSage50Example(t *testing.T) {
 	}
 	schannel, schannelGone := sage50SChannelChecks(t, h, false)
 
-	r := newExampleRun(t, "sage50", map[string]string{"pfx_path": pfx.path, "pfx_password": pfxPassword})
+	configBefore := simFileContent(t, h, sage50ConfigPath)
+	r := newExampleRun(t, "sage50", map[string]string{"fqdn": sage50FQDN, "pfx_path": pfx.path, "pfx_password": pfxPassword})
+	r.check(checkServesPlainHTTP(t, h, sage50Service, 4105))
 	r.apply()
 	r.check(schannel...)
 	r.check(
@@ -75,14 +86,21 @@ func TestAccSage50Example(t *testing.T) {
 	// The Integration Service fell back to plain HTTP (as it would with a
 	// config file edited and the service restarted by hand, then the edit
 	// undone): nothing Terraform manages changed, but the endpoint serves
-	// nothing, and the check says so from the host.
+	// nothing, and the check says so from the host: the example's
+	// strict_checks fails the plan; without it the check only warns.
 	editSimRows(t, h, "services", "name", sage50Service, map[string]any{"listening_uri": "http://sage50.example.local:4105/"})()
-	if code, out := r.run("plan", "-no-color"); code != 0 || !checkFailed.MatchString(out) {
-		t.Errorf("plan with the endpoint down: exit code %d, want 0 and the check's warning naming the port:\n%s", code, out)
+	if code, out := r.run("plan", "-no-color"); code == 0 || !strictFailed.MatchString(out) {
+		t.Errorf("plan with the endpoint down (strict_checks): exit code %d, want a failure naming the port:\n%s", code, out)
+	}
+	if code, out := r.run("plan", "-no-color", "-var", "strict_checks=false"); code != 0 || !checkFailed.MatchString(out) {
+		t.Errorf("plan with the endpoint down, strict_checks = false: exit code %d, want 0 and the check's warning naming the port:\n%s", code, out)
 	}
 	editSimRows(t, h, "services", "name", sage50Service, map[string]any{"listening_uri": "https://sage50.example.local:4106/"})()
 
-	r.destroy()
+	if out := r.destroy(); !strings.Contains(out, destroyRestarts+" "+sage50Service) {
+		t.Errorf("the destroy does not say it restarts %s:\n%s", sage50Service, out)
+	}
+	r.check(checkRolledBack(t, h, sage50Service, 2, 4105, sage50ConfigPath, configBefore)...)
 	r.check(schannelGone...)
 	r.check(checkNoIPPortBinding(t, h, sage50IPPort), checkCertificatesGone(t, h, "My", pfx.Thumbprint))
 }
@@ -118,7 +136,7 @@ func TestAccSage50Example_disableTLS10TLS11(t *testing.T) {
 	hardened, gone := sage50SChannelChecks(t, h, true)
 	tls12Only, _ := sage50SChannelChecks(t, h, false)
 
-	r := newExampleRun(t, "sage50", map[string]string{"pfx_path": pfx.path, "pfx_password": pfxPassword})
+	r := newExampleRun(t, "sage50", map[string]string{"fqdn": sage50FQDN, "pfx_path": pfx.path, "pfx_password": pfxPassword})
 	r.apply("-var", "schannel_disable_tls10_tls11=true")
 	r.check(hardened...)
 	r.check(checkIPPortBinding(t, h, sage50IPPort, pfx.Thumbprint, sage50AppID))
@@ -165,7 +183,7 @@ func TestAccSage50Example_httpsServiceURIMissing(t *testing.T) {
 	setProviderEnvironment(t, h)
 	pfx := writeTestPFX(t, t.TempDir(), "sage50.pfx")
 
-	r := newExampleRun(t, "sage50", map[string]string{"pfx_path": pfx.path, "pfx_password": pfxPassword})
+	r := newExampleRun(t, "sage50", map[string]string{"fqdn": sage50FQDN, "pfx_path": pfx.path, "pfx_password": pfxPassword})
 	r.expectPlanError(regexp.MustCompile(`(?s)Required\s+app\s+setting\s+not\s+in\s+the\s+file.*has\s+no\s+appSettings\s+entry\s+"HttpsServiceUri".*` +
 		`appSettings\s+keys\s+are:\s+"HttpServiceUri",\s+"SecureServiceUri"\.`))
 	if got := simFileContent(t, h, configPath); got != original {

@@ -23,8 +23,13 @@ const restartedAtAdopted = "adopted"
 // nothing and plans no change: its first configured triggers are adopted
 // later.
 func (r *serviceRestartResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
-		return // create or destroy
+	if req.Plan.Raw.IsNull() {
+		planDestroyRestart(ctx, req, resp)
+		return
+	}
+	if req.State.Raw.IsNull() {
+		planCreate(ctx, req, resp)
+		return
 	}
 	var restartedAt, serviceName, planned types.String
 	var triggers, plannedTriggers types.Map
@@ -48,4 +53,58 @@ func replaceUnlessImported(ctx context.Context, req planmodifier.MapRequest, res
 	var restartedAt types.String
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("restarted_at"), &restartedAt)...)
 	resp.RequiresReplace = !restartedAt.IsNull()
+}
+
+// planCreate makes the plan of a restart on destroy exact: it restarts
+// nothing now, so restarted_at stays null.
+func planCreate(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var when types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("when"), &when)...)
+	if when.ValueString() == restartWhenDestroy {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("restarted_at"), types.StringNull())...)
+	}
+}
+
+// planDestroyRestart says in the plan of a destroy what the destroy does on
+// the host: a restart on destroy restarts the service (the plan itself only
+// shows the resource going).
+func planDestroyRestart(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() {
+		return
+	}
+	var when, name types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("when"), &when)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("service_name"), &name)...)
+	if when.ValueString() == restartWhenDestroy {
+		resp.Diagnostics.AddWarning("Destroying this restarts service "+name.ValueString(),
+			"windows_service_restart with when = \"destroy\" restarts "+name.ValueString()+" when it is destroyed, "+
+				"after the resources that depend on it (the settings the service reads) have been destroyed and restored.")
+	}
+}
+
+// triggersOnlyOnCreate refuses triggers on a restart on destroy: it
+// restarts once, when destroyed, whatever changed before.
+type triggersOnlyOnCreate struct{}
+
+var _ resource.ConfigValidator = triggersOnlyOnCreate{}
+
+func (triggersOnlyOnCreate) Description(context.Context) string {
+	return "triggers can only be set with when = \"create\""
+}
+
+func (v triggersOnlyOnCreate) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (triggersOnlyOnCreate) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var when types.String
+	var triggers types.Map
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("when"), &when)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("triggers"), &triggers)...)
+	if resp.Diagnostics.HasError() || when.ValueString() != restartWhenDestroy || triggers.IsNull() {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(path.Root("triggers"), "Triggers on a restart on destroy",
+		"A windows_service_restart with when = \"destroy\" restarts the service once, when it is destroyed, whatever changed: "+
+			"remove triggers, and restart on changes with a second windows_service_restart (when = \"create\") that has them.")
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -22,20 +24,33 @@ import (
 
 func init() { resources = append(resources, newServiceRestartResource) }
 
+// The values of when: restart on create (and on a change of triggers), or
+// on destroy.
+const (
+	restartWhenCreate  = "create"
+	restartWhenDestroy = "destroy"
+)
+
 // defaultServiceRestartTimeout bounds a restart unless timeout says otherwise.
 const defaultServiceRestartTimeout = "2m"
 
 // serviceRestartResource is windows_service_restart: the procedures' "restart
-// the ... service", as an action. Creating it restarts the service; a
-// change of triggers replaces it, which restarts again; destroying it
-// changes nothing on the host.
+// the ... service", as an action. With when = "create" (the default),
+// creating it restarts the service, a change of triggers replaces it, which
+// restarts again, and destroying it changes nothing on the host. With when =
+// "destroy" it is the rollback's restart: creating it changes nothing, and
+// destroying it restarts the service. Terraform destroys a resource only
+// after everything that depends on it, so settings that depend on it are
+// restored first and the service then starts on them (a .NET service reads
+// its .exe.config only when it starts).
 type serviceRestartResource struct{ host *windows.Host }
 
 func newServiceRestartResource() resource.Resource { return &serviceRestartResource{} }
 
 var (
-	_ resource.ResourceWithConfigure   = (*serviceRestartResource)(nil)
-	_ resource.ResourceWithImportState = (*serviceRestartResource)(nil)
+	_ resource.ResourceWithConfigure        = (*serviceRestartResource)(nil)
+	_ resource.ResourceWithImportState      = (*serviceRestartResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*serviceRestartResource)(nil)
 )
 
 type serviceRestartModel struct {
@@ -43,6 +58,7 @@ type serviceRestartModel struct {
 	ServiceName types.String `tfsdk:"service_name"`
 	Triggers    types.Map    `tfsdk:"triggers"`
 	Timeout     types.String `tfsdk:"timeout"`
+	When        types.String `tfsdk:"when"`
 	Status      types.String `tfsdk:"status"`
 	RestartedAt types.String `tfsdk:"restarted_at"`
 }
@@ -53,11 +69,15 @@ func (r *serviceRestartResource) Metadata(_ context.Context, req resource.Metada
 
 func (r *serviceRestartResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		Description: "Restarts a Windows service when created and whenever triggers change: stops its running dependents " +
+		Description: "Restarts a Windows service when created and whenever triggers change, or, with `when = \"destroy\"`, " +
+			"when destroyed: stops its running dependents " +
 			"and the service (waiting out StopPending), starts it, waits for Running and starts the dependents again, " +
 			"all within timeout. Fails with the service's state and exit code (such as 1069, logon failure). " +
 			"Refuses WinRM and the services WinRM depends on (HTTP): stopping them would cut the connection the restart runs over. " +
-			"Destroying it changes nothing on the host.",
+			"With the default `when = \"create\"`, destroying it changes nothing on the host. " +
+			"With `when = \"destroy\"`, creating it changes nothing and destroying it restarts the service: make the settings " +
+			"the service reads depend on it (`depends_on`), and a destroy restores them first and restarts the service last, " +
+			"so that it runs on what it had before.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, Description: "The service name.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
@@ -75,12 +95,21 @@ func (r *serviceRestartResource) Schema(_ context.Context, _ resource.SchemaRequ
 				Default:     stringdefault.StaticString(defaultServiceRestartTimeout),
 				Description: "How long the whole restart may take, as a Go duration (`90s`, `2m`). Default `2m`.",
 				Validators:  []validator.String{attribute_validator.Check("a positive duration such as 2m", checkPositiveDuration)}},
+			"when": schema.StringAttribute{Optional: true, Computed: true,
+				Default: stringdefault.StaticString(restartWhenCreate),
+				Description: "When the service is restarted: `create` (default) when the resource is created and whenever triggers " +
+					"change; `destroy` only when the resource is destroyed (the rollback's restart, after the resources that depend " +
+					"on it have been destroyed), never on create, and `triggers` cannot be set. Changing it replaces the resource: " +
+					"the old one is destroyed and the new one created as their own `when` says (from `create` to `destroy` restarts nothing).",
+				Validators:    []validator.String{stringvalidator.OneOf(restartWhenCreate, restartWhenDestroy)},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
 			"status": schema.StringAttribute{Computed: true,
 				Description:   "The service's status after the restart (`Running`), as last read.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
 			"restarted_at": schema.StringAttribute{Computed: true,
 				Description: "When the provider restarted the service (RFC 3339, UTC); `null` after import, then `adopted` " +
-					"once the first apply has taken over the configured triggers without a restart.",
+					"once the first apply has taken over the configured triggers without a restart; `null` with `when = \"destroy\"` " +
+					"(its restart comes with the destroy, which leaves no state).",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
 		},
 	}
@@ -124,15 +153,52 @@ func (r *serviceRestartResource) Create(ctx context.Context, req resource.Create
 		return
 	}
 	name := plan.ServiceName.ValueString()
+	plan.ID = plan.ServiceName
+	if plan.When.ValueString() == restartWhenDestroy {
+		// The rollback's restart: nothing happens now, but the service must
+		// exist, or the destroy that needs it would fail at its very end.
+		svc, err := r.host.Services().Get(ctx, name)
+		if err != nil {
+			resp.Diagnostics.AddError("Cannot read service "+name, serviceErrorDetail(err, timeout))
+			return
+		}
+		if stopsWinRM(svc) {
+			// The host refuses this restart when it is due; say so now, not
+			// at the end of a rollback.
+			resp.Diagnostics.AddAttributeError(path.Root("service_name"), "Cannot restart service "+name+" on destroy",
+				"Restarting "+name+" stops WinRM, the connection the restart runs over, so the host would refuse it at the end of the destroy. "+
+					"Restart it on the host instead (from a console or a scheduled task: Restart-Service -Force "+name+"), or restart Windows.")
+			return
+		}
+		plan.Status, plan.RestartedAt = types.StringValue(svc.Status), types.StringNull()
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		return
+	}
 	svc, err := r.host.Services().Restart(ctx, name, timeout)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot restart service "+name, serviceErrorDetail(err, timeout))
 		return
 	}
-	plan.ID = plan.ServiceName
 	plan.Status = types.StringValue(svc.Status)
 	plan.RestartedAt = types.StringValue(time.Now().UTC().Format(time.RFC3339))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// stopsWinRM reports whether restarting svc stops WinRM: it is WinRM, or
+// WinRM depends on it (HTTP). The agent refuses such a restart.
+func stopsWinRM(svc windows.Service) bool {
+	for _, name := range append([]string{svc.Name}, svc.DependentServices...) {
+		if strings.EqualFold(name, "WinRM") {
+			return true
+		}
+	}
+	return false
+}
+
+// ConfigValidators: a restart on destroy has no triggers (it restarts once,
+// at the end of the rollback, whatever changed).
+func (r *serviceRestartResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{triggersOnlyOnCreate{}}
 }
 
 // serviceErrorDetail adds advice for the failures users meet when a
@@ -172,6 +238,9 @@ func (r *serviceRestartResource) Read(ctx context.Context, req resource.ReadRequ
 	if state.Timeout.IsNull() {
 		state.Timeout = types.StringValue(defaultServiceRestartTimeout)
 	}
+	if state.When.IsNull() { // imported, or written before when existed
+		state.When = types.StringValue(restartWhenCreate)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -181,8 +250,30 @@ func (r *serviceRestartResource) Update(ctx context.Context, req resource.Update
 	recordPlan[serviceRestartModel](ctx, req, resp)
 }
 
-// Delete leaves the service as it is: a restart cannot be undone.
-func (r *serviceRestartResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+// Delete leaves the service as it is when the restart was on create (a
+// restart cannot be undone), and restarts it when it is on destroy: by now
+// Terraform has destroyed what depends on this resource, the settings the
+// service reads among them, so the service starts on the restored ones.
+func (r *serviceRestartResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	state, ok := loadForHost[serviceRestartModel](ctx, req.State, r.host, &resp.Diagnostics)
+	if !ok || state.When.ValueString() != restartWhenDestroy {
+		return
+	}
+	timeout, err := time.ParseDuration(state.Timeout.ValueString())
+	if err != nil {
+		timeout, _ = time.ParseDuration(defaultServiceRestartTimeout)
+	}
+	name := state.ServiceName.ValueString()
+	_, err = r.host.Services().Restart(ctx, name, timeout)
+	switch {
+	case windows.IsServiceNotFound(err):
+		resp.Diagnostics.AddWarning("Service "+name+" is not installed",
+			"The service was uninstalled, so there was nothing to restart after the rollback.")
+	case err != nil:
+		resp.Diagnostics.AddError("Cannot restart service "+name+" after the rollback",
+			serviceErrorDetail(err, timeout)+"\n\nThe settings that depend on this resource have been restored already; "+
+				"the service has not started on them. Fix the cause and run the destroy again: it retries only the restart.")
+	}
 }
 
 // ImportState takes the service name; nothing is restarted.

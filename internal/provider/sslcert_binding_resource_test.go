@@ -353,7 +353,7 @@ func TestAccHTTPSSLCertBinding_alreadyExists(t *testing.T) {
 					}
 				},
 				Config:      bindingConfig(h, bindingArg("ipport", "0.0.0.0:4106"), bindingArg("certificate_hash", first.Thumbprint), bindingArg("app_id", sageAppID)),
-				ExpectError: regexp.MustCompile(`SSL binding already exists(?s).*terraform import\s+windows_http_sslcert_binding\.<name>\s+0\.0\.0\.0:4106`),
+				ExpectError: regexp.MustCompile(`SSL binding already exists(?s).*with windows_http_sslcert_binding.test,.*terraform import\s+'ADDRESS'\s+0\.0\.0\.0:4106`),
 			},
 			{
 				// Clean up what the test made by hand, so destroy checks hold.

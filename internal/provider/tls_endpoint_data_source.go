@@ -22,9 +22,9 @@ const defaultTLSEndpointAddress = "127.0.0.1"
 func newTLSEndpointDataSource() datasource.DataSource { return &tlsEndpointDataSource{} }
 
 // tlsEndpointDataSource is windows_tls_endpoint: a TLS handshake made from
-// the host itself, the check every procedure ends with ("the endpoint
-// now serves that certificate"), without a browser or the simulator's
-// admin API.
+// the provider block's host (the server itself, or a client machine), the
+// check every procedure ends with ("the endpoint now serves that
+// certificate"), without a browser or the simulator's admin API.
 type tlsEndpointDataSource struct{ host *windows.Host }
 
 var _ datasource.DataSourceWithConfigure = (*tlsEndpointDataSource)(nil)
@@ -55,14 +55,16 @@ func (d *tlsEndpointDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 		return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "A TLS handshake made **from the host itself** (.NET `TcpClient` and `SslStream` on the host), " +
+		MarkdownDescription: "A TLS handshake made **from the host of the provider block** (.NET `TcpClient` and `SslStream` on that host), " +
 			"reporting the certificate and protocol an endpoint really serves: the proof that a binding, a URL reservation, " +
 			"a config change and a service restart add up to a working HTTPS endpoint.\n\n" +
 			"A failed connection or handshake does not fail the read: `reachable` is `false` and `error` says why, " +
 			"so the data source works in `check {}` blocks and postconditions. The host offers the protocols its SChannel " +
 			"client settings leave on (`windows_schannel_protocol` with `side = \"client\"`), as any .NET application using the " +
 			"system defaults does. The certificate is accepted whatever its chain; `chain_trusted` says whether the chain " +
-			"builds to a root the host trusts.",
+			"builds to a root the host trusts. From the server itself (the default address) the handshake proves the binding and the service; " +
+			"from a client machine's provider block, with `address` the server's FQDN, it proves what clients meet: name resolution, route, " +
+			"the server's firewall and the client's trust.",
 		Attributes: map[string]schema.Attribute{
 			"id": computed("`ADDRESS:PORT`."),
 			"address": schema.StringAttribute{Optional: true, Computed: true,

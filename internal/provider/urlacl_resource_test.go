@@ -207,7 +207,7 @@ func TestAccHTTPURLACL_importExisting(t *testing.T) {
 					}
 				},
 				Config:      config,
-				ExpectError: regexp.MustCompile(`(?s)URL reservation already exists.*terraform import windows_http_urlacl\.<name> https://\+:4207/`),
+				ExpectError: regexp.MustCompile(`(?s)URL reservation already exists.*terraform import\s+'ADDRESS'\s+https://\+:4207/`),
 			},
 			{
 				Config:             config,

@@ -10,7 +10,8 @@ func TestReadOnlyOps(t *testing.T) {
 		"registry.schannel.get": true, "tls.probe": true, "httpsys.account.lookup": true,
 		"httpsys.sslcert.add": false, "httpsys.sslcert.replace": false, "cert.import_pfx": false,
 		"appconfig.set": false, "service.restart": false, "registry.schannel.set": false,
-		"cert.key_acl.remove": false,
+		"cert.key_acl.remove": false, "firewall.rule.get": true, "firewall.rule.list": true,
+		"firewall.rule.add": false, "firewall.rule.remove": false,
 	}
 	for op, want := range tests {
 		if got := isReadOnlyOp(op); got != want {

@@ -167,7 +167,8 @@ func (f *faultState) http500() bool { return f.fail500.Load() }
 // serveAdmin serves the admin API under /winsim/ with the same
 // credentials as WinRM: GET/PUT /winsim/state, GET /winsim/counters and
 // PUT /winsim/faults (a Faults document), so clients in other processes
-// can inject failures too.
+// can inject failures too; PUT /winsim/peers (a list of Peer) and
+// GET /winsim/inbound?port=N (what a connection from a peer meets, peers.go).
 func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes))
 	if err != nil {
@@ -197,6 +198,19 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		writeJSON(w, http.StatusOK, data)
+	case r.URL.Path == "/winsim/peers" && r.Method == http.MethodPut:
+		var peers []Peer
+		if err := json.Unmarshal(body, &peers); err != nil {
+			writeJSONError(w, http.StatusBadRequest, err)
+			return
+		}
+		if err := s.SetPeers(peers); err != nil {
+			writeJSONError(w, http.StatusBadRequest, err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	case r.URL.Path == "/winsim/inbound" && r.Method == http.MethodGet:
+		s.serveInbound(w, r)
 	case r.URL.Path == "/winsim/faults" && r.Method == http.MethodPut:
 		var f Faults
 		if err := json.Unmarshal(body, &f); err != nil {
@@ -205,7 +219,8 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		}
 		s.SetFaults(f)
 		w.WriteHeader(http.StatusNoContent)
-	case r.URL.Path == "/winsim/state" || r.URL.Path == "/winsim/counters" || r.URL.Path == "/winsim/faults":
+	case r.URL.Path == "/winsim/state" || r.URL.Path == "/winsim/counters" || r.URL.Path == "/winsim/faults" ||
+		r.URL.Path == "/winsim/peers" || r.URL.Path == "/winsim/inbound":
 		writeJSONError(w, http.StatusMethodNotAllowed, errString("method "+r.Method+" not allowed on "+r.URL.Path))
 	default:
 		writeJSONError(w, http.StatusNotFound, errString("no admin resource "+r.URL.Path))

@@ -84,6 +84,9 @@ func bridgeNetworkConnect(s *Server, raw json.RawMessage) (any, error) {
 	if err := json.Unmarshal(raw, &a); err != nil || a.Port < 1 || a.Port > 65535 {
 		return nil, &model.OpError{Code: 87, Message: "The parameter is incorrect."}
 	}
+	if p, ok := s.peerNamed(a.Host); ok && p.Admin != s.HTTPAddr() {
+		return s.connectToPeer(a, p)
+	}
 	ips, ok := s.host.ResolveHost(a.Host)
 	if !ok {
 		return nil, &model.OpError{Code: wsaHostNotFound, Message: wsaHostNotFoundMsg}
@@ -109,6 +112,38 @@ func bridgeNetworkConnect(s *Server, raw json.RawMessage) (any, error) {
 		return nil, &model.OpError{Code: wsaAFNoSupport, Message: noAddressFitsMsg}
 	}
 	return nil, last
+}
+
+// wsaHostUnreachable is WSAEHOSTUNREACH: the simulator could not ask the
+// peer (its process is gone).
+const (
+	wsaHostUnreachable    = 10065
+	wsaHostUnreachableMsg = "A socket operation was attempted to an unreachable host"
+)
+
+// connectToPeer is a connect to another simulated host: its firewall drops
+// the connection (Windows' default inbound block: the client times out),
+// resets it (allowed, nothing listens) or hands it to the real listener of
+// the service that serves the port; the handshake is then the client's
+// SChannel against the peer's server protocols.
+func (s *Server) connectToPeer(a networkConnectArgs, p Peer) (any, error) {
+	ip := net.ParseIP(p.Address)
+	if !socketReaches(a.Family, a.DualMode, ip) {
+		return nil, &model.OpError{Code: wsaAFNoSupport, Message: noAddressFitsMsg}
+	}
+	answer, err := s.askPeer(p, a.Port)
+	if err != nil {
+		return nil, &model.OpError{Code: wsaHostUnreachable, Message: wsaHostUnreachableMsg + " (the simulator could not ask its peer: " + err.Error() + ")"}
+	}
+	switch answer.Outcome {
+	case "open":
+		return networkConnectResult{Listener: answer.Listener, HandshakeError: refusal(s.host.SChannelClientProtocols(), answer.Protocols)}, nil
+	case "refused":
+		target := net.JoinHostPort(ip.String(), strconv.Itoa(a.Port))
+		return nil, &model.OpError{Code: wsaConnRefused, Message: wsaConnRefusedMsg + " " + target}
+	default:
+		return nil, &model.OpError{Code: wsaTimedOut, Message: wsaTimedOutMsg}
+	}
 }
 
 // socketReaches reports whether a socket of family can connect to ip: an

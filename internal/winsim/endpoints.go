@@ -50,7 +50,8 @@ type endpointTable struct {
 }
 
 func endpointKey(ep model.Endpoint) string {
-	return ep.Service + "|" + strconv.Itoa(ep.Port) + "|" + ep.Thumbprint + "|" + strings.Join(ep.Protocols, ",")
+	return ep.Service + "|" + strconv.Itoa(ep.Port) + "|" + ep.Thumbprint + "|" + strings.Join(ep.Protocols, ",") +
+		"|" + strconv.Itoa(len(ep.ChainDER)) // a chain the host completed later is sent from then on
 }
 
 // startEndpoints closes the endpoint listeners when the server closes.
@@ -60,6 +61,7 @@ func (s *Server) startEndpoints() {
 		defer s.serving.Done()
 		<-s.ctx.Done()
 		s.endpoints.closeAll()
+		s.plainEndpoints.closeAll()
 	}()
 }
 
@@ -120,6 +122,7 @@ func startEndpointListener(ep model.Endpoint) (*endpointListener, error) {
 	if err != nil {
 		return nil, err
 	}
+	pair.Certificate = append(pair.Certificate, ep.ChainDER...)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err

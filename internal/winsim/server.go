@@ -60,8 +60,13 @@ type Server struct {
 	shells   shellTable
 	counters counters
 	faults   faultState
+	// plainEndpoints are the simulated services' plain-HTTP listeners
+	// (plain_endpoints.go).
+	plainEndpoints endpointTable
 	// endpoints are the simulated services' HTTPS listeners (endpoints.go).
 	endpoints endpointTable
+	// peers are the other simulated hosts this one reaches (peers.go).
+	peers peerTable
 	// agents are the host agent's running processes (agentproc.go).
 	agents agentTable
 	// assemblyReady is when the first compile of the HTTP.sys declarations
@@ -269,6 +274,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveWSMan(w, r)
 	case r.URL.Path == "/winsim/endpoints":
 		s.serveEndpoints(w, r)
+	case r.URL.Path == "/winsim/http-endpoints":
+		s.servePlainEndpoints(w, r)
 	case strings.HasPrefix(r.URL.Path, "/winsim/"):
 		s.serveAdmin(w, r)
 	default:

@@ -50,6 +50,30 @@ check "agent_serves_the_imported_certificate" {
   }
 }
 
+# The same handshake from a client machine (a second provider block): its
+# DNS, the server's firewall and its trust in the certificate, as the
+# client's applications meet them. The postcondition fails the apply.
+provider "windows" {
+  alias = "client"
+  host  = "bpa01.example.local"
+}
+
+data "windows_tls_endpoint" "agent_from_client" {
+  provider    = windows.client
+  address     = "sage300.example.local"
+  port        = 4207
+  server_name = "sage300.example.local"
+
+  depends_on = [windows_service_restart.agent]
+
+  lifecycle {
+    postcondition {
+      condition     = self.reachable && self.chain_trusted && self.thumbprint == windows_pfx_certificate.sage300.thumbprint
+      error_message = "From the client, sage300.example.local:4207: ${coalesce(self.error, self.chain_status, "serves ${coalesce(self.thumbprint, "nothing")}")}."
+    }
+  }
+}
+
 output "served_thumbprint" {
   value = data.windows_tls_endpoint.agent.thumbprint
 }

@@ -18,9 +18,13 @@
 # caller passes.
 #
 #   module "netpos" {
-#     source   = "../modules/netpos-https"
-#     dns_name = "netpos01.example.local"
+#     source = "../modules/netpos-https"
+#     fqdn   = "netpos01.example.local"
 #   }
+#
+# finds the installed certificate that covers fqdn; certificate_thumbprint
+# picks one by thumbprint, and pfx_path imports a PFX instead (removed on
+# destroy). An installed certificate is only read, never removed.
 terraform {
   required_version = ">= 1.11"
   required_providers {
@@ -33,21 +37,23 @@ terraform {
 # whose private key the machine holds, which is the certificate in Personal
 # (LocalMachine\My). Checked when Terraform plans, before anything changes.
 data "windows_certificate" "netpos" {
+  count      = var.pfx_path == null ? 1 : 0
   store_name = "My"
-  dns_name   = var.dns_name
+  thumbprint = var.certificate_thumbprint
+  dns_name   = var.certificate_thumbprint == null ? var.fqdn : null
 
   lifecycle {
     postcondition {
       condition     = self.subject != self.issuer
-      error_message = "The certificate for ${var.dns_name} (${self.thumbprint}) is self-signed (issuer ${self.issuer}). An untrusted self signed certificate cannot be used: install one issued by a CA the touch terminals trust."
+      error_message = "The certificate for ${var.fqdn} (${self.thumbprint}) is self-signed (issuer ${self.issuer}). An untrusted self signed certificate cannot be used: install one issued by a CA the touch terminals trust."
     }
     postcondition {
       condition     = self.has_private_key
-      error_message = "The certificate for ${var.dns_name} (${self.thumbprint}) has no private key in LocalMachine\\My: import it from a PFX that includes the key."
+      error_message = "The certificate for ${var.fqdn} (${self.thumbprint}) has no private key in LocalMachine\\My: import it from a PFX that includes the key."
     }
     postcondition {
       condition     = timecmp(self.not_after, plantimestamp()) > 0
-      error_message = "The certificate for ${var.dns_name} (${self.thumbprint}) expired at ${self.not_after}: renew it first."
+      error_message = "The certificate for ${var.fqdn} (${self.thumbprint}) expired at ${self.not_after}: renew it first."
     }
   }
 }
@@ -62,6 +68,9 @@ data "windows_certificate" "netpos" {
 # the host first (the guide shows how). Both get their original values back
 # on destroy.
 resource "windows_dotnet_app_setting" "use_ssl" {
+  # Restored before the service restarts on destroy (netpos_after_rollback).
+  depends_on = [windows_service_restart.netpos_after_rollback]
+
   config_path = var.config_path
   key         = var.use_ssl_key
   value       = "true"
@@ -70,9 +79,12 @@ resource "windows_dotnet_app_setting" "use_ssl" {
 }
 
 resource "windows_dotnet_app_setting" "service_uri" {
+  # Restored before the service restarts on destroy (netpos_after_rollback).
+  depends_on = [windows_service_restart.netpos_after_rollback]
+
   config_path = var.config_path
   key         = var.service_uri_key
-  value       = "https://${var.dns_name}:${var.port}/"
+  value       = "https://${var.fqdn}:${var.port}/"
 
   require_existing = var.require_existing_keys
 }
@@ -82,6 +94,9 @@ resource "windows_dotnet_app_setting" "service_uri" {
 # Everyone is called "Jeder" there. "Everyone" still works here: the provider
 # resolves the well-known name to its SID, S-1-1-0, itself.
 resource "windows_http_urlacl" "netpos" {
+  # Restored before the service restarts on destroy (netpos_after_rollback).
+  depends_on = [windows_service_restart.netpos_after_rollback]
+
   url  = "https://+:${var.port}/"
   user = "Everyone"
 }
@@ -89,9 +104,24 @@ resource "windows_http_urlacl" "netpos" {
 # Step 9: netsh http add sslcert ipport=0.0.0.0:PORT certhash=THUMBPRINT
 #         appid={77ba29fd-9f7a-45b0-8d7e-1ee5d879951b}
 resource "windows_http_sslcert_binding" "netpos" {
+  # Restored before the service restarts on destroy (netpos_after_rollback).
+  depends_on = [windows_service_restart.netpos_after_rollback]
+
   ipport           = "0.0.0.0:${var.port}"
-  certificate_hash = data.windows_certificate.netpos.thumbprint
+  certificate_hash = local.certificate.thumbprint
   app_id           = "{77ba29fd-9f7a-45b0-8d7e-1ee5d879951b}"
+
+  lifecycle {
+    # Checked at plan time, before anything changes.
+    precondition {
+      condition     = var.pfx_path == null || var.certificate_thumbprint == null
+      error_message = "Set pfx_path (import a PFX) or certificate_thumbprint (use an installed certificate), not both."
+    }
+    precondition {
+      condition     = provider::windows::certificate_covers(local.certificate.dns_names, local.certificate.subject, var.fqdn)
+      error_message = "The certificate ${local.certificate.thumbprint} (${local.certificate.subject}; DNS names: ${join(", ", local.certificate.dns_names)}) does not cover fqdn ${var.fqdn}, the name the touch terminals use: they would refuse it. Use a certificate issued for ${var.fqdn} (a wildcard covers one label: *.example.local covers netpos01.example.local, not a.b.example.local), or set fqdn to a name it covers."
+    }
+  }
 }
 
 # Steps 1 and 10: NetPOS.Net reads its settings when it starts, so one
@@ -108,24 +138,72 @@ resource "windows_service_restart" "netpos" {
   }
 }
 
+# Rollback (terraform destroy, or the module removed): Terraform destroys a
+# resource only after everything that depends on it. "Use SSL", ServiceUri,
+# the reservation and the binding depend on this restart, so they are
+# restored first, and destroying it then restarts NetPOS.Net, which starts on
+# its original plain-HTTP settings. Creating it restarts nothing.
+resource "windows_service_restart" "netpos_after_rollback" {
+  service_name = var.service_name
+  when         = "destroy"
+}
+
 # The procedure's last check, from the host itself: a TLS handshake with
 # NetPOS.Net's port under the name the terminals use, once NetPOS.Net has
 # restarted. A failed handshake is reported in reachable and error, so the
 # check warns instead of failing the run.
 data "windows_tls_endpoint" "netpos" {
   port        = var.port
-  server_name = var.dns_name
+  server_name = var.fqdn
 
   depends_on = [windows_service_restart.netpos]
+
+  lifecycle {
+    # strict_checks (client_proof.tf): the check below fails the apply.
+    postcondition {
+      condition     = !var.strict_checks || (self.thumbprint == local.certificate.thumbprint && self.chain_trusted)
+      error_message = "Port ${var.port} serves ${coalesce(self.thumbprint, "nothing")} (chain trusted on the host: ${self.chain_trusted}), not the certificate for ${var.fqdn} (${local.certificate.thumbprint}): ${coalesce(self.error, self.chain_status, "is NetPOS.Net running with the HTTPS ServiceUri?")}"
+    }
+  }
 }
 
 check "netpos_serves_the_certificate" {
   assert {
-    condition     = data.windows_tls_endpoint.netpos.thumbprint == data.windows_certificate.netpos.thumbprint
-    error_message = "Port ${var.port} serves ${coalesce(data.windows_tls_endpoint.netpos.thumbprint, "nothing")}, not the certificate for ${var.dns_name} (${data.windows_certificate.netpos.thumbprint}): ${coalesce(data.windows_tls_endpoint.netpos.error, "is NetPOS.Net running with the HTTPS ServiceUri?")}"
+    condition     = data.windows_tls_endpoint.netpos.thumbprint == local.certificate.thumbprint
+    error_message = "Port ${var.port} serves ${coalesce(data.windows_tls_endpoint.netpos.thumbprint, "nothing")}, not the certificate for ${var.fqdn} (${local.certificate.thumbprint}): ${coalesce(data.windows_tls_endpoint.netpos.error, "is NetPOS.Net running with the HTTPS ServiceUri?")}"
   }
   assert {
     condition     = data.windows_tls_endpoint.netpos.chain_trusted == true
     error_message = "The certificate NetPOS.Net serves does not chain to a root this host trusts (${coalesce(data.windows_tls_endpoint.netpos.chain_status, data.windows_tls_endpoint.netpos.error, "unknown")}): the touch terminals will refuse it too."
   }
+}
+
+# Or the certificate as a PFX, imported into LocalMachine\My (and removed
+# on destroy). The plan fails if it is already in the store: use
+# certificate_thumbprint then.
+resource "windows_pfx_certificate" "netpos" {
+  count               = var.pfx_path == null ? 0 : 1
+  content_base64      = filebase64(var.pfx_path)
+  password_wo         = var.pfx_password
+  password_wo_version = var.pfx_password_version
+  store_name          = "My"
+
+  lifecycle {
+    # Renewal: the binding moves to the new certificate before the old one
+    # is removed.
+    create_before_destroy = true
+
+    postcondition {
+      condition     = self.subject != self.issuer
+      error_message = "The certificate in the PFX (${self.thumbprint}) is self-signed. An untrusted self signed certificate cannot be used: use one issued by a CA the touch terminals trust."
+    }
+  }
+}
+
+locals {
+  # The certificate NetPOS.Net serves: the installed one, or the imported PFX.
+  certificate = one(concat(
+    [for c in data.windows_certificate.netpos : { thumbprint = c.thumbprint, subject = c.subject, dns_names = c.dns_names }],
+    [for c in windows_pfx_certificate.netpos : { thumbprint = c.thumbprint, subject = c.subject, dns_names = c.dns_names }],
+  ))
 }

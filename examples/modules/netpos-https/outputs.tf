@@ -1,6 +1,6 @@
 output "thumbprint" {
-  description = "Thumbprint of the certificate installed for NetPOS.Net."
-  value       = data.windows_certificate.netpos.thumbprint
+  description = "Thumbprint of the certificate NetPOS.Net serves (installed beforehand, or imported from the PFX)."
+  value       = local.certificate.thumbprint
 }
 
 output "served_thumbprint" {

@@ -1,6 +1,37 @@
-variable "dns_name" {
-  description = "DNS name of the certificate installed for NetPOS.Net (a subject alternative name), which the touch terminals use to reach it."
+variable "fqdn" {
+  description = "The name the touch terminals use to reach NetPOS.Net. The certificate must cover it (a wildcard covers one label), or the plan fails; without pfx_path and certificate_thumbprint, the installed certificate that covers it is used. The ServiceUri and the check use it."
   type        = string
+}
+
+variable "certificate_thumbprint" {
+  description = "Thumbprint of the certificate installed in LocalMachine\\My to use, when more than one covers fqdn. The module only reads it: destroy never removes it."
+  type        = string
+  default     = null
+}
+
+variable "pfx_path" {
+  description = "Path, on the machine running Terraform, of a .pfx to import instead of using an installed certificate (the module removes it on destroy)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.pfx_path == null ? true : trimspace(var.pfx_path) != ""
+    error_message = "pfx_path is empty: give the path of the .pfx, or leave pfx_path unset (null) to use a certificate already installed."
+  }
+}
+
+variable "pfx_password" {
+  description = "The PFX password. Never stored in the state or plan."
+  type        = string
+  sensitive   = true
+  ephemeral   = true
+  default     = null
+}
+
+variable "pfx_password_version" {
+  description = "Raise it when pfx_password changes for the same PFX, so that the certificate is imported again with it."
+  type        = number
+  default     = 1
 }
 
 variable "port" {

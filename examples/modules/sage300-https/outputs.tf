@@ -1,16 +1,16 @@
 output "thumbprint" {
   description = "Thumbprint of the Sage 300 server certificate."
-  value       = windows_pfx_certificate.sage300.thumbprint
+  value       = local.certificate.thumbprint
 }
 
 output "agent_url" {
-  description = "The Agent's ServiceUri (step 5): the FQDN matches the certificate."
+  description = "The Agent's ServiceUri (step 5): https://FQDN:port, with the fqdn the certificate covers."
   value       = windows_dotnet_app_setting.service_uri.value
 }
 
 output "not_after" {
   description = "Renew the certificate before this date."
-  value       = windows_pfx_certificate.sage300.not_after
+  value       = local.certificate.not_after
 }
 
 output "served_thumbprint" {

@@ -1,6 +1,17 @@
-variable "pfx_path" {
-  description = "Path, on the machine running Terraform, of the Sage 300 server's .pfx (ComputerName.pfx in the procedure)."
+variable "fqdn" {
+  description = "The name BPA Platform uses to reach the Sage 300 server, as in the Agent's ServiceUri https://FQDN:4207. The certificate must cover it (a wildcard covers one label), or the plan fails; the ServiceUri and the check use it."
   type        = string
+}
+
+variable "pfx_path" {
+  description = "Path, on the machine running Terraform, of the Sage 300 server's .pfx (ComputerName.pfx in the procedure), which the module imports (and removes on destroy). Null (the default): use a certificate already installed in LocalMachine\\My, by certificate_thumbprint, else the one that covers fqdn."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.pfx_path == null ? true : trimspace(var.pfx_path) != ""
+    error_message = "pfx_path is empty: give the path of the .pfx, or leave pfx_path unset (null) to use a certificate already installed."
+  }
 }
 
 variable "pfx_password" {
@@ -8,6 +19,13 @@ variable "pfx_password" {
   type        = string
   sensitive   = true
   ephemeral   = true
+  default     = null
+}
+
+variable "certificate_thumbprint" {
+  description = "Thumbprint of a certificate already installed in LocalMachine\\My on the Sage 300 server (a shared wildcard, one the customer's CA enrolled) to use instead of a PFX. The module only reads it: destroy never removes it."
+  type        = string
+  default     = null
 }
 
 variable "pfx_password_version" {

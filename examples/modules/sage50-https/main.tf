@@ -16,9 +16,15 @@
 #
 #   module "sage50" {
 #     source       = "../modules/sage50-https"
+#     fqdn         = "sage50.example.local"
 #     pfx_path     = var.pfx_path
 #     pfx_password = var.pfx_password
 #   }
+#
+# or, for a certificate already installed in LocalMachine\My (a shared
+# wildcard, one the customer's CA enrolled), certificate_thumbprint instead
+# of the PFX, or neither: the installed certificate that covers fqdn. The
+# module then only reads that certificate and never removes it.
 #
 # SChannel reads its protocol settings at boot: output reboot_required says
 # when the host must be restarted for them to apply.
@@ -37,6 +43,9 @@ terraform {
 # var.schannel_disable_tls10_tls11, because that reaches the whole host
 # (every service and every outgoing connection, after the next reboot).
 resource "windows_schannel_protocol" "server" {
+  # Restored before the service restarts on destroy (integration_service_after_rollback).
+  depends_on = [windows_service_restart.integration_service_after_rollback]
+
   for_each = local.schannel
   protocol = each.key
   side     = "server"
@@ -44,6 +53,9 @@ resource "windows_schannel_protocol" "server" {
 }
 
 resource "windows_schannel_protocol" "client" {
+  # Restored before the service restarts on destroy (integration_service_after_rollback).
+  depends_on = [windows_service_restart.integration_service_after_rollback]
+
   for_each = local.schannel
   protocol = each.key
   side     = "client"
@@ -54,12 +66,18 @@ resource "windows_schannel_protocol" "client" {
 # (x86): SchUseStrongCrypto and SystemDefaultTlsVersions, in the 64- and the
 # 32-bit views, let them use the TLS versions SChannel has on.
 resource "windows_dotnet_strong_crypto" "this" {
+  # Restored before the service restarts on destroy (integration_service_after_rollback).
+  depends_on = [windows_service_restart.integration_service_after_rollback]
+
   enabled = true
 }
 
 # 2.1: the certificate, with its private key, into LocalMachine\My. The plan
-# shows its thumbprint and expiry, and fails on a wrong password.
+# shows its thumbprint and expiry, and fails on a wrong password, or when
+# the certificate is already in the store (use certificate_thumbprint then).
 resource "windows_pfx_certificate" "trusted" {
+  count = var.pfx_path == null ? 0 : 1
+
   content_base64      = filebase64(var.pfx_path)
   password_wo         = var.pfx_password
   password_wo_version = var.pfx_password_version
@@ -75,21 +93,40 @@ resource "windows_pfx_certificate" "trusted" {
 
 # 2.3: bind it to the Integration Agent's port.
 resource "windows_http_sslcert_binding" "integration_agent" {
+  # Restored before the service restarts on destroy (integration_service_after_rollback).
+  depends_on = [windows_service_restart.integration_service_after_rollback]
+
   ipport           = "0.0.0.0:${var.port}"
-  certificate_hash = windows_pfx_certificate.trusted.thumbprint
+  certificate_hash = local.certificate.thumbprint
   app_id           = "{4d159978-4574-4dd5-b3ff-6f7fc8c20344}"
   # HTTP.sys refuses TLS 1.0 and 1.1 on this port even where another
   # application turns them back on in SChannel (off by default: see the
   # variable for the Windows versions that honour it).
   disable_legacy_tls = var.disable_legacy_tls
+
+  lifecycle {
+    # Checked at plan time, before anything changes.
+    precondition {
+      condition     = var.pfx_path == null || var.certificate_thumbprint == null
+      error_message = "Set pfx_path (import a PFX) or certificate_thumbprint (use an installed certificate), not both."
+    }
+    precondition {
+      condition     = provider::windows::certificate_covers(local.certificate.dns_names, local.certificate.subject, var.fqdn)
+      error_message = "The certificate ${local.certificate.thumbprint} (${local.certificate.subject}; DNS names: ${join(", ", local.certificate.dns_names)}) does not cover fqdn ${var.fqdn}, the name the connector's clients use: they would refuse it. Use a certificate issued for ${var.fqdn} (a wildcard covers one label: *.example.local covers sage50.example.local, not a.b.example.local), or set fqdn to a name it covers."
+    }
+  }
 }
 
-# 1: the Integration Service listens on https://FQDN:port/, the FQDN being
-# the certificate's (the original value comes back on destroy) ...
+# 1: the Integration Service listens on https://FQDN:port/, the name its
+# clients use, which the certificate covers (the original value comes back
+# on destroy) ...
 resource "windows_dotnet_app_setting" "https_service_uri" {
+  # Restored before the service restarts on destroy (integration_service_after_rollback).
+  depends_on = [windows_service_restart.integration_service_after_rollback]
+
   config_path = var.config_path
   key         = "HttpsServiceUri"
-  value       = "https://${windows_pfx_certificate.trusted.dns_names[0]}:${var.port}/"
+  value       = "https://${var.fqdn}:${var.port}/"
 
   # The procedure edits this key; a file without it (another version, another
   # file) fails the plan, naming the keys it has, instead of getting a new
@@ -111,21 +148,39 @@ resource "windows_service_restart" "integration_service" {
   }
 }
 
+# Rollback (terraform destroy, or the module removed): Terraform destroys a
+# resource only after everything that depends on it. The URI, the binding,
+# SChannel and the .NET settings depend on this restart, so they are restored
+# first, and destroying it then restarts the Integration Service, which starts
+# on the restored .exe.config. Creating it restarts nothing.
+resource "windows_service_restart" "integration_service_after_rollback" {
+  service_name = var.service_name
+  when         = "destroy"
+}
+
 # The procedure's last check, from the host itself: a TLS handshake with the
 # Integration Agent's port, once the service has restarted. A failed
 # handshake is reported in reachable and error, so the check warns instead
 # of failing the run.
 data "windows_tls_endpoint" "integration_agent" {
   port        = var.port
-  server_name = windows_pfx_certificate.trusted.dns_names[0]
+  server_name = var.fqdn
 
   depends_on = [windows_service_restart.integration_service]
+
+  lifecycle {
+    # strict_checks (client_proof.tf): the check below fails the apply.
+    postcondition {
+      condition     = !var.strict_checks || (self.thumbprint == local.certificate.thumbprint && contains(["TLS 1.2", "TLS 1.3"], coalesce(self.protocol, "none")))
+      error_message = "Port ${var.port} serves ${coalesce(self.thumbprint, "nothing")} over ${coalesce(self.protocol, "nothing")}, not the certificate ${local.certificate.thumbprint} over TLS 1.2 or later: ${coalesce(self.error, "is the service running with the HTTPS URI?")}"
+    }
+  }
 }
 
 check "integration_agent_serves_the_certificate" {
   assert {
-    condition     = data.windows_tls_endpoint.integration_agent.thumbprint == windows_pfx_certificate.trusted.thumbprint
-    error_message = "Port ${var.port} serves ${coalesce(data.windows_tls_endpoint.integration_agent.thumbprint, "nothing")}, not the imported certificate ${windows_pfx_certificate.trusted.thumbprint}: ${coalesce(data.windows_tls_endpoint.integration_agent.error, "is the service running with the HTTPS URI?")}"
+    condition     = data.windows_tls_endpoint.integration_agent.thumbprint == local.certificate.thumbprint
+    error_message = "Port ${var.port} serves ${coalesce(data.windows_tls_endpoint.integration_agent.thumbprint, "nothing")}, not the imported certificate ${local.certificate.thumbprint}: ${coalesce(data.windows_tls_endpoint.integration_agent.error, "is the service running with the HTTPS URI?")}"
   }
   assert {
     condition     = contains(["TLS 1.2", "TLS 1.3"], coalesce(data.windows_tls_endpoint.integration_agent.protocol, "none"))
@@ -140,4 +195,40 @@ locals {
     { "TLS 1.2" = true },
     var.schannel_disable_tls10_tls11 ? { "TLS 1.1" = false, "TLS 1.0" = false } : {},
   )
+}
+
+# 2.1 with a certificate already installed (certificate_thumbprint, or the
+# one that covers fqdn): read at plan time, never imported nor removed, so a
+# destroy leaves it to the other services that use it.
+data "windows_certificate" "installed" {
+  count      = var.pfx_path == null ? 1 : 0
+  store_name = "My"
+  thumbprint = var.certificate_thumbprint
+  dns_name   = var.certificate_thumbprint == null ? var.fqdn : null
+
+  lifecycle {
+    postcondition {
+      condition     = self.has_private_key
+      error_message = "The certificate ${self.thumbprint} has no private key in LocalMachine\\My, so HTTP.sys cannot serve it: import it from a PFX that includes the key."
+    }
+    postcondition {
+      condition     = timecmp(self.not_after, plantimestamp()) > 0
+      error_message = "The certificate ${self.thumbprint} expired at ${self.not_after}: renew it first."
+    }
+  }
+}
+
+locals {
+  # The certificate the port serves: the imported PFX, or the installed one.
+  certificate = one(concat(
+    [for c in windows_pfx_certificate.trusted : { thumbprint = c.thumbprint, subject = c.subject, dns_names = c.dns_names, not_after = c.not_after }],
+    [for c in data.windows_certificate.installed : { thumbprint = c.thumbprint, subject = c.subject, dns_names = c.dns_names, not_after = c.not_after }],
+  ))
+}
+
+# Configurations applied before the module could use an installed
+# certificate keep the imported one: Terraform moves it in the state.
+moved {
+  from = windows_pfx_certificate.trusted
+  to   = windows_pfx_certificate.trusted[0]
 }

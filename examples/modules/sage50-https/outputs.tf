@@ -1,9 +1,9 @@
 output "certificate" {
-  description = "The imported certificate: renew it before not_after."
+  description = "The certificate the port serves (imported from the PFX, or installed already): renew it before not_after."
   value = {
-    thumbprint = windows_pfx_certificate.trusted.thumbprint
-    subject    = windows_pfx_certificate.trusted.subject
-    not_after  = windows_pfx_certificate.trusted.not_after
+    thumbprint = local.certificate.thumbprint
+    subject    = local.certificate.subject
+    not_after  = local.certificate.not_after
   }
 }
 

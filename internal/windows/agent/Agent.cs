@@ -44,6 +44,7 @@ namespace TfWin
             ServiceOps.Register(ops, host);
             RegistryOps.Register(ops, host);
             TlsProbeOps.Register(ops, host);
+            FirewallOps.Register(ops, host);
         }
 
         public IEnumerable<string> OpNames { get { return ops.Names; } }

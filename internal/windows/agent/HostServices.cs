@@ -17,6 +17,7 @@ namespace TfWin
         public IServiceControl Services;
         public IRegistry Registry;
         public INetwork Network;
+        public IFirewall Firewall;
         public IClock Clock;
     }
 }

@@ -15,6 +15,7 @@ namespace TfWin.Sim
             FillServices(host, bridge);
             FillRegistry(host, bridge);
             FillNetwork(host, bridge);
+            FillFirewall(host, bridge);
             return host;
         }
 
@@ -24,6 +25,7 @@ namespace TfWin.Sim
         static partial void FillServices(HostServices host, SimBridge bridge);
         static partial void FillRegistry(HostServices host, SimBridge bridge);
         static partial void FillNetwork(HostServices host, SimBridge bridge);
+        static partial void FillFirewall(HostServices host, SimBridge bridge);
     }
 
     /// <summary>host.info's facts from the model ("system.info").</summary>

@@ -1,6 +1,8 @@
 package model
 
 import (
+	"bytes"
+	"crypto/x509"
 	"net/url"
 	"strconv"
 	"strings"
@@ -14,7 +16,11 @@ type Endpoint struct {
 	Port    int
 	// CertDER and KeyPEM are the bound certificate and its private key
 	// (PKCS#8 PEM); Thumbprint is the certificate's.
-	CertDER    []byte
+	CertDER []byte
+	// ChainDER are the intermediate certificates SChannel sends after the
+	// leaf: the issuers it finds in the host's Intermediate Certification
+	// Authorities store (CA), nearest first.
+	ChainDER   [][]byte
 	KeyPEM     string
 	Thumbprint string
 	// Protocols are the TLS versions HTTP.sys serves on the binding
@@ -71,7 +77,7 @@ func (h *Host) serviceEndpoint(s ServiceState) (Endpoint, bool) {
 		return Endpoint{}, false
 	}
 	c := h.certs[i]
-	return Endpoint{Service: s.Name, Port: port, CertDER: c.DER, KeyPEM: string(c.KeyPEM), Thumbprint: c.Thumbprint,
+	return Endpoint{Service: s.Name, Port: port, CertDER: c.DER, ChainDER: h.intermediatesOf(c.DER), KeyPEM: string(c.KeyPEM), Thumbprint: c.Thumbprint,
 		Protocols: bindingProtocols(h.schannelProtocolsOn("Server"), b)}, true
 }
 
@@ -171,4 +177,35 @@ func bindingProtocols(schannelOn []string, b Binding) []string {
 		served = append(served, p)
 	}
 	return served
+}
+
+// intermediatesOf walks from a certificate up through the issuers the CA
+// store holds (each one's signature checked), as SChannel builds the chain
+// it sends; a root (self-signed) ends it and is not sent.
+func (h *Host) intermediatesOf(der []byte) [][]byte {
+	cur, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil
+	}
+	var chain [][]byte
+	for range 8 {
+		var next *x509.Certificate
+		for _, c := range h.certs {
+			if !strings.EqualFold(c.Store, "CA") {
+				continue
+			}
+			issuer, err := x509.ParseCertificate(c.DER)
+			if err == nil && bytes.Equal(issuer.RawSubject, cur.RawIssuer) && cur.CheckSignatureFrom(issuer) == nil &&
+				!bytes.Equal(issuer.RawSubject, issuer.RawIssuer) {
+				next = issuer
+				break
+			}
+		}
+		if next == nil {
+			return chain
+		}
+		chain = append(chain, next.Raw)
+		cur = next
+	}
+	return chain
 }

@@ -8,6 +8,7 @@ package model
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 )
@@ -46,6 +47,11 @@ type State struct {
 	// Registry holds the HKLM keys the ops use (registry.go); absent means
 	// a Windows Server 2022 host's defaults.
 	Registry []RegistryKey `json:"registry"`
+	// FirewallRules are Windows Defender Firewall's rules (firewall.go).
+	FirewallRules []FirewallRuleState `json:"firewall_rules,omitempty"`
+	// NetworkProfile is the firewall profile of the host's network:
+	// Domain (default), Private or Public.
+	NetworkProfile string `json:"network_profile,omitempty"`
 }
 
 // Host is a simulated Windows host. It is safe for concurrent use.
@@ -74,6 +80,7 @@ type tables struct {
 	// default ones.
 	certStores []string
 	registry   []RegistryKey
+	firewall   []FirewallRuleState
 	// bootRegistry is the registry as SChannel read it at boot (when the
 	// state was loaded): SChannel settings take effect after a reboot.
 	bootRegistry []RegistryKey
@@ -127,6 +134,9 @@ func loadState(s State) (*Host, error) {
 	if n.state.Locale != localeEnglish && n.state.Locale != localeGerman {
 		return nil, fmt.Errorf("locale %q: the host knows %s and %s", n.state.Locale, localeEnglish, localeGerman)
 	}
+	if _, ok := networkProfiles[strings.ToLower(n.state.NetworkProfile)]; !ok {
+		return nil, fmt.Errorf("network_profile %q: Domain, Private or Public", n.state.NetworkProfile)
+	}
 	accounts, err := validateAccounts(s.Accounts)
 	if err != nil {
 		return nil, err
@@ -150,6 +160,9 @@ func loadState(s State) (*Host, error) {
 	if err := n.loadRegistry(s.Registry); err != nil {
 		return nil, err
 	}
+	if err := n.loadFirewallRules(s.FirewallRules); err != nil {
+		return nil, err
+	}
 	return n, nil
 }
 
@@ -157,7 +170,10 @@ func loadState(s State) (*Host, error) {
 // host's defaults, and no tables.
 func identityDefaults(s State) State {
 	s.Accounts, s.Certificates, s.URLACLs, s.SSLCertBindings, s.Files, s.Services = nil, nil, nil, nil, nil, nil
-	s.Registry = nil
+	s.Registry, s.FirewallRules = nil, nil
+	if s.NetworkProfile == "" {
+		s.NetworkProfile = "Domain"
+	}
 	if s.Hostname == "" {
 		s.Hostname = "WIN-SIM"
 	}
@@ -196,6 +212,7 @@ func (h *Host) StateJSON() ([]byte, error) {
 	s.Files = h.fileStates()
 	s.Services = h.serviceStates()
 	s.Registry = h.registryStates()
+	s.FirewallRules = h.firewallStates()
 	return json.MarshalIndent(s, "", "  ")
 }
 

@@ -92,6 +92,12 @@ type ServiceState struct {
 	// last started; a Running service loaded without one started with the
 	// file as the document has it.
 	ListeningURI string `json:"listening_uri,omitempty"`
+	// HTTPURISetting is the appSettings key of a second, plain-HTTP URI the
+	// service listens on beside the one of URISetting (the Sage 50
+	// Integration Service's HttpServiceUri); ListeningHTTPURI is its value
+	// as read at the last start (plain_endpoints.go).
+	HTTPURISetting   string `json:"http_uri_setting,omitempty"`
+	ListeningHTTPURI string `json:"listening_http_uri,omitempty"`
 	// Restarts counts the starts (StartService calls that reached Running).
 	Restarts                int `json:"restarts"`
 	ExitCode                int `json:"exit_code,omitempty"`
@@ -120,6 +126,9 @@ func (h *Host) loadServices(list []ServiceState) error {
 		}
 		if s.Status == statusRunning && s.ListeningURI == "" {
 			s.ListeningURI = h.configuredURI(s)
+		}
+		if s.Status == statusRunning && s.ListeningHTTPURI == "" {
+			s.ListeningHTTPURI = h.configuredHTTPURI(s)
 		}
 		if s.StartType == "" {
 			s.StartType = "Automatic"
@@ -237,6 +246,7 @@ func (h *Host) advanceService(i int) {
 	default:
 		s.Status = statusRunning
 		s.ListeningURI = h.configuredURI(*s)
+		s.ListeningHTTPURI = h.configuredHTTPURI(*s)
 		if s.started {
 			s.Restarts++
 		}

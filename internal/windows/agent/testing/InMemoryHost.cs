@@ -18,6 +18,7 @@ namespace TfWin.Testing
             FillServices(host);
             FillRegistry(host);
             FillNetwork(host);
+            FillFirewall(host);
             return host;
         }
 
@@ -27,5 +28,6 @@ namespace TfWin.Testing
         static partial void FillServices(HostServices host);
         static partial void FillRegistry(HostServices host);
         static partial void FillNetwork(HostServices host);
+        static partial void FillFirewall(HostServices host);
     }
 }

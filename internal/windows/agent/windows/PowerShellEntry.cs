@@ -38,6 +38,7 @@ namespace TfWin.Windows
             FillServices(host);
             FillRegistry(host);
             FillNetwork(host);
+            FillFirewall(host);
         }
 
         static partial void FillFiles(HostServices host);
@@ -46,5 +47,6 @@ namespace TfWin.Windows
         static partial void FillServices(HostServices host);
         static partial void FillRegistry(HostServices host);
         static partial void FillNetwork(HostServices host);
+        static partial void FillFirewall(HostServices host);
     }
 }
