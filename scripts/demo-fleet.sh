@@ -15,21 +15,27 @@ run="$root/demo/.fleet"
 . "$root/scripts/winsim-lib.sh"
 [[ $("$tf" version 2>/dev/null || true) == OpenTofu* ]] || { echo "examples/fleet needs OpenTofu (provider for_each): TF=$tf is not" >&2; exit 2; }
 prepare_run "$run"
-sim_password=$(openssl rand -base64 18)
-export TF_VAR_winrm_username=Administrator TF_VAR_winrm_password="$sim_password" TF_VAR_pfx_password
-TF_VAR_pfx_password=$(openssl rand -base64 12)
 
-hosts="{" started=""
+# Each customer has its own WinRM password and its own PFX password, as in
+# a managed-services estate; they reach OpenTofu only through the ephemeral
+# variable credentials (TF_VAR_credentials), never a file.
+hosts="{" credentials="{" started=""
 for i in $(seq -w 1 "$n"); do
   name="customer$i"
+  sim_password=$(openssl rand -base64 18)
+  export TF_VAR_pfx_password # new_pfx encrypts the customer's PFX with it
+  TF_VAR_pfx_password=$(openssl rand -base64 12)
   start_sim "$run" "$name" "SAGE50-$i" "$root/examples/scenarios/sage50.json"
   new_pfx "$run" "$name" "sage50.$name.example" "serverAuth,clientAuth"
-  [ "$hosts" = "{" ] || hosts+=","
+  [ "$hosts" = "{" ] || { hosts+=","; credentials+=","; }
   hosts+="\"$name\": {\"address\": \"${sim_addr%:*}\", \"port\": ${sim_addr##*:}, \"fqdn\": \"sage50.$name.example\", \"pfx_path\": \"$run/$name.pfx\"}"
+  credentials+="\"$name\": {\"winrm_username\": \"Administrator\", \"winrm_password\": \"$sim_password\", \"pfx_password\": \"$TF_VAR_pfx_password\"}"
   started+="${started:+, }$name on $sim_addr"
 done
-hosts+="}"
+unset TF_VAR_pfx_password
+hosts+="}" credentials+="}"
 echo "{\"hosts\": $hosts}" > "$run/hosts.tfvars.json"
+export TF_VAR_credentials="$credentials"
 echo "$n simulated Sage 50 servers: $started"
 
 cd "$(copy_example "$run" fleet)"

@@ -22,9 +22,21 @@ variable "sage300_host" {
 }
 
 variable "sage300_port" {
-  description = "WinRM port of the Sage 300 server."
+  description = "WinRM port of the Sage 300 server; null: WINRM_PORT, else the listener's default (5985, or 5986 with HTTPS)."
   type        = number
-  default     = 5985
+  default     = null
+}
+
+variable "sage300_https" {
+  description = "Reach the Sage 300 server's WinRM HTTPS listener; null: WINRM_HTTPS, else HTTP with message encryption."
+  type        = bool
+  default     = null
+}
+
+variable "sage300_ca_cert" {
+  description = "PEM of the CA that issued the Sage 300 server's WinRM HTTPS certificate; null: WINRM_CA_CERT, else the system's roots."
+  type        = string
+  default     = null
 }
 
 variable "bpa_host" {
@@ -33,9 +45,21 @@ variable "bpa_host" {
 }
 
 variable "bpa_port" {
-  description = "WinRM port of the BPA Platform machine."
+  description = "WinRM port of the BPA Platform machine; null: WINRM_PORT, else the listener's default (5985, or 5986 with HTTPS)."
   type        = number
-  default     = 5985
+  default     = null
+}
+
+variable "bpa_https" {
+  description = "Reach the BPA Platform machine's WinRM HTTPS listener; null: WINRM_HTTPS, else HTTP with message encryption."
+  type        = bool
+  default     = null
+}
+
+variable "bpa_ca_cert" {
+  description = "PEM of the CA that issued the BPA Platform machine's WinRM HTTPS certificate; null: WINRM_CA_CERT, else the system's roots."
+  type        = string
+  default     = null
 }
 
 variable "winrm_username" {
@@ -99,11 +123,16 @@ variable "strict_checks" {
   default     = true
 }
 
-# NTLM over HTTP with message encryption: WinRM's defaults on Windows Server.
+# NTLM over HTTP with message encryption (WinRM's defaults on Windows
+# Server) unless a host's https is set; an unset (null) port, https or
+# ca_cert leaves it to WINRM_PORT, WINRM_HTTPS, WINRM_CA_CERT, then to the
+# provider's defaults, so the port follows HTTPS (5985 or 5986).
 provider "windows" {
   alias    = "sage300"
   host     = var.sage300_host
   port     = var.sage300_port
+  https    = var.sage300_https
+  ca_cert  = var.sage300_ca_cert
   username = var.winrm_username
   password = var.winrm_password
 }
@@ -112,6 +141,8 @@ provider "windows" {
   alias    = "bpa"
   host     = var.bpa_host
   port     = var.bpa_port
+  https    = var.bpa_https
+  ca_cert  = var.bpa_ca_cert
   username = var.winrm_username
   password = var.winrm_password
 }
