@@ -72,11 +72,25 @@ func (s *Server) syncEndpoints() []EndpointInfo { return s.syncEndpointsTo(s.hos
 // syncEndpointsTo brings the listeners up to date with served, the
 // endpoints the host serves now.
 func (s *Server) syncEndpointsTo(served []model.Endpoint) []EndpointInfo {
-	want := map[string]model.Endpoint{}
+	want := map[string]wantedListener{}
 	for _, ep := range served {
-		want[endpointKey(ep)] = ep
+		want[endpointKey(ep)] = wantedListener{ep.Service, ep.Port, func() (*endpointListener, error) { return startEndpointListener(ep) }}
 	}
-	t := &s.endpoints
+	return s.endpoints.sync(s, "HTTPS", want)
+}
+
+// wantedListener is a listener a table should have: whose it is, and how
+// to start it.
+type wantedListener struct {
+	service string
+	port    int
+	start   func() (*endpointListener, error)
+}
+
+// sync starts a listener for each wanted key the table lacks and stops
+// those no longer wanted (a changed key is a new listener); it returns the
+// listeners by service and port. scheme names them in the log.
+func (t *endpointTable) sync(s *Server, scheme string, want map[string]wantedListener) []EndpointInfo {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.listeners == nil {
@@ -86,20 +100,20 @@ func (s *Server) syncEndpointsTo(served []model.Endpoint) []EndpointInfo {
 		if _, ok := want[key]; !ok {
 			l.close()
 			delete(t.listeners, key)
-			s.logf("winsim: service %s stopped serving HTTPS on port %d", l.info.Service, l.info.Port)
+			s.logf("winsim: service %s stopped serving %s on port %d", l.info.Service, scheme, l.info.Port)
 		}
 	}
-	for key, ep := range want {
+	for key, w := range want {
 		if _, ok := t.listeners[key]; ok || s.ctx.Err() != nil {
 			continue
 		}
-		l, err := startEndpointListener(ep)
+		l, err := w.start()
 		if err != nil {
-			s.logf("winsim: service %s cannot serve HTTPS on port %d: %v", ep.Service, ep.Port, err)
+			s.logf("winsim: service %s cannot serve %s on port %d: %v", w.service, scheme, w.port, err)
 			continue
 		}
 		t.listeners[key] = l
-		s.logf("winsim: service %s serves HTTPS on port %d at %s", ep.Service, ep.Port, l.info.Address)
+		s.logf("winsim: service %s serves %s on port %d at %s", w.service, scheme, w.port, l.info.Address)
 	}
 	out := make([]EndpointInfo, 0, len(t.listeners))
 	for _, l := range t.listeners {

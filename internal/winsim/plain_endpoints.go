@@ -6,7 +6,6 @@ import (
 	"log"
 	"net"
 	"net/http"
-	"sort"
 	"strconv"
 	"time"
 
@@ -23,46 +22,11 @@ import (
 // syncPlainEndpoints starts a plain-HTTP listener for each endpoint the host
 // serves and stops the others.
 func (s *Server) syncPlainEndpoints() []EndpointInfo {
-	want := map[string]model.PlainEndpoint{}
+	want := map[string]wantedListener{}
 	for _, ep := range s.host.PlainHTTPEndpoints() {
-		want[ep.Service+"|"+strconv.Itoa(ep.Port)] = ep
+		want[ep.Service+"|"+strconv.Itoa(ep.Port)] = wantedListener{ep.Service, ep.Port, func() (*endpointListener, error) { return startPlainListener(ep) }}
 	}
-	t := &s.plainEndpoints
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.listeners == nil {
-		t.listeners = map[string]*endpointListener{}
-	}
-	for key, l := range t.listeners {
-		if _, ok := want[key]; !ok {
-			l.close()
-			delete(t.listeners, key)
-			s.logf("winsim: service %s stopped serving HTTP on port %d", l.info.Service, l.info.Port)
-		}
-	}
-	for key, ep := range want {
-		if _, ok := t.listeners[key]; ok || s.ctx.Err() != nil {
-			continue
-		}
-		l, err := startPlainListener(ep)
-		if err != nil {
-			s.logf("winsim: service %s cannot serve HTTP on port %d: %v", ep.Service, ep.Port, err)
-			continue
-		}
-		t.listeners[key] = l
-		s.logf("winsim: service %s serves HTTP on port %d at %s", ep.Service, ep.Port, l.info.Address)
-	}
-	out := make([]EndpointInfo, 0, len(t.listeners))
-	for _, l := range t.listeners {
-		out = append(out, l.info)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Service != out[j].Service {
-			return out[i].Service < out[j].Service
-		}
-		return out[i].Port < out[j].Port
-	})
-	return out
+	return s.plainEndpoints.sync(s, "HTTP", want)
 }
 
 // startPlainListener serves plain HTTP on an ephemeral loopback port,
