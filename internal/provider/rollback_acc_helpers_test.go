@@ -1,7 +1,6 @@
 package provider_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -22,22 +21,7 @@ const destroyRestarts = "Destroying this restarts service"
 // endpoints the simulated services serve.
 func simPlainEndpoints(t *testing.T, h *acctest.Host) []simEndpoint {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, "http://"+h.Sim.HTTPAddr()+"/winsim/http-endpoints", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.SetBasicAuth(h.Username, h.Password)
-	resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
-	if err != nil {
-		t.Fatalf("GET /winsim/http-endpoints: %v", err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	var eps []simEndpoint
-	if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &eps) != nil {
-		t.Fatalf("GET /winsim/http-endpoints: %s %s", resp.Status, body)
-	}
-	return eps
+	return simEndpointList(t, h, "/winsim/http-endpoints")
 }
 
 // checkServesPlainHTTP checks what a client that does not use HTTPS sees:

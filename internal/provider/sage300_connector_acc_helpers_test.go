@@ -92,20 +92,26 @@ type simEndpoint struct {
 // simEndpoints reads the services the simulated host serves HTTPS for.
 func simEndpoints(t *testing.T, h *acctest.Host) []simEndpoint {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, "http://"+h.Sim.HTTPAddr()+"/winsim/endpoints", nil)
+	return simEndpointList(t, h, "/winsim/endpoints")
+}
+
+// simEndpointList reads an admin API list of endpoints (path).
+func simEndpointList(t *testing.T, h *acctest.Host, path string) []simEndpoint {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, "http://"+h.Sim.HTTPAddr()+path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	req.SetBasicAuth(h.Username, h.Password)
 	resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
 	if err != nil {
-		t.Fatalf("GET /winsim/endpoints: %v", err)
+		t.Fatalf("GET %s: %v", path, err)
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
 	var eps []simEndpoint
 	if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &eps) != nil {
-		t.Fatalf("GET /winsim/endpoints: %s %s", resp.Status, body)
+		t.Fatalf("GET %s: %s %s", path, resp.Status, body)
 	}
 	return eps
 }
