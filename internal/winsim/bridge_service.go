@@ -35,6 +35,7 @@ func init() {
 		"services.getservicekeyname":     serviceCall((*model.Host).ServiceKeyNameLocked),
 		"services.queryservicestatusex":  serviceCall((*model.Host).ServiceStatusLocked),
 		"services.queryserviceconfig":    serviceCall((*model.Host).ServiceConfigLocked),
+		"services.queryservicesidtype":   serviceCall((*model.Host).ServiceSIDTypeLocked),
 		"services.enumdependentservices": serviceCall((*model.Host).DependentServicesLocked),
 		"services.controlservicestop":    serviceCall(func(h *model.Host, name string) (done, error) { return done{}, h.ControlServiceStopLocked(name) }),
 		"services.startservice":          serviceCall(func(h *model.Host, name string) (done, error) { return done{}, h.StartServiceLocked(name) }),

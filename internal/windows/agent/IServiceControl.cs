@@ -65,6 +65,11 @@ namespace TfWin
         /// <summary>QueryServiceConfig and QueryServiceConfig2(SERVICE_CONFIG_DELAYED_AUTO_START_INFO).</summary>
         ServiceConfig QueryServiceConfig(string serviceName);
 
+        /// <summary>QueryServiceConfig2(SERVICE_CONFIG_SERVICE_SID_INFO):
+        /// SERVICE_SID_INFO.dwServiceSidType, 0 none, 1 unrestricted, 3
+        /// restricted ("SERVICE_SID_INFO structure", learn.microsoft.com).</summary>
+        int QueryServiceSidType(string serviceName);
+
         /// <summary>EnumDependentServices(SERVICE_STATE_ALL): every service that
         /// depends on this one, directly or not, in the order to stop them
         /// (the reverse of their start order: "EnumDependentServicesW",

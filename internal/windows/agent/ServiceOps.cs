@@ -96,6 +96,8 @@ namespace TfWin
                 .Set("display_name", config.DisplayName ?? keyName)
                 .Set("status", status.CurrentState.ToString())
                 .Set("start_type", StartTypeName(config))
+                .Set("start_name", config.ServiceStartName ?? "")
+                .Set("sid_type", SidTypeName(scm.QueryServiceSidType(keyName)))
                 .Set("dependent_services", dependents)
                 .Set("exit_code", (long)status.Win32ExitCode)
                 .Set("service_specific_exit_code", (long)status.ServiceSpecificExitCode);
@@ -127,6 +129,21 @@ namespace TfWin
                 case 3: return "Manual";
                 case 4: return "Disabled";
                 default: return "Unknown";
+            }
+        }
+
+        /// <summary>SERVICE_SID_INFO.dwServiceSidType as sc.exe qsidtype names
+        /// it ("SERVICE_SID_INFO structure", learn.microsoft.com): none (the
+        /// service SID is not in the service's token), unrestricted (it is),
+        /// restricted (it is, and the token is write-restricted).</summary>
+        public static string SidTypeName(int sidType)
+        {
+            switch (sidType)
+            {
+                case 0: return "none";
+                case 1: return "unrestricted";
+                case 3: return "restricted";
+                default: return "unknown";
             }
         }
 

@@ -75,10 +75,32 @@ namespace TfWin
             Fixture f = new Fixture(agent, dep, Svc("DepOfDep"));
             AgentReply r = f.Run("service.get", "{\"name\":\"sage300integrationservice\"}");
             Assert.Equal("##tfwin-envelope## {\"ok\":true,\"result\":{\"name\":\"Sage300IntegrationService\",\"display_name\":\"Sage 300 Connector Agent\"," +
-                "\"status\":\"Running\",\"start_type\":\"Automatic\",\"dependent_services\":[\"DepOfDep\",\"Dep\"],\"exit_code\":1066,\"service_specific_exit_code\":7}}",
+                "\"status\":\"Running\",\"start_type\":\"Automatic\",\"start_name\":\"LocalSystem\",\"sid_type\":\"none\",\"dependent_services\":[\"DepOfDep\",\"Dep\"],\"exit_code\":1066,\"service_specific_exit_code\":7}}",
                 r.Line, "service.get");
             r = f.Run("service.get", "{\"name\":\"Dep\"}");
             Assert.True(r.Line.Contains("\"status\":\"Stopped\",\"start_type\":\"Manual\""), r.Line);
+        }
+
+        /// <summary>The logon account comes as the SCM spells it (LocalSystem,
+        /// NT AUTHORITY\LocalService, .\user, a gMSA's DOMAIN\name$) and the
+        /// SID type by sc.exe's names, so the provider can grant the account
+        /// or NT SERVICE\name.</summary>
+        [Test]
+        public void GetReportsStartNameAndSidType()
+        {
+            InMemoryService local = Svc("LocalSvc");
+            local.StartName = "NT AUTHORITY\\LocalService";
+            local.SidType = 1;
+            InMemoryService gmsa = Svc("GmsaSvc");
+            gmsa.StartName = "CORP\\svc-sage$";
+            gmsa.SidType = 3;
+            Fixture f = new Fixture(local, gmsa, Svc("Plain"));
+            Assert.True(f.Run("service.get", "{\"name\":\"localsvc\"}").Line.Contains("\"start_name\":\"NT AUTHORITY\\\\LocalService\",\"sid_type\":\"unrestricted\""), "LocalService, unrestricted");
+            Assert.True(f.Run("service.get", "{\"name\":\"GmsaSvc\"}").Line.Contains("\"start_name\":\"CORP\\\\svc-sage$\",\"sid_type\":\"restricted\""), "gMSA, restricted");
+            Assert.True(f.Run("service.get", "{\"name\":\"Plain\"}").Line.Contains("\"start_name\":\"LocalSystem\",\"sid_type\":\"none\""), "defaults");
+            f.Scm.FailNext("QueryServiceSidType", "Plain", 5);
+            Failed(f.Run("service.get", "{\"name\":\"Plain\"}"), 5);
+            Assert.Equal("unknown", ServiceOps.SidTypeName(2), "a type Windows does not define");
         }
 
         [Test]
@@ -374,6 +396,7 @@ namespace TfWin
             public string GetServiceKeyName(string n) { return inner.GetServiceKeyName(n); }
             public ServiceStatus QueryServiceStatusEx(string n) { return inner.QueryServiceStatusEx(n); }
             public ServiceConfig QueryServiceConfig(string n) { return inner.QueryServiceConfig(n); }
+            public int QueryServiceSidType(string n) { return inner.QueryServiceSidType(n); }
             public string[] EnumDependentServices(string n) { return inner.EnumDependentServices(n); }
             public void StartService(string n) { inner.StartService(n); }
 

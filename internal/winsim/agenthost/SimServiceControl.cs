@@ -46,6 +46,12 @@ namespace TfWin.Sim
             return c;
         }
 
+        public int QueryServiceSidType(string serviceName)
+        {
+            object v = Call("queryservicesidtype", serviceName);
+            return v is long ? (int)(long)v : 0;
+        }
+
         public string[] EnumDependentServices(string serviceName)
         {
             List<string> names = new List<string>();

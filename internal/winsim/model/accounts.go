@@ -1,9 +1,12 @@
 package model
 
 import (
+	"crypto/sha1" //nolint:gosec // the service SID is defined as a SHA-1 hash
+	"encoding/binary"
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf16"
 )
 
 // Host locales the model knows (State.Locale).
@@ -129,11 +132,60 @@ func builtinNamed(name string) bool {
 	return false
 }
 
+// domainNTService is the domain of the service SIDs ("NT SERVICE\SvcName";
+// "SERVICE_SID_INFO structure", learn.microsoft.com: "Note that NT SERVICE
+// is the domain name"). Windows does not translate it.
+const domainNTService = "NT SERVICE"
+
+// serviceSID is the SID of the service's virtual account NT SERVICE\name,
+// what "sc.exe showsid name" prints: S-1-5-80 (SECURITY_SERVICE_ID_BASE_RID
+// 80, "Well-known SIDs", learn.microsoft.com) followed by the SHA-1 hash of
+// the service name, upper-cased, in UTF-16LE, read as five little-endian
+// 32-bit sub-authorities ("Service SIDs are of the form
+// S-1-5-80-{SHA1 hash of short service name}", "Understanding Service
+// SIDs", Windows 7 Resource Kit; the upper-casing and byte order are what
+// reproduce sc.exe showsid TrustedInstaller =
+// S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464, the
+// owner of the Windows system files). The name's case does not matter: the
+// hash is of the upper-cased name.
+func serviceSID(name string) string {
+	units := utf16.Encode([]rune(strings.ToUpper(name)))
+	data := make([]byte, 2*len(units))
+	for i, u := range units {
+		binary.LittleEndian.PutUint16(data[2*i:], u)
+	}
+	sum := sha1.Sum(data) //nolint:gosec // not for security: Windows' definition of the SID
+	var b strings.Builder
+	b.WriteString("S-1-5-80")
+	for i := 0; i < 5; i++ {
+		fmt.Fprintf(&b, "-%d", binary.LittleEndian.Uint32(sum[4*i:]))
+	}
+	return b.String()
+}
+
+// serviceAccountBySID is the installed service whose service SID is sid.
+// LookupAccountSid names a service SID only for a service the SCM has
+// (the hash cannot be reversed), and so does the model.
+func (h *Host) serviceAccountBySID(sid string) (resolvedAccount, bool) {
+	if !strings.HasPrefix(sid, "S-1-5-80-") {
+		return resolvedAccount{}, false
+	}
+	for _, s := range h.services {
+		if serviceSID(s.Name) == sid {
+			return resolvedAccount{sid: sid, domain: domainNTService, name: s.Name}, true
+		}
+	}
+	return resolvedAccount{}, false
+}
+
 // accountBySID names a SID as the host does (LookupAccountSid), in its locale.
 func (h *Host) accountBySID(sid string) (resolvedAccount, bool) {
 	if b := builtinBySID(sid); b != nil {
 		n := b.names[h.state.Locale]
 		return resolvedAccount{sid: sid, domain: n[0], name: n[1]}, true
+	}
+	if a, ok := h.serviceAccountBySID(sid); ok {
+		return a, true
 	}
 	for _, a := range h.accounts {
 		if a.SID == sid {
@@ -178,6 +230,14 @@ func (h *Host) lookupAccount(input string) (resolvedAccount, *OpError) {
 // findAccountName matches a (domain, name) pair against the built-in
 // accounts in the host's language and the scenario's local accounts.
 func (h *Host) findAccountName(domain, name string, qualified bool) (resolvedAccount, bool) {
+	// NT SERVICE\name is the service SID of an installed service, named as
+	// the SCM spells the service.
+	if qualified && strings.EqualFold(domain, domainNTService) {
+		if i := h.findService(name); i >= 0 {
+			return resolvedAccount{sid: serviceSID(h.services[i].Name), domain: domainNTService, name: h.services[i].Name}, true
+		}
+		return resolvedAccount{}, false
+	}
 	for _, b := range builtinAccounts {
 		n := b.names[h.state.Locale]
 		if strings.EqualFold(n[1], name) && (!qualified || strings.EqualFold(n[0], domain)) {

@@ -119,3 +119,40 @@ func TestLocalPassword(t *testing.T) {
 		}
 	}
 }
+
+// TestServiceSID checks the computation against what sc.exe showsid prints
+// for TrustedInstaller, the owner of the Windows system files.
+func TestServiceSID(t *testing.T) {
+	const trustedInstaller = "S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464"
+	for _, name := range []string{"TrustedInstaller", "trustedinstaller", "TRUSTEDINSTALLER"} {
+		if got := serviceSID(name); got != trustedInstaller {
+			t.Errorf("serviceSID(%q) = %s, want %s", name, got, trustedInstaller)
+		}
+	}
+	if serviceSID("Sage300IntegrationService") == trustedInstaller {
+		t.Error("two service names give one SID")
+	}
+}
+
+// TestServiceAccountLookup: NT SERVICE\name resolves to the service SID of
+// an installed service, named as the SCM spells the service, and back; a
+// service that is not installed does not resolve.
+func TestServiceAccountLookup(t *testing.T) {
+	const trustedInstaller = "S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464"
+	for _, locale := range []string{"en-US", "de-DE"} {
+		h := New(State{Hostname: "SAGE300", Locale: locale, Services: []ServiceState{{Name: "TrustedInstaller"}}})
+		sid, name, opErr := lookup(h, `nt service\trustedinstaller`)
+		if opErr != nil || sid != trustedInstaller || name != `NT SERVICE\TrustedInstaller` {
+			t.Errorf("%s: lookup = %s %s %v, want %s NT SERVICE\\TrustedInstaller", locale, sid, name, opErr, trustedInstaller)
+		}
+		if _, name, opErr = lookup(h, trustedInstaller); opErr != nil || name != `NT SERVICE\TrustedInstaller` {
+			t.Errorf("%s: the SID names %s %v", locale, name, opErr)
+		}
+		_, _, opErr = lookup(h, `NT SERVICE\NoSuchService`)
+		wantCode(t, "NT SERVICE\\NoSuchService", opErr, 1332)
+		_, _, opErr = lookup(h, serviceSID("NoSuchService"))
+		wantCode(t, "the SID of a service not installed", opErr, 1332)
+		_, _, opErr = lookup(h, "TrustedInstaller")
+		wantCode(t, "a service name without NT SERVICE\\", opErr, 1332)
+	}
+}

@@ -47,6 +47,10 @@ const (
 	statusPaused       = "Paused"
 )
 
+// serviceSIDTypeCodes are SERVICE_SID_INFO.dwServiceSidType's values
+// ("SERVICE_SID_INFO structure", learn.microsoft.com).
+var serviceSIDTypeCodes = map[string]int{"none": 0, "unrestricted": 1, "restricted": 3}
+
 var (
 	serviceStatuses   = []string{statusRunning, statusStopped, statusStartPending, statusStopPending, statusPaused, "PausePending", "ContinuePending"}
 	serviceStartTypes = []string{"Automatic", "AutomaticDelayed", "Manual", "Disabled"}
@@ -64,6 +68,13 @@ type ServiceState struct {
 	DependentServices []string `json:"dependent_services,omitempty"`
 	// StartName is the account the service logs on as (default LocalSystem).
 	StartName string `json:"start_name,omitempty"`
+	// SIDType is the service SID type (SERVICE_SID_INFO, sc.exe sidtype):
+	// none, unrestricted or restricted. The default is none, what the SCM
+	// keeps for a service created without one: CreateService sets no SID
+	// type, and SERVICE_SID_TYPE_NONE is the value that adds no service
+	// SID ("SERVICE_SID_INFO structure", "ChangeServiceConfig2W",
+	// learn.microsoft.com; "sc.exe sidtype": "none" removes it).
+	SIDType string `json:"sid_type,omitempty"`
 	// StartFailsWith, if not 0, is the Win32 code every start fails with
 	// (1069 for a wrong service account password) until it is cleared.
 	StartFailsWith int `json:"start_fails_with,omitempty"`
@@ -132,6 +143,12 @@ func (h *Host) loadServices(list []ServiceState) error {
 		}
 		if s.StartType == "" {
 			s.StartType = "Automatic"
+		}
+		if s.SIDType == "" {
+			s.SIDType = "none"
+		}
+		if _, ok := serviceSIDTypeCodes[s.SIDType]; !ok {
+			return fmt.Errorf("services[%d] %s: sid_type %q is not none, unrestricted or restricted", i, s.Name, s.SIDType)
 		}
 		if !slices.Contains(serviceStatuses, s.Status) {
 			return fmt.Errorf("services[%d] %s: status %q is not one of %v", i, s.Name, s.Status, serviceStatuses)
@@ -325,6 +342,17 @@ func (h *Host) ServiceConfigLocked(name string) (SCMServiceConfig, error) {
 	}
 	return SCMServiceConfig{StartType: serviceStartTypeCodes[s.StartType], DelayedAutoStart: s.StartType == "AutomaticDelayed",
 		DisplayName: s.DisplayName, ServiceStartName: account}, nil
+}
+
+// ServiceSIDTypeLocked is QueryServiceConfig2(SERVICE_CONFIG_SERVICE_SID_INFO):
+// dwServiceSidType, 0 none, 1 unrestricted, 3 restricted. Call only inside
+// Host.Exclusive.
+func (h *Host) ServiceSIDTypeLocked(name string) (int, error) {
+	i, err := h.openService("OpenService", name)
+	if err != nil {
+		return 0, err
+	}
+	return serviceSIDTypeCodes[h.services[i].SIDType], nil
 }
 
 // DependentServicesLocked is EnumDependentServices(SERVICE_STATE_ALL):

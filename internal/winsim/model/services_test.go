@@ -23,6 +23,7 @@ func TestServiceStateValidation(t *testing.T) {
 		`{"services":[{"name":"A","start_type":"Sometimes"}]}`,
 		`{"services":[{"name":"A"},{"name":"a"}]}`,
 		`{"services":[{"name":"A","dependent_services":["B"]}]}`,
+		`{"services":[{"name":"A","sid_type":"partial"}]}`,
 	} {
 		if _, err := NewFromJSON([]byte(doc)); err == nil {
 			t.Errorf("%s: accepted", doc)
@@ -139,5 +140,25 @@ func TestServicePendingInTheDocument(t *testing.T) {
 	}
 	if s, _ := h.ServiceStatusLocked("Svc"); s.CurrentState != statusRunning || serviceRow(t, h, "Svc").Restarts != 0 {
 		t.Errorf("%s, want Running, not counted as a restart", s.CurrentState)
+	}
+}
+
+// TestServiceSIDType: a service without sid_type has none, as one created
+// without a SID type; the others come back as their SERVICE_SID_INFO codes.
+func TestServiceSIDType(t *testing.T) {
+	h := serviceHost(ServiceState{Name: "Plain"}, ServiceState{Name: "Open", SIDType: "unrestricted"}, ServiceState{Name: "Shut", SIDType: "restricted"})
+	for name, want := range map[string]int{"plain": 0, "Open": 1, "SHUT": 3} {
+		var got int
+		var err error
+		h.Exclusive(func() { got, err = h.ServiceSIDTypeLocked(name) })
+		if err != nil || got != want {
+			t.Errorf("%s: sid type %d %v, want %d", name, got, err, want)
+		}
+	}
+	var err error
+	h.Exclusive(func() { _, err = h.ServiceSIDTypeLocked("Nope") })
+	wantSCMCode(t, "Nope", err, 1060)
+	if s := serviceRow(t, h, "Plain"); s.SIDType != "none" {
+		t.Errorf("state document sid_type %q, want none", s.SIDType)
 	}
 }

@@ -30,6 +30,10 @@ namespace TfWin.Testing
         public bool DelayedAutoStart;
         public string StartName;
 
+        /// <summary>SERVICE_SID_INFO.dwServiceSidType: 0 none (what a service
+        /// created without one has), 1 unrestricted, 3 restricted.</summary>
+        public int SidType;
+
         /// <summary>The services that depend on this one directly.</summary>
         public List<string> DependentServices;
 
@@ -157,6 +161,8 @@ namespace TfWin.Testing
             c.ServiceStartName = s.StartName;
             return c;
         }
+
+        public int QueryServiceSidType(string serviceName) { return Enter("QueryServiceSidType", serviceName).SidType; }
 
         public string[] EnumDependentServices(string serviceName)
         {

@@ -21,6 +21,7 @@ namespace TfWin.Windows
             internal const int SERVICE_CONTROL_STOP = 0x00000001;
             internal const int SC_STATUS_PROCESS_INFO = 0;
             internal const int SERVICE_CONFIG_DELAYED_AUTO_START_INFO = 3;
+            internal const int SERVICE_CONFIG_SERVICE_SID_INFO = 5;
             internal const int SERVICE_STATE_ALL = 0x00000003;
             internal const int ERROR_MORE_DATA = 234;
 

@@ -101,6 +101,25 @@ namespace TfWin.Windows
             }
         }
 
+        public int QueryServiceSidType(string serviceName)
+        {
+            using (SafeServiceHandle scm = OpenManager())
+            using (SafeServiceHandle service = Open(scm, serviceName, Interop.Advapi32.SERVICE_QUERY_CONFIG))
+            {
+                // SERVICE_SID_INFO is one DWORD.
+                int needed;
+                Interop.Advapi32.QueryServiceConfig2(service, Interop.Advapi32.SERVICE_CONFIG_SERVICE_SID_INFO, IntPtr.Zero, 0, out needed);
+                IntPtr buffer = Marshal.AllocHGlobal(Math.Max(needed, 4));
+                try
+                {
+                    if (!Interop.Advapi32.QueryServiceConfig2(service, Interop.Advapi32.SERVICE_CONFIG_SERVICE_SID_INFO, buffer, Math.Max(needed, 4), out needed))
+                        throw LastError("QueryServiceConfig2", serviceName);
+                    return Marshal.ReadInt32(buffer);
+                }
+                finally { Marshal.FreeHGlobal(buffer); }
+            }
+        }
+
         public string[] EnumDependentServices(string serviceName)
         {
             using (SafeServiceHandle scm = OpenManager())
