@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/boolvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -27,7 +29,10 @@ func init() { resources = append(resources, newPrivateKeyAccessResource) }
 // account's read or full access to a certificate's private key, what
 // "Manage Private Keys..." in the certificates MMC grants. It owns one ACE:
 // destroy removes that ACE and no other, and leaves an ACE that was there
-// before Terraform created the resource.
+// before Terraform created the resource. The account is named, or is a
+// service's: its logon account or its service SID, read from the Service
+// Control Manager at every plan, so that a service moved to another
+// account shows as a change and the grant follows it.
 type privateKeyAccessResource struct{ host *windows.Host }
 
 func newPrivateKeyAccessResource() resource.Resource { return &privateKeyAccessResource{} }
@@ -36,6 +41,8 @@ var (
 	_ resource.ResourceWithConfigure   = (*privateKeyAccessResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*privateKeyAccessResource)(nil)
 	_ resource.ResourceWithImportState = (*privateKeyAccessResource)(nil)
+
+	_ resource.ResourceWithConfigValidators = (*privateKeyAccessResource)(nil)
 )
 
 // privateKeyAccessModel is the resource's data.
@@ -44,6 +51,8 @@ type privateKeyAccessModel struct {
 	Thumbprint  types.String `tfsdk:"thumbprint"`
 	StoreName   types.String `tfsdk:"store_name"`
 	Account     types.String `tfsdk:"account"`
+	Service     types.String `tfsdk:"service"`
+	ServiceSID  types.Bool   `tfsdk:"service_sid"`
 	Access      types.String `tfsdk:"access"`
 	SID         types.String `tfsdk:"sid"`
 	KeyProvider types.String `tfsdk:"key_provider"`
@@ -69,7 +78,11 @@ func (r *privateKeyAccessResource) Schema(_ context.Context, _ resource.SchemaRe
 	resp.Schema = schema.Schema{
 		Description: "Lets an account use the private key of a certificate in a LocalMachine store, as " +
 			"*Manage Private Keys...* in the certificates MMC does: typically read access for the service account " +
-			"of an application that serves TLS itself or signs with the certificate. Works for keys of the CNG key " +
+			"of an application that serves TLS itself or signs with the certificate. Name the account, or name the " +
+			"service (`service`): the resource then grants the account the service logs on as, or with " +
+			"`service_sid = true` the service's own SID `NT SERVICE\\NAME`, reads it from the host at every plan, and " +
+			"a service moved to another account shows as a change that grants the new account and removes this " +
+			"resource's entry for the old one. Works for keys of the CNG key " +
 			"storage provider (what `Import-PfxCertificate` and ECDSA keys use; the key's security descriptor is " +
 			"changed through NCrypt) and of CryptoAPI CSPs (the key file under " +
 			"`%ProgramData%\\Microsoft\\Crypto\\RSA\\MachineKeys`). The resource owns one access control entry: " +
@@ -88,13 +101,32 @@ func (r *privateKeyAccessResource) Schema(_ context.Context, _ resource.SchemaRe
 					"Case-insensitive; changing it replaces the resource.",
 				Validators:    []validator.String{certStoreNameValidator{}},
 				PlanModifiers: []planmodifier.String{keyStoreNameNormalizer.keepState(), stringplanmodifier.RequiresReplace()}},
-			"account": schema.StringAttribute{Required: true,
+			"account": schema.StringAttribute{Optional: true, Computed: true,
 				Description: "The account to give access: a name (`NT AUTHORITY\\NETWORK SERVICE`, `IIS APPPOOL\\Sage`, " +
 					"`HOST\\svc-sage`, `svc-sage@corp.example`) or a SID string (`S-1-5-20`). English names of well-known " +
 					"accounts work on hosts in every language; other names are resolved on the host at plan time, and an " +
 					"unknown one fails the plan (Windows error 1332). A new name for the same SID changes only the state; " +
-					"another account replaces the resource.",
+					"another account replaces the resource. Exactly one of `account` and `service` is set; with `service`, " +
+					"this is the account the resource resolved from the service (the service's logon account as the Service " +
+					"Control Manager spells it, such as `LocalSystem` or `.\\svc-sage`, or `NT SERVICE\\NAME`).",
 				Validators: []validator.String{attribute_validator.Check("an account name or SID", checkAccountName)}},
+			"service": schema.StringAttribute{Optional: true,
+				Description: "Grant the account of this Windows service instead of a named account: the service's short " +
+					"name (services.msc: Properties, *Service name*), such as `Sage300IntegrationService`. The resource " +
+					"grants the account the service logs on as (`LocalSystem`, `NT AUTHORITY\\LocalService`, " +
+					"`NT AUTHORITY\\NetworkService`, a local or domain user, a group managed service account), read from " +
+					"the host at every plan: when the service is moved to another account, the plan shows `account` and " +
+					"`sid` changing, and the apply grants the new account and removes this resource's entry for the old " +
+					"one (an entry that was there before the resource was created stays). A service that is not installed " +
+					"fails the plan (Windows error 1060).",
+				Validators: []validator.String{attribute_validator.Check("a service name", checkServiceName)}},
+			"service_sid": schema.BoolAttribute{Optional: true,
+				Description: "With `service`: grant the service's own SID, `NT SERVICE\\NAME` (S-1-5-80-...), instead of " +
+					"its logon account. The grant then stays valid whatever account the service runs as, and no other " +
+					"service of that account gets the key. Windows puts the service SID in the service's token only when " +
+					"its SID type is `unrestricted` or `restricted`; with `none` (the default of services not made by " +
+					"Windows) the plan fails and says to run `sc.exe sidtype NAME unrestricted` and restart the service.",
+				Validators: []validator.Bool{boolvalidator.AlsoRequires(path.MatchRoot("service"))}},
 			"access": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(windows.KeyAccessRead),
 				Description: "`read` (the default: enough to use the key for TLS and signing) or `full` (also change " +
 					"its permissions and delete it). Changing it replaces the entry.",
@@ -105,6 +137,10 @@ func (r *privateKeyAccessResource) Schema(_ context.Context, _ resource.SchemaRe
 			"key_path":     computed("The key's file under `%ProgramData%\\Microsoft\\Crypto`."),
 		},
 	}
+}
+
+func (r *privateKeyAccessResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{resourcevalidator.ExactlyOneOf(path.MatchRoot("account"), path.MatchRoot("service"))}
 }
 
 func (r *privateKeyAccessResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -120,7 +156,9 @@ func (m privateKeyAccessModel) grant() windows.KeyGrant {
 
 // ModifyPlan resolves account to its SID at plan time, where the host can
 // be asked (an unknown account fails with 1332 here), and replaces the
-// resource only when the SID changes.
+// resource only when the SID changes. With service, it reads the service's
+// account from the host (an unknown service fails with 1060 here): a SID
+// other than the state's is an in-place update that moves the grant.
 func (r *privateKeyAccessResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
@@ -138,12 +176,20 @@ func (r *privateKeyAccessResource) ModifyPlan(ctx context.Context, req resource.
 	// Without a host yet, only a SID or a well-known name resolves now; the
 	// apply resolves the others.
 	plan.SID = types.StringUnknown()
-	_, local := localAccountSID(plan.Account.ValueString())
-	if !plan.Account.IsUnknown() && (local || r.host != nil) && !r.resolveSID(ctx, &plan, &resp.Diagnostics) {
-		return
+	byService := plan.byService()
+	if byService {
+		plan.Account = types.StringUnknown()
+		if !plan.Service.IsUnknown() && !plan.ServiceSID.IsUnknown() && r.host != nil && !r.resolveService(ctx, &plan, &resp.Diagnostics) {
+			return
+		}
+	} else {
+		_, local := localAccountSID(plan.Account.ValueString())
+		if !plan.Account.IsUnknown() && (local || r.host != nil) && !r.resolveSID(ctx, &plan, &resp.Diagnostics) {
+			return
+		}
 	}
 	if state != nil {
-		if !plan.SID.IsUnknown() && !strings.EqualFold(plan.SID.ValueString(), state.SID.ValueString()) {
+		if !byService && !plan.SID.IsUnknown() && !strings.EqualFold(plan.SID.ValueString(), state.SID.ValueString()) {
 			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("account"))
 		}
 		if plan.SID.IsUnknown() || !strings.EqualFold(plan.SID.ValueString(), state.SID.ValueString()) {
@@ -158,7 +204,7 @@ func (r *privateKeyAccessResource) Create(ctx context.Context, req resource.Crea
 	if !ok {
 		return
 	}
-	if !r.resolveSID(ctx, &plan, &resp.Diagnostics) {
+	if !r.resolve(ctx, &plan, &resp.Diagnostics) {
 		return
 	}
 	g := plan.grant()
@@ -173,6 +219,86 @@ func (r *privateKeyAccessResource) Create(ctx context.Context, req resource.Crea
 	}
 	plan.setFromHost(acl, g)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// byService says whether the account is the service's (service is set).
+func (m privateKeyAccessModel) byService() bool { return !m.Service.IsNull() }
+
+// resolve fills in the account and SID not known yet: the service's, or
+// the named account's.
+func (r *privateKeyAccessResource) resolve(ctx context.Context, m *privateKeyAccessModel, diags *diag.Diagnostics) bool {
+	if m.byService() && (m.Account.IsUnknown() || m.SID.IsUnknown() || m.SID.IsNull()) {
+		return r.resolveService(ctx, m, diags)
+	}
+	return r.resolveSID(ctx, m, diags)
+}
+
+// resolveService reads the service from the host and sets the account it
+// resolves to and its SID: its logon account, or with service_sid its
+// service SID NT SERVICE\NAME, which must be in the service's token.
+func (r *privateKeyAccessResource) resolveService(ctx context.Context, m *privateKeyAccessModel, diags *diag.Diagnostics) bool {
+	name := m.Service.ValueString()
+	svc, err := r.host.Services().Get(ctx, name)
+	if windows.IsServiceNotFound(err) {
+		diags.AddAttributeError(path.Root("service"), "Service not found",
+			fmt.Sprintf("service %s is not installed on the host (Windows error 1060), so there is no account to give access to. "+
+				"Check that service is the service's short name (services.msc: Properties, \"Service name\"; Get-Service), not its "+
+				"display name, and that the service is installed on this host before this resource is planned.\n\nHost error: %v",
+				valuetext.Quote(name), err))
+		return false
+	}
+	if err != nil {
+		addHostError(diags, "Cannot read service "+name, err)
+		return false
+	}
+	var account, sid string
+	if m.ServiceSID.ValueBool() {
+		if svc.SIDType == windows.ServiceSIDTypeNone {
+			diags.AddAttributeError(path.Root("service_sid"), "The service SID is not in the service's token",
+				fmt.Sprintf("service %s has service SID type none: Windows does not add NT SERVICE\\%s to the service's token "+
+					"(SERVICE_SID_TYPE_NONE), so a grant to it would not let the service open the key. Either make Windows add it "+
+					"(run sc.exe sidtype %s unrestricted on the host, then restart the service), or grant the service's logon "+
+					"account instead (remove service_sid).", svc.Name, svc.Name, svc.Name))
+			return false
+		}
+		account = `NT SERVICE\` + svc.Name
+		sid, err = accountSID(ctx, r.host, account)
+	} else {
+		account = svc.StartName
+		if account == "" {
+			diags.AddAttributeError(path.Root("service"), "Service has no logon account",
+				fmt.Sprintf("service %s has no logon account (a driver has none); name the account instead (account).", svc.Name))
+			return false
+		}
+		sid, err = serviceAccountSID(ctx, r.host, account)
+	}
+	if err != nil {
+		diags.AddAttributeError(path.Root("service"), "Cannot resolve the service's account",
+			fmt.Sprintf("service %s runs as %s, which does not resolve on the host: %s", svc.Name, account, hostErrorDetail(err)))
+		return false
+	}
+	m.Account, m.SID = types.StringValue(account), types.StringValue(sid)
+	return true
+}
+
+// serviceStartNameSIDs are the SCM's spellings of the built-in service
+// accounts as a service's start name ("CreateServiceW", lpServiceStartName,
+// learn.microsoft.com: NULL or LocalSystem, NT AUTHORITY\LocalService,
+// NT AUTHORITY\NetworkService). "LocalSystem" is no account name
+// LookupAccountName knows (the account is NT AUTHORITY\SYSTEM), so these
+// resolve here, the same on hosts in every language.
+var serviceStartNameSIDs = map[string]string{
+	strings.ToLower(windows.LocalSystemStartName): "S-1-5-18",
+	`nt authority\localservice`:                   "S-1-5-19",
+	`nt authority\networkservice`:                 "S-1-5-20",
+}
+
+// serviceAccountSID resolves a service's start name to its SID.
+func serviceAccountSID(ctx context.Context, host *windows.Host, startName string) (string, error) {
+	if sid, ok := serviceStartNameSIDs[strings.ToLower(startName)]; ok {
+		return sid, nil
+	}
+	return accountSID(ctx, host, startName)
 }
 
 // resolveSID fills in a SID not known yet: at plan time, or at apply for an
@@ -269,8 +395,9 @@ func heldKeyAccess(acl windows.KeyACL, sid string) string {
 	return held
 }
 
-// Update only records a new spelling of the same grant (another name of
-// the same SID, a thumbprint in other case): everything else replaces.
+// Update records a new spelling of the same grant (another name of the
+// same SID, a thumbprint in other case), and moves a service's grant to the
+// service's new account: everything else replaces.
 func (r *privateKeyAccessResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	plan, ok := loadForHost[privateKeyAccessModel](ctx, req.Plan, r.host, &resp.Diagnostics)
 	if !ok {
@@ -278,11 +405,50 @@ func (r *privateKeyAccessResource) Update(ctx context.Context, req resource.Upda
 	}
 	var state privateKeyAccessModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.resolveSID(ctx, &plan, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !r.resolve(ctx, &plan, &resp.Diagnostics) {
 		return
 	}
-	plan.ID, plan.KeyProvider, plan.KeyPath = state.ID, state.KeyProvider, state.KeyPath
+	if strings.EqualFold(plan.SID.ValueString(), state.SID.ValueString()) {
+		plan.ID, plan.KeyProvider, plan.KeyPath = state.ID, state.KeyProvider, state.KeyPath
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		return
+	}
+	r.moveGrant(ctx, plan, state, req.Private, resp)
+}
+
+// moveGrant gives the service's new account the access, then removes the
+// resource's entry for the old one: the new grant first, so that the key is
+// never without the service's entry while the service may run as either.
+// An old entry the resource adopted (there before it was created) stays,
+// and the new one is adopted if it was there already.
+func (r *privateKeyAccessResource) moveGrant(ctx context.Context, plan, state privateKeyAccessModel, private privateStateReader, resp *resource.UpdateResponse) {
+	adopted, diags := private.GetKey(ctx, privateKeyAdoptedKey)
+	resp.Diagnostics.Append(diags...)
+	g := plan.grant()
+	acl, err := r.host.Certificates().AddKeyAccess(ctx, g)
+	if err != nil {
+		addKeyAccessError(&resp.Diagnostics, "Cannot give "+plan.Account.ValueString()+" access to the private key", g, err)
+		return
+	}
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyAdoptedKey, []byte(fmt.Sprint(!acl.Changed)))...)
+	plan.setFromHost(acl, g)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	if string(adopted) == "true" {
+		return
+	}
+	old := state.grant()
+	_, err = r.host.Certificates().RemoveKeyAccess(ctx, old)
+	if err != nil && !windows.IsNotFound(err) && !windows.IsBadKeyset(err) && !windows.IsUnknownAccount(err) {
+		resp.Diagnostics.AddWarning("Cannot remove "+state.Account.ValueString()+"'s access to the private key",
+			fmt.Sprintf("%s now has %s access to the key of certificate %s, but the entry this resource made for %s (%s), "+
+				"the service's previous account, is still on the key. Remove it in the certificates MMC (Manage Private Keys...).\n\nHost error: %s",
+				plan.Account.ValueString(), g.Access, g.Thumbprint, state.Account.ValueString(), old.SID, hostErrorDetail(err)))
+	}
+}
+
+// privateStateReader is the private state an update reads.
+type privateStateReader interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
 }
 
 // Delete removes the one entry the resource added, unless it adopted an

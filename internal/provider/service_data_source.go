@@ -26,6 +26,8 @@ type serviceDataSourceModel struct {
 	DisplayName       types.String `tfsdk:"display_name"`
 	Status            types.String `tfsdk:"status"`
 	StartType         types.String `tfsdk:"start_type"`
+	StartName         types.String `tfsdk:"start_name"`
+	SIDType           types.String `tfsdk:"sid_type"`
 	DependentServices types.List   `tfsdk:"dependent_services"`
 }
 
@@ -35,7 +37,8 @@ func (d *serviceDataSource) Metadata(_ context.Context, req datasource.MetadataR
 
 func (d *serviceDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		Description: "A Windows service: its display name, status, start type and dependents. It is an error if the service is not installed.",
+		Description: "A Windows service: its display name, status, start type, logon account, service SID type and dependents. " +
+			"It is an error if the service is not installed.",
 		Attributes: map[string]schema.Attribute{
 			"id":           schema.StringAttribute{Computed: true, Description: "The service name as the host spells it."},
 			"name":         schema.StringAttribute{Required: true, Description: "The service's short name (case-insensitive), such as `Sage300IntegrationService`."},
@@ -43,6 +46,13 @@ func (d *serviceDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"status": schema.StringAttribute{Computed: true,
 				Description: "`Running`, `Stopped`, `StartPending`, `StopPending`, `Paused`, `PausePending` or `ContinuePending`."},
 			"start_type": schema.StringAttribute{Computed: true, Description: "`Automatic`, `AutomaticDelayed`, `Manual` or `Disabled`."},
+			"start_name": schema.StringAttribute{Computed: true,
+				Description: "The account the service logs on as, as the Service Control Manager spells it: `LocalSystem`, " +
+					"`NT AUTHORITY\\LocalService`, `NT AUTHORITY\\NetworkService`, `.\\user`, `DOMAIN\\user`, or a group " +
+					"managed service account `DOMAIN\\name$`."},
+			"sid_type": schema.StringAttribute{Computed: true,
+				Description: "The service SID type (`sc.exe qsidtype`): `none` (the service SID `NT SERVICE\\name` is not in the " +
+					"service's token, so a permission granted to it does not apply), `unrestricted` or `restricted`."},
 			"dependent_services": schema.ListAttribute{Computed: true, ElementType: types.StringType,
 				Description: "Services that depend on this one (a restart stops and starts them too)."},
 		},
@@ -67,5 +77,6 @@ func (d *serviceDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	resp.Diagnostics.Append(diags...)
 	m.ID, m.DisplayName = types.StringValue(svc.Name), types.StringValue(svc.DisplayName)
 	m.Status, m.StartType, m.DependentServices = types.StringValue(svc.Status), types.StringValue(svc.StartType), dependents
+	m.StartName, m.SIDType = types.StringValue(svc.StartName), types.StringValue(svc.SIDType)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

@@ -44,6 +44,8 @@ func TestAccServiceRestart_triggers(t *testing.T) {
 					resource.TestCheckResourceAttr("data.windows_service.agent", "id", sage300ServiceName),
 					resource.TestCheckResourceAttr("data.windows_service.agent", "display_name", "Sage 300 Connector Agent"),
 					resource.TestCheckResourceAttr("data.windows_service.agent", "start_type", "Automatic"),
+					resource.TestCheckResourceAttr("data.windows_service.agent", "start_name", "LocalSystem"),
+					resource.TestCheckResourceAttr("data.windows_service.agent", "sid_type", "none"),
 					checkSimRestarts(t, h, 1),
 				),
 			},

@@ -14,6 +14,21 @@ const (
 	CodeServiceLogonFailed    = 1069 // ERROR_SERVICE_LOGON_FAILED: the service account's logon failed
 )
 
+// Service SID types (Service.SIDType; "SERVICE_SID_INFO structure",
+// learn.microsoft.com): with none, the SCM does not put the service SID
+// NT SERVICE\name in the service's token.
+const (
+	ServiceSIDTypeNone         = "none"
+	ServiceSIDTypeUnrestricted = "unrestricted"
+	ServiceSIDTypeRestricted   = "restricted"
+)
+
+// LocalSystemStartName is how the SCM spells the LocalSystem account
+// (S-1-5-18) as a service's start name ("CreateServiceW", lpServiceStartName:
+// "If this parameter is NULL, CreateService uses the LocalSystem account").
+// LookupAccountName does not know this spelling.
+const LocalSystemStartName = "LocalSystem"
+
 // Services is the host's Windows services (ServiceController on the host).
 type Services struct{ host *Host }
 
@@ -28,7 +43,14 @@ type Service struct {
 	// StartPending, StopPending, Paused, ...
 	Status string `json:"status"`
 	// StartType is Automatic, AutomaticDelayed, Manual or Disabled.
-	StartType         string   `json:"start_type"`
+	StartType string `json:"start_type"`
+	// StartName is the account the service logs on as, as the SCM spells
+	// it: LocalSystem, NT AUTHORITY\LocalService, NT AUTHORITY\NetworkService,
+	// .\user, DOMAIN\user, a gMSA's DOMAIN\name$.
+	StartName string `json:"start_name"`
+	// SIDType is the service SID type (sc.exe qsidtype): ServiceSIDTypeNone,
+	// ServiceSIDTypeUnrestricted or ServiceSIDTypeRestricted.
+	SIDType           string   `json:"sid_type"`
 	DependentServices []string `json:"dependent_services"`
 	// ExitCode is the Win32 exit code of the service's last stop or failed
 	// start; ServiceSpecificExitCode is the service's own when ExitCode is

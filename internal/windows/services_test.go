@@ -19,7 +19,7 @@ func TestServicesRunInTheAgent(t *testing.T) {
 	host, sim := simHost(t, `{"services":[
 		{"name":"Sage300IntegrationService","display_name":"Sage 300 Connector Agent","dependent_services":["SageSync"],
 		 "start_delay_ms":60000,"start_name":".\\svc-sage"},
-		{"name":"SageSync","dependent_services":["SageSyncMonitor"]},
+		{"name":"SageSync","dependent_services":["SageSyncMonitor"],"sid_type":"unrestricted"},
 		{"name":"SageSyncMonitor","status":"Stopped","start_type":"Manual"}]}`, true)
 	ctx := context.Background()
 	svc, err := host.Services().Get(ctx, "sage300integrationservice")
@@ -27,8 +27,12 @@ func TestServicesRunInTheAgent(t *testing.T) {
 		t.Fatal(err)
 	}
 	if svc.Name != "Sage300IntegrationService" || svc.DisplayName != "Sage 300 Connector Agent" || svc.Status != "Running" ||
-		svc.StartType != "Automatic" || strings.Join(svc.DependentServices, ",") != "SageSyncMonitor,SageSync" {
+		svc.StartType != "Automatic" || strings.Join(svc.DependentServices, ",") != "SageSyncMonitor,SageSync" ||
+		svc.StartName != `.\svc-sage` || svc.SIDType != ServiceSIDTypeNone {
 		t.Errorf("service.get = %+v", svc)
+	}
+	if sync, err := host.Services().Get(ctx, "SageSync"); err != nil || sync.StartName != LocalSystemStartName || sync.SIDType != ServiceSIDTypeUnrestricted {
+		t.Errorf("service.get SageSync = %+v, %v: want LocalSystem, unrestricted", sync, err)
 	}
 	started := time.Now()
 	svc, err = host.Services().Restart(ctx, "Sage300IntegrationService", 2*time.Minute)
