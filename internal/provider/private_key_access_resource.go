@@ -124,8 +124,8 @@ func (r *privateKeyAccessResource) Schema(_ context.Context, _ resource.SchemaRe
 				Description: "With `service`: grant the service's own SID, `NT SERVICE\\NAME` (S-1-5-80-...), instead of " +
 					"its logon account. The grant then stays valid whatever account the service runs as, and no other " +
 					"service of that account gets the key. Windows puts the service SID in the service's token only when " +
-					"its SID type is `unrestricted` or `restricted`; with `none` (the default of services not made by " +
-					"Windows) the plan fails and says to run `sc.exe sidtype NAME unrestricted` and restart the service.",
+					"its SID type is `unrestricted` or `restricted`; with `none` (what a service gets when its installer " +
+					"sets no SID type) the plan fails and says to run `sc.exe sidtype NAME unrestricted` and restart the service.",
 				Validators: []validator.Bool{boolvalidator.AlsoRequires(path.MatchRoot("service"))}},
 			"access": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(windows.KeyAccessRead),
 				Description: "`read` (the default: enough to use the key for TLS and signing) or `full` (also change " +

@@ -34,3 +34,20 @@ resource "windows_certificate_private_key_access" "iis" {
   store_name = "My"
   account    = "S-1-5-32-568" # BUILTIN\IIS_IUSRS
 }
+
+# Grant whatever account the Sage 300 agent's service logs on as (read from
+# the host at every plan): if the service is moved to another account, the
+# next plan shows the change and the apply moves the grant.
+resource "windows_certificate_private_key_access" "agent_by_service" {
+  thumbprint = windows_pfx_certificate.agent.thumbprint
+  service    = "Sage300IntegrationService"
+}
+
+# Or the service's own SID, NT SERVICE\Sage300IntegrationService, which stays
+# valid whatever account the service runs as. Windows puts it in the
+# service's token only after: sc.exe sidtype Sage300IntegrationService unrestricted
+resource "windows_certificate_private_key_access" "agent_service_sid" {
+  thumbprint  = windows_pfx_certificate.agent.thumbprint
+  service     = "Sage300IntegrationService"
+  service_sid = true
+}
