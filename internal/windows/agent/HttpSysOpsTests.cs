@@ -66,6 +66,22 @@ namespace TfWin
             Fails("httpsys.account.lookup", "{}", 87);
         }
 
+        /// <summary>The names a service's grant resolves go to LookupAccountName
+        /// as they are: a service SID (NT SERVICE\\name, which starts like
+        /// neither a SID string nor .\\) and a gMSA's DOMAIN\\name$.</summary>
+        [Test]
+        public void AccountLookupPassesServiceAndGmsaNames()
+        {
+            const string trustedInstaller = "S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464";
+            Accounts.Add(trustedInstaller, "NT SERVICE", "TrustedInstaller");
+            Accounts.Add("S-1-5-21-1-2-3-2107", "CORP", "gmsa-sage$");
+            Assert.Equal("{\"sid\":\"" + trustedInstaller + "\",\"account\":\"NT SERVICE\\\\TrustedInstaller\"}",
+                Ok("httpsys.account.lookup", "{\"account\":\"NT SERVICE\\\\trustedinstaller\"}"), "service SID");
+            Assert.Equal("{\"sid\":\"S-1-5-21-1-2-3-2107\",\"account\":\"CORP\\\\gmsa-sage$\"}",
+                Ok("httpsys.account.lookup", "{\"account\":\"CORP\\\\gmsa-sage$\"}"), "gMSA");
+            Assert.True(Fails("httpsys.account.lookup", "{\"account\":\"NT SERVICE\\\\NoSuchService\"}", 1332).Contains("NoSuchService"), "names the service");
+        }
+
         // ---- URL reservations
 
         [Test]
