@@ -370,11 +370,11 @@ resource "windows_service_restart" "this" {
 # ---------------------------------------------------------------------------
 
 output "ca_certificates_missing_on_target" {
-  description = "The source's Root and CA certificates the target does not have (STORE/THUMBPRINT  subject): candidates for ca_certificates. Empty once the clone copied all of them."
+  description = "The source's Root and CA certificates the target does not have and ca_certificates does not name (STORE/THUMBPRINT  subject): candidates for ca_certificates."
   value = flatten([
     for store, d in data.windows_certificates.source : [
       for c in d.certificates : "${store}/${c.thumbprint}  ${c.subject}"
-      if !contains(lookup(local.target_thumbprints, store, []), c.thumbprint)
+      if !contains(lookup(local.target_thumbprints, store, []), c.thumbprint) && !contains(keys(windows_certificate.ca), c.thumbprint)
     ]
   ])
 }
