@@ -40,8 +40,8 @@ const (
 // source (URL reservation, SSL binding with every field, Root and CA
 // certificate, the bound certificate and its key's entries, SChannel and
 // .NET registry values, the named app settings) is on the target equal,
-// the only differences being the host name in URIs; a second plan is
-// empty.
+// the only differences being the host name in URIs; the Integration Service
+// restarted once and listens on the copied URI; a second plan is empty.
 func TestAccCloneExample(t *testing.T) {
 	source, target := cloneHost(t), cloneHost(t)
 	pfx := writeTestPFX(t, t.TempDir(), "sage50.pfx")
@@ -65,6 +65,7 @@ func TestAccCloneExample(t *testing.T) {
 		"pfx_passwords":     fmt.Sprintf("{%s = %s}", acctest.HCLString(pfx.Thumbprint), acctest.HCLString(pfxPassword)),
 		"ca_certificates":   fmt.Sprintf("[%s, %s]", acctest.HCLString(strings.ToLower(root)), acctest.HCLString(intermediate)),
 		"host_name_rewrite": fmt.Sprintf("{from = %s, to = %s}", acctest.HCLString(cloneSourceFQDN), acctest.HCLString(cloneTargetFQDN)),
+		"restart_services":  fmt.Sprintf("[%s]", acctest.HCLString(sage50Service)),
 		"app_settings": fmt.Sprintf("[{config_path = %s, key = \"HttpsServiceUri\"}, {config_path = %s, key = \"HttpServiceUri\"}]",
 			acctest.HCLString(sage50ConfigPath), acctest.HCLString(sage50ConfigPath)),
 	})
@@ -91,7 +92,13 @@ func TestAccCloneExample(t *testing.T) {
 	if len(unrewritten) == 0 {
 		t.Error("the source has no object naming its host; the rewrite is not tested")
 	}
+	// The Integration Service restarted once, reading the copied settings.
+	r.check(checkSimService(t, target, sage50Service, "Running", 1))
+	if got := simRow(t, target, "services", "name", sage50Service)["listening_uri"]; got != "https://"+cloneTargetFQDN+":4106/sage50/" {
+		t.Errorf("the target's Integration Service listens on %v, not the copied HttpsServiceUri with the target's name", got)
+	}
 	r.expectEmptyPlan()
+	r.check(checkSimService(t, target, sage50Service, "Running", 1))
 	if missing, _ := r.outputs()["ca_certificates_missing_on_target"].([]any); len(missing) != 0 {
 		t.Errorf("ca_certificates_missing_on_target after the clone: %v", missing)
 	}
