@@ -205,11 +205,15 @@ resource "windows_pfx_certificate" "bound" {
   provider            = windows.target
   for_each            = var.pfx_files
   content_base64      = filebase64(each.value)
-  password_wo         = var.pfx_passwords[each.key]
+  password_wo         = lookup(var.pfx_passwords, each.key, "")
   password_wo_version = 1
   store_name          = lookup(local.bound_certificate_store, provider::windows::normalize_thumbprint(each.key), "MY")
 
   lifecycle {
+    precondition {
+      condition     = contains(keys(var.pfx_passwords), each.key)
+      error_message = "pfx_passwords has no password for ${each.key} (${each.value}): give one under the same key as in pfx_files."
+    }
     # Checked at plan time: the PFX is read before apply.
     postcondition {
       condition     = self.thumbprint == provider::windows::normalize_thumbprint(each.key) || var.accept_renewed_certificates

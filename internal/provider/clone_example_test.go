@@ -129,6 +129,24 @@ func TestAccCloneExample_otherCertificate(t *testing.T) {
 	}
 }
 
+// TestAccCloneExample_noPFX: without a PFX for the certificate the source
+// binds, and without that certificate on the target, the plan fails naming
+// the binding, the certificate and what to supply.
+func TestAccCloneExample_noPFX(t *testing.T) {
+	source, target := cloneHost(t), cloneHost(t)
+	pfx := writeTestPFX(t, t.TempDir(), "sage50.pfx")
+	buildCloneSource(t, source, pfx)
+
+	r := newExampleRun(t, "clone", map[string]string{
+		"source_host":     cloneHostVar(source),
+		"source_password": source.Password,
+		"target_host":     cloneHostVar(target),
+		"target_password": target.Password,
+	})
+	r.expectPlanError(regexp.MustCompile(`(?s)binding\s+ipport=0\.0\.0\.0:4106\s+serves\s+certificate\s+` + pfx.Thumbprint +
+		`.*add\s+it\s+to\s+pfx_files\s+and\s+pfx_passwords`))
+}
+
 // cloneHost is a simulated Sage 50 server (examples/scenarios/sage50.json):
 // the software the clone expects installed on both hosts.
 func cloneHost(t *testing.T) *acctest.Host {
