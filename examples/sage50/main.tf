@@ -45,6 +45,12 @@ variable "certificate_thumbprint" {
   default     = null
 }
 
+variable "min_days_left" {
+  description = "Days the installed certificate must have left; fewer fails the plan naming it and its expiry (see the module's variable). 0 refuses only an expired one."
+  type        = number
+  default     = 0
+}
+
 variable "schannel_disable_tls10_tls11" {
   description = "Also turn TLS 1.0 and 1.1 off host-wide, server and client side, after the next reboot (see the module's variable): other clients of the server that speak only those may break."
   type        = bool
@@ -57,6 +63,7 @@ module "sage50" {
   pfx_path               = var.pfx_path
   pfx_password           = var.pfx_password
   certificate_thumbprint = var.certificate_thumbprint
+  min_days_left          = var.min_days_left
 
   schannel_disable_tls10_tls11 = var.schannel_disable_tls10_tls11
   open_firewall                = var.open_firewall
