@@ -100,7 +100,7 @@ variable "certificate_thumbprint" {
 }
 
 variable "min_days_left" {
-  description = "Days the installed certificate must have left; fewer fails the plan naming it and its expiry (see the module's variable). 0 refuses only an expired one."
+  description = "Days the installed certificate must have left; fewer fails the plan naming it and its expiry (see the module's variable). 0, the default, adds no check."
   type        = number
   default     = 0
 }

@@ -168,14 +168,14 @@ type tooFewDaysLeftError struct {
 
 func (e *tooFewDaysLeftError) Error() string {
 	when := fmt.Sprintf("expires %s: %d days left", formatTime(e.cert.NotAfter), e.daysLeft)
+	lower := " Lower min_days_left only to accept this certificate until then."
 	if e.daysLeft < 0 {
-		when = fmt.Sprintf("expired %s (%d days left)", formatTime(e.cert.NotAfter), e.daysLeft)
+		when, lower = fmt.Sprintf("expired %s (%d days left)", formatTime(e.cert.NotAfter), e.daysLeft), ""
 	}
-	return fmt.Sprintf("The certificate for %s in LocalMachine\\%s, %s (%s), %s, fewer than min_days_left = %d.\n\n"+
+	return fmt.Sprintf("The certificate %s (%s) in LocalMachine\\%s, found by %s, %s, fewer than min_days_left = %d.\n\n"+
 		"Renew it and install the renewed certificate, with its private key, in LocalMachine\\%s (win-acme, Posh-ACME, "+
-		"AD CS autoenrollment, or an import of the renewed PFX): the next plan picks it. Lower min_days_left only "+
-		"to accept this certificate until then.",
-		e.describe, e.store, e.cert.Thumbprint, e.cert.Subject, when, e.min, e.store)
+		"AD CS autoenrollment, or an import of the renewed PFX): the next plan picks it.%s",
+		e.cert.Thumbprint, e.cert.Subject, e.store, e.describe, when, e.min, e.store, lower)
 }
 
 // mostRecentCertificate is the certificate issued last: the latest

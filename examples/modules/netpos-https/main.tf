@@ -54,7 +54,7 @@ data "windows_certificate" "netpos" {
   valid_now             = var.certificate_thumbprint == null ? true : null
   server_authentication = var.certificate_thumbprint == null ? true : null
   has_private_key       = var.certificate_thumbprint == null ? true : null
-  min_days_left         = var.min_days_left
+  min_days_left         = var.min_days_left > 0 ? var.min_days_left : null
 
   lifecycle {
     postcondition {

@@ -173,7 +173,7 @@ data "windows_certificate" "sage300" {
   valid_now             = local.certificate_by_name ? true : null
   server_authentication = local.certificate_by_name ? true : null
   has_private_key       = local.certificate_by_name ? true : null
-  min_days_left         = var.pfx_path == null ? var.min_days_left : null
+  min_days_left         = var.pfx_path == null && var.min_days_left > 0 ? var.min_days_left : null
 
   lifecycle {
     # An installed certificate gets the checks the PFX gets at plan time.
