@@ -23,9 +23,15 @@ variable "fqdn" {
 }
 
 variable "certificate_thumbprint" {
-  description = "Thumbprint of the installed certificate to use, when more than one covers fqdn."
+  description = "Thumbprint of the installed certificate to use instead of the most recent usable one that covers fqdn."
   type        = string
   default     = null
+}
+
+variable "min_days_left" {
+  description = "Days the installed certificate must have left; fewer fails the plan naming it and its expiry (see the module's variable). 0, the default, adds no check."
+  type        = number
+  default     = 0
 }
 
 variable "pfx_path" {
@@ -52,6 +58,7 @@ module "netpos" {
   source                 = "../modules/netpos-https"
   fqdn                   = var.fqdn
   certificate_thumbprint = var.certificate_thumbprint
+  min_days_left          = var.min_days_left
   pfx_path               = var.pfx_path
   pfx_password           = var.pfx_password
 

@@ -99,6 +99,12 @@ variable "certificate_thumbprint" {
   default     = null
 }
 
+variable "min_days_left" {
+  description = "Days the installed certificate must have left; fewer fails the plan naming it and its expiry (see the module's variable). 0, the default, adds no check."
+  type        = number
+  default     = 0
+}
+
 variable "agent_port" {
   description = "TCP port of the Sage 300 Connector Agent."
   type        = number
@@ -157,6 +163,7 @@ module "sage300" {
   pfx_path               = var.pfx_path
   pfx_password           = var.pfx_password
   certificate_thumbprint = var.certificate_thumbprint
+  min_days_left          = var.min_days_left
   agent_port             = var.agent_port
 
   open_firewall = var.open_firewall

@@ -45,8 +45,20 @@ variable "certificate_thumbprint" {
   default     = null
 }
 
+variable "min_days_left" {
+  description = "Days the installed certificate must have left; fewer fails the plan naming it and its expiry (see the module's variable). 0, the default, adds no check."
+  type        = number
+  default     = 0
+}
+
 variable "schannel_disable_tls10_tls11" {
   description = "Also turn TLS 1.0 and 1.1 off host-wide, server and client side, after the next reboot (see the module's variable): other clients of the server that speak only those may break."
+  type        = bool
+  default     = false
+}
+
+variable "disable_legacy_tls" {
+  description = "Have HTTP.sys refuse TLS 1.0 and 1.1 on the Integration Agent's port (see the module's variable; Windows Server 2019 with KB4490481 or later)."
   type        = bool
   default     = false
 }
@@ -57,8 +69,10 @@ module "sage50" {
   pfx_path               = var.pfx_path
   pfx_password           = var.pfx_password
   certificate_thumbprint = var.certificate_thumbprint
+  min_days_left          = var.min_days_left
 
   schannel_disable_tls10_tls11 = var.schannel_disable_tls10_tls11
+  disable_legacy_tls           = var.disable_legacy_tls
   open_firewall                = var.open_firewall
   strict_checks                = var.strict_checks
 }

@@ -2,10 +2,12 @@ package provider
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -42,6 +44,12 @@ type certificateDataSourceModel struct {
 	StoreName types.String `tfsdk:"store_name"`
 	DNSName   types.String `tfsdk:"dns_name"`
 	PEM       types.String `tfsdk:"pem"`
+	// The selectors that narrow the matches, and what the choice leaves.
+	MostRecent           types.Bool  `tfsdk:"most_recent"`
+	ValidNow             types.Bool  `tfsdk:"valid_now"`
+	ServerAuthentication types.Bool  `tfsdk:"server_authentication"`
+	MinDaysLeft          types.Int64 `tfsdk:"min_days_left"`
+	DaysLeft             types.Int64 `tfsdk:"days_left"`
 	// The facts; thumbprint and subject are also search keys.
 	certFactsModel
 }
@@ -68,11 +76,39 @@ func (d *certificateDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 			"of its subject alternative names, where a wildcard name (`*.example.local`) covers one label " +
 			"(`host.example.local`, not `a.b.example.local`); the subject's common name only for a certificate " +
 			"without DNS names. The name clients use, such as a module's `fqdn`."}
+	attrs["issuer"] = schema.StringAttribute{Optional: true, Computed: true,
+		Description: "Only certificates from this issuer: its whole distinguished name or only its common name " +
+			"(`Example Issuing CA`), case-insensitive, as `subject` matches. Returns the issuer as Windows prints it."}
+	attrs["has_private_key"] = schema.BoolAttribute{Optional: true, Computed: true,
+		Description: "Set `true` for only certificates whose private key opens on the host (what HTTP.sys needs " +
+			"to serve one; a link to a deleted or mismatched key container counts as none, error 1312), `false` " +
+			"for only those without. Returns whether the key of the certificate found opens."}
+	attrs["most_recent"] = schema.BoolAttribute{Optional: true,
+		Description: "When several certificates remain, take the one issued last (the latest `not_before`, then " +
+			"the latest `not_after`, then the greatest thumbprint) instead of failing: after a renewal the store " +
+			"holds the old and the new certificate for the same name. Default false."}
+	attrs["valid_now"] = schema.BoolAttribute{Optional: true,
+		Description: "Only certificates valid now: `not_before` <= now < `not_after`, by the clock of the machine " +
+			"that runs Terraform. Default false."}
+	attrs["server_authentication"] = schema.BoolAttribute{Optional: true,
+		Description: "Only certificates a TLS server may use: with the server authentication enhanced key usage " +
+			"(`1.3.6.1.5.5.7.3.1`), or without the enhanced key usage extension, which RFC 5280 reads as any " +
+			"purpose. Default false."}
+	attrs["min_days_left"] = schema.Int64Attribute{Optional: true,
+		Description: "Days the certificate found must have left. It does not filter: the certificate chosen (with " +
+			"`most_recent`, the newest) with fewer days left fails the read, so the plan stops with its " +
+			"thumbprint, subject and expiry, until a renewed certificate is installed on the host.",
+		Validators: []validator.Int64{int64validator.AtLeast(0)}}
+	attrs["days_left"] = schema.Int64Attribute{Computed: true,
+		Description: "Whole days from now until `not_after`: 0 on the last day, negative once expired."}
 	attrs["pem"] = schema.StringAttribute{Computed: true,
 		Description: "The certificate in PEM, public part only: what the Sage 300 procedure exports as a `.CER` file, ready for `windows_certificate` on another host."}
 	resp.Schema = schema.Schema{
-		Description: "One certificate in a LocalMachine store, found by thumbprint, subject or DNS name. " +
-			"It is an error if none or several match; the error lists the candidates.",
+		Description: "One certificate in a LocalMachine store, found by thumbprint, subject or DNS name, and " +
+			"optionally narrowed by issuer, validity, server authentication usage and a private key that opens. " +
+			"It is an error if none or (without `most_recent`) several remain; the error lists the candidates and " +
+			"what excluded each. With `most_recent` a certificate renewed on the host by another tool (win-acme, " +
+			"Posh-ACME, AD CS autoenrollment) is found on the next plan.",
 		Attributes: attrs,
 	}
 }
@@ -96,7 +132,7 @@ func (d *certificateDataSource) Read(ctx context.Context, req datasource.ReadReq
 	if !m.StoreName.IsNull() {
 		store = m.StoreName.ValueString()
 	}
-	match, describe, err := certificateMatcher(m)
+	sel, err := m.selection()
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("thumbprint"), "Invalid thumbprint", err.Error())
 		return
@@ -106,20 +142,53 @@ func (d *certificateDataSource) Read(ctx context.Context, req datasource.ReadReq
 		addHostError(&resp.Diagnostics, "Cannot list certificates", err)
 		return
 	}
-	found, err := selectCertificate(certs, match, describe, store)
-	if err != nil {
+	now := time.Now()
+	found, err := selectCertificate(certs, sel, store, now)
+	var tooFew *tooFewDaysLeftError
+	switch {
+	case errors.As(err, &tooFew):
+		resp.Diagnostics.AddAttributeError(path.Root("min_days_left"), "Certificate expires too soon", err.Error())
+		return
+	case err != nil:
 		resp.Diagnostics.AddError("Certificate not found", err.Error())
 		return
 	}
-	m.setFound(ctx, store, found, &resp.Diagnostics)
+	m.setFound(ctx, store, found, now, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
 // setFound fills the model from the certificate found.
-func (m *certificateDataSourceModel) setFound(ctx context.Context, store string, c windows.Certificate, diags *diag.Diagnostics) {
+func (m *certificateDataSourceModel) setFound(ctx context.Context, store string, c windows.Certificate, now time.Time, diags *diag.Diagnostics) {
 	diags.Append(m.certFactsModel.set(ctx, factsFromHost(c))...)
+	m.DaysLeft = types.Int64Value(daysLeft(c.NotAfter, now))
 	m.ID = types.StringValue(certificateID(store, c.Thumbprint))
 	m.PEM = types.StringValue(c.PEM)
+}
+
+// selection is the search with the selectors the configuration sets.
+func (m certificateDataSourceModel) selection() (certificateSelection, error) {
+	match, describe, err := certificateMatcher(m)
+	if err != nil {
+		return certificateSelection{}, err
+	}
+	sel := certificateSelection{match: match, describe: describe, mostRecent: m.MostRecent.ValueBool()}
+	if !m.Issuer.IsNull() {
+		sel.filters = append(sel.filters, issuerFilter(m.Issuer.ValueString()))
+	}
+	if m.ValidNow.ValueBool() {
+		sel.filters = append(sel.filters, validNowFilter())
+	}
+	if m.ServerAuthentication.ValueBool() {
+		sel.filters = append(sel.filters, serverAuthenticationFilter())
+	}
+	if !m.HasPrivateKey.IsNull() {
+		sel.filters = append(sel.filters, privateKeyFilter(m.HasPrivateKey.ValueBool()))
+	}
+	if !m.MinDaysLeft.IsNull() {
+		minDays := m.MinDaysLeft.ValueInt64()
+		sel.minDaysLeft = &minDays
+	}
+	return sel, nil
 }
 
 // certificateMatcher returns the search the configuration asks for and its
@@ -175,41 +244,4 @@ func dnsNameMatches(certNames []string, name string) bool {
 		}
 	}
 	return false
-}
-
-// selectCertificate returns the one certificate that matches, or an error
-// listing the candidates: the matches when there are several, the store's
-// certificates when there is none.
-func selectCertificate(certs []windows.Certificate, match func(windows.Certificate) bool, describe, store string) (windows.Certificate, error) {
-	var matches []windows.Certificate
-	for _, c := range certs {
-		if match(c) {
-			matches = append(matches, c)
-		}
-	}
-	switch len(matches) {
-	case 1:
-		return matches[0], nil
-	case 0:
-		if len(certs) == 0 {
-			return windows.Certificate{}, fmt.Errorf("no certificate matches %s: LocalMachine\\%s is empty", describe, store)
-		}
-		return windows.Certificate{}, fmt.Errorf("no certificate matches %s in LocalMachine\\%s. The store holds:\n%s",
-			describe, store, listCandidates(certs))
-	default:
-		return windows.Certificate{}, fmt.Errorf("%d certificates match %s in LocalMachine\\%s; select one by thumbprint:\n%s",
-			len(matches), describe, store, listCandidates(matches))
-	}
-}
-
-func listCandidates(certs []windows.Certificate) string {
-	var b strings.Builder
-	for i, c := range certs {
-		if i == maxListedCandidates {
-			fmt.Fprintf(&b, "  … and %d more\n", len(certs)-i)
-			break
-		}
-		fmt.Fprintf(&b, "  %s  %s  (expires %s)\n", c.Thumbprint, c.Subject, formatTime(c.NotAfter))
-	}
-	return b.String()
 }

@@ -81,8 +81,9 @@ func TestAccNetPOSExample(t *testing.T) {
 // TestAccNetPOSExample_unsuitableCertificate: a certificate the procedure rules
 // out ("An untrusted self signed certificate cannot be used"), or one
 // HTTP.sys cannot serve (no private key) or clients reject (expired), fails
-// the plan with the example's postcondition, before anything on the host
-// changes.
+// the plan before anything on the host changes: found by name, the data
+// source's filters leave no certificate and say what excluded it; given by
+// thumbprint, the example's postcondition refuses it.
 func TestAccNetPOSExample_unsuitableCertificate(t *testing.T) {
 	selfSigned := acctest.NewTestCertificate(t, netposDNSName)
 	noKey := provider.NewTestChain(t, provider.LeafOptions{Subject: pkix.Name{CommonName: netposDNSName}, DNSNames: []string{netposDNSName}})
@@ -90,14 +91,25 @@ func TestAccNetPOSExample_unsuitableCertificate(t *testing.T) {
 		Subject: pkix.Name{CommonName: netposDNSName}, DNSNames: []string{netposDNSName},
 		NotBefore: time.Now().AddDate(-2, 0, 0), NotAfter: time.Now().AddDate(0, 0, -1),
 	})
+	notFound := func(thumbprint, reason string) string {
+		return `Certificate not found.*filters\s+exclude\s+it.*` + thumbprint + `[^\n]*: ` + reason
+	}
 	tests := []struct {
-		name        string
-		certificate netposCertificate
-		wantError   string
+		name         string
+		certificate  netposCertificate
+		thumbprint   string
+		byName       string // the error found by fqdn
+		byThumbprint string // the error given certificate_thumbprint
 	}{
-		{"self-signed", netposCertificate{pem: selfSigned.PEM, keyPEM: selfSigned.KeyPEM}, `self-signed.*An\s+untrusted\s+self\s+signed\s+certificate\s+cannot\s+be\s+used`},
-		{"no private key", netposCertificate{pem: provider.CertificatePEM(noKey.Leaf)}, `has\s+no\s+private\s+key\s+in\s+LocalMachine\\My:\s+import\s+it\s+from\s+a\s+PFX`},
-		{"expired", leafCertificate(t, expired), `expired\s+at.*renew\s+it\s+first`},
+		{"self-signed", netposCertificate{pem: selfSigned.PEM, keyPEM: selfSigned.KeyPEM}, selfSigned.Thumbprint,
+			`Resource postcondition failed.*self-signed.*An\s+untrusted\s+self\s+signed\s+certificate\s+cannot\s+be\s+used`,
+			`Resource postcondition failed.*self-signed.*An\s+untrusted\s+self\s+signed\s+certificate\s+cannot\s+be\s+used`},
+		{"no private key", netposCertificate{pem: provider.CertificatePEM(noKey.Leaf)}, provider.Thumbprint(noKey.Leaf),
+			notFound(provider.Thumbprint(noKey.Leaf), "no private key"),
+			`Resource postcondition failed.*has\s+no\s+private\s+key\s+in\s+LocalMachine\\My:\s+import\s+it\s+from\s+a\s+PFX`},
+		{"expired", leafCertificate(t, expired), provider.Thumbprint(expired.Leaf),
+			notFound(provider.Thumbprint(expired.Leaf), "expired"),
+			`Resource postcondition failed.*expired\s+at.*renew\s+it\s+first`},
 	}
 	scenario := netposServerWithoutCertificates(t)
 	useBuiltProvider(t)
@@ -109,7 +121,9 @@ func TestAccNetPOSExample_unsuitableCertificate(t *testing.T) {
 			}
 			setProviderEnvironment(t, h)
 			r := newExampleRun(t, "netpos", map[string]string{"fqdn": netposDNSName})
-			r.expectPlanError(regexp.MustCompile(`(?s)Resource postcondition failed.*` + tt.wantError))
+			r.expectPlanError(regexp.MustCompile(`(?s)` + tt.byName))
+			r.env = append(r.env, "TF_VAR_certificate_thumbprint="+tt.thumbprint)
+			r.expectPlanError(regexp.MustCompile(`(?s)` + tt.byThumbprint))
 			checkNetPOSUntouched(t, h)
 		})
 	}

@@ -93,8 +93,18 @@ func (r *sslCertBindingResource) Schema(_ context.Context, _ resource.SchemaRequ
 	resp.Schema = schema.Schema{
 		Description: "An HTTP.sys SSL certificate binding (netsh http add sslcert): the certificate that " +
 			"HTTP.sys serves on an IP address and port (ipport) or, with SNI, a host name and port (hostnameport).",
-		Attributes: sslCertBindingAttributes(),
+		Attributes: sslCertBindingResourceAttributes(),
 	}
+}
+
+// sslCertBindingResourceAttributes are the binding's attributes and the
+// bound certificate's subject and expiry.
+func sslCertBindingResourceAttributes() map[string]schema.Attribute {
+	attrs := sslCertBindingAttributes()
+	for name, attr := range boundCertificateAttributes() {
+		attrs[name] = attr
+	}
+	return attrs
 }
 
 func sslCertBindingAttributes() map[string]schema.Attribute {
@@ -264,7 +274,7 @@ func (m *sslCertBindingModel) mergeHost(b windows.SSLBinding) {
 }
 
 func (r *sslCertBindingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	plan, ok := loadForHost[sslCertBindingModel](ctx, req.Plan, r.host, &resp.Diagnostics)
+	plan, ok := loadForHost[sslCertBindingResourceModel](ctx, req.Plan, r.host, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -277,6 +287,7 @@ func (r *sslCertBindingResource) Create(ctx context.Context, req resource.Create
 		return
 	}
 	plan.ID = types.StringValue(b.BindingKey.String())
+	r.applyBoundCertificate(ctx, &plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -310,10 +321,11 @@ func noUsablePrivateKeyMessage(thumbprint, store string) string {
 }
 
 func (r *sslCertBindingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	state, ok := loadForHost[sslCertBindingModel](ctx, req.State, r.host, &resp.Diagnostics)
+	state, ok := loadForHost[sslCertBindingResourceModel](ctx, req.State, r.host, &resp.Diagnostics)
 	if !ok {
 		return
 	}
+	prior := state
 	key := state.bindingKey()
 	b, err := r.host.HTTPSys().GetSSLBinding(ctx, key)
 	if windows.IsNotFound(err) {
@@ -325,13 +337,14 @@ func (r *sslCertBindingResource) Read(ctx context.Context, req resource.ReadRequ
 		return
 	}
 	state.mergeHost(b)
+	r.readBoundCertificate(ctx, prior, &state, b, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
 // Update swaps the binding in one host call; if the new binding cannot be
 // added the host puts the old one back before answering.
 func (r *sslCertBindingResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	plan, ok := loadForHost[sslCertBindingModel](ctx, req.Plan, r.host, &resp.Diagnostics)
+	plan, ok := loadForHost[sslCertBindingResourceModel](ctx, req.Plan, r.host, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -354,6 +367,7 @@ func (r *sslCertBindingResource) Update(ctx context.Context, req resource.Update
 		return
 	}
 	plan.ID = types.StringValue(b.BindingKey.String())
+	r.applyBoundCertificate(ctx, &plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -393,7 +407,7 @@ func sameBindingSettings(a, b windows.SSLBinding) bool {
 }
 
 func (r *sslCertBindingResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	state, ok := loadForHost[sslCertBindingModel](ctx, req.State, r.host, &resp.Diagnostics)
+	state, ok := loadForHost[sslCertBindingResourceModel](ctx, req.State, r.host, &resp.Diagnostics)
 	if !ok {
 		return
 	}

@@ -61,19 +61,26 @@ var bindingTLSFlags = map[string]tlsFlag{
 }
 
 // ModifyPlan refuses, at plan time when the host is known, a TLS flag the
-// host's Windows is too old for.
+// host's Windows is too old for, and plans the subject and expiry of the
+// certificate the binding is to serve.
 func (r *sslCertBindingResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || r.host == nil {
 		return // destroy, or the provider's host is not known yet (checked at apply)
 	}
-	var plan sslCertBindingModel
+	var plan sslCertBindingResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	// Unknown flags read as false here; apply checks them again.
 	b := plan.binding()
-	checkTLSFlagsSupported(ctx, r.host, b, &resp.Diagnostics)
+	if !checkTLSFlagsSupported(ctx, r.host, b, &resp.Diagnostics) {
+		return
+	}
+	r.planBoundCertificate(ctx, req, &plan, &resp.Diagnostics)
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	}
 }
 
 // checkTLSFlagsSupported reports false, with an error on each flag's

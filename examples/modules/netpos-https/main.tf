@@ -22,7 +22,9 @@
 #     fqdn   = "netpos01.example.local"
 #   }
 #
-# finds the installed certificate that covers fqdn; certificate_thumbprint
+# finds the installed certificate that covers fqdn (the most recent usable
+# one, so a renewal on the host is followed by the next apply);
+# certificate_thumbprint
 # picks one by thumbprint, and pfx_path imports a PFX instead (removed on
 # destroy). An installed certificate is only read, never removed.
 terraform {
@@ -41,6 +43,18 @@ data "windows_certificate" "netpos" {
   store_name = "My"
   thumbprint = var.certificate_thumbprint
   dns_name   = var.certificate_thumbprint == null ? var.fqdn : null
+
+  # Found by name (no thumbprint): the most recent certificate for fqdn that
+  # is valid now, may serve TLS (server authentication EKU, or none) and has
+  # a private key that opens. A certificate renewed on the host by another
+  # tool (win-acme, Posh-ACME, AD CS autoenrollment) is so picked on the next
+  # plan, and the binding moves to it. min_days_left refuses, at plan, one
+  # that expires too soon, naming it and its expiry.
+  most_recent           = var.certificate_thumbprint == null ? true : null
+  valid_now             = var.certificate_thumbprint == null ? true : null
+  server_authentication = var.certificate_thumbprint == null ? true : null
+  has_private_key       = var.certificate_thumbprint == null ? true : null
+  min_days_left         = var.min_days_left > 0 ? var.min_days_left : null
 
   lifecycle {
     postcondition {

@@ -4,7 +4,7 @@ variable "fqdn" {
 }
 
 variable "certificate_thumbprint" {
-  description = "Thumbprint of the certificate installed in LocalMachine\\My to use, when more than one covers fqdn. The module only reads it: destroy never removes it."
+  description = "Thumbprint of the certificate installed in LocalMachine\\My to use instead of the most recent usable one that covers fqdn. The module only reads it: destroy never removes it."
   type        = string
   default     = null
 }
@@ -72,4 +72,15 @@ variable "require_existing_keys" {
   description = "Fail the plan, naming the keys the file has, when use_ssl_key or service_uri_key is not in the .exe.config, instead of adding it (NetPOS.Net would not read an entry under a name it does not use). Set false only once you know NetPOS.Net reads an entry that is not there yet."
   type        = bool
   default     = true
+}
+
+variable "min_days_left" {
+  description = "Days an installed certificate (found by name or by certificate_thumbprint) must have left: one with fewer fails the plan, naming its thumbprint, subject and expiry, until the renewed certificate is installed on the host. 0 (the default) adds no check to the module's own (a certificate found by name must be valid now, one given by thumbprint must not have expired); set it below the days before expiry at which the renewal tool renews (ACME clients: about 30 days before; 20 then leaves ten days) to hear, from a scheduled terraform plan, of a renewal that did not happen. A PFX (pfx_path) is not checked."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.min_days_left >= 0 && floor(var.min_days_left) == var.min_days_left
+    error_message = "min_days_left is a whole number of days, 0 or more."
+  }
 }

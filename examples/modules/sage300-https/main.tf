@@ -152,11 +152,28 @@ resource "windows_service_restart" "agent" {
 # Step 4: export the certificate (public part) from the Sage 300 server:
 # the imported one, or the installed one (certificate_thumbprint, else the
 # one that covers fqdn), which is read at plan time and never removed.
+locals {
+  # The certificate is the installed one that covers fqdn.
+  certificate_by_name = var.pfx_path == null && var.certificate_thumbprint == null
+}
+
 data "windows_certificate" "sage300" {
   provider   = windows.sage300
   store_name = "My"
   thumbprint = var.pfx_path != null ? one(windows_pfx_certificate.sage300[*].thumbprint) : var.certificate_thumbprint
-  dns_name   = var.pfx_path == null && var.certificate_thumbprint == null ? var.fqdn : null
+  dns_name   = local.certificate_by_name ? var.fqdn : null
+
+  # Found by name (neither a PFX nor a thumbprint): the most recent
+  # certificate for fqdn that is valid now, may serve TLS (server
+  # authentication EKU, or none) and has a private key that opens. A certificate renewed on the host by another
+  # tool (win-acme, Posh-ACME, AD CS autoenrollment) is so picked on the next
+  # plan, and the binding moves to it. min_days_left refuses, at plan, one
+  # that expires too soon, naming it and its expiry.
+  most_recent           = local.certificate_by_name ? true : null
+  valid_now             = local.certificate_by_name ? true : null
+  server_authentication = local.certificate_by_name ? true : null
+  has_private_key       = local.certificate_by_name ? true : null
+  min_days_left         = var.pfx_path == null && var.min_days_left > 0 ? var.min_days_left : null
 
   lifecycle {
     # An installed certificate gets the checks the PFX gets at plan time.

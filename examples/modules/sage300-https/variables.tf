@@ -51,3 +51,14 @@ variable "agent_port" {
   type        = number
   default     = 4207
 }
+
+variable "min_days_left" {
+  description = "Days an installed certificate (found by name or by certificate_thumbprint) must have left: one with fewer fails the plan, naming its thumbprint, subject and expiry, until the renewed certificate is installed on the host. 0 (the default) adds no check to the module's own (a certificate found by name must be valid now, one given by thumbprint must not have expired); set it below the days before expiry at which the renewal tool renews (ACME clients: about 30 days before; 20 then leaves ten days) to hear, from a scheduled terraform plan, of a renewal that did not happen. A PFX (pfx_path) is not checked."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.min_days_left >= 0 && floor(var.min_days_left) == var.min_days_left
+    error_message = "min_days_left is a whole number of days, 0 or more."
+  }
+}

@@ -23,8 +23,9 @@
 #
 # or, for a certificate already installed in LocalMachine\My (a shared
 # wildcard, one the customer's CA enrolled), certificate_thumbprint instead
-# of the PFX, or neither: the installed certificate that covers fqdn. The
-# module then only reads that certificate and never removes it.
+# of the PFX, or neither: the installed certificate that covers fqdn (the
+# most recent usable one, so a renewal on the host is followed by the next
+# apply). The module then only reads that certificate and never removes it.
 #
 # SChannel reads its protocol settings at boot: output reboot_required says
 # when the host must be restarted for them to apply.
@@ -205,6 +206,18 @@ data "windows_certificate" "installed" {
   store_name = "My"
   thumbprint = var.certificate_thumbprint
   dns_name   = var.certificate_thumbprint == null ? var.fqdn : null
+
+  # Found by name (no thumbprint): the most recent certificate for fqdn that
+  # is valid now, may serve TLS (server authentication EKU, or none) and has
+  # a private key that opens. A certificate renewed on the host by another
+  # tool (win-acme, Posh-ACME, AD CS autoenrollment) is so picked on the next
+  # plan, and the binding moves to it. min_days_left refuses, at plan, one
+  # that expires too soon, naming it and its expiry.
+  most_recent           = var.certificate_thumbprint == null ? true : null
+  valid_now             = var.certificate_thumbprint == null ? true : null
+  server_authentication = var.certificate_thumbprint == null ? true : null
+  has_private_key       = var.certificate_thumbprint == null ? true : null
+  min_days_left         = var.min_days_left > 0 ? var.min_days_left : null
 
   lifecycle {
     postcondition {
