@@ -469,20 +469,27 @@ namespace TfWin
 
         // ---- SSL binding ops
 
-        public static object ListBindings(HostServices host)
+        /// <summary>Every SSL binding: the IP table, then the SNI table, each
+        /// in the host's order.</summary>
+        public static List<SslRecord> QueryBindings(HostServices host)
         {
-            List<object> list = new List<object>();
+            List<SslRecord> all = new List<SslRecord>();
             foreach (bool sni in new bool[] { false, true })
             {
-                IList<SslRecord> records;
-                try { records = host.HttpApi.QuerySslBindings(sni); }
+                try { all.AddRange(host.HttpApi.QuerySslBindings(sni)); }
                 catch (Exception e)
                 {
                     if (!IsWindowsFailure(e)) throw;
                     throw ApiError(e, "HttpQueryServiceConfiguration(" + (sni ? "SNI" : "IP") + " SSL bindings)", null);
                 }
-                foreach (SslRecord r in records) list.Add(BindingResult(r));
             }
+            return all;
+        }
+
+        public static object ListBindings(HostServices host)
+        {
+            List<object> list = new List<object>();
+            foreach (SslRecord r in QueryBindings(host)) list.Add(BindingResult(r));
             return new JsonObject().Set("bindings", list);
         }
 
