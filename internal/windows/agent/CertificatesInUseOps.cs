@@ -1,4 +1,4 @@
-// The certificates HTTP.sys serves (PROTOCOL.md "httpsys.sslcert.certificates"):
+// The certificates HTTP.sys serves (PROTOCOL.md "httpsys.certificates_in_use.list"):
 // every SSL binding, IP and SNI, with the facts of the certificate it names
 // looked up in the binding's own store, in one round trip, so that an expiry
 // report over many hosts costs one call per host. The bindings are read as
@@ -14,7 +14,7 @@ namespace TfWin
     {
         public static void Register(OpTable ops, HostServices host)
         {
-            ops.Add("httpsys.sslcert.certificates", delegate(OpArgs a) { return List(host, a); });
+            ops.Add("httpsys.certificates_in_use.list", delegate(OpArgs a) { return List(host, a); });
         }
 
         /// <summary>Each binding (optionally only those on one port) with its

@@ -1,4 +1,4 @@
-// Tests of httpsys.sslcert.certificates on the in-memory HTTP Server API and
+// Tests of httpsys.certificates_in_use.list on the in-memory HTTP Server API and
 // certificate stores: every binding with its certificate's facts, a
 // certificate gone from its store, a key that does not open, the port filter.
 using System;
@@ -81,7 +81,7 @@ namespace TfWin
             Api.IpBindings.Add(Binding(SslKey.ForAddress(IPAddress.IPv6Any, 4106), CertificateFixtures.RootThumbprint, "Root"));
             Api.SniBindings.Add(Binding(SslKey.ForHost("www.leaf.example", 443), CertificateFixtures.LeafThumbprint, "MY"));
             Api.SniBindings.Add(Binding(SslKey.ForHost("gone.example", 443), MissingHash, null));
-            List<JsonObject> got = Bindings(Ok("httpsys.sslcert.certificates", new JsonObject()));
+            List<JsonObject> got = Bindings(Ok("httpsys.certificates_in_use.list", new JsonObject()));
             Assert.Equal(4, got.Count, "every binding, IP then SNI");
 
             JsonObject ip = got[0];
@@ -129,7 +129,7 @@ namespace TfWin
             Api.IpBindings.Add(Binding(SslKey.ForAddress(IPAddress.Any, 4107), CertificateFixtures.LeafThumbprint, "my"));
             Api.SniBindings.Add(Binding(SslKey.ForHost("www.leaf.example", 443), CertificateFixtures.LeafThumbprint, null));
             int finds = Stores.CallCount("FindByThumbprint");
-            Assert.Equal(3, Bindings(Ok("httpsys.sslcert.certificates", new JsonObject())).Count, "three bindings");
+            Assert.Equal(3, Bindings(Ok("httpsys.certificates_in_use.list", new JsonObject())).Count, "three bindings");
             Assert.Equal(2, Api.Faults.Calls("QuerySslBindings"), "one query per table");
             Assert.Equal(finds + 1, Stores.CallCount("FindByThumbprint"), "one certificate, one lookup");
         }
@@ -140,7 +140,7 @@ namespace TfWin
             KeyProviderInfo k = Certificates();
             Api.IpBindings.Add(Binding(SslKey.ForAddress(IPAddress.Any, 4106), CertificateFixtures.LeafThumbprint, null));
             Stores.DeleteContainer(k);
-            JsonObject c = (JsonObject)Bindings(Ok("httpsys.sslcert.certificates", new JsonObject()))[0].Get("certificate");
+            JsonObject c = (JsonObject)Bindings(Ok("httpsys.certificates_in_use.list", new JsonObject()))[0].Get("certificate");
             Assert.Equal(true, c.Get("has_private_key"), "the link is still there");
             Assert.Equal(false, c.Get("key_opens"), "a link whose container is gone does not open");
         }
@@ -151,17 +151,17 @@ namespace TfWin
             Certificates();
             Api.IpBindings.Add(Binding(SslKey.ForAddress(IPAddress.Any, 4106), CertificateFixtures.LeafThumbprint, null));
             Api.SniBindings.Add(Binding(SslKey.ForHost("www.leaf.example", 443), CertificateFixtures.LeafThumbprint, null));
-            List<JsonObject> got = Bindings(Ok("httpsys.sslcert.certificates", new JsonObject().Set("port", 443L)));
+            List<JsonObject> got = Bindings(Ok("httpsys.certificates_in_use.list", new JsonObject().Set("port", 443L)));
             Assert.Equal(1, got.Count, "only port 443");
             Assert.Equal("www.leaf.example:443", got[0].Get("hostnameport"), "the SNI binding");
-            Assert.Equal(0, Bindings(Ok("httpsys.sslcert.certificates", new JsonObject().Set("port", 8443L))).Count, "none on 8443");
-            Assert.Equal(87L, Error("httpsys.sslcert.certificates", new JsonObject().Set("port", 70000L)).Get("code"), "a port out of range");
+            Assert.Equal(0, Bindings(Ok("httpsys.certificates_in_use.list", new JsonObject().Set("port", 8443L))).Count, "none on 8443");
+            Assert.Equal(87L, Error("httpsys.certificates_in_use.list", new JsonObject().Set("port", 70000L)).Get("code"), "a port out of range");
         }
 
         [Test]
         public void NoBindingsListsEmpty()
         {
-            Assert.Equal("{\"bindings\":[]}", Json.Write(Ok("httpsys.sslcert.certificates", new JsonObject())), "empty");
+            Assert.Equal("{\"bindings\":[]}", Json.Write(Ok("httpsys.certificates_in_use.list", new JsonObject())), "empty");
         }
 
         [Test]
@@ -170,7 +170,7 @@ namespace TfWin
             Certificates();
             Api.IpBindings.Add(Binding(SslKey.ForAddress(IPAddress.Any, 4106), CertificateFixtures.LeafThumbprint, null));
             Stores.FailNext("FindByThumbprint", 5);
-            JsonObject e = Error("httpsys.sslcert.certificates", new JsonObject());
+            JsonObject e = Error("httpsys.certificates_in_use.list", new JsonObject());
             Assert.Equal(5L, e.Get("code"), "access denied");
             Assert.True(((string)e.Get("message")).Contains("ipport=0.0.0.0:4106"), "names the binding: " + e.Get("message"));
         }
@@ -179,7 +179,7 @@ namespace TfWin
         public void ATableThatCannotBeReadFails()
         {
             Api.Faults.FailNext("QuerySslBindings", 5);
-            JsonObject e = Error("httpsys.sslcert.certificates", new JsonObject());
+            JsonObject e = Error("httpsys.certificates_in_use.list", new JsonObject());
             Assert.Equal(5L, e.Get("code"), "access denied");
             Assert.True(((string)e.Get("message")).Contains("IP SSL bindings"), "names the table: " + e.Get("message"));
         }
