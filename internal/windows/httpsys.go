@@ -170,10 +170,9 @@ func (s *HTTPSys) ListCertificatesInUse(ctx context.Context, port int64) ([]Cert
 	var out struct {
 		Bindings []CertificateInUse `json:"bindings"`
 	}
-	var args map[string]int64
-	if port != 0 {
-		args = map[string]int64{"port": port}
-	}
+	args := struct {
+		Port int64 `json:"port,omitempty"`
+	}{port}
 	err := s.host.call(ctx, "httpsys.certificates_in_use.list", args, &out)
 	return out.Bindings, err
 }
