@@ -156,4 +156,3 @@ func certificateInUseItem(b windows.CertificateInUse, now time.Time) certificate
 	item.KeyOpens = types.BoolValue(c.KeyOpens != nil && *c.KeyOpens)
 	return item
 }
-
