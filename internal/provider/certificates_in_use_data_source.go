@@ -35,6 +35,7 @@ type certificateInUseBindingItem struct {
 	IPPort           types.String `tfsdk:"ipport"`
 	HostnamePort     types.String `tfsdk:"hostnameport"`
 	Port             types.Int64  `tfsdk:"port"`
+	CCS              types.Bool   `tfsdk:"central_certificate_store"`
 	AppID            types.String `tfsdk:"app_id"`
 	Store            types.String `tfsdk:"store"`
 	Thumbprint       types.String `tfsdk:"thumbprint"`
@@ -65,15 +66,19 @@ func (d *certificatesInUseDataSource) Schema(_ context.Context, _ datasource.Sch
 				Description: "Only the bindings on this port (IP and SNI). Unset: every binding.",
 				Validators:  []validator.Int64{int64validator.Between(1, 65535)}},
 			"bindings": schema.ListNestedAttribute{Computed: true,
-				Description: "The bindings: first the IP table, then the SNI table, each in the host's order.",
+				Description: "The bindings: the IP table, then the SNI table, each in the host's order, then the Central Certificate Store bindings.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"binding":      str("`ipport=ADDRESS:PORT` or `hostnameport=NAME:PORT`, the ID `windows_http_sslcert_binding` imports."),
+					"binding":      str("`ipport=ADDRESS:PORT` or `hostnameport=NAME:PORT` (the ID `windows_http_sslcert_binding` imports), or `ccs=PORT`."),
 					"ipport":       str("IP address and port, for an IP binding; null for SNI."),
 					"hostnameport": str("Host name and port, for an SNI binding; null for IP."),
 					"port":         schema.Int64Attribute{Computed: true, Description: "The binding's port."},
-					"app_id":       str("Application GUID of the binding, lower-case in braces."),
-					"store":        str("LocalMachine store the binding names, upper-case (`MY` when the binding names none)."),
-					"thumbprint":   str("The binding's certificate hash (SHA-1 thumbprint), 40 upper-case hex digits."),
+					"central_certificate_store": schema.BoolAttribute{Computed: true,
+						Description: "Whether this is a Central Certificate Store binding (`binding` is `ccs=PORT`): HTTP.sys loads its " +
+							"certificate per host name from the CCS share at each handshake, so it names no store or thumbprint, and " +
+							"`certificate_found`, `key_opens` and the certificate's facts are null."},
+					"app_id":     str("Application GUID of the binding, lower-case in braces."),
+					"store":      str("LocalMachine store the binding names, upper-case (`MY` when the binding names none)."),
+					"thumbprint": str("The binding's certificate hash (SHA-1 thumbprint), 40 upper-case hex digits."),
 					"certificate_found": schema.BoolAttribute{Computed: true,
 						Description: "Whether the store holds the certificate. False when it was deleted after binding: " +
 							"HTTP.sys keeps the binding and fails every TLS handshake on it. The certificate's facts are then null."},
@@ -122,7 +127,17 @@ func (d *certificatesInUseDataSource) Read(ctx context.Context, req datasource.R
 // certificateInUseItem is one binding of the report, its days left counted
 // from now.
 func certificateInUseItem(b windows.CertificateInUse, now time.Time) certificateInUseBindingItem {
+	if b.CCS != "" {
+		return certificateInUseBindingItem{
+			Binding: types.StringValue("ccs=" + b.CCS), IPPort: types.StringNull(), HostnamePort: types.StringNull(),
+			Port: types.Int64Value(b.Port), CCS: types.BoolValue(true), AppID: types.StringValue(b.AppID),
+			Store: types.StringNull(), Thumbprint: types.StringNull(), CertificateFound: types.BoolNull(),
+			Subject: types.StringNull(), Issuer: types.StringNull(), DNSNames: types.ListNull(types.StringType),
+			NotBefore: types.StringNull(), NotAfter: types.StringNull(), DaysLeft: types.Int64Null(), KeyOpens: types.BoolNull(),
+		}
+	}
 	item := certificateInUseBindingItem{
+		CCS:              types.BoolValue(false),
 		Binding:          types.StringValue(b.BindingKey.String()),
 		IPPort:           optionalString(b.IPPort),
 		HostnamePort:     optionalString(b.HostnamePort),

@@ -71,8 +71,9 @@ func newCertificateValidFor(t *testing.T, dnsName string, validity time.Duration
 // of them SNI), reads windows_certificates_in_use and compares every
 // binding with what the simulated host holds: its binding tables and the
 // certificates in its stores. Then, out of band, one certificate's key link
-// breaks and another certificate is deleted from MY while its binding stays:
-// the report says key_opens = false and certificate_found = false.
+// breaks, another certificate is deleted from MY while its binding stays,
+// and a Central Certificate Store binding appears: the report says
+// key_opens = false, certificate_found = false, and lists the CCS binding.
 func TestAccCertificatesInUse(t *testing.T) {
 	good := newCertificateValidFor(t, "sage.example.com", 40*24*time.Hour+12*time.Hour)
 	broken := newCertificateValidFor(t, "broken.example.com", 90*24*time.Hour+12*time.Hour)
@@ -131,11 +132,16 @@ func TestAccCertificatesInUse(t *testing.T) {
 					h.EditSimState(t, func(state map[string]any) {
 						breakKeyLink(t, state, broken.Thumbprint)
 						deleteSimCertificate(t, state, "MY", gone.Thumbprint)
+						// "netsh http add sslcert ccs=443": IIS's Central Certificate Store.
+						state["sslcert_ccs_bindings"] = []any{map[string]any{"port": 443, "app_id": sageAppID}}
 					})
 				},
 				Config: h.ProviderConfig("") + "data \"windows_certificates_in_use\" \"all\" {}\n",
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkCertificatesInUseMatchHost(t, h, 4),
+					checkCertificatesInUseMatchHost(t, h, 5),
+					resource.TestCheckTypeSetElemNestedAttrs(certificatesInUseAddress, "bindings.*", map[string]string{
+						"binding": "ccs=443", "port": "443", "central_certificate_store": "true", "app_id": sageAppID,
+					}),
 					resource.TestCheckTypeSetElemNestedAttrs(certificatesInUseAddress, "bindings.*", map[string]string{
 						"binding": "ipport=0.0.0.0:4303", "thumbprint": broken.Thumbprint, "days_left": "90",
 						"certificate_found": "true", "key_opens": "false",
@@ -196,8 +202,19 @@ func checkCertificatesInUseMatchHost(t *testing.T, h *acctest.Host, want int) re
 		}
 		state := h.SimState(t)
 		hostBindings, _ := state["sslcert_bindings"].([]any)
-		if len(hostBindings) != want || len(byKey) != want || attrs["bindings.#"] != fmt.Sprint(want) {
-			return fmt.Errorf("host has %d bindings, report lists %s (%d distinct), want %d", len(hostBindings), attrs["bindings.#"], len(byKey), want)
+		ccsBindings, _ := state["sslcert_ccs_bindings"].([]any)
+		if len(hostBindings)+len(ccsBindings) != want || len(byKey) != want || attrs["bindings.#"] != fmt.Sprint(want) {
+			return fmt.Errorf("host has %d bindings and %d CCS bindings, report lists %s (%d distinct), want %d",
+				len(hostBindings), len(ccsBindings), attrs["bindings.#"], len(byKey), want)
+		}
+		for _, b := range ccsBindings {
+			hb := b.(map[string]any)
+			key := fmt.Sprintf("ccs=%v", hb["port"])
+			item := byKey[key]
+			if item == nil || item["central_certificate_store"] != "true" || !strings.EqualFold(item["app_id"], fmt.Sprint(hb["app_id"])) ||
+				item["thumbprint"] != "" || item["certificate_found"] != "" || item["key_opens"] != "" || item["days_left"] != "" {
+				return fmt.Errorf("host CCS binding %s (app id %v) reads as %v", key, hb["app_id"], item)
+			}
 		}
 		certs, _ := state["certificates"].([]any)
 		for _, b := range hostBindings {
@@ -215,7 +232,7 @@ func checkCertificatesInUseMatchHost(t *testing.T, h *acctest.Host, want int) re
 			if store == "" || store == "<NIL>" {
 				store = "MY"
 			}
-			if item["thumbprint"] != hash || !strings.EqualFold(item["app_id"], fmt.Sprint(hb["app_id"])) || item["store"] != store {
+			if item["thumbprint"] != hash || !strings.EqualFold(item["app_id"], fmt.Sprint(hb["app_id"])) || item["store"] != store || item["central_certificate_store"] != "false" {
 				return fmt.Errorf("%s: report says %s %s %s, host %s %s %s", key, item["thumbprint"], item["app_id"], item["store"], hash, hb["app_id"], store)
 			}
 			var stored map[string]any

@@ -148,6 +148,11 @@ func (s *HTTPSys) DeleteSSLBinding(ctx context.Context, key BindingKey) error {
 // up in the binding's store.
 type CertificateInUse struct {
 	BindingKey
+	// CCS is the port of a Central Certificate Store binding ("ccs=PORT"),
+	// empty for the IP and SNI tables. Such a binding names no certificate:
+	// HTTP.sys loads one per host name from the CCS share at the handshake,
+	// so Hash and Store are empty and Found is false.
+	CCS string `json:"ccs"`
 	// Port is the binding's port, for either table.
 	Port int64 `json:"port"`
 	// AppID is the binding's application GUID, lower-case in braces.
@@ -165,7 +170,8 @@ type CertificateInUse struct {
 }
 
 // ListCertificatesInUse returns every SSL binding, IP and SNI tables, each
-// with its certificate's facts, in one host call; port 0 means every port.
+// with its certificate's facts, then the Central Certificate Store bindings,
+// in one host call; port 0 means every port.
 func (s *HTTPSys) ListCertificatesInUse(ctx context.Context, port int64) ([]CertificateInUse, error) {
 	var out struct {
 		Bindings []CertificateInUse `json:"bindings"`

@@ -22,7 +22,10 @@ namespace TfWin
         /// key_opens; certificate_found false and certificate null when the
         /// store does not hold the hash (deleted after binding: HTTP.sys
         /// keeps the binding and fails the TLS handshakes). A certificate
-        /// several bindings name is read once.</summary>
+        /// several bindings name is read once. Central Certificate Store
+        /// bindings come last, with ccs set and no hash, store or
+        /// certificate: HTTP.sys loads their certificate per host name from
+        /// the CCS share at the handshake, not from a store.</summary>
         public static object List(HostServices host, OpArgs a)
         {
             long port = a.Long("port", 0);
@@ -45,12 +48,34 @@ namespace TfWin
                 list.Add(new JsonObject()
                     .Set("ipport", HttpSysOps.IpPort(r.Key))
                     .Set("hostnameport", HttpSysOps.HostnamePort(r.Key))
+                    .Set("ccs", null)
                     .Set("port", (long)r.Key.Port)
                     .Set("app_id", "{" + r.AppId.ToString("D") + "}")
                     .Set("certificate_store_name", store)
                     .Set("certificate_hash", hash)
                     .Set("certificate_found", certificate != null)
                     .Set("certificate", certificate));
+            }
+            IList<SslRecord> ccs;
+            try { ccs = host.HttpApi.QuerySslCcsBindings(); }
+            catch (Exception e)
+            {
+                if (!(e is System.ComponentModel.Win32Exception) && !(e is OpException)) throw;
+                throw new OpException((int)ErrorCodes.Of(e), "HttpQueryServiceConfiguration(Central Certificate Store SSL bindings): " + e.Message, e);
+            }
+            foreach (SslRecord r in ccs)
+            {
+                if (port != 0 && r.Key.Port != port) continue;
+                list.Add(new JsonObject()
+                    .Set("ipport", null)
+                    .Set("hostnameport", null)
+                    .Set("ccs", r.Key.Port.ToString(CultureInfo.InvariantCulture))
+                    .Set("port", (long)r.Key.Port)
+                    .Set("app_id", "{" + r.AppId.ToString("D") + "}")
+                    .Set("certificate_store_name", null)
+                    .Set("certificate_hash", "")
+                    .Set("certificate_found", false)
+                    .Set("certificate", null));
             }
             return new JsonObject().Set("bindings", list);
         }

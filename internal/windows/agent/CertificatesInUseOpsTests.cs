@@ -122,6 +122,38 @@ namespace TfWin
         }
 
         [Test]
+        public void CentralCertificateStoreBindingsComeLastWithoutACertificate()
+        {
+            Certificates();
+            SslRecord ccs = new SslRecord();
+            ccs.Key = SslKey.ForCcs(443);
+            ccs.Hash = new byte[0];
+            ccs.AppId = new Guid(AppId);
+            Api.CcsBindings.Add(ccs);
+            Api.SniBindings.Add(Binding(SslKey.ForHost("www.leaf.example", 443), CertificateFixtures.LeafThumbprint, null));
+            int finds = Stores.CallCount("FindByThumbprint");
+            List<JsonObject> got = Bindings(Ok("httpsys.certificates_in_use.list", new JsonObject()));
+            Assert.Equal(2, got.Count, "the SNI binding, then the CCS one");
+            Assert.Equal(null, got[0].Get("ccs"), "an SNI binding is not CCS");
+            JsonObject c = got[1];
+            Assert.Equal("443", c.Get("ccs"), "ccs is the port");
+            Assert.Equal(443L, c.Get("port"), "port");
+            Assert.Equal(null, c.Get("ipport"), "no ipport");
+            Assert.Equal(null, c.Get("hostnameport"), "no hostnameport");
+            Assert.Equal("{" + AppId + "}", c.Get("app_id"), "app_id");
+            Assert.Equal(null, c.Get("certificate_store_name"), "no store");
+            Assert.Equal("", c.Get("certificate_hash"), "no hash");
+            Assert.Equal(null, c.Get("certificate"), "no certificate");
+            Assert.Equal(finds + 1, Stores.CallCount("FindByThumbprint"), "no store lookup for the CCS binding");
+            Assert.Equal("443", Bindings(Ok("httpsys.certificates_in_use.list", new JsonObject().Set("port", 443L)))[1].Get("ccs"), "the port filter keeps CCS bindings on the port");
+            Assert.Equal(0, Bindings(Ok("httpsys.certificates_in_use.list", new JsonObject().Set("port", 8443L))).Count, "none on 8443");
+            Api.Faults.FailNext("QuerySslCcsBindings", 5);
+            JsonObject e = Error("httpsys.certificates_in_use.list", new JsonObject());
+            Assert.Equal(5L, e.Get("code"), "access denied");
+            Assert.True(((string)e.Get("message")).Contains("Central Certificate Store"), "names the table: " + e.Get("message"));
+        }
+
+        [Test]
         public void OneQueryPerTableAndOneLookupPerCertificate()
         {
             Certificates();
@@ -131,6 +163,7 @@ namespace TfWin
             int finds = Stores.CallCount("FindByThumbprint");
             Assert.Equal(3, Bindings(Ok("httpsys.certificates_in_use.list", new JsonObject())).Count, "three bindings");
             Assert.Equal(2, Api.Faults.Calls("QuerySslBindings"), "one query per table");
+            Assert.Equal(1, Api.Faults.Calls("QuerySslCcsBindings"), "and one of the CCS table");
             Assert.Equal(finds + 1, Stores.CallCount("FindByThumbprint"), "one certificate, one lookup");
         }
 

@@ -250,16 +250,17 @@ namespace TfWin
 
         // ---- SSL binding keys
 
-        /// <summary>The key text as netsh shows it: "ipport=0.0.0.0:443" or
-        /// "hostnameport=www.example.com:443".</summary>
+        /// <summary>The key text as netsh takes it: "ipport=0.0.0.0:443",
+        /// "hostnameport=www.example.com:443" or "ccs=443".</summary>
         public static string KeyText(SslKey key)
         {
+            if (key.Ccs) return "ccs=" + key.Port.ToString(CultureInfo.InvariantCulture);
             return key.Sni ? "hostnameport=" + HostnamePort(key) : "ipport=" + IpPort(key);
         }
 
         public static string IpPort(SslKey key)
         {
-            if (key.Sni) return null;
+            if (key.Sni || key.Ccs) return null;
             string port = key.Port.ToString(CultureInfo.InvariantCulture);
             if (key.Address.AddressFamily == AddressFamily.InterNetworkV6) return "[" + key.Address.ToString() + "]:" + port;
             return key.Address.ToString() + ":" + port;

@@ -231,3 +231,36 @@ func TestStateKeepsBindingsWhoseCertificateIsGone(t *testing.T) {
 		t.Errorf("add of a binding to a missing certificate: %v, want 1312", opErr)
 	}
 }
+
+// TestStateCCSBindings: Central Certificate Store bindings load with
+// HttpSetServiceConfiguration's checks, come back by port with the app id
+// canonical, and round-trip.
+func TestStateCCSBindings(t *testing.T) {
+	h, err := NewFromJSON(stateDoc(t, map[string]any{"sslcert_ccs_bindings": []any{
+		map[string]any{"port": 8443, "app_id": strings.ToUpper(testAppID)},
+		map[string]any{"port": 443, "app_id": testAppID},
+	}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := h.CCSBindingsLocked()
+	if len(got) != 2 || got[0].Port != 443 || got[1].Port != 8443 || got[1].AppID != testAppID {
+		t.Fatalf("CCS bindings %+v, want 443 and 8443 with app id %s", got, testAppID)
+	}
+	first, err := h.StateJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.SetStateJSON(first); err != nil {
+		t.Fatalf("SetStateJSON(StateJSON()): %v", err)
+	}
+	for name, doc := range map[string]map[string]any{
+		"code 87":  {"sslcert_ccs_bindings": []any{map[string]any{"port": 0, "app_id": testAppID}}},
+		"app_id":   {"sslcert_ccs_bindings": []any{map[string]any{"port": 443, "app_id": "x"}}},
+		"code 183": {"sslcert_ccs_bindings": []any{map[string]any{"port": 443, "app_id": testAppID}, map[string]any{"port": 443, "app_id": testAppID}}},
+	} {
+		if err := h.SetStateJSON(stateDoc(t, doc)); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("SetStateJSON(%v): %v, want an error mentioning %q", doc, err, name)
+		}
+	}
+}
