@@ -61,13 +61,14 @@ start_sim() {
 # DNSNAME with its key in DIR/NAME.pfx, protected by $TF_VAR_pfx_password:
 # AES-256, as current Windows and OpenSSL 3 export it, or with "tripledes"
 # TripleDES-SHA1, which Windows Server 2016 and older need (they cannot
-# import AES-256 PFX files; the plan says so).
+# import AES-256 PFX files; the plan says so). Valid for $PFX_DAYS days
+# (default 365).
 new_pfx() {
   local encryption=()
   if [ "${5:-}" = tripledes ]; then
     encryption=(-certpbe PBE-SHA1-3DES -keypbe PBE-SHA1-3DES -macalg sha1)
   fi
-  openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj "/CN=$3" \
+  openssl req -x509 -newkey rsa:2048 -nodes -days "${PFX_DAYS:-365}" -subj "/CN=$3" \
     -addext "subjectAltName=DNS:$3" -addext "extendedKeyUsage=$4" \
     -keyout "$1/$2.key.pem" -out "$1/$2.cert.pem" 2>/dev/null
   openssl pkcs12 -export -in "$1/$2.cert.pem" -inkey "$1/$2.key.pem" -out "$1/$2.pfx" \

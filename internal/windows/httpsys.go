@@ -143,3 +143,42 @@ func (s *HTTPSys) ReplaceSSLBinding(ctx context.Context, b SSLBinding) (SSLBindi
 func (s *HTTPSys) DeleteSSLBinding(ctx context.Context, key BindingKey) error {
 	return s.host.call(ctx, "httpsys.sslcert.delete", key, nil)
 }
+
+// CertificateInUse is an SSL binding with the certificate it names, looked
+// up in the binding's store.
+type CertificateInUse struct {
+	BindingKey
+	// CCS is the port of a Central Certificate Store binding ("ccs=PORT"),
+	// empty for the IP and SNI tables. Such a binding names no certificate:
+	// HTTP.sys loads one per host name from the CCS share at the handshake,
+	// so Hash and Store are empty and Found is false.
+	CCS string `json:"ccs"`
+	// Port is the binding's port, for either table.
+	Port int64 `json:"port"`
+	// AppID is the binding's application GUID, lower-case in braces.
+	AppID string `json:"app_id"`
+	// Store is the binding's certificate store, upper-case (MY when unset).
+	Store string `json:"certificate_store_name"`
+	// Hash is the binding's certificate hash, 40 upper-case hex digits.
+	Hash string `json:"certificate_hash"`
+	// Found is false when the store does not hold the certificate (deleted
+	// after binding: HTTP.sys keeps the binding and fails the handshakes).
+	Found bool `json:"certificate_found"`
+	// Certificate is the certificate's facts, with KeyOpens set and no PEM;
+	// nil when not Found.
+	Certificate *Certificate `json:"certificate"`
+}
+
+// ListCertificatesInUse returns every SSL binding, IP and SNI tables, each
+// with its certificate's facts, then the Central Certificate Store bindings,
+// in one host call; port 0 means every port.
+func (s *HTTPSys) ListCertificatesInUse(ctx context.Context, port int64) ([]CertificateInUse, error) {
+	var out struct {
+		Bindings []CertificateInUse `json:"bindings"`
+	}
+	args := struct {
+		Port int64 `json:"port,omitempty"`
+	}{port}
+	err := s.host.call(ctx, "httpsys.certificates_in_use.list", args, &out)
+	return out.Bindings, err
+}

@@ -7,7 +7,7 @@ import "testing"
 func TestReadOnlyOps(t *testing.T) {
 	tests := map[string]bool{
 		"host.info": true, "httpsys.sslcert.list": true, "cert.key_acl.get": true,
-		"registry.schannel.get": true, "tls.probe": true, "httpsys.account.lookup": true,
+		"registry.schannel.get": true, "tls.probe": true, "httpsys.account.lookup": true, "httpsys.certificates_in_use.list": true,
 		"httpsys.sslcert.add": false, "httpsys.sslcert.replace": false, "cert.import_pfx": false,
 		"appconfig.set": false, "service.restart": false, "registry.schannel.set": false,
 		"cert.key_acl.remove": false, "firewall.rule.get": true, "firewall.rule.list": true,

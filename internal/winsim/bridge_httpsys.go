@@ -73,6 +73,9 @@ func init() {
 			}
 			return s.host.SSLRecordsLocked(in.SNI), nil
 		},
+		"httpapi.querysslccsbindings": func(s *Server, _ json.RawMessage) (any, error) {
+			return s.host.CCSBindingsLocked(), nil
+		},
 		"httpapi.querysslbinding": func(s *Server, args json.RawMessage) (any, error) {
 			var in bridgeKey
 			if err := decodeBridge(args, &in); err != nil {

@@ -1,8 +1,11 @@
 /* Declarations of the Windows SDK's http.h (10.0.22621) that Debian's
- * mingw-w64 http.h lacks: the SNI binding table (Windows 8 / Server 2012)
- * and the extended ("Ex") queries (Windows 10). Copied field for field from
+ * mingw-w64 http.h lacks: the SNI and Central Certificate Store binding
+ * tables (Windows 8 / Server 2012) and the extended ("Ex") queries
+ * (Windows 10). Copied field for field from
  * the SDK's definitions (learn.microsoft.com, "HTTP_SERVICE_CONFIG_SSL_SNI_KEY",
- * "HTTP_SERVICE_CONFIG_SSL_SNI_SET", "HTTP_SERVICE_CONFIG_SSL_SNI_QUERY";
+ * "HTTP_SERVICE_CONFIG_SSL_SNI_SET", "HTTP_SERVICE_CONFIG_SSL_SNI_QUERY",
+ * "HTTP_SERVICE_CONFIG_SSL_CCS_KEY", "HTTP_SERVICE_CONFIG_SSL_CCS_SET",
+ * "HTTP_SERVICE_CONFIG_SSL_CCS_QUERY";
  * Win32 metadata for HTTP_SERVICE_CONFIG_SSL_KEY_EX, _SSL_QUERY_EX and
  * _SSL_SNI_QUERY_EX), built from mingw-w64's own SOCKADDR_STORAGE, PWSTR and
  * HTTP_SERVICE_CONFIG_SSL_PARAM so the base types come from its headers. */
@@ -24,6 +27,21 @@ typedef struct _HTTP_SERVICE_CONFIG_SSL_SNI_QUERY {
   HTTP_SERVICE_CONFIG_SSL_SNI_KEY KeyDesc;
   DWORD dwToken;
 } HTTP_SERVICE_CONFIG_SSL_SNI_QUERY, *PHTTP_SERVICE_CONFIG_SSL_SNI_QUERY;
+
+typedef struct _HTTP_SERVICE_CONFIG_SSL_CCS_KEY {
+  SOCKADDR_STORAGE LocalAddress;
+} HTTP_SERVICE_CONFIG_SSL_CCS_KEY, *PHTTP_SERVICE_CONFIG_SSL_CCS_KEY;
+
+typedef struct _HTTP_SERVICE_CONFIG_SSL_CCS_SET {
+  HTTP_SERVICE_CONFIG_SSL_CCS_KEY KeyDesc;
+  HTTP_SERVICE_CONFIG_SSL_PARAM ParamDesc;
+} HTTP_SERVICE_CONFIG_SSL_CCS_SET, *PHTTP_SERVICE_CONFIG_SSL_CCS_SET;
+
+typedef struct _HTTP_SERVICE_CONFIG_SSL_CCS_QUERY {
+  HTTP_SERVICE_CONFIG_QUERY_TYPE QueryDesc;
+  HTTP_SERVICE_CONFIG_SSL_CCS_KEY KeyDesc;
+  DWORD dwToken;
+} HTTP_SERVICE_CONFIG_SSL_CCS_QUERY, *PHTTP_SERVICE_CONFIG_SSL_CCS_QUERY;
 
 typedef enum _HTTP_SSL_SERVICE_CONFIG_EX_PARAM_TYPE {
   ExParamTypeHttp2Window,

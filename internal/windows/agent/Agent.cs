@@ -40,6 +40,7 @@ namespace TfWin
             HostOps.Register(ops, host);
             AppConfigOps.Register(ops, host);
             HttpSysOps.Register(ops, host);
+            CertificatesInUseOps.Register(ops, host);
             CertificateOps.Register(ops, host);
             ServiceOps.Register(ops, host);
             RegistryOps.Register(ops, host);

@@ -128,6 +128,13 @@ namespace TfWin
 
         public static JsonObject View(string store, StoreCertificate stored)
         {
+            return Facts(store, stored).Set("pem", Pem(stored.RawData));
+        }
+
+        /// <summary>The certificate object without its PEM: what a report
+        /// about the certificate needs (httpsys.sslcert.certificates).</summary>
+        public static JsonObject Facts(string store, StoreCertificate stored)
+        {
             X509Certificate2 cert = Parse(stored.RawData);
             List<object> dnsNames = new List<object>();
             foreach (string n in SanDnsNames(cert)) dnsNames.Add(n);
@@ -142,8 +149,7 @@ namespace TfWin
                 .Set("not_before", UtcTime(cert.NotBefore))
                 .Set("not_after", UtcTime(cert.NotAfter))
                 .Set("has_private_key", stored.Key != null)
-                .Set("enhanced_key_usages", ekus)
-                .Set("pem", Pem(stored.RawData));
+                .Set("enhanced_key_usages", ekus);
         }
 
         public static X509Certificate2 Parse(byte[] der) { return new X509Certificate2(der); }

@@ -250,16 +250,17 @@ namespace TfWin
 
         // ---- SSL binding keys
 
-        /// <summary>The key text as netsh shows it: "ipport=0.0.0.0:443" or
-        /// "hostnameport=www.example.com:443".</summary>
+        /// <summary>The key text as netsh takes it: "ipport=0.0.0.0:443",
+        /// "hostnameport=www.example.com:443" or "ccs=443".</summary>
         public static string KeyText(SslKey key)
         {
+            if (key.Ccs) return "ccs=" + key.Port.ToString(CultureInfo.InvariantCulture);
             return key.Sni ? "hostnameport=" + HostnamePort(key) : "ipport=" + IpPort(key);
         }
 
         public static string IpPort(SslKey key)
         {
-            if (key.Sni) return null;
+            if (key.Sni || key.Ccs) return null;
             string port = key.Port.ToString(CultureInfo.InvariantCulture);
             if (key.Address.AddressFamily == AddressFamily.InterNetworkV6) return "[" + key.Address.ToString() + "]:" + port;
             return key.Address.ToString() + ":" + port;
@@ -469,20 +470,27 @@ namespace TfWin
 
         // ---- SSL binding ops
 
-        public static object ListBindings(HostServices host)
+        /// <summary>Every SSL binding: the IP table, then the SNI table, each
+        /// in the host's order.</summary>
+        public static List<SslRecord> QueryBindings(HostServices host)
         {
-            List<object> list = new List<object>();
+            List<SslRecord> all = new List<SslRecord>();
             foreach (bool sni in new bool[] { false, true })
             {
-                IList<SslRecord> records;
-                try { records = host.HttpApi.QuerySslBindings(sni); }
+                try { all.AddRange(host.HttpApi.QuerySslBindings(sni)); }
                 catch (Exception e)
                 {
                     if (!IsWindowsFailure(e)) throw;
                     throw ApiError(e, "HttpQueryServiceConfiguration(" + (sni ? "SNI" : "IP") + " SSL bindings)", null);
                 }
-                foreach (SslRecord r in records) list.Add(BindingResult(r));
             }
+            return all;
+        }
+
+        public static object ListBindings(HostServices host)
+        {
+            List<object> list = new List<object>();
+            foreach (SslRecord r in QueryBindings(host)) list.Add(BindingResult(r));
             return new JsonObject().Set("bindings", list);
         }
 

@@ -31,6 +31,12 @@ namespace TfWin
         /// (sni false) or HttpServiceConfigSslSniCertInfo (sni true).</summary>
         IList<SslRecord> QuerySslBindings(bool sni);
 
+        /// <summary>Every Central Certificate Store binding
+        /// (HttpServiceConfigSslCcsCertInfo, Windows 8 / Server 2012): a port
+        /// whose certificate HTTP.sys loads per host name from the CCS share,
+        /// so its record has no hash. Keys are SslKey.ForCcs.</summary>
+        IList<SslRecord> QuerySslCcsBindings();
+
         /// <summary>The binding at key (HttpServiceConfigQueryExact); 2 when absent.</summary>
         SslRecord QuerySslBinding(SslKey key);
 
@@ -67,23 +73,29 @@ namespace TfWin
 
     /// <summary>An SSL binding's key: HTTP_SERVICE_CONFIG_SSL_KEY (an IP
     /// address and port) or, when Sni, HTTP_SERVICE_CONFIG_SSL_SNI_KEY (a host
-    /// name and port; its address is always the IPv4 wildcard).</summary>
+    /// name and port; its address is always the IPv4 wildcard), or, when Ccs,
+    /// HTTP_SERVICE_CONFIG_SSL_CCS_KEY (a port; the IPv4 wildcard).</summary>
     public sealed class SslKey
     {
-        private SslKey(bool sni, IPAddress address, string host, int port)
+        private SslKey(bool sni, bool ccs, IPAddress address, string host, int port)
         {
             Sni = sni;
+            Ccs = ccs;
             Address = address;
             Host = host;
             Port = port;
         }
 
-        public static SslKey ForAddress(IPAddress address, int port) { return new SslKey(false, address, null, port); }
+        public static SslKey ForAddress(IPAddress address, int port) { return new SslKey(false, false, address, null, port); }
 
-        public static SslKey ForHost(string host, int port) { return new SslKey(true, null, host, port); }
+        public static SslKey ForHost(string host, int port) { return new SslKey(true, false, null, host, port); }
+
+        public static SslKey ForCcs(int port) { return new SslKey(false, true, null, null, port); }
 
         public bool Sni { get; private set; }
-        /// <summary>The IP table's address (IPv4 or IPv6 with its scope id); null for SNI.</summary>
+        /// <summary>A Central Certificate Store binding (only QuerySslCcsBindings answers them).</summary>
+        public bool Ccs { get; private set; }
+        /// <summary>The IP table's address (IPv4 or IPv6 with its scope id); null for SNI and CCS.</summary>
         public IPAddress Address { get; private set; }
         /// <summary>The SNI table's host name; null for the IP table.</summary>
         public string Host { get; private set; }

@@ -88,6 +88,21 @@ namespace TfWin.Sim
             return list;
         }
 
+        public IList<SslRecord> QuerySslCcsBindings()
+        {
+            List<SslRecord> list = new List<SslRecord>();
+            foreach (object o in (List<object>)bridge.Call("httpapi.querysslccsbindings", new JsonObject()))
+            {
+                JsonObject j = (JsonObject)o;
+                SslRecord r = new SslRecord();
+                r.Key = SslKey.ForCcs((int)(long)j.Get("port"));
+                r.Hash = new byte[0];
+                r.AppId = new Guid((string)j.Get("app_id"));
+                list.Add(r);
+            }
+            return list;
+        }
+
         public SslRecord QuerySslBinding(SslKey key) { return Record(bridge.Call("httpapi.querysslbinding", Key(key))); }
 
         public void SetSslBinding(SslRecord record) { bridge.Call("httpapi.setsslbinding", Record(record)); }

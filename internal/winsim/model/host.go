@@ -40,6 +40,8 @@ type State struct {
 	URLACLs []URLACLState `json:"urlacls,omitempty"`
 	// SSLCertBindings are HTTP.sys SSL bindings, IP and SNI tables.
 	SSLCertBindings []Binding `json:"sslcert_bindings,omitempty"`
+	// SSLCertCCSBindings are HTTP.sys Central Certificate Store bindings.
+	SSLCertCCSBindings []CCSBinding `json:"sslcert_ccs_bindings,omitempty"`
 	// Files are files on the host's disk (cert.import_pfx_file reads them).
 	Files []FileState `json:"files,omitempty"`
 	// Services are the host's Windows services.
@@ -69,6 +71,7 @@ type tables struct {
 	urlacls     []urlACL
 	ipBindings  []Binding
 	sniBindings []Binding
+	ccsBindings []CCSBinding
 	files       []hostFile
 	services    []ServiceState
 	// keys are the machine key containers certificates link to (CAPI and
@@ -151,6 +154,9 @@ func loadState(s State) (*Host, error) {
 	if err := n.loadBindings(s.SSLCertBindings); err != nil {
 		return nil, err
 	}
+	if err := n.loadCCSBindings(s.SSLCertCCSBindings); err != nil {
+		return nil, err
+	}
 	if err := n.loadFiles(s.Files); err != nil {
 		return nil, err
 	}
@@ -170,6 +176,7 @@ func loadState(s State) (*Host, error) {
 // host's defaults, and no tables.
 func identityDefaults(s State) State {
 	s.Accounts, s.Certificates, s.URLACLs, s.SSLCertBindings, s.Files, s.Services = nil, nil, nil, nil, nil, nil
+	s.SSLCertCCSBindings = nil
 	s.Registry, s.FirewallRules = nil, nil
 	if s.NetworkProfile == "" {
 		s.NetworkProfile = "Domain"
@@ -209,6 +216,7 @@ func (h *Host) StateJSON() ([]byte, error) {
 	s.Certificates = h.certificateStates()
 	s.URLACLs = h.urlACLStates()
 	s.SSLCertBindings = h.sslBindings()
+	s.SSLCertCCSBindings = h.CCSBindingsLocked()
 	s.Files = h.fileStates()
 	s.Services = h.serviceStates()
 	s.Registry = h.registryStates()

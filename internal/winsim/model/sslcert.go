@@ -41,12 +41,20 @@ func (h *Host) findBinding(k bindingKey) int {
 // TLS with. New bindings go last; lists come back in insertion order (the
 // enumeration order of HTTP.sys is not documented).
 func (h *Host) addBinding(b Binding) *OpError {
+	return h.insertBinding(b, true)
+}
+
+// insertBinding adds b; checkCertificate applies HTTP.sys's set-time check
+// of the certificate (checkBindingCertificate).
+func (h *Host) insertBinding(b Binding, checkCertificate bool) *OpError {
 	k := keyOf(b)
 	if h.findBinding(k) >= 0 {
 		return bareError(errAlreadyExists, "an SSL binding for %s already exists", k)
 	}
-	if opErr := h.checkBindingCertificate(b); opErr != nil {
-		return opErr
+	if checkCertificate {
+		if opErr := h.checkBindingCertificate(b); opErr != nil {
+			return opErr
+		}
 	}
 	t := h.bindingTable(k)
 	*t = append(*t, b)
@@ -86,13 +94,17 @@ func (h *Host) SSLBindings() []Binding {
 	return h.sslBindings()
 }
 
-// loadBindings adds the state document's bindings with the add op's rules,
-// so the certificates they use must be loaded first.
+// loadBindings adds the state document's bindings with the add op's rules
+// for keys and values (87, 183), but not its check of the certificate:
+// HTTP.sys checks the certificate when a binding is set, and a binding stays
+// when its certificate or key container is deleted afterwards (its TLS
+// handshakes then fail). A host reaches that state through cert.remove,
+// so what StateJSON writes of it SetStateJSON must take back.
 func (h *Host) loadBindings(list []Binding) error {
 	for i, in := range list {
 		b, opErr := normalizeBinding(in)
 		if opErr == nil {
-			opErr = h.addBinding(b)
+			opErr = h.insertBinding(b, false)
 		}
 		if opErr != nil {
 			return fmt.Errorf("sslcert_bindings[%d]: %w", i, opErr)

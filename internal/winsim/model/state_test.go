@@ -48,7 +48,6 @@ func TestSetStateJSONValidates(t *testing.T) {
 		{"urlacl domain alias", map[string]any{"urlacls": []any{map[string]any{"url": "https://+:4207/", "sddl": "D:(A;;GX;;;DU)"}}}, "code 1332"},
 		{"urlacl twice", map[string]any{"urlacls": []any{
 			map[string]any{"url": "https://+:4207/", "sddl": "D:(A;;GX;;;WD)"}, map[string]any{"url": "https://+:4207/", "sddl": "D:(A;;GX;;;BU)"}}}, "code 183"},
-		{"binding without certificate", map[string]any{"sslcert_bindings": []any{binding(nil)}}, "code 1312"},
 		{"binding hash", map[string]any{"certificates": []any{keyedCert}, "sslcert_bindings": []any{binding(map[string]any{"certificate_hash": "xyz"})}}, "code 87"},
 		{"binding freshness", map[string]any{"certificates": []any{keyedCert}, "sslcert_bindings": []any{binding(map[string]any{"revocation_freshness_time": -5})}}, "revocation_freshness_time"},
 		{"binding twice", map[string]any{"certificates": []any{keyedCert}, "sslcert_bindings": []any{binding(nil), binding(nil)}}, "code 183"},
@@ -197,4 +196,71 @@ func TestNewPanicsOnInvalidState(t *testing.T) {
 		}
 	}()
 	New(State{Locale: "xx-XX"})
+}
+
+// TestStateKeepsBindingsWhoseCertificateIsGone: a binding stays when its
+// certificate is removed, or its key container deleted, after it was set
+// (HTTP.sys checks the certificate only when the binding is set); the
+// state of such a host loads and round-trips, and the port serves nothing.
+func TestStateKeepsBindingsWhoseCertificateIsGone(t *testing.T) {
+	gone, broken := newTestCert(t, "gone.example.com"), newTestCert(t, "broken.example.com")
+	doc := stateDoc(t, map[string]any{
+		"certificates": []any{map[string]any{"store": "MY", "pem": broken.certPEM, "key_link_broken": true}},
+		"sslcert_bindings": []any{
+			map[string]any{"ipport": "0.0.0.0:4106", "certificate_hash": gone.thumbprint, "app_id": testAppID},
+			map[string]any{"ipport": "0.0.0.0:4107", "certificate_hash": broken.thumbprint, "app_id": testAppID},
+		},
+	})
+	h, err := NewFromJSON(doc)
+	if err != nil {
+		t.Fatalf("a binding whose certificate is gone or whose key does not open: %v", err)
+	}
+	first, err := h.StateJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.SetStateJSON(first); err != nil {
+		t.Fatalf("SetStateJSON(StateJSON()): %v", err)
+	}
+	if got := h.SSLBindings(); len(got) != 2 {
+		t.Fatalf("bindings %+v, want both", got)
+	}
+	// A new binding is still checked as HTTP.sys checks it.
+	port4108 := "0.0.0.0:4108"
+	if opErr := h.addBinding(Binding{IPPort: &port4108, CertificateHash: gone.thumbprint, AppID: testAppID, CertificateStoreName: "MY"}); opErr == nil || opErr.Code != 1312 {
+		t.Errorf("add of a binding to a missing certificate: %v, want 1312", opErr)
+	}
+}
+
+// TestStateCCSBindings: Central Certificate Store bindings load with
+// HttpSetServiceConfiguration's checks, come back by port with the app id
+// canonical, and round-trip.
+func TestStateCCSBindings(t *testing.T) {
+	h, err := NewFromJSON(stateDoc(t, map[string]any{"sslcert_ccs_bindings": []any{
+		map[string]any{"port": 8443, "app_id": strings.ToUpper(testAppID)},
+		map[string]any{"port": 443, "app_id": testAppID},
+	}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := h.CCSBindingsLocked()
+	if len(got) != 2 || got[0].Port != 443 || got[1].Port != 8443 || got[1].AppID != testAppID {
+		t.Fatalf("CCS bindings %+v, want 443 and 8443 with app id %s", got, testAppID)
+	}
+	first, err := h.StateJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.SetStateJSON(first); err != nil {
+		t.Fatalf("SetStateJSON(StateJSON()): %v", err)
+	}
+	for name, doc := range map[string]map[string]any{
+		"code 87":  {"sslcert_ccs_bindings": []any{map[string]any{"port": 0, "app_id": testAppID}}},
+		"app_id":   {"sslcert_ccs_bindings": []any{map[string]any{"port": 443, "app_id": "x"}}},
+		"code 183": {"sslcert_ccs_bindings": []any{map[string]any{"port": 443, "app_id": testAppID}, map[string]any{"port": 443, "app_id": testAppID}}},
+	} {
+		if err := h.SetStateJSON(stateDoc(t, doc)); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("SetStateJSON(%v): %v, want an error mentioning %q", doc, err, name)
+		}
+	}
 }

@@ -60,6 +60,7 @@ namespace TfWin.Testing
         public readonly List<UrlAclRecord> UrlAcls = new List<UrlAclRecord>();
         public readonly List<SslRecord> IpBindings = new List<SslRecord>();
         public readonly List<SslRecord> SniBindings = new List<SslRecord>();
+        public readonly List<SslRecord> CcsBindings = new List<SslRecord>();
         /// <summary>Extended parameter types set per binding key text.</summary>
         public readonly Dictionary<string, HashSet<int>> Extended = new Dictionary<string, HashSet<int>>(StringComparer.OrdinalIgnoreCase);
 
@@ -129,6 +130,14 @@ namespace TfWin.Testing
             Faults.Enter("QuerySslBindings");
             List<SslRecord> copy = new List<SslRecord>();
             foreach (SslRecord r in sni ? SniBindings : IpBindings) copy.Add(r.Copy());
+            return copy;
+        }
+
+        public IList<SslRecord> QuerySslCcsBindings()
+        {
+            Faults.Enter("QuerySslCcsBindings");
+            List<SslRecord> copy = new List<SslRecord>();
+            foreach (SslRecord r in CcsBindings) copy.Add(r.Copy());
             return copy;
         }
 

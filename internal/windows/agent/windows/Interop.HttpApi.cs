@@ -18,6 +18,7 @@ namespace TfWin.Windows
             internal const int HttpServiceConfigSSLCertInfo = 1;
             internal const int HttpServiceConfigUrlAclInfo = 2;
             internal const int HttpServiceConfigSslSniCertInfo = 5;
+            internal const int HttpServiceConfigSslCcsCertInfo = 6;
             internal const int HttpServiceConfigSslCertInfoEx = 8;
             internal const int HttpServiceConfigSslSniCertInfoEx = 9;
 
@@ -128,6 +129,28 @@ namespace TfWin.Windows
             {
                 internal int QueryDesc;
                 internal HTTP_SERVICE_CONFIG_SSL_SNI_KEY KeyDesc;
+                internal uint dwToken;
+            }
+
+            // HTTP_SERVICE_CONFIG_SSL_CCS_KEY: the IPv4 wildcard and a port.
+            [StructLayout(LayoutKind.Sequential)]
+            internal struct HTTP_SERVICE_CONFIG_SSL_CCS_KEY
+            {
+                internal SOCKADDR_STORAGE LocalAddress;
+            }
+
+            [StructLayout(LayoutKind.Sequential)]
+            internal struct HTTP_SERVICE_CONFIG_SSL_CCS_SET
+            {
+                internal HTTP_SERVICE_CONFIG_SSL_CCS_KEY KeyDesc;
+                internal HTTP_SERVICE_CONFIG_SSL_PARAM ParamDesc;
+            }
+
+            [StructLayout(LayoutKind.Sequential)]
+            internal struct HTTP_SERVICE_CONFIG_SSL_CCS_QUERY
+            {
+                internal int QueryDesc;
+                internal HTTP_SERVICE_CONFIG_SSL_CCS_KEY KeyDesc;
                 internal uint dwToken;
             }
 

@@ -238,23 +238,50 @@ namespace TfWin.Windows
             return k;
         }
 
+        public IList<SslRecord> QuerySslCcsBindings()
+        {
+            List<SslRecord> found = new List<SslRecord>();
+            using (Session s = new Session())
+            {
+                for (uint token = 0; ; token++)
+                {
+                    Api.HTTP_SERVICE_CONFIG_SSL_CCS_QUERY q = new Api.HTTP_SERVICE_CONFIG_SSL_CCS_QUERY();
+                    q.QueryDesc = Api.HttpServiceConfigQueryNext;
+                    q.dwToken = token;
+                    q.KeyDesc.LocalAddress = Storage(null);
+                    IntPtr output = s.Query(Api.HttpServiceConfigSslCcsCertInfo, q, "HttpQueryServiceConfiguration(SslCcsCertInfo)");
+                    if (output == IntPtr.Zero) return found;
+                    Api.HTTP_SERVICE_CONFIG_SSL_CCS_SET set = (Api.HTTP_SERVICE_CONFIG_SSL_CCS_SET)Marshal.PtrToStructure(output, typeof(Api.HTTP_SERVICE_CONFIG_SSL_CCS_SET));
+                    int port = ((set.KeyDesc.LocalAddress.__ss_pad1[0] & 0xFF) << 8) | (set.KeyDesc.LocalAddress.__ss_pad1[1] & 0xFF);
+                    found.Add(ReadParam(SslKey.ForCcs(port), set.ParamDesc));
+                }
+            }
+        }
+
         private static SslRecord ReadSsl(IntPtr output, bool sni)
         {
-            SslRecord r = new SslRecord();
+            SslKey key;
             Api.HTTP_SERVICE_CONFIG_SSL_PARAM p;
             if (sni)
             {
                 Api.HTTP_SERVICE_CONFIG_SSL_SNI_SET set = (Api.HTTP_SERVICE_CONFIG_SSL_SNI_SET)Marshal.PtrToStructure(output, typeof(Api.HTTP_SERVICE_CONFIG_SSL_SNI_SET));
                 int port = ((set.KeyDesc.IpPort.__ss_pad1[0] & 0xFF) << 8) | (set.KeyDesc.IpPort.__ss_pad1[1] & 0xFF);
-                r.Key = SslKey.ForHost(Marshal.PtrToStringUni(set.KeyDesc.Host), port);
+                key = SslKey.ForHost(Marshal.PtrToStringUni(set.KeyDesc.Host), port);
                 p = set.ParamDesc;
             }
             else
             {
                 Api.HTTP_SERVICE_CONFIG_SSL_SET set = (Api.HTTP_SERVICE_CONFIG_SSL_SET)Marshal.PtrToStructure(output, typeof(Api.HTTP_SERVICE_CONFIG_SSL_SET));
-                r.Key = ReadSockAddr(set.KeyDesc.pIpPort);
+                key = ReadSockAddr(set.KeyDesc.pIpPort);
                 p = set.ParamDesc;
             }
+            return ReadParam(key, p);
+        }
+
+        private static SslRecord ReadParam(SslKey key, Api.HTTP_SERVICE_CONFIG_SSL_PARAM p)
+        {
+            SslRecord r = new SslRecord();
+            r.Key = key;
             r.Hash = new byte[p.SslHashLength];
             if (p.SslHashLength > 0 && p.pSslHash != IntPtr.Zero) Marshal.Copy(p.pSslHash, r.Hash, 0, (int)p.SslHashLength);
             r.AppId = p.AppId;
