@@ -20,7 +20,7 @@ const (
 
 // checkFailed is the warning of examples/modules/sage50-https's check when
 // the Integration Agent's port serves no certificate.
-var checkFailed = regexp.MustCompile(`(?s)Warning: Check block assertion failed.*Port 4106 serves\s+nothing, not the imported certificate`)
+var checkFailed = regexp.MustCompile(`(?s)Warning: Check block assertion failed.*Port 4106 serves\s+nothing, not the certificate for`)
 
 // strictFailed is the same failure under strict_checks: an error of the
 // data source's postcondition, with the host's reason.

@@ -7,7 +7,7 @@
 #   step 4  export the public certificate (the data source's pem: no .CER file)
 #   step 6  trust it in LocalMachine\Root on the BPA Platform machine
 #   step 5  ServiceUri in Sage300IntegrationService.exe.config, restart the Agent
-#   last    the Agent serves the imported certificate, proven from the Sage 300
+#   last    the Agent serves the bound certificate, proven from the Sage 300
 #           server itself (check "agent_serves_the_certificate") and from the
 #           BPA Platform machine, through the server's firewall
 #           (client_proof.tf: check "bpa_reaches_the_agent", open_firewall,
@@ -225,7 +225,7 @@ data "windows_tls_endpoint" "agent" {
 check "agent_serves_the_certificate" {
   assert {
     condition     = data.windows_tls_endpoint.agent.thumbprint == local.certificate.thumbprint
-    error_message = "Port ${var.agent_port} serves ${coalesce(data.windows_tls_endpoint.agent.thumbprint, "nothing")}, not the imported certificate ${local.certificate.thumbprint}: ${coalesce(data.windows_tls_endpoint.agent.error, "is the Agent running with the HTTPS ServiceUri?")}"
+    error_message = "Port ${var.agent_port} serves ${coalesce(data.windows_tls_endpoint.agent.thumbprint, "nothing")}, not the certificate for ${var.fqdn} (${local.certificate.thumbprint}): ${coalesce(data.windows_tls_endpoint.agent.error, "is the Agent running with the HTTPS ServiceUri?")}"
   }
 }
 

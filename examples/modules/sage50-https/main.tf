@@ -7,7 +7,7 @@
 #   1    HttpsServiceUri in the Integration Service's .exe.config, restart it
 #   2.1  import the trusted certificate
 #   2.3  netsh http add sslcert ipport=0.0.0.0:4106 certhash=… appid={4d159978-…}
-#   last the endpoint serves the imported certificate over TLS 1.2 or later,
+#   last the endpoint serves the bound certificate over TLS 1.2 or later,
 #        proven from the host (check "integration_agent_serves_the_certificate")
 # Step 3 is the connection's "Use HTTPS" in BPA Platform, not a host setting.
 #
@@ -181,7 +181,7 @@ data "windows_tls_endpoint" "integration_agent" {
 check "integration_agent_serves_the_certificate" {
   assert {
     condition     = data.windows_tls_endpoint.integration_agent.thumbprint == local.certificate.thumbprint
-    error_message = "Port ${var.port} serves ${coalesce(data.windows_tls_endpoint.integration_agent.thumbprint, "nothing")}, not the imported certificate ${local.certificate.thumbprint}: ${coalesce(data.windows_tls_endpoint.integration_agent.error, "is the service running with the HTTPS URI?")}"
+    error_message = "Port ${var.port} serves ${coalesce(data.windows_tls_endpoint.integration_agent.thumbprint, "nothing")}, not the certificate for ${var.fqdn} (${local.certificate.thumbprint}): ${coalesce(data.windows_tls_endpoint.integration_agent.error, "is the service running with the HTTPS URI?")}"
   }
   assert {
     condition     = contains(["TLS 1.2", "TLS 1.3"], coalesce(data.windows_tls_endpoint.integration_agent.protocol, "none"))
