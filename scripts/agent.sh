@@ -32,6 +32,10 @@ ensure_mono() {
 # shipped lists the files the provider embeds and sends to hosts.
 shipped() { ls "$SRC"/*.cs "$SRC"/windows/*.cs | grep -v 'Tests\.cs$'; }
 
+# mono lists what only the stand-ins of Windows on Mono compile (the tests,
+# the console host, the simulator): never sent to hosts.
+mono_() { ls "$SRC"/mono/*.cs; }
+
 refs() {
   echo "-r:$API/mscorlib.dll"
   grep -v '^#' "$SRC/references.txt" | sed '/^$/d' | sed "s|^|-r:$API/|"
@@ -53,12 +57,12 @@ case "${1:-}" in
     ;;
   test)
     mcs_ -target:exe -main:TfWin.Testing.TestMain -out:bin/agent-tests.exe \
-      $(shipped) "$SRC"/*Tests.cs "$SRC"/testing/*.cs
+      $(shipped) $(mono_) "$SRC"/*Tests.cs "$SRC"/testing/*.cs
     mono --debug bin/agent-tests.exe "${@:2}"
     ;;
   build)
     out="${2:-bin/agent.exe}"
-    mcs_ -target:exe -main:TfWin.Testing.ConsoleMain -out:"$out" $(shipped) "$SRC"/testing/*.cs
+    mcs_ -target:exe -main:TfWin.Testing.ConsoleMain -out:"$out" $(shipped) $(mono_) "$SRC"/testing/*.cs
     echo "built $out: mono $out --root DIR < requests"
     ;;
   *)

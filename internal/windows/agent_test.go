@@ -58,6 +58,23 @@ func TestAgentScriptCarriesTheShippedSources(t *testing.T) {
 	if strings.Contains(text, "1342029590") {
 		t.Error("agent script still checks the cache ACL against 1342029590")
 	}
+	// What emulates Windows on Mono stays off hosts; the PKCS #12 reader
+	// that cert.pfx_file.inspect uses is shipped.
+	monoNames, _ := agent.MonoSources()
+	if len(monoNames) == 0 {
+		t.Fatal("no mono sources embedded")
+	}
+	for _, n := range names {
+		if strings.Contains(n, "mono/") {
+			t.Errorf("%s is shipped", n)
+		}
+	}
+	if strings.Contains(text, "PfxEmulation") {
+		t.Error("the agent script carries PfxEmulation, which only the stand-ins on Mono need")
+	}
+	if !strings.Contains(text, "public static class Pkcs12Reader") {
+		t.Error("the agent script lacks Pkcs12Reader, which cert.pfx_file.inspect needs on hosts")
+	}
 }
 
 // TestHostScriptHandsArgumentsOnlyToTheAgent: no cmdlet sees an op's

@@ -176,6 +176,35 @@ func (c *Certificates) ImportPFXFile(ctx context.Context, p PFXFileImport) (Impo
 	return out, err
 }
 
+// PFXFileInspection is what a PFX file on the host holds, read without
+// importing it (cert.pfx_file.inspect).
+type PFXFileInspection struct {
+	// Inspected is false when the host's reader cannot read this PFX,
+	// though Windows may import it (RC4, BER, unusual PBES2 parameters):
+	// the other fields are then empty and Reason says why.
+	Inspected bool   `json:"inspected"`
+	Reason    string `json:"reason"`
+	// Certificate is the one the import would put into the store: the one
+	// with the private key (HasPrivateKey), else the first; Store is empty.
+	Certificate Certificate `json:"certificate"`
+	// Chain are the PFX's other certificates, in file order.
+	Chain []Certificate `json:"chain"`
+	// PBES2 says some of the PFX is encrypted with PBES2 (AES), which
+	// Windows imports only from build 16299 on.
+	PBES2 bool `json:"pbes2"`
+}
+
+// InspectPFXFile reads a PFX file on the host with its password, without
+// importing it and without creating any key container. IsNotFound if there
+// is no such file; IsWrongPFXPassword if the password does not open it;
+// IsNotPFX if it is no PFX; IsInvalidParameter if it holds a certificate
+// without its key, or more than one key.
+func (c *Certificates) InspectPFXFile(ctx context.Context, path, password string) (PFXFileInspection, error) {
+	var out PFXFileInspection
+	err := c.host.call(ctx, "cert.pfx_file.inspect", map[string]string{"path": path, "password": password}, &out)
+	return out, err
+}
+
 // Add puts a public certificate (PEM) into a store; IsInvalidParameter if
 // the PEM is not one certificate.
 func (c *Certificates) Add(ctx context.Context, store, pem string) (Certificate, error) {

@@ -88,10 +88,11 @@ func (h *Host) call(ctx context.Context, op string, args, out any) error {
 
 // readOnlyVerbs are the last name segments of ops that only read the host
 // (PROTOCOL.md section 1; "probe" is tls.probe's handshake, which changes
-// nothing): the transport may run such an op again on a
+// nothing; "inspect" reads a file, cert.pfx_file.inspect's PFX, without
+// importing it): the transport may run such an op again on a
 // fresh worker after a failure whose outcome is unknown. Every other op is
 // a write, never sent twice.
-var readOnlyVerbs = map[string]bool{"get": true, "list": true, "lookup": true, "info": true, "echo": true, "emit": true, "probe": true}
+var readOnlyVerbs = map[string]bool{"get": true, "list": true, "lookup": true, "info": true, "echo": true, "emit": true, "probe": true, "inspect": true}
 
 // isReadOnlyOp reports whether op only reads the host.
 func isReadOnlyOp(op string) bool {

@@ -12,6 +12,7 @@ func TestReadOnlyOps(t *testing.T) {
 		"appconfig.set": false, "service.restart": false, "registry.schannel.set": false,
 		"cert.key_acl.remove": false, "firewall.rule.get": true, "firewall.rule.list": true,
 		"firewall.rule.add": false, "firewall.rule.remove": false,
+		"cert.pfx_file.inspect": true, "cert.import_pfx_file": false,
 	}
 	for op, want := range tests {
 		if got := isReadOnlyOp(op); got != want {

@@ -19,6 +19,7 @@ import (
 	"sync"
 	"syscall"
 
+	"github.com/seed-1120c41c/terraform-provider-windows/internal/windows/agent"
 	"github.com/seed-1120c41c/terraform-provider-windows/internal/winsim/model"
 )
 
@@ -166,7 +167,9 @@ func compileAgent(prog agentProgram) (string, error) {
 	return exe, nil
 }
 
-// agentHostSources are the simulator's C# side of the interfaces.
+// agentHostSources are the simulator's C# side of the interfaces, and the
+// agent's own emulation of Windows on Mono (agent.MonoSources: what the
+// agent script never carries to a host).
 func agentHostSources() (names, texts []string) {
 	entries, err := agentHostFiles.ReadDir("agenthost")
 	if err != nil {
@@ -183,7 +186,8 @@ func agentHostSources() (names, texts []string) {
 		}
 		texts = append(texts, string(b))
 	}
-	return names, texts
+	monoNames, monoTexts := agent.MonoSources()
+	return append(names, monoNames...), append(texts, monoTexts...)
 }
 
 // agentProcess is one running agent (mono) serving one host's ops, one at

@@ -1,6 +1,7 @@
 // Certificates in LocalMachine stores (PROTOCOL.md, "Certificates"):
 // cert.list, cert.get, cert.import_pfx, cert.import_pfx_file, cert.add,
-// cert.remove. What the ops report about a certificate (names, dates, SAN
+// cert.remove, and cert.pfx_file.inspect, which reads a PFX file on the host
+// without importing it. What the ops report about a certificate (names, dates, SAN
 // DNS names, EKUs, thumbprint) is computed here by .NET from the
 // certificate's bytes; the stores (ICertificateStores) only keep bytes and
 // key links, as Windows does.
@@ -24,12 +25,16 @@ namespace TfWin
         public const long FileNotFoundHResult = 0x80070002L;  // HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND)
         public const int NotFound = 1168;                     // ERROR_NOT_FOUND
 
+        /// <summary>Windows' text of 0x80070056 (ERROR_INVALID_PASSWORD).</summary>
+        public const string WrongPasswordMessage = "The specified network password is not correct.";
+
         public static void Register(OpTable ops, HostServices host)
         {
             ops.Add("cert.list", delegate(OpArgs a) { return List(host.Certificates, a); });
             ops.Add("cert.get", delegate(OpArgs a) { return Get(host.Certificates, a); });
             ops.Add("cert.import_pfx", delegate(OpArgs a) { return ImportPfx(host.Certificates, a); });
             ops.Add("cert.import_pfx_file", delegate(OpArgs a) { return ImportPfxFile(host, a); });
+            ops.Add("cert.pfx_file.inspect", delegate(OpArgs a) { return InspectPfxFile(host, a); });
             ops.Add("cert.add", delegate(OpArgs a) { return Add(host.Certificates, a); });
             ops.Add("cert.remove", delegate(OpArgs a) { return Remove(host.Certificates, a); });
             KeyAccessOps.Register(ops, host);
@@ -135,20 +140,28 @@ namespace TfWin
         /// about the certificate needs (httpsys.sslcert.certificates).</summary>
         public static JsonObject Facts(string store, StoreCertificate stored)
         {
-            X509Certificate2 cert = Parse(stored.RawData);
+            return Facts(store, stored.RawData, stored.Key != null);
+        }
+
+        /// <summary>The certificate object of DER bytes; without store (null)
+        /// for a certificate in no store, such as one inside a PFX file.</summary>
+        public static JsonObject Facts(string store, byte[] rawData, bool hasPrivateKey)
+        {
+            X509Certificate2 cert = Parse(rawData);
             List<object> dnsNames = new List<object>();
             foreach (string n in SanDnsNames(cert)) dnsNames.Add(n);
             List<object> ekus = new List<object>();
             foreach (string o in EnhancedKeyUsages(cert)) ekus.Add(o);
-            return new JsonObject()
-                .Set("store", store.ToUpperInvariant())
+            JsonObject facts = new JsonObject();
+            if (store != null) facts.Set("store", store.ToUpperInvariant());
+            return facts
                 .Set("thumbprint", cert.Thumbprint.ToUpperInvariant())
                 .Set("subject", cert.SubjectName.Name)
                 .Set("issuer", cert.IssuerName.Name)
                 .Set("dns_names", dnsNames)
                 .Set("not_before", UtcTime(cert.NotBefore))
                 .Set("not_after", UtcTime(cert.NotAfter))
-                .Set("has_private_key", stored.Key != null)
+                .Set("has_private_key", hasPrivateKey)
                 .Set("enhanced_key_usages", ekus);
         }
 
@@ -419,20 +432,126 @@ namespace TfWin
 
         public static object ImportPfxFile(HostServices host, OpArgs a)
         {
-            string store = StoreArg(a);
+            return Import(host.Certificates, StoreArg(a), ReadPfxFile(host, a), a);
+        }
+
+        /// <summary>The bytes of the file the path argument names: an
+        /// absolute path (87 otherwise); 2 naming the path when the file or
+        /// its folder is not there.</summary>
+        private static byte[] ReadPfxFile(HostServices host, OpArgs a)
+        {
             string path = a.String("path");
             if (string.IsNullOrEmpty(path) || path.Trim().Length == 0)
                 throw new OpException(Win32.InvalidParameter, "path: the path of a .pfx file on the host is required");
             if (!IsAbsolutePath(path))
                 throw new OpException(Win32.InvalidParameter, "path: " + path + " is relative; give the full path of the .pfx file on the host, such as C:\\Certs\\host.pfx");
-            byte[] bytes;
-            try { bytes = host.Files.ReadAllBytes(path); }
+            try { return host.Files.ReadAllBytes(path); }
             catch (Exception e)
             {
                 if (IsFileNotFound(e) || CodeOf(e) == 3) throw new OpException(Win32.FileNotFound, "no such file: " + path, e);
                 throw Reportable(e);
             }
-            return Import(host.Certificates, store, bytes, a);
+        }
+
+        /// <summary>cert.pfx_file.inspect: what importing the PFX file would
+        /// import, read without importing it (PROTOCOL.md). The file is read
+        /// by Pkcs12Reader, in memory: X509Certificate2Collection.Import would
+        /// write the PFX's keys into key containers. It fails as the import
+        /// would only where the answer is certain: a wrong password (the MAC
+        /// does not match: 0x80070056, Windows' answer), no PFX at all
+        /// (0x80092009), a certificate without its key or a PFX with more
+        /// than one key (87, as cert.import_pfx). A PFX this reader cannot
+        /// read, though Windows may (RC4, unusual PBES2 parameters or MAC
+        /// digests, BER, a key it cannot match to its certificate, an empty
+        /// password that Windows also tries as NULL), answers
+        /// {"inspected":false,"reason":…}, never a failure.</summary>
+        public static object InspectPfxFile(HostServices host, OpArgs a)
+        {
+            byte[] bytes = ReadPfxFile(host, a);
+            string path = a.String("path");
+            string password = a.String("password") ?? "";
+            if (!Pkcs12Reader.IsPfxBlob(bytes))
+            {
+                if (IsBareCertificate(bytes))
+                    throw new OpException(Win32.InvalidParameter, path + " holds an X.509 certificate without its private key, not a PFX: Windows would import it without a key");
+                if (MayBeEncodedPfx(bytes)) return CannotInspect("the file is not a DER-encoded PFX (BER or base64 text)");
+                throw new HResultException(unchecked((int)CryptENoMatch), "Cannot find the requested object. (" + path + " is not a PFX file)", null);
+            }
+            Pkcs12Reader.Contents contents;
+            try { contents = Pkcs12Reader.Inspect(bytes, password); }
+            catch (Pkcs12Reader.Pkcs12Exception e)
+            {
+                if (e.MacMismatch && password.Length > 0) throw new HResultException(unchecked((int)WrongPassword), WrongPasswordMessage, null);
+                return CannotInspect(e.MacMismatch ? "the MAC does not match the empty password, and Windows also tries none" : e.Message);
+            }
+            catch (Exception e)
+            {
+                return CannotInspect("the PFX's structure is not one this reader knows (" + e.GetType().Name + ")");
+            }
+            if (!contents.MacVerified) return CannotInspect("the PFX has no password integrity (MAC) to check the password against");
+            if (contents.UnmatchedKeys > 0) return CannotInspect("a private key in the PFX matches none of its certificates by localKeyId");
+            if (contents.Entries.Count == 0) return CannotInspect("the PFX holds no certificate this reader knows");
+            PfxEntry leaf = null;
+            int withKey = 0;
+            foreach (PfxEntry e in contents.Entries)
+            {
+                if (!e.HasKey) continue;
+                leaf = e;
+                withKey++;
+            }
+            if (withKey > 1) throw new OpException(Win32.InvalidParameter, "the PFX holds " + withKey + " certificates with private keys; it must hold one (the server certificate)");
+            if (leaf == null) leaf = contents.Entries[0];
+            List<object> chain = new List<object>();
+            foreach (PfxEntry e in contents.Entries)
+                if (!object.ReferenceEquals(e, leaf)) chain.Add(Facts(null, e.RawData, false).Set("pem", Pem(e.RawData)));
+            return new JsonObject().Set("inspected", true)
+                .Set("certificate", Facts(null, leaf.RawData, leaf.HasKey).Set("pem", Pem(leaf.RawData)))
+                .Set("chain", chain)
+                .Set("pbes2", contents.UsesPbes2);
+        }
+
+        private static JsonObject CannotInspect(string reason)
+        {
+            return new JsonObject().Set("inspected", false).Set("reason", reason);
+        }
+
+        /// <summary>One X.509 certificate, DER or PEM: Windows' CryptQueryObject
+        /// loads it as a collection of one certificate without a key. Only a
+        /// whole DER SEQUENCE whose first element is a SEQUENCE (the
+        /// tbsCertificate; a PFX's is its version INTEGER) is handed to .NET,
+        /// which therefore never sees a PFX here.</summary>
+        private static bool IsBareCertificate(byte[] bytes)
+        {
+            byte[] der = bytes;
+            Match m = PemBlock.Match(Encoding.ASCII.GetString(bytes));
+            if (m.Success)
+            {
+                try { der = Convert.FromBase64String(Regex.Replace(m.Groups[1].Value, "\\s", "")); }
+                catch (FormatException) { return false; }
+            }
+            int start, length, inner, innerLength;
+            try
+            {
+                if (der.Length < 4 || der[0] != 0x30) return false;
+                DerHeader(der, 0, out start, out length);
+                if (start + length != der.Length || der[start] != 0x30) return false;
+                DerHeader(der, start, out inner, out innerLength);
+                Parse(der);
+                return true;
+            }
+            catch (Exception) { return false; }
+        }
+
+        /// <summary>Bytes Windows may still read as a PFX though they are not
+        /// one in DER: BER with an indefinite length (0x30 0x80), or base64
+        /// text (CryptQueryObject decodes base64).</summary>
+        private static bool MayBeEncodedPfx(byte[] bytes)
+        {
+            if (bytes.Length >= 2 && bytes[0] == 0x30 && bytes[1] == 0x80) return true;
+            string text = Encoding.ASCII.GetString(bytes);
+            if (!Regex.IsMatch(text, "^[A-Za-z0-9+/=\\s]+$")) return false;
+            try { return Pkcs12Reader.IsPfxBlob(Convert.FromBase64String(Regex.Replace(text, "\\s", ""))); }
+            catch (FormatException) { return false; }
         }
 
         /// <summary>The import of a PFX (PROTOCOL.md "cert.import_pfx"), with

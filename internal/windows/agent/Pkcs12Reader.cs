@@ -1,11 +1,17 @@
 // A reader of PKCS #12 files (RFC 7292) with password integrity, whose bags
 // are encrypted with PBES2 (PBKDF2 and AES-CBC, RFC 8018: the "modern" PFX
 // that OpenSSL 3 writes by default and Windows Server 2019 and later import)
-// or the legacy PKCS #12 PBE (TripleDES, RC2). Mono 6.8's X509Certificate2Collection.
-// Import cannot read the former, and of the latter it answers only the
-// certificate with the key. Used only by PfxEmulation, for the stand-ins of
-// Windows that run on Mono; built from .NET's own primitives (HMAC, AES,
-// TripleDES, RC2).
+// or the legacy PKCS #12 PBE (TripleDES, RC2). Built from .NET's own
+// primitives (HMAC, AES, TripleDES, RC2), in memory only: unlike
+// X509Certificate2Collection.Import, which on .NET Framework writes every key
+// of the PFX into a key container, it creates nothing on the host. On hosts,
+// cert.pfx_file.inspect reads a PFX file with it at plan time. The stand-ins
+// of Windows that run on Mono (mono/) read with it what Mono 6.8's
+// X509Certificate2Collection.Import cannot: PBES2 files, and every
+// certificate of a legacy one (Mono answers only the one with the key).
+// What it does not know (RC4, PBES2 with a cipher or PRF other than AES and
+// HMAC-SHA-1/-256, a MAC digest other than SHA-1/-256) it reports as a
+// Pkcs12Exception that is not a wrong password.
 using System;
 using System.Collections.Generic;
 using System.IO;
@@ -36,15 +42,54 @@ namespace TfWin
         /// know.</summary>
         public sealed class Pkcs12Exception : Exception
         {
-            public Pkcs12Exception(string message, bool wrongPassword) : base(message) { WrongPassword = wrongPassword; }
+            public Pkcs12Exception(string message, bool wrongPassword) : this(message, wrongPassword, false) { }
+
+            public Pkcs12Exception(string message, bool wrongPassword, bool macMismatch) : base(message)
+            {
+                WrongPassword = wrongPassword;
+                MacMismatch = macMismatch;
+            }
 
             public bool WrongPassword { get; private set; }
+
+            /// <summary>The password integrity check (the MAC over the whole
+            /// file) failed: what Windows answers with "wrong password". A bag
+            /// that does not decrypt is WrongPassword without it.</summary>
+            public bool MacMismatch { get; private set; }
+        }
+
+        /// <summary>What Inspect read from a PFX.</summary>
+        public sealed class Contents
+        {
+            internal Contents() { Entries = new List<PfxEntry>(); }
+
+            /// <summary>The certificates in file order, the key's owner marked.</summary>
+            public List<PfxEntry> Entries { get; private set; }
+
+            /// <summary>Some content (an encrypted safe or a shrouded key) is
+            /// encrypted with PBES2 (AES), which Windows imports only from
+            /// build 16299 on.</summary>
+            public bool UsesPbes2 { get; internal set; }
+
+            /// <summary>The file has a MAC and the password checked out against it.</summary>
+            public bool MacVerified { get; internal set; }
+
+            /// <summary>Private keys that belong to no certificate this reader
+            /// could match (by localKeyId, or an RSA key's modulus).</summary>
+            public int UnmatchedKeys { get; internal set; }
         }
 
         /// <summary>The certificates in file order; the one the key belongs to
         /// (by localKeyId, else by RSA modulus) carries it.</summary>
         public static List<PfxEntry> Read(byte[] pfx, string password)
         {
+            return Inspect(pfx, password).Entries;
+        }
+
+        /// <summary>Read, and how the file is protected.</summary>
+        public static Contents Inspect(byte[] pfx, string password)
+        {
+            Contents contents = new Contents();
             Der outer = Der.Parse(pfx, 0, pfx.Length).Expect(0x30);
             List<Der> top = outer.Children();
             if (top.Count < 2) throw new Pkcs12Exception("not a PFX", false);
@@ -52,7 +97,14 @@ namespace TfWin
             List<Der> ci = authSafe.Children();
             if (ci[0].Oid() != OidData) throw new Pkcs12Exception("a PFX signed with a public key (not password integrity)", false);
             byte[] content = ci[1].Expect(0xA0).Children()[0].OctetString();
-            if (top.Count > 2) CheckMac(top[2], content, password);
+            // The authenticated safe is a SEQUENCE OF ContentInfo before the
+            // MAC is checked: a damaged file is malformed, not a wrong password.
+            foreach (Der info in Der.Parse(content, 0, content.Length).Expect(0x30).Children()) info.Expect(0x30).Children()[0].Oid();
+            if (top.Count > 2)
+            {
+                CheckMac(top[2], content, password);
+                contents.MacVerified = true;
+            }
 
             List<KeyValuePair<byte[], byte[]>> certs = new List<KeyValuePair<byte[], byte[]>>(); // DER, localKeyId
             List<KeyValuePair<byte[], byte[]>> keys = new List<KeyValuePair<byte[], byte[]>>();  // PKCS #8, localKeyId
@@ -66,7 +118,7 @@ namespace TfWin
                 {
                     List<Der> encrypted = parts[1].Expect(0xA0).Children()[0].Expect(0x30).Children()[1].Children();
                     byte[] cipher = encrypted.Count > 2 ? encrypted[2].ImplicitOctetString() : new byte[0];
-                    safeContents = Decrypt(encrypted[1], cipher, password);
+                    safeContents = Decrypt(encrypted[1], cipher, password, contents);
                 }
                 else throw new Pkcs12Exception("a PFX content of type " + type, false);
                 foreach (Der bag in Der.Parse(safeContents, 0, safeContents.Length).Expect(0x30).Children())
@@ -79,12 +131,12 @@ namespace TfWin
                     else if (bagType == OidShroudedKeyBag)
                     {
                         List<Der> epki = value.Children();
-                        keys.Add(new KeyValuePair<byte[], byte[]>(Decrypt(epki[0], epki[1].OctetString(), password), keyId));
+                        keys.Add(new KeyValuePair<byte[], byte[]>(Decrypt(epki[0], epki[1].OctetString(), password, contents), keyId));
                     }
                     else if (bagType == OidKeyBag) keys.Add(new KeyValuePair<byte[], byte[]>(value.Bytes(), keyId));
                 }
             }
-            List<PfxEntry> result = new List<PfxEntry>();
+            List<PfxEntry> result = contents.Entries;
             foreach (KeyValuePair<byte[], byte[]> c in certs) result.Add(new PfxEntry(c.Key, false, null));
             foreach (KeyValuePair<byte[], byte[]> k in keys)
             {
@@ -94,10 +146,30 @@ namespace TfWin
                 byte[] rsa = RsaPrivateKey(k.Key);
                 for (int i = 0; i < certs.Count && owner < 0; i++)
                     if (rsa != null && Same(RsaModulus(rsa), CertificateModulus(certs[i].Key))) owner = i;
-                if (owner < 0) continue;
+                if (owner < 0)
+                {
+                    contents.UnmatchedKeys++;
+                    continue;
+                }
                 result[owner] = new PfxEntry(certs[owner].Key, true, k.Key);
             }
-            return result;
+            return contents;
+        }
+
+        /// <summary>PFXIsPFXBlob: the outer layer decodes as a version 3 PFX
+        /// (RFC 7292 4: PFX ::= SEQUENCE { version INTEGER {v3(3)}, authSafe
+        /// ContentInfo, macData MacData OPTIONAL }), in DER.</summary>
+        public static bool IsPfxBlob(byte[] data)
+        {
+            try
+            {
+                Der outer = Der.Parse(data, 0, data.Length);
+                if (outer.Tag != 0x30 || outer.End != data.Length) return false;
+                Der version = Der.Parse(data, outer.Start, outer.End);
+                if (version.Tag != 0x02 || version.End - version.Start != 1 || data[version.Start] != 3) return false;
+                return Der.Parse(data, version.End, outer.End).Tag == 0x30;
+            }
+            catch (Pkcs12Exception) { return false; }
         }
 
         private static bool Same(byte[] a, byte[] b)
@@ -173,7 +245,7 @@ namespace TfWin
             using (hmac)
             {
                 hmac.Key = Pkcs12Kdf(hash == OidSha256 ? (HashAlgorithm)SHA256.Create() : SHA1.Create(), 3, BmpPassword(password), salt, iterations, hmac.HashSize / 8);
-                if (!Same(hmac.ComputeHash(content), expected)) throw new Pkcs12Exception("the MAC does not match: wrong password", true);
+                if (!Same(hmac.ComputeHash(content), expected)) throw new Pkcs12Exception("the MAC does not match: wrong password", true, true);
             }
         }
 
@@ -235,11 +307,12 @@ namespace TfWin
         /// <summary>Decrypts with a PBES2 AlgorithmIdentifier: PBKDF2 (HMAC-SHA-1
         /// or -SHA-256) from the UTF-8 password (RFC 8018 leaves the encoding to
         /// the application; OpenSSL and Windows use UTF-8), AES-CBC.</summary>
-        private static byte[] Decrypt(Der algorithm, byte[] cipher, string password)
+        private static byte[] Decrypt(Der algorithm, byte[] cipher, string password, Contents contents)
         {
             List<Der> alg = algorithm.Children();
             if (alg[0].Oid().StartsWith(OidPkcs12Pbe, StringComparison.Ordinal)) return DecryptPkcs12Pbe(alg, cipher, password);
             if (alg[0].Oid() != OidPbes2) throw new Pkcs12Exception("a bag encrypted with " + alg[0].Oid() + ", not PBES2", false);
+            contents.UsesPbes2 = true;
             List<Der> parameters = alg[1].Children();
             List<Der> kdf = parameters[0].Children();
             if (kdf[0].Oid() != OidPbkdf2) throw new Pkcs12Exception("PBES2 with KDF " + kdf[0].Oid(), false);
@@ -363,6 +436,8 @@ namespace TfWin
             }
 
             public byte Tag { get; private set; }
+
+            public int Start { get { return start; } }
 
             public int End { get { return start + length; } }
 

@@ -1,7 +1,8 @@
 // Package agent holds the host agent: the C# sources every op runs in
 // (this folder: a file per domain; windows/: the Windows implementations
 // of its interfaces) and the PowerShell that hosts it on a Windows host
-// (host.ps1). Script assembles what the provider sends.
+// (host.ps1). Script assembles what the provider sends. mono/ holds what
+// only the stand-ins of Windows that run on Mono compile (MonoSources).
 package agent
 
 import (
@@ -13,11 +14,40 @@ import (
 	"sync"
 )
 
-// files are the shipped sources only: *Tests.cs and testing/ never leave
-// the repository.
+// files are the shipped sources only: *Tests.cs, testing/ and mono/ never
+// leave the repository.
 //
 //go:embed *.cs windows/*.cs references.txt host.ps1
 var files embed.FS
+
+// monoFiles emulate on Mono what Windows does (PfxEmulation: how Windows
+// answers the import of a PFX). Hosts have Windows itself, so these are
+// never in Script.
+//
+//go:embed mono/*.cs
+var monoFiles embed.FS
+
+// MonoSources returns the C# files that the stand-ins of Windows running on
+// Mono compile together with Sources (the simulator's agent host, the
+// agent's tests), by path, in a stable order. Script never holds them.
+func MonoSources() (names []string, texts []string) {
+	entries, err := monoFiles.ReadDir("mono")
+	if err != nil {
+		panic(fmt.Sprintf("agent: embedded mono sources: %v", err))
+	}
+	for _, e := range entries {
+		names = append(names, "mono/"+e.Name())
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		b, err := monoFiles.ReadFile(n)
+		if err != nil {
+			panic(fmt.Sprintf("agent: embedded %s: %v", n, err))
+		}
+		texts = append(texts, string(b))
+	}
+	return names, texts
+}
 
 // Sources returns the C# files a host compiles, by path, in a stable order.
 func Sources() (names []string, texts []string) {

@@ -1,6 +1,8 @@
 // How Windows answers X509Certificate2Collection.Import of a PFX, for the
 // stand-ins of Windows that run on Mono: the simulator (agenthost) and the
-// agent's tests. The parse itself is .NET's (Mono's X509Certificate2Collection.
+// agent's tests. Never shipped to hosts: it sits in mono/, which the agent
+// script leaves out (agent.MonoSources gives it to the simulator's build and
+// scripts/agent.sh test and build compile it). The parse itself is .NET's (Mono's X509Certificate2Collection.
 // Import, keys kept in memory only); this class adds what Mono does not
 // report as Windows does: the HRESULT of each failure. Windows hosts never
 // call it (WindowsCertificateStores imports with Windows' own PFXImportCertStore).
@@ -13,8 +15,6 @@ namespace TfWin
 {
     public static class PfxEmulation
     {
-        public const string WrongPasswordMessage = "The specified network password is not correct.";
-
         /// <summary>The PFX's certificates in file order, as .NET reads them
         /// (which has the key, and an RSA key's bytes), or the failure Windows
         /// reports:
@@ -50,12 +50,12 @@ namespace TfWin
             try { collection.Import(data, password, X509KeyStorageFlags.Exportable); }
             catch (CryptographicException e)
             {
-                if (!readsPbes2) throw new HResultException(unchecked((int)CertificateOps.WrongPassword), WrongPasswordMessage, e);
+                if (!readsPbes2) throw new HResultException(unchecked((int)CertificateOps.WrongPassword), CertificateOps.WrongPasswordMessage, e);
                 try { return Pkcs12Reader.Read(data, password); }
                 catch (Exception other)
                 {
                     // A wrong password, or a form neither reader knows.
-                    throw new HResultException(unchecked((int)CertificateOps.WrongPassword), WrongPasswordMessage, other);
+                    throw new HResultException(unchecked((int)CertificateOps.WrongPassword), CertificateOps.WrongPasswordMessage, other);
                 }
             }
             foreach (X509Certificate2 c in collection)
@@ -135,19 +135,8 @@ namespace TfWin
             return all;
         }
 
-        /// <summary>PFXIsPFXBlob: the outer layer decodes as a version 3 PFX
-        /// (RFC 7292 4: PFX ::= SEQUENCE { version INTEGER {v3(3)}, authSafe
-        /// ContentInfo, macData MacData OPTIONAL }).</summary>
-        public static bool IsPfxBlob(byte[] data)
-        {
-            int start, length, end;
-            if (!Element(data, 0, data.Length, 0x30, out start, out length) || start + length != data.Length) return false;
-            end = start + length;
-            int vs, vl;
-            if (!Element(data, start, end, 0x02, out vs, out vl) || vl != 1 || data[vs] != 3) return false;
-            int cs, cl;
-            return Element(data, vs + vl, end, 0x30, out cs, out cl);
-        }
+        /// <summary>PFXIsPFXBlob (Pkcs12Reader's, which hosts use too).</summary>
+        public static bool IsPfxBlob(byte[] data) { return Pkcs12Reader.IsPfxBlob(data); }
 
         /// <summary>The authSafe's content (ContentInfo of type data: [0] {
         /// OCTET STRING }) holds AuthenticatedSafe ::= SEQUENCE OF ContentInfo.
