@@ -117,13 +117,15 @@ func pfxUsesPBES2(data []byte) bool {
 }
 
 // checkPFXEncryptionForHost refuses, at plan, a PFX encrypted with PBES2
-// for a host whose Windows cannot import it (before pbes2MinBuild), which
-// would otherwise fail at apply with a misleading "wrong password". The
-// host's version comes from the host itself; a host whose version is not
-// known (not configured yet, or a version string without a build) is not
-// refused.
-func checkPFXEncryptionForHost(ctx context.Context, host *windows.Host, content []byte, diags *diag.Diagnostics) {
-	if host == nil || !pfxUsesPBES2(content) {
+// (usesPBES2: pfxUsesPBES2 of content_base64, or the host's inspection of
+// a remote_path file) for a host whose Windows cannot import it (before
+// pbes2MinBuild), which would otherwise fail at apply with a misleading
+// "wrong password". The host's version comes from the host itself; a host
+// whose version is not known (not configured yet, or a version string
+// without a build) is not refused. The error goes on source, the
+// attribute that names the PFX.
+func checkPFXEncryptionForHost(ctx context.Context, host *windows.Host, usesPBES2 bool, source path.Path, diags *diag.Diagnostics) {
+	if host == nil || !usesPBES2 {
 		return
 	}
 	info, err := host.Info(ctx)
@@ -135,7 +137,7 @@ func checkPFXEncryptionForHost(ctx context.Context, host *windows.Host, content 
 	if build == 0 || build >= pbes2MinBuild {
 		return
 	}
-	diags.AddAttributeError(path.Root("content_base64"), "This host cannot import an AES-256 (PBES2) PFX",
+	diags.AddAttributeError(source, "This host cannot import an AES-256 (PBES2) PFX",
 		fmt.Sprintf("The PFX is encrypted with PBES2 (AES-256), the default of OpenSSL 3 and of Windows' AES256-SHA256 export. "+
 			"%s (%s, build %d) cannot import it: Windows imports PBES2 PFX files from Windows 10 1709 / Windows Server 2019 "+
 			"(build %d) on, and older builds refuse them with \"The specified network password is not correct.\" whatever the password. "+

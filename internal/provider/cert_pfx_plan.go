@@ -62,16 +62,26 @@ func planPFX(ctx context.Context, plan, state *pfxCertificateModel, password str
 	if diags.HasError() {
 		return pfxPlan{}
 	}
+	return planReadPFX(ctx, plan, state, read, diags)
+}
+
+// planReadPFX is planPFX for a PFX already read: from content_base64 by
+// the provider, or from remote_path by the host (inspectRemotePFX); nil
+// when it could not be read now. The checks are the same for both.
+func planReadPFX(ctx context.Context, plan, state *pfxCertificateModel, read *parsedPFX, diags *diag.Diagnostics) pfxPlan {
 	var replace path.Paths
 	if state != nil {
 		replace = pfxReplacements(*plan, *state, read)
+		if read != nil && !pfxHoldsStateCertificate(*plan, *state, read, replace, diags) {
+			return pfxPlan{}
+		}
 	}
 	if state != nil && len(replace) == 0 {
 		plan.certFactsModel = state.certFactsModel
 		plan.ID = state.ID
 		plan.ChainThumbprints = state.ChainThumbprints
 		if read != nil {
-			warnValidity(diags, read.Leaf, plan.StoreName.ValueString())
+			warnValidity(diags, *plan, read.Leaf)
 		}
 		if pfxNeedsReimport(*plan, *state) {
 			planReimport(ctx, plan, *state, read, diags)
@@ -84,12 +94,12 @@ func planPFX(ctx context.Context, plan, state *pfxCertificateModel, password str
 		plan.ChainThumbprints = types.SetUnknown(types.StringType)
 		return pfxPlan{replace: replace}
 	}
-	if !checkValidity(diags, read.Leaf) {
+	if !checkValidity(diags, *plan, read.Leaf) {
 		return pfxPlan{}
 	}
 	facts, err := factsOf(read.Leaf, true)
 	if err != nil {
-		diags.AddAttributeError(path.Root("content_base64"), "Unreadable certificate in the PFX", err.Error())
+		diags.AddAttributeError(pfxSourcePath(*plan), "Unreadable certificate in the PFX", err.Error())
 		return pfxPlan{}
 	}
 	diags.Append(plan.certFactsModel.set(ctx, facts)...)
@@ -134,9 +144,75 @@ func readPlannedPFX(plan pfxCertificateModel, password string, passwordKnown boo
 	return nil
 }
 
-// addPFXParseDiagnostic says what is wrong with the PFX and what to do.
+// remotePFXToInspect says the plan reads the remote_path file on the host:
+// it and the password are known, and the plan may import it (a new
+// certificate, another file, a new password or password_wo_version, or a
+// file named after terraform import). A plan of an unchanged resource does
+// not read it: it imports nothing.
+func remotePFXToInspect(plan pfxCertificateModel, state *pfxCertificateModel, passwordKnown bool) bool {
+	if !knownString(plan.RemotePath) || !passwordKnown {
+		return false
+	}
+	return state == nil || len(changedPaths(plan, *state, "remote_path", "password", "password_wo_version")) > 0
+}
+
+// inspectRemotePFX has the host read the remote_path file without
+// importing it (cert.pfx_file.inspect), so that the plan knows its facts
+// and runs the checks content_base64 gets: what the host refuses becomes
+// the diagnostic parsePFX's error would. A PFX the host's reader cannot
+// read, though Windows may import it, leaves the facts to the apply with a
+// warning (nil). pbes2 says the file is encrypted with PBES2.
+func inspectRemotePFX(ctx context.Context, host *windows.Host, plan pfxCertificateModel, password string, diags *diag.Diagnostics) (read *parsedPFX, pbes2 bool) {
+	remotePath := plan.RemotePath.ValueString()
+	inspection, err := host.Certificates().InspectPFXFile(ctx, remotePath, password)
+	switch {
+	case windows.IsNotFound(err):
+		diags.AddAttributeError(path.Root("remote_path"), "PFX file not found on the host", err.Error())
+		return nil, false
+	case windows.IsWrongPFXPassword(err):
+		addPFXParseDiagnostic(diags, plan, errPFXWrongPassword)
+		return nil, false
+	case windows.IsNotPFX(err):
+		addPFXParseDiagnostic(diags, plan, fmt.Errorf("%w (host: %s)", errPFXMalformed, err.Error()))
+		return nil, false
+	case windows.IsInvalidParameter(err):
+		diags.AddAttributeError(path.Root("remote_path"), "Windows would reject the PFX", err.Error())
+		return nil, false
+	case err != nil:
+		addHostError(diags, "Cannot read the PFX file on the host", err)
+		return nil, false
+	case !inspection.Inspected:
+		addPFXParseDiagnostic(diags, plan, fmt.Errorf("%w: the host's reader says %s", errPFXUnsupported, inspection.Reason))
+		return nil, false
+	case !inspection.Certificate.HasPrivateKey:
+		addPFXParseDiagnostic(diags, plan, errPFXNoPrivateKey)
+		return nil, false
+	}
+	leaf, err := parseCertificatePEM(inspection.Certificate.PEM)
+	if err != nil {
+		diags.AddAttributeError(path.Root("remote_path"), "Unreadable certificate in the PFX", err.Error())
+		return nil, false
+	}
+	read = &parsedPFX{Leaf: leaf}
+	for _, c := range inspection.Chain {
+		cert, err := parseCertificatePEM(c.PEM)
+		if err != nil {
+			diags.AddAttributeError(path.Root("remote_path"), "Unreadable certificate in the PFX", err.Error())
+			return nil, false
+		}
+		read.Chain = append(read.Chain, cert)
+	}
+	return read, inspection.PBES2
+}
+
+// addPFXParseDiagnostic says what is wrong with the PFX and what to do,
+// on the attribute that names it (content_base64 or remote_path).
 func addPFXParseDiagnostic(diags *diag.Diagnostics, plan pfxCertificateModel, err error) {
-	content := path.Root("content_base64")
+	content := pfxSourcePath(plan)
+	holds, mustBe := "content_base64 holds", ". content_base64 must be the base64 of a .pfx/.p12 file: filebase64(\"host.pfx\")."
+	if !plan.RemotePath.IsNull() {
+		holds, mustBe = "The file at remote_path holds", ". remote_path must name a .pfx/.p12 file on the host, copied in binary mode."
+	}
 	switch {
 	case errors.Is(err, errPFXWrongPassword):
 		diags.AddAttributeError(passwordPath(plan), "Wrong PFX password",
@@ -150,7 +226,7 @@ func addPFXParseDiagnostic(diags *diag.Diagnostics, plan pfxCertificateModel, er
 				"key\"; or certutil -exportPFX.")
 	case errors.Is(err, errPFXIsCertificate):
 		diags.AddAttributeError(content, "Certificate without its private key, not a PFX",
-			"content_base64 holds an X.509 certificate (a .cer or .crt file), not a PFX. Windows would import it "+
+			holds+" an X.509 certificate (a .cer or .crt file), not a PFX. Windows would import it "+
 				"without a private key, so HTTP.sys could not use it for TLS (error 1312). Export the certificate "+
 				"with its private key as a .pfx (in the certificate MMC: Export, \"Yes, export the private key\"; "+
 				"or openssl pkcs12 -export), or use windows_certificate for a certificate without a key, such as a root CA.")
@@ -162,8 +238,7 @@ func addPFXParseDiagnostic(diags *diag.Diagnostics, plan pfxCertificateModel, er
 			err.Error()+". Windows may still import it: the thumbprint and the other facts will be known after apply, "+
 				"and the host checks the password then.")
 	default:
-		diags.AddAttributeError(content, "Invalid PFX content",
-			err.Error()+". content_base64 must be the base64 of a .pfx/.p12 file: filebase64(\"host.pfx\").")
+		diags.AddAttributeError(content, "Invalid PFX content", err.Error()+mustBe)
 	}
 }
 
@@ -188,7 +263,9 @@ func pfxReplacements(plan, state pfxCertificateModel, read *parsedPFX) path.Path
 	}
 	if read != nil {
 		if thumbprintOf(read.Leaf) != state.Thumbprint.ValueString() {
-			replace = append(replace, path.Root("content_base64"))
+			// Another certificate: replaced when the attribute naming the
+			// PFX changed (pfxHoldsStateCertificate refuses the rest).
+			replace = append(replace, changedPaths(plan, state, "content_base64", "remote_path")...)
 		}
 		return replace
 	}
@@ -207,6 +284,25 @@ func pfxReplacements(plan, state pfxCertificateModel, read *parsedPFX) path.Path
 	// With the same remote_path, a new password imports the file again in
 	// place, and the host confirms it still holds this certificate.
 	return replace
+}
+
+// pfxHoldsStateCertificate refuses, at plan, a PFX read now that holds
+// another certificate than the state's although the attribute naming it
+// did not change: a remote_path file replaced on the host, planned for a
+// new password (password_wo_version). Importing it again in place would be
+// refused at apply (expect_thumbprint); a replacement needs the user's
+// word. A PFX named anew is replaced instead (pfxReplacements).
+func pfxHoldsStateCertificate(plan, state pfxCertificateModel, read *parsedPFX, replace path.Paths, diags *diag.Diagnostics) bool {
+	thumbprint := thumbprintOf(read.Leaf)
+	if thumbprint == state.Thumbprint.ValueString() || len(replace) > 0 {
+		return true
+	}
+	diags.AddAttributeError(pfxSourcePath(plan), "The PFX holds another certificate",
+		fmt.Sprintf("This plan imports certificate %s again (the password changed), but the PFX now holds certificate %s (subject %s). "+
+			"The host was not changed. To put the new certificate in place, replace the resource: terraform apply -replace=<address> "+
+			"(with lifecycle { create_before_destroy = true } if an SSL binding serves the certificate), or name the new file in remote_path.",
+			state.Thumbprint.ValueString(), thumbprint, subjectOf(read.Leaf)))
+	return false
 }
 
 // pfxNeedsReimport says an update imports the PFX again over the
@@ -287,16 +383,16 @@ func changedPaths(plan, state pfxCertificateModel, names ...string) path.Paths {
 
 // checkValidity fails the plan for a certificate that has expired: a new
 // import of it would break TLS at the maintenance window.
-func checkValidity(diags *diag.Diagnostics, cert *x509.Certificate) bool {
+func checkValidity(diags *diag.Diagnostics, plan pfxCertificateModel, cert *x509.Certificate) bool {
 	now := time.Now()
 	if now.After(cert.NotAfter) {
-		diags.AddAttributeError(path.Root("content_base64"), "Certificate expired",
+		diags.AddAttributeError(pfxSourcePath(plan), "Certificate expired",
 			fmt.Sprintf("The certificate in the PFX (thumbprint %s, subject %s) expired on %s. Renew it and export a new PFX.",
 				thumbprintOf(cert), subjectOf(cert), formatTime(cert.NotAfter)))
 		return false
 	}
 	if now.Before(cert.NotBefore) {
-		diags.AddAttributeWarning(path.Root("content_base64"), "Certificate not yet valid",
+		diags.AddAttributeWarning(pfxSourcePath(plan), "Certificate not yet valid",
 			fmt.Sprintf("The certificate in the PFX (thumbprint %s) is valid only from %s; clients reject it until then.",
 				thumbprintOf(cert), formatTime(cert.NotBefore)))
 	}
@@ -305,12 +401,13 @@ func checkValidity(diags *diag.Diagnostics, cert *x509.Certificate) bool {
 
 // warnValidity warns about an already imported certificate that has expired
 // or is not yet valid; the plan goes on so that the rest can be managed.
-func warnValidity(diags *diag.Diagnostics, cert *x509.Certificate, store string) {
+func warnValidity(diags *diag.Diagnostics, plan pfxCertificateModel, cert *x509.Certificate) {
 	now := time.Now()
 	if now.After(cert.NotAfter) {
-		diags.AddAttributeWarning(path.Root("content_base64"), "Certificate expired",
-			fmt.Sprintf("Certificate %s in LocalMachine\\%s expired on %s; TLS clients reject it. Renew it and set content_base64 to the new PFX.",
-				thumbprintOf(cert), store, formatTime(cert.NotAfter)))
+		source := pfxSourcePath(plan)
+		diags.AddAttributeWarning(source, "Certificate expired",
+			fmt.Sprintf("Certificate %s in LocalMachine\\%s expired on %s; TLS clients reject it. Renew it and set %s to the new PFX.",
+				thumbprintOf(cert), plan.StoreName.ValueString(), formatTime(cert.NotAfter), source))
 	}
 }
 

@@ -138,14 +138,25 @@ func (r *pfxCertificateResource) ModifyPlan(ctx context.Context, req resource.Mo
 	}
 	password, passwordKnown := configuredPFXPassword(config)
 	ctx = maskSecrets(ctx, password, plan.ContentBase64.ValueString())
-	p := planPFX(ctx, &plan, state, password, passwordKnown, &resp.Diagnostics)
+	var p pfxPlan
+	usesPBES2 := false
+	if r.host != nil && remotePFXToInspect(plan, state, passwordKnown) {
+		read, pbes2 := inspectRemotePFX(ctx, r.host, plan, password, &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		p, usesPBES2 = planReadPFX(ctx, &plan, state, read, &resp.Diagnostics), pbes2
+	} else {
+		p = planPFX(ctx, &plan, state, password, passwordKnown, &resp.Diagnostics)
+		if content, err := decodeBase64(plan.ContentBase64.ValueString()); err == nil && knownString(plan.ContentBase64) {
+			usesPBES2 = pfxUsesPBES2(content)
+		}
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	if plansImport(plan, state, p) {
-		if content, err := decodeBase64(plan.ContentBase64.ValueString()); err == nil && knownString(plan.ContentBase64) {
-			checkPFXEncryptionForHost(ctx, r.host, content, &resp.Diagnostics)
-		}
+		checkPFXEncryptionForHost(ctx, r.host, usesPBES2, pfxSourcePath(plan), &resp.Diagnostics)
 		if resp.Diagnostics.HasError() {
 			return
 		}
