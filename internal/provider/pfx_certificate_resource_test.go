@@ -205,10 +205,10 @@ func TestAccPFXCertificate_importChain(t *testing.T) {
 	})
 }
 
-// TestAccPFXCertificate_remotePath imports a PFX already on the host: its
-// facts are known only after apply, and a new password_wo_version imports it
-// again in place, refusing (with the host unchanged) a file that now holds
-// another certificate.
+// TestAccPFXCertificate_remotePath imports a PFX already on the host: the
+// host reads its facts at plan, and a new password_wo_version imports it
+// again in place, refusing at plan (with the host unchanged) a file that now
+// holds another certificate.
 func TestAccPFXCertificate_remotePath(t *testing.T) {
 	p := newTestPFX(t, "netpos.example.local", pkcs12.LegacyDES)
 	other := newTestPFX(t, "netpos.example.local", pkcs12.LegacyDES)
@@ -229,7 +229,7 @@ func TestAccPFXCertificate_remotePath(t *testing.T) {
 			{
 				Config: config(1),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectUnknownValue(pfxAddress, tfjsonpath.New("thumbprint")),
+					plancheck.ExpectKnownValue(pfxAddress, tfjsonpath.New("thumbprint"), knownvalue.StringExact(p.Thumbprint)),
 				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttr(pfxAddress, "thumbprint", p.Thumbprint),
@@ -246,15 +246,15 @@ func TestAccPFXCertificate_remotePath(t *testing.T) {
 				Check:            checkHostCertificate(t, h, "My", p.Thumbprint, true),
 			},
 			{
-				// The file now holds another certificate: the in-place
-				// import refuses, and the host keeps the old one.
+				// The file now holds another certificate: the plan of the
+				// in-place import refuses, and the host keeps the old one.
 				PreConfig: func() {
 					h.EditSimState(t, func(state map[string]any) {
 						state["files"] = []any{map[string]any{"path": path, "content_base64": other.Base64}}
 					})
 				},
 				Config:      config(3),
-				ExpectError: regexp.MustCompile(`(?s)The PFX holds another certificate.*` + p.Thumbprint + `.*left\s+as\s+it\s+was`),
+				ExpectError: regexp.MustCompile(`(?s)The PFX holds another certificate.*` + p.Thumbprint + `.*` + other.Thumbprint + `.*host\s+was\s+not\s+changed`),
 			},
 			{
 				PreConfig: func() {
