@@ -184,6 +184,9 @@ func inspectRemotePFX(ctx context.Context, host *windows.Host, plan pfxCertifica
 	case !inspection.Inspected:
 		addPFXParseDiagnostic(diags, plan, fmt.Errorf("%w: the host's reader says %s", errPFXUnsupported, inspection.Reason))
 		return nil, false
+	case inspection.BareCertificate:
+		addPFXParseDiagnostic(diags, plan, errPFXIsCertificate)
+		return nil, false
 	case !inspection.Certificate.HasPrivateKey:
 		addPFXParseDiagnostic(diags, plan, errPFXNoPrivateKey)
 		return nil, false

@@ -18,10 +18,10 @@ import (
 // TestAccPFXCertificate_notAPFX gives windows_pfx_certificate what users
 // mistake for a PFX: a .cer/.crt certificate (DER or PEM) and garbage. With
 // content_base64 the plan fails saying what the file is; with remote_path
-// the host answers as .NET's X509Certificate2Collection.Import does (a
-// certificate loads without a key: 87; garbage fails at CryptQueryObject:
-// 0x80092009), and the error says what to do. A relative remote_path fails
-// the plan. Nothing is left in the store.
+// the host reads the file at plan (cert.pfx_file.inspect) and the plan fails
+// the same way (garbage with CryptQueryObject's 0x80092009, which the import
+// would answer). A relative remote_path fails the plan. Nothing is left in
+// the store.
 func TestAccPFXCertificate_notAPFX(t *testing.T) {
 	p := newTestPFX(t, "sage50.example.local", pkcs12.Modern)
 	der := p.Leaf.Raw
@@ -47,11 +47,13 @@ func TestAccPFXCertificate_notAPFX(t *testing.T) {
 			{Config: pfxConfig(h, acctestBase64([]byte(p.PEM)), pfxPassword), PlanOnly: true, ExpectError: certificateNotPFX},
 			{
 				Config:      remote(garbagePath),
-				ExpectError: diagnosticText("Windows could not read the PFX", "not a PFX (PKCS#12) file", "Cannot find the requested object."),
+				PlanOnly:    true,
+				ExpectError: diagnosticText("Invalid PFX content", "not a PKCS#12 (.pfx/.p12) file", "Cannot find the requested object.", "remote_path must name a .pfx/.p12 file"),
 			},
 			{
 				Config:      remote(cerPath),
-				ExpectError: diagnosticText("Windows rejected the PFX", "no certificate with a private key", "export the certificate with its private key"),
+				PlanOnly:    true,
+				ExpectError: diagnosticText("Certificate without its private key, not a PFX", "The file at remote_path holds an X.509 certificate", "Export the certificate with its private key"),
 			},
 			{
 				Config:      remote(`certs\server.pfx`),
@@ -64,7 +66,7 @@ func TestAccPFXCertificate_notAPFX(t *testing.T) {
 				ExpectError: diagnosticText("remote_path", "must be the absolute path"),
 			},
 			{
-				// Nothing was imported by the failed applies.
+				// Nothing was imported by the failed plans.
 				Config: h.ProviderConfig(""),
 				Check:  checkCertificatesGone(t, h, "My", p.Thumbprint),
 			},

@@ -187,6 +187,10 @@ type PFXFileInspection struct {
 	// Certificate is the one the import would put into the store: the one
 	// with the private key (HasPrivateKey), else the first; Store is empty.
 	Certificate Certificate `json:"certificate"`
+	// BareCertificate says the file is one X.509 certificate (DER or PEM),
+	// not a PFX: Certificate is it, without a key. Its import fails with
+	// IsInvalidParameter.
+	BareCertificate bool `json:"bare_certificate"`
 	// Chain are the PFX's other certificates, in file order.
 	Chain []Certificate `json:"chain"`
 	// PBES2 says some of the PFX is encrypted with PBES2 (AES), which
@@ -197,8 +201,8 @@ type PFXFileInspection struct {
 // InspectPFXFile reads a PFX file on the host with its password, without
 // importing it and without creating any key container. IsNotFound if there
 // is no such file; IsWrongPFXPassword if the password does not open it;
-// IsNotPFX if it is no PFX; IsInvalidParameter if it holds a certificate
-// without its key, or more than one key.
+// IsNotPFX if it is neither a PFX nor a certificate; IsInvalidParameter if
+// it holds more than one key.
 func (c *Certificates) InspectPFXFile(ctx context.Context, path, password string) (PFXFileInspection, error) {
 	var out PFXFileInspection
 	err := c.host.call(ctx, "cert.pfx_file.inspect", map[string]string{"path": path, "password": password}, &out)

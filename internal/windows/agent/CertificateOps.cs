@@ -459,8 +459,10 @@ namespace TfWin
         /// write the PFX's keys into key containers. It fails as the import
         /// would only where the answer is certain: a wrong password (the MAC
         /// does not match: 0x80070056, Windows' answer), no PFX at all
-        /// (0x80092009), a certificate without its key or a PFX with more
-        /// than one key (87, as cert.import_pfx). A PFX this reader cannot
+        /// (0x80092009), a PFX with more than one key (87, as
+        /// cert.import_pfx). A bare certificate (DER or PEM), which the import
+        /// would load without a key, answers "bare_certificate":true with the
+        /// certificate. A PFX this reader cannot
         /// read, though Windows may (RC4, unusual PBES2 parameters or MAC
         /// digests, BER, a key it cannot match to its certificate, an empty
         /// password that Windows also tries as NULL), answers
@@ -472,8 +474,10 @@ namespace TfWin
             string password = a.String("password") ?? "";
             if (!Pkcs12Reader.IsPfxBlob(bytes))
             {
-                if (IsBareCertificate(bytes))
-                    throw new OpException(Win32.InvalidParameter, path + " holds an X.509 certificate without its private key, not a PFX: Windows would import it without a key");
+                byte[] der = BareCertificate(bytes);
+                if (der != null)
+                    return new JsonObject().Set("inspected", true).Set("bare_certificate", true)
+                        .Set("certificate", Facts(null, der, false).Set("pem", Pem(der))).Set("chain", new List<object>()).Set("pbes2", false);
                 if (MayBeEncodedPfx(bytes)) return CannotInspect("the file is not a DER-encoded PFX (BER or base64 text)");
                 throw new HResultException(unchecked((int)CryptENoMatch), "Cannot find the requested object. (" + path + " is not a PFX file)", null);
             }
@@ -515,31 +519,31 @@ namespace TfWin
             return new JsonObject().Set("inspected", false).Set("reason", reason);
         }
 
-        /// <summary>One X.509 certificate, DER or PEM: Windows' CryptQueryObject
-        /// loads it as a collection of one certificate without a key. Only a
-        /// whole DER SEQUENCE whose first element is a SEQUENCE (the
-        /// tbsCertificate; a PFX's is its version INTEGER) is handed to .NET,
-        /// which therefore never sees a PFX here.</summary>
-        private static bool IsBareCertificate(byte[] bytes)
+        /// <summary>The DER of one X.509 certificate, DER or PEM, or null:
+        /// Windows' CryptQueryObject loads it as a collection of one
+        /// certificate without a key. Only a whole DER SEQUENCE whose first
+        /// element is a SEQUENCE (the tbsCertificate; a PFX's is its version
+        /// INTEGER) is handed to .NET, which therefore never sees a PFX here.</summary>
+        private static byte[] BareCertificate(byte[] bytes)
         {
             byte[] der = bytes;
             Match m = PemBlock.Match(Encoding.ASCII.GetString(bytes));
             if (m.Success)
             {
                 try { der = Convert.FromBase64String(Regex.Replace(m.Groups[1].Value, "\\s", "")); }
-                catch (FormatException) { return false; }
+                catch (FormatException) { return null; }
             }
             int start, length, inner, innerLength;
             try
             {
-                if (der.Length < 4 || der[0] != 0x30) return false;
+                if (der.Length < 4 || der[0] != 0x30) return null;
                 DerHeader(der, 0, out start, out length);
-                if (start + length != der.Length || der[start] != 0x30) return false;
+                if (start + length != der.Length || der[start] != 0x30) return null;
                 DerHeader(der, start, out inner, out innerLength);
                 Parse(der);
-                return true;
+                return der;
             }
-            catch (Exception) { return false; }
+            catch (Exception) { return null; }
         }
 
         /// <summary>Bytes Windows may still read as a PFX though they are not

@@ -97,9 +97,16 @@ namespace TfWin
             h.Files.Files["C:\\Certs\\garbage.pfx"] = Encoding.ASCII.GetBytes("no pfx at all");
             Assert.Equal(NotPfx, h.Code("cert.pfx_file.inspect", Args("C:\\Certs\\garbage.pfx", "")), "not a PFX");
             h.Files.Files["C:\\Certs\\leaf.cer"] = CertTestHost.Der(CertificateFixtures.LeafPem);
-            Assert.Equal(87L, h.Code("cert.pfx_file.inspect", Args("C:\\Certs\\leaf.cer", "")), "a DER certificate");
             h.Files.Files["C:\\Certs\\leaf.pem"] = Encoding.ASCII.GetBytes(CertificateFixtures.LeafPem);
-            Assert.Equal(87L, h.Code("cert.pfx_file.inspect", Args("C:\\Certs\\leaf.pem", "")), "a PEM certificate");
+            foreach (string bare in new string[] { "C:\\Certs\\leaf.cer", "C:\\Certs\\leaf.pem" })
+            {
+                // The import would load it without a key (87).
+                JsonObject r = h.Ok("cert.pfx_file.inspect", Args(bare, ""));
+                Assert.Equal(true, r.Get("bare_certificate"), bare + ": a certificate, not a PFX");
+                Assert.Equal(CertificateFixtures.LeafThumbprint, ((JsonObject)r.Get("certificate")).Get("thumbprint"), bare + ": which one");
+                Assert.Equal(false, ((JsonObject)r.Get("certificate")).Get("has_private_key"), bare + ": no key");
+                Assert.Equal(87L, h.Code("cert.import_pfx_file", Args(bare, "").Set("store", "MY")), bare + ": the import refuses it");
+            }
             Assert.Equal(87L, h.Code("cert.pfx_file.inspect", Args("Certs\\host.pfx", "")), "a relative path");
             AssertNothingImported(h, "failures");
         }
