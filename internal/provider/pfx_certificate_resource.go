@@ -65,9 +65,11 @@ func (r *pfxCertificateResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"is kept in the store as it is, and any plan that needs the PFX (a new host, a lost key) fails saying so.",
 		Validators: []validator.String{base64Validator{}}}
 	attrs["remote_path"] = schema.StringAttribute{Optional: true,
-		Description: "Absolute path (`C:\\certs\\host.pfx`, or UNC) of a `.pfx` file already on the host. Its facts are known only after apply; " +
-			"changing it replaces the certificate. Changing password or password_wo_version imports the file again " +
-			"in place, which fails, changing nothing, if the file now holds another certificate.",
+		Description: "Absolute path (`C:\\certs\\host.pfx`, or UNC) of a `.pfx` file already on the host. When the plan may import it " +
+			"(a new resource, another path, a new password), the host reads it at plan time without importing it: its facts are " +
+			"known in the plan and the checks of content_base64 apply (a file the host cannot read then warns and leaves them " +
+			"to apply). Another file holding another certificate replaces it. Changing password or password_wo_version imports " +
+			"the file again in place, which fails, changing nothing, if the file now holds another certificate.",
 		Validators: []validator.String{attribute_validator.Check("an absolute Windows path", checkRemotePFXPath)}}
 	attrs["password_wo"] = schema.StringAttribute{Optional: true, Sensitive: true, WriteOnly: true,
 		Description: "PFX password, write-only: never stored in the plan or state (Terraform 1.11 or later). " +

@@ -466,7 +466,7 @@ namespace TfWin
         /// read, though Windows may (RC4, unusual PBES2 parameters or MAC
         /// digests, BER, a key it cannot match to its certificate, an empty
         /// password that Windows also tries as NULL), answers
-        /// {"inspected":false,"reason":…}, never a failure.</summary>
+        /// {"inspected":false,"reason":...}, never a failure.</summary>
         public static object InspectPfxFile(HostServices host, OpArgs a)
         {
             byte[] bytes = ReadPfxFile(host, a);
