@@ -279,3 +279,89 @@ func mustFacts(t *testing.T, c TestChain) certFacts {
 	}
 	return f
 }
+
+// TestPlanReadPFXOfARemotePath: a remote_path file the host read at plan
+// is planned as content is: the same certificate in another file is kept,
+// another certificate in another file replaces, and another certificate in
+// the same file planned for a new password fails the plan.
+func TestPlanReadPFXOfARemotePath(t *testing.T) {
+	a := NewTestChain(t, LeafOptions{Subject: pkix.Name{CommonName: "a"}})
+	b := NewTestChain(t, LeafOptions{Subject: pkix.Name{CommonName: "b"}})
+	state := appliedState(t, pfxModel(a.PFX(t, pkcs12.Modern, testPFXPassword, false), "My"))
+	setRemotePath(`C:\certs\a.pfx`)(&state)
+	tests := []struct {
+		name      string
+		read      TestChain
+		plan      func(m *pfxCertificateModel)
+		replace   []string
+		wantError string
+	}{
+		{name: "the same certificate moved", read: a, plan: setRemotePath(`D:\certs\a.pfx`)},
+		{name: "another certificate in another file", read: b, plan: setRemotePath(`D:\certs\b.pfx`), replace: []string{"remote_path"}},
+		{name: "another certificate in the same file, new password", read: b, plan: func(m *pfxCertificateModel) {
+			setRemotePath(`C:\certs\a.pfx`)(m)
+			m.PasswordWOVersion = types.Int64Value(2)
+		}, wantError: "The PFX holds another certificate"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			plan := state
+			tt.plan(&plan)
+			var diags diag.Diagnostics
+			p := planReadPFX(context.Background(), &plan, &state, &parsedPFX{Leaf: tt.read.Leaf}, &diags)
+			if tt.wantError != "" {
+				if !diags.HasError() || diags.Errors()[0].Summary() != tt.wantError {
+					t.Fatalf("diagnostics %v, want %q", diags, tt.wantError)
+				}
+				return
+			}
+			if diags.HasError() {
+				t.Fatal(diags)
+			}
+			var got []string
+			for _, r := range p.replace {
+				got = append(got, r.String())
+			}
+			if strings.Join(got, ",") != strings.Join(tt.replace, ",") {
+				t.Errorf("replace %v, want %v", got, tt.replace)
+			}
+			if want := thumbprintOf(tt.read.Leaf); len(tt.replace) > 0 && plan.Thumbprint.ValueString() != want {
+				t.Errorf("planned thumbprint %v, want the file's %s", plan.Thumbprint, want)
+			}
+		})
+	}
+}
+
+// TestRemotePFXToInspect: the host reads a remote_path file only for a plan
+// that may import it, and only with its path and password known.
+func TestRemotePFXToInspect(t *testing.T) {
+	a := NewTestChain(t, LeafOptions{Subject: pkix.Name{CommonName: "a"}})
+	state := appliedState(t, pfxModel(a.PFX(t, pkcs12.Modern, testPFXPassword, false), "My"))
+	setRemotePath(`C:\certs\a.pfx`)(&state)
+	content := appliedState(t, pfxModel(a.PFX(t, pkcs12.Modern, testPFXPassword, false), "My"))
+	tests := []struct {
+		name          string
+		state         *pfxCertificateModel
+		plan          func(m *pfxCertificateModel)
+		passwordKnown bool
+		want          bool
+	}{
+		{name: "create", state: nil, plan: func(*pfxCertificateModel) {}, passwordKnown: true, want: true},
+		{name: "create, password unknown", state: nil, plan: func(*pfxCertificateModel) {}},
+		{name: "create, path unknown", state: nil, plan: func(m *pfxCertificateModel) { m.RemotePath = types.StringUnknown() }, passwordKnown: true},
+		{name: "unchanged", state: &state, plan: func(*pfxCertificateModel) {}, passwordKnown: true},
+		{name: "exportable changed", state: &state, plan: func(m *pfxCertificateModel) { m.Exportable = types.BoolValue(true) }, passwordKnown: true},
+		{name: "another path", state: &state, plan: setRemotePath(`D:\a.pfx`), passwordKnown: true, want: true},
+		{name: "password_wo_version", state: &state, plan: func(m *pfxCertificateModel) { m.PasswordWOVersion = types.Int64Value(2) }, passwordKnown: true, want: true},
+		{name: "from content", state: &content, plan: func(*pfxCertificateModel) {}, passwordKnown: true, want: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			plan := state
+			tt.plan(&plan)
+			if got := remotePFXToInspect(plan, tt.state, tt.passwordKnown); got != tt.want {
+				t.Errorf("remotePFXToInspect = %t, want %t", got, tt.want)
+			}
+		})
+	}
+}
