@@ -499,8 +499,8 @@ func certificateInStoreDetail(store, thumbprint, resourceType string) string {
 		" instead of pfx_path."
 	example := "module.sage50.windows_pfx_certificate.trusted[0]"
 	remotePath := "\n\nIf this apply replaces a windows_pfx_certificate that has create_before_destroy because its " +
-		"remote_path changed, the new file holds the certificate already imported: keep the previous remote_path, " +
-		"since the same certificate needs no new import."
+		"remote_path changed (a file the host could not read at plan; one it reads is an update), the new file holds " +
+		"the certificate already imported: keep the previous remote_path, since the same certificate needs no new import."
 	replaced := "\n\nIf this plan replaces this very resource (terraform apply -replace=ADDRESS, or a tainted " +
 		"resource), the certificate in the store is its own: a replacement would import the same certificate again, " +
 		"which an update does in place when needed. Plan without -replace, or run terraform untaint 'ADDRESS'."
