@@ -77,23 +77,27 @@ func sameThumbprint(a, b types.String) bool {
 }
 
 // planBoundCertificate plans certificate_subject and certificate_not_after.
-// The certificate is read on the host only when the plan binds another
-// certificate (or creates the binding) and its thumbprint is known, so a
-// plan that changes nothing costs no host call. A certificate the store
-// does not hold yet (imported by the same apply) is read at apply.
+// The certificate is read on the host only when the plan moves an existing
+// binding to another certificate whose thumbprint is known: that plan shows
+// the old and the new subject and expiry. A plan that changes nothing costs
+// no host call, and neither does a new binding (its certificate is often
+// imported by the same apply; its facts are read at apply): a first apply
+// of many bindings would otherwise start the host's workers at plan time
+// for values the plan's certificate resources or data sources already show.
 func (r *sslCertBindingResource) planBoundCertificate(ctx context.Context, req resource.ModifyPlanRequest, plan *sslCertBindingResourceModel, diags *diag.Diagnostics) {
-	var state sslCertBindingResourceModel
-	if !req.State.Raw.IsNull() {
-		diags.Append(req.State.Get(ctx, &state)...)
-		if diags.HasError() {
-			return
-		}
-		if sameThumbprint(state.CertificateHash, plan.CertificateHash) && storeUnchanged(state, *plan) && state.hasCertificateFacts() {
-			plan.CertificateSubject, plan.CertificateNotAfter = state.CertificateSubject, state.CertificateNotAfter
-			return
-		}
-	}
 	plan.CertificateSubject, plan.CertificateNotAfter = types.StringUnknown(), types.StringUnknown()
+	if req.State.Raw.IsNull() {
+		return
+	}
+	var state sslCertBindingResourceModel
+	diags.Append(req.State.Get(ctx, &state)...)
+	if diags.HasError() {
+		return
+	}
+	if sameThumbprint(state.CertificateHash, plan.CertificateHash) && storeUnchanged(state, *plan) && state.hasCertificateFacts() {
+		plan.CertificateSubject, plan.CertificateNotAfter = state.CertificateSubject, state.CertificateNotAfter
+		return
+	}
 	if plan.CertificateHash.IsUnknown() || plan.CertificateStoreName.IsUnknown() {
 		return
 	}

@@ -14,9 +14,10 @@ import (
 )
 
 // TestAccHTTPSSLCertBinding_boundCertificate: certificate_subject and
-// certificate_not_after are known at plan when the certificate is in the
-// store: on create, and when certificate_hash moves to another certificate
-// (the plan shows the new subject and expiry). A binding moved back to the
+// certificate_not_after are read at apply on create (no host call at plan
+// for a new binding), and known at plan when certificate_hash moves to
+// another certificate in the store (the plan shows the new subject and
+// expiry). A binding moved back to the
 // first certificate outside Terraform reads that certificate's subject and
 // expiry on refresh, the plan moves it again, and an import reads them too.
 func TestAccHTTPSSLCertBinding_boundCertificate(t *testing.T) {
@@ -53,7 +54,11 @@ func TestAccHTTPSSLCertBinding_boundCertificate(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy:             checkBindingsDestroyed(t, h, key),
 		Steps: []resource.TestStep{
-			{Config: configFor(first), ConfigPlanChecks: planned(first, plancheck.ResourceActionCreate),
+			{Config: configFor(first), ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(bindingAddress, plancheck.ResourceActionCreate),
+				plancheck.ExpectUnknownValue(bindingAddress, tfjsonpath.New("certificate_subject")),
+				plancheck.ExpectUnknownValue(bindingAddress, tfjsonpath.New("certificate_not_after")),
+			}},
 				Check: resource.ComposeAggregateTestCheckFunc(stateIs(first), checkIPPortBinding(t, h, ipport, first.Thumbprint, sageAppID))},
 			{Config: configFor(second), ConfigPlanChecks: planned(second, plancheck.ResourceActionUpdate),
 				Check: resource.ComposeAggregateTestCheckFunc(stateIs(second), checkIPPortBinding(t, h, ipport, second.Thumbprint, sageAppID))},
