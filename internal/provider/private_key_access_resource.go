@@ -421,7 +421,7 @@ func (r *privateKeyAccessResource) Update(ctx context.Context, req resource.Upda
 // never without the service's entry while the service may run as either.
 // An old entry the resource adopted (there before it was created) stays,
 // and the new one is adopted if it was there already.
-func (r *privateKeyAccessResource) moveGrant(ctx context.Context, plan, state privateKeyAccessModel, private privateStateReader, resp *resource.UpdateResponse) {
+func (r *privateKeyAccessResource) moveGrant(ctx context.Context, plan, state privateKeyAccessModel, private privateData, resp *resource.UpdateResponse) {
 	adopted, diags := private.GetKey(ctx, privateKeyAdoptedKey)
 	resp.Diagnostics.Append(diags...)
 	g := plan.grant()
@@ -444,11 +444,6 @@ func (r *privateKeyAccessResource) moveGrant(ctx context.Context, plan, state pr
 				"the service's previous account, is still on the key. Remove it in the certificates MMC (Manage Private Keys...).\n\nHost error: %s",
 				plan.Account.ValueString(), g.Access, g.Thumbprint, state.Account.ValueString(), old.SID, hostErrorDetail(err)))
 	}
-}
-
-// privateStateReader is the private state an update reads.
-type privateStateReader interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
 }
 
 // Delete removes the one entry the resource added, unless it adopted an
