@@ -30,6 +30,8 @@ import (
 
 func init() { resources = append(resources, newFirewallRuleResource) }
 
+const firewallRuleResourceType = "windows_firewall_rule"
+
 // firewallProfiles are Windows Defender Firewall's profiles, as Windows
 // names them (NET_FW_PROFILE_TYPE2).
 var firewallProfiles = []string{"Domain", "Private", "Public"}
@@ -167,8 +169,8 @@ func (r *firewallRuleResource) Create(ctx context.Context, req resource.CreateRe
 	if err != nil {
 		detail := hostErrorDetail(err)
 		if windows.IsAlreadyExists(err) {
-			detail += "\n\nA rule of that name is already on the host. Import it (terraform import ADDRESS \"" + name +
-				"\", or an import block with id = \"" + name + "\"; inside a module the address starts with module.NAME.) or choose another name."
+			detail = alreadyExistsDetail("A firewall rule named "+name, firewallRuleResourceType, name, err) +
+				" Or choose another name."
 		}
 		resp.Diagnostics.AddError("Cannot add firewall rule "+name, detail)
 		return

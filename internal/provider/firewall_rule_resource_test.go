@@ -138,7 +138,7 @@ func TestAccFirewallRule_refusals(t *testing.T) {
 				ExpectError: regexp.MustCompile(`(?s)full\s+path.*System`)},
 			{
 				Config:      firewallRuleConfig(h),
-				ExpectError: regexp.MustCompile(`(?s)already exists.*Import it`),
+				ExpectError: regexp.MustCompile(`(?s)already exists on\s+the\s+host.*terraform import 'ADDRESS'.*choose\s+another\s+name`),
 			},
 			{
 				// The refused create added nothing: the rule there is unchanged and alone.
