@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -103,12 +104,8 @@ func (d *certificatesInUseDataSource) Configure(_ context.Context, req datasourc
 }
 
 func (d *certificatesInUseDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if !ensureHost(d.host, &resp.Diagnostics) {
-		return
-	}
-	var m certificatesInUseModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
+	m, ok := loadForHost[certificatesInUseModel](ctx, req.Config, d.host, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	inUse, err := d.host.HTTPSys().ListCertificatesInUse(ctx, m.Port.ValueInt64())
@@ -119,55 +116,40 @@ func (d *certificatesInUseDataSource) Read(ctx context.Context, req datasource.R
 	now := time.Now()
 	m.Bindings = make([]certificateInUseBindingItem, 0, len(inUse))
 	for _, b := range inUse {
-		m.Bindings = append(m.Bindings, certificateInUseItem(b, now))
+		item, diags := certificateInUseItem(ctx, b, now)
+		resp.Diagnostics.Append(diags...)
+		m.Bindings = append(m.Bindings, item)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
 // certificateInUseItem is one binding of the report, its days left counted
-// from now.
-func certificateInUseItem(b windows.CertificateInUse, now time.Time) certificateInUseBindingItem {
-	if b.CCS != "" {
-		return certificateInUseBindingItem{
-			Binding: types.StringValue("ccs=" + b.CCS), IPPort: types.StringNull(), HostnamePort: types.StringNull(),
-			Port: types.Int64Value(b.Port), CCS: types.BoolValue(true), AppID: types.StringValue(b.AppID),
-			Store: types.StringNull(), Thumbprint: types.StringNull(), CertificateFound: types.BoolNull(),
-			Subject: types.StringNull(), Issuer: types.StringNull(), DNSNames: types.ListNull(types.StringType),
-			NotBefore: types.StringNull(), NotAfter: types.StringNull(), DaysLeft: types.Int64Null(), KeyOpens: types.BoolNull(),
-		}
-	}
+// from now. What a binding does not have (a Central Certificate Store
+// binding's certificate, a certificate gone from its store) is null.
+func certificateInUseItem(ctx context.Context, b windows.CertificateInUse, now time.Time) (certificateInUseBindingItem, diag.Diagnostics) {
 	item := certificateInUseBindingItem{
-		CCS:              types.BoolValue(false),
-		Binding:          types.StringValue(b.BindingKey.String()),
-		IPPort:           optionalString(b.IPPort),
-		HostnamePort:     optionalString(b.HostnamePort),
-		Port:             types.Int64Value(b.Port),
-		AppID:            types.StringValue(b.AppID),
-		Store:            types.StringValue(b.Store),
-		Thumbprint:       types.StringValue(b.Hash),
-		CertificateFound: types.BoolValue(b.Found && b.Certificate != nil),
-		Subject:          types.StringNull(),
-		Issuer:           types.StringNull(),
-		DNSNames:         types.ListNull(types.StringType),
-		NotBefore:        types.StringNull(),
-		NotAfter:         types.StringNull(),
-		DaysLeft:         types.Int64Null(),
-		KeyOpens:         types.BoolValue(false),
+		Binding: types.StringValue(b.BindingKey.String()), IPPort: optionalString(b.IPPort), HostnamePort: optionalString(b.HostnamePort),
+		Port: types.Int64Value(b.Port), CCS: types.BoolValue(b.CCS != ""), AppID: types.StringValue(b.AppID),
+		Store: types.StringNull(), Thumbprint: types.StringNull(), CertificateFound: types.BoolNull(),
+		Subject: types.StringNull(), Issuer: types.StringNull(), DNSNames: types.ListNull(types.StringType),
+		NotBefore: types.StringNull(), NotAfter: types.StringNull(), DaysLeft: types.Int64Null(), KeyOpens: types.BoolNull(),
+	}
+	if b.CCS != "" {
+		item.Binding = types.StringValue("ccs=" + b.CCS)
+		return item, nil
 	}
 	c := b.Certificate
+	item.Store, item.Thumbprint = types.StringValue(b.Store), types.StringValue(b.Hash)
+	item.CertificateFound = types.BoolValue(b.Found && c != nil)
+	item.KeyOpens = types.BoolValue(false)
 	if !item.CertificateFound.ValueBool() {
-		return item
+		return item, nil
 	}
-	item.Subject = types.StringValue(c.Subject)
-	item.Issuer = types.StringValue(c.Issuer)
-	names := make([]types.String, 0, len(c.DNSNames))
-	for _, n := range c.DNSNames {
-		names = append(names, types.StringValue(n))
-	}
-	item.DNSNames, _ = types.ListValueFrom(context.Background(), types.StringType, names)
-	item.NotBefore = types.StringValue(formatTime(c.NotBefore))
-	item.NotAfter = types.StringValue(formatTime(c.NotAfter))
+	var diags diag.Diagnostics
+	item.Subject, item.Issuer = types.StringValue(c.Subject), types.StringValue(c.Issuer)
+	item.DNSNames, diags = types.ListValueFrom(ctx, types.StringType, nonNil(c.DNSNames))
+	item.NotBefore, item.NotAfter = types.StringValue(formatTime(c.NotBefore)), types.StringValue(formatTime(c.NotAfter))
 	item.DaysLeft = types.Int64Value(daysLeft(c.NotAfter, now))
 	item.KeyOpens = types.BoolValue(c.KeyOpens != nil && *c.KeyOpens)
-	return item
+	return item, diags
 }
