@@ -53,6 +53,13 @@ func (m sslCertBindingResourceModel) hasCertificateFacts() bool {
 		!m.CertificateNotAfter.IsNull() && !m.CertificateNotAfter.IsUnknown()
 }
 
+// factsStillFor reports whether m's subject and expiry describe the
+// certificate other binds: the same thumbprint from the same store, and m
+// has them.
+func (m sslCertBindingResourceModel) factsStillFor(other sslCertBindingResourceModel) bool {
+	return m.hasCertificateFacts() && sameThumbprint(m.CertificateHash, other.CertificateHash) && storeUnchanged(m, other)
+}
+
 // boundCertificate reads the certificate b serves from its store: nil if
 // the store does not hold it (the binding then fails on the host, or
 // already serves a removed certificate).
@@ -94,7 +101,7 @@ func (r *sslCertBindingResource) planBoundCertificate(ctx context.Context, req r
 	if diags.HasError() {
 		return
 	}
-	if sameThumbprint(state.CertificateHash, plan.CertificateHash) && storeUnchanged(state, *plan) && state.hasCertificateFacts() {
+	if state.factsStillFor(*plan) {
 		plan.CertificateSubject, plan.CertificateNotAfter = state.CertificateSubject, state.CertificateNotAfter
 		return
 	}
@@ -143,7 +150,7 @@ func (r *sslCertBindingResource) applyBoundCertificate(ctx context.Context, m *s
 // outside Terraform, or imported) or the state has none; otherwise the
 // binding's read is the refresh's only host call.
 func (r *sslCertBindingResource) readBoundCertificate(ctx context.Context, prior sslCertBindingResourceModel, m *sslCertBindingResourceModel, b windows.SSLBinding, diags *diag.Diagnostics) {
-	if prior.hasCertificateFacts() && sameThumbprint(prior.CertificateHash, m.CertificateHash) && storeUnchanged(prior, *m) {
+	if prior.factsStillFor(*m) {
 		return
 	}
 	c, err := boundCertificate(ctx, r.host, b)
