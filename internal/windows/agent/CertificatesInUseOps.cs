@@ -56,14 +56,7 @@ namespace TfWin
                     .Set("certificate_found", certificate != null)
                     .Set("certificate", certificate));
             }
-            IList<SslRecord> ccs;
-            try { ccs = host.HttpApi.QuerySslCcsBindings(); }
-            catch (Exception e)
-            {
-                if (!(e is System.ComponentModel.Win32Exception) && !(e is OpException)) throw;
-                throw new OpException((int)ErrorCodes.Of(e), "HttpQueryServiceConfiguration(Central Certificate Store SSL bindings): " + e.Message, e);
-            }
-            foreach (SslRecord r in ccs)
+            foreach (SslRecord r in HttpSysOps.QueryCcsBindings(host))
             {
                 if (port != 0 && r.Key.Port != port) continue;
                 list.Add(new JsonObject()

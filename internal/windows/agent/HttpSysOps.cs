@@ -487,6 +487,18 @@ namespace TfWin
             return all;
         }
 
+        /// <summary>The Central Certificate Store bindings, in the host's
+        /// order.</summary>
+        public static IList<SslRecord> QueryCcsBindings(HostServices host)
+        {
+            try { return host.HttpApi.QuerySslCcsBindings(); }
+            catch (Exception e)
+            {
+                if (!IsWindowsFailure(e)) throw;
+                throw ApiError(e, "HttpQueryServiceConfiguration(Central Certificate Store SSL bindings)", null);
+            }
+        }
+
         public static object ListBindings(HostServices host)
         {
             List<object> list = new List<object>();
